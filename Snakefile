@@ -1,0 +1,22 @@
+# pacs: passive learning of active causal strategies, replicated end to end.
+#
+# Stages (each in workflow/rules/):
+#   common.smk    config (preset + schema validation), shared helpers
+#   dag.smk       Experiment 1 (C1): data -> imitation training -> active test
+#                 of the agent -> baselines on the same episodes
+#   analysis.smk  statistics with CIs -> figures -> report numbers
+#   report.smk    LaTeX report -> paper/build/report.pdf
+#
+# Run:  snakemake --config preset=smoke   (or default / paper)
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/dag.smk"
+include: "workflow/rules/analysis.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        "paper/build/report.pdf",
+    default_target: True

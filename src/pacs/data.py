@@ -1,0 +1,106 @@
+"""Episode datasets on disk: tensors in safetensors files, with clear errors.
+
+A ``TokenDataset`` is what the shared trainer consumes, whatever the experiment:
+``tokens`` (N, L, D) float inputs, one ``labels[head]`` (N, L) long per output
+head (-100 where that head is not trained), an optional ``support[head]``
+(N, L, C) bool marking every action the demonstrator could have taken (for
+agreement metrics), and ``extras`` the experiment keeps alongside (targets,
+actions, ...).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+
+class DataFileError(RuntimeError):
+    """A data or checkpoint file is missing, unreadable or lacks what it should hold."""
+
+
+@dataclass
+class TokenDataset:
+    tokens: torch.Tensor
+    labels: dict[str, torch.Tensor]
+    support: dict[str, torch.Tensor] = field(default_factory=dict)
+    extras: dict[str, torch.Tensor] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return self.tokens.shape[0]
+
+    def select(self, index: torch.Tensor) -> "TokenDataset":
+        return TokenDataset(
+            tokens=self.tokens[index],
+            labels={k: v[index] for k, v in self.labels.items()},
+            support={k: v[index] for k, v in self.support.items()},
+            extras={k: v[index] for k, v in self.extras.items()},
+        )
+
+    def to_tensors(self) -> dict[str, torch.Tensor]:
+        tensors = {"tokens": self.tokens}
+        for group in ("labels", "support", "extras"):
+            for key, value in getattr(self, group).items():
+                tensors[f"{group}.{key}"] = value
+        return tensors
+
+    @classmethod
+    def from_tensors(cls, tensors: dict[str, torch.Tensor], source: str = "") -> "TokenDataset":
+        if "tokens" not in tensors:
+            raise DataFileError(f"{source}: no 'tokens' tensor; not a token dataset")
+        groups: dict[str, dict[str, torch.Tensor]] = {"labels": {}, "support": {}, "extras": {}}
+        for key, value in tensors.items():
+            group, _, name = key.partition(".")
+            if group in groups and name:
+                groups[group][name] = value
+        if not groups["labels"]:
+            raise DataFileError(f"{source}: no 'labels.*' tensors; not a token dataset")
+        return cls(tokens=tensors["tokens"], **groups)
+
+
+def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor], metadata: dict | None = None):
+    """Write tensors (contiguous copies) and JSON-encoded metadata to a safetensors file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    meta = {k: json.dumps(v) for k, v in (metadata or {}).items()}
+    save_file({k: v.contiguous() for k, v in tensors.items()}, str(path), metadata=meta)
+
+
+def load_tensors(path: str | Path) -> dict[str, torch.Tensor]:
+    """Read a safetensors file; a missing or corrupt file raises a one-line DataFileError."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: file not found")
+    try:
+        return load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise DataFileError(f"{path}: not a readable safetensors file ({reason})") from None
+
+
+def load_metadata(path: str | Path) -> dict:
+    """The JSON metadata stored in a safetensors file's header."""
+    from safetensors import safe_open
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: file not found")
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            raw = handle.metadata() or {}
+    except (SafetensorError, OSError, ValueError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise DataFileError(f"{path}: not a readable safetensors file ({reason})") from None
+    return {k: json.loads(v) for k, v in raw.items()}
+
+
+def save_dataset(path: str | Path, dataset: TokenDataset, metadata: dict | None = None) -> None:
+    save_tensors(path, dataset.to_tensors(), metadata)
+
+
+def load_dataset(path: str | Path) -> TokenDataset:
+    return TokenDataset.from_tensors(load_tensors(path), source=str(path))

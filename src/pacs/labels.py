@@ -1,0 +1,24 @@
+"""Display names and orders shared by figures and the report (no dependencies).
+
+The keys are the identifiers the tables use; tests check they match the
+environment's split names and the baselines' policy names.
+"""
+
+SPLIT_ORDER = ("in_distribution", "held_out", "held_out_link_goal")
+SPLIT_LABELS = {
+    "in_distribution": "in-distribution",
+    "held_out": "held-out DAGs",
+    "held_out_link_goal": "held-out link needed",
+}
+POLICY_LABELS = {
+    "agent": "agent (imitation, intervenes)",
+    "agent_no_intervention": "agent, no interventions",
+    "agent_random_intervention": "agent, random interventions",
+    "optimal": "optimal (knows graph)",
+    "expert": "expert",
+    "random": "random",
+    "correlational": "correlational",
+    "observational": "observational",
+    "prior": "prior (training mode)",
+}
+METRIC_LABELS = {"reward_over_optimal": "reward / optimal", "optimal_choice": "optimal-choice rate"}

@@ -1,0 +1,197 @@
+"""Statistics as small pure functions on arrays and tidy frames (no torch).
+
+The unit of replication is the training seed; episodes (or items) are nested in
+seeds. A mean is the mean of the per-seed means. Its confidence interval comes
+from a hierarchical bootstrap: resample seeds with replacement and, optionally,
+the episodes within each drawn seed.
+
+Calibration (measured by tests/test_stats.py on simulated nested data): the plain
+percentile interval of the two-stage bootstrap covers the truth in about 84% of
+repeats with 5 seeds when seed-to-seed variation dominates, and in about 99% when
+episode noise dominates. The default here is therefore the seed-level bootstrap
+with the small-sample correction ``sqrt(S / (S - 1)) * t_{S-1} / z`` applied to
+the percentile interval's half-widths, which covers ~95% in both regimes. Both
+choices are config keys (``stats.resample_episodes``,
+``stats.small_sample_correction``). With a single seed the episodes are always
+resampled (seed variation cannot be estimated, and the report says so).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats as scipy_stats
+
+
+@dataclass(frozen=True)
+class BootstrapSettings:
+    n_boot: int = 2000
+    level: float = 0.95
+    rng_seed: int = 0
+    resample_episodes: bool = False
+    small_sample_correction: bool = True
+
+
+def group_rng(settings: BootstrapSettings, key) -> np.random.Generator:
+    """A generator fixed by the settings' seed and the group's key (so a group's
+    interval does not depend on which other groups were analysed)."""
+    return np.random.default_rng([settings.rng_seed, zlib.crc32(repr(key).encode())])
+
+
+def hierarchical_bootstrap(
+    groups: list[np.ndarray], n_boot: int, rng: np.random.Generator, resample_episodes: bool
+) -> np.ndarray:
+    """Bootstrap distribution (n_boot,) of the mean of per-seed means.
+
+    ``groups``: one array of episode values per seed. Seeds are drawn with
+    replacement; within each drawn seed the episodes are redrawn with replacement
+    when ``resample_episodes`` (always, when there is a single seed)."""
+    n_groups = len(groups)
+    if n_groups == 0:
+        raise ValueError("no groups to bootstrap")
+    resample_episodes = resample_episodes or n_groups == 1
+    picks = rng.integers(n_groups, size=(n_boot, n_groups))
+    draws = np.empty((n_boot, n_groups))
+    for index, values in enumerate(groups):
+        chosen = picks == index
+        n_chosen = int(chosen.sum())
+        if n_chosen == 0:
+            continue
+        if resample_episodes:
+            draws[chosen] = values[rng.integers(len(values), size=(n_chosen, len(values)))].mean(axis=1)
+        else:
+            draws[chosen] = values.mean()
+    return draws.mean(axis=1)
+
+
+def interval(
+    estimate: float, distribution: np.ndarray, n_groups: int, settings: BootstrapSettings
+) -> tuple[float, float]:
+    """Percentile interval of a bootstrap distribution, widened about the estimate by
+    the small-sample factor when there are at least two seeds and it is enabled."""
+    alpha = 1 - settings.level
+    low, high = np.quantile(distribution, [alpha / 2, 1 - alpha / 2])
+    factor = small_sample_factor(n_groups, settings)
+    return estimate + factor * (low - estimate), estimate + factor * (high - estimate)
+
+
+def small_sample_factor(n_groups: int, settings: BootstrapSettings) -> float:
+    if not settings.small_sample_correction or n_groups < 2:
+        return 1.0
+    alpha = 1 - settings.level
+    t_quantile = scipy_stats.t.ppf(1 - alpha / 2, n_groups - 1)
+    z_quantile = scipy_stats.norm.ppf(1 - alpha / 2)
+    return float(np.sqrt(n_groups / (n_groups - 1)) * t_quantile / z_quantile)
+
+
+def bootstrap_p_value(
+    estimate: float, distribution: np.ndarray, n_groups: int, settings: BootstrapSettings
+) -> float:
+    """Two-sided p-value for 'the mean is 0', from the same (widened) bootstrap
+    distribution as the interval, so p < 1 - level exactly when the interval
+    excludes 0. Never below 1 / (n_boot + 1)."""
+    scaled = estimate + small_sample_factor(n_groups, settings) * (distribution - estimate)
+    tail = min(np.mean(scaled <= 0), np.mean(scaled >= 0))
+    return float(min(1.0, max(2 * tail, 1 / (len(distribution) + 1))))
+
+
+def _groups(frame: pd.DataFrame, value: str, seed_col: str) -> list[np.ndarray]:
+    return [g[value].to_numpy(dtype=float) for _, g in frame.groupby(seed_col, sort=True)]
+
+
+def _mean_of_seed_means(groups: list[np.ndarray]) -> float:
+    return float(np.mean([g.mean() for g in groups]))
+
+
+def summarize(
+    frame: pd.DataFrame, value: str, by: list[str], settings: BootstrapSettings, seed_col: str = "seed"
+) -> pd.DataFrame:
+    """Mean of ``value`` per group of ``by`` with its hierarchical-bootstrap CI.
+
+    Returns one row per group: the ``by`` columns, mean, ci_low, ci_high, n_seeds,
+    n_units (episodes), n_boot, boot_seed."""
+    rows = []
+    for key, group in frame.groupby(by, sort=True):
+        groups = _groups(group, value, seed_col)
+        estimate = _mean_of_seed_means(groups)
+        distribution = hierarchical_bootstrap(
+            groups, settings.n_boot, group_rng(settings, key), settings.resample_episodes
+        )
+        low, high = interval(estimate, distribution, len(groups), settings)
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append({
+            **dict(zip(by, key)), "mean": estimate, "ci_low": low, "ci_high": high,
+            "n_seeds": len(groups), "n_units": len(group),
+            "n_boot": settings.n_boot, "boot_seed": settings.rng_seed,
+        })
+    return pd.DataFrame(rows)
+
+
+def holm(p_values) -> np.ndarray:
+    """Holm-Bonferroni adjusted p-values (same order as given)."""
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p)
+    n_tests = len(p)
+    adjusted = np.empty(n_tests)
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, (n_tests - rank) * p[index])
+        adjusted[index] = min(1.0, running)
+    return adjusted
+
+
+def paired_differences(
+    frame: pd.DataFrame,
+    value: str,
+    condition_col: str,
+    reference: str,
+    others: list[str],
+    unit_cols: list[str],
+    by: list[str],
+    settings: BootstrapSettings,
+    seed_col: str = "seed",
+    family_cols: list[str] | None = None,
+) -> pd.DataFrame:
+    """Paired contrasts ``reference - other`` on shared units (same seed and episode).
+
+    For each group of ``by`` and each other condition: mean difference with its
+    hierarchical-bootstrap CI, two-sided bootstrap p-value, Holm-adjusted p over
+    the family (all rows sharing ``family_cols``; default: the whole table), and
+    the standardized effect d_z = mean difference / SD of unit-level differences.
+    """
+    wide = frame.pivot_table(index=[*by, *unit_cols], columns=condition_col, values=value, aggfunc="first")
+    wide = wide.reset_index()
+    rows = []
+    for key, group in wide.groupby(by, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        for other in others:
+            pair = group[[seed_col, reference, other]].dropna()
+            if pair.empty:
+                continue
+            diff = pd.DataFrame({seed_col: pair[seed_col], "diff": pair[reference] - pair[other]})
+            groups = _groups(diff, "diff", seed_col)
+            estimate = _mean_of_seed_means(groups)
+            distribution = hierarchical_bootstrap(
+                groups, settings.n_boot, group_rng(settings, (*key, other)), settings.resample_episodes
+            )
+            low, high = interval(estimate, distribution, len(groups), settings)
+            spread = float(np.std(diff["diff"], ddof=1)) if len(diff) > 1 else float("nan")
+            rows.append({
+                **dict(zip(by, key)), "reference": reference, "other": other,
+                "diff": estimate, "ci_low": low, "ci_high": high,
+                "p_value": bootstrap_p_value(estimate, distribution, len(groups), settings),
+                "effect_size_dz": estimate / spread if spread > 0 else float("nan"),
+                "n_seeds": len(groups), "n_units": len(diff),
+                "n_boot": settings.n_boot, "boot_seed": settings.rng_seed,
+            })
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    if family_cols:
+        table["p_holm"] = table.groupby(family_cols)["p_value"].transform(lambda p: holm(p.to_numpy()))
+    else:
+        table["p_holm"] = holm(table["p_value"].to_numpy())
+    return table

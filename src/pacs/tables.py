@@ -1,0 +1,60 @@
+"""Tidy result tables: one row per episode (or item), read and written with clear errors.
+
+Episode tables of the causal-DAG experiment have these columns:
+experiment, seed, split, policy, episode (index within the split),
+target, goal_variable, goal_sign, reward (sampled X_t), expected_reward
+(v * T[i, t]), optimal_reward, reward_over_optimal (reward / optimal_reward),
+optimal_choice (1 if the expected reward of the choice is optimal), and
+explore_actions (the executed exploration, as a '-'-joined string; '' if none).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+
+class TableError(RuntimeError):
+    """A results table is missing, unreadable or lacks required columns."""
+
+
+def outcome_frame(outcomes: dict[str, torch.Tensor], **constants) -> pd.DataFrame:
+    """Per-episode tensors (all length B) plus constant columns -> a tidy frame."""
+    columns = {name: value.detach().cpu().numpy() for name, value in outcomes.items()}
+    n_rows = len(next(iter(columns.values())))
+    frame = pd.DataFrame({**{k: [v] * n_rows for k, v in constants.items()}, **columns})
+    frame.insert(len(constants), "episode", range(n_rows))
+    return frame
+
+
+def action_strings(actions: torch.Tensor) -> list[str]:
+    """(B, E) exploration actions -> '3-0-4-1-2' strings ('' for none taken, -1 = passive)."""
+    return ["-".join(str(int(a)) for a in row) for row in actions]
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+
+
+def read_table(path: str | Path, required: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Read a Parquet or CSV table; a missing file, bad file or missing column is a
+    one-line TableError naming the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise TableError(f"{path}: file not found")
+    try:
+        frame = pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path)
+    except Exception as error:  # noqa: BLE001 - any parse failure is reported the same way
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise TableError(f"{path}: unreadable table ({reason})") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise TableError(f"{path}: missing columns {missing}")
+    return frame

@@ -1,0 +1,30 @@
+# The LaTeX report: every number and figure in it is a generated file listed here.
+
+
+rule report_provenance:
+    input:
+        sources("report.py", "runtime.py"),
+    output:
+        "paper/build/generated/provenance.tex",
+    params:
+        config=config,
+    log:
+        "logs/report/provenance.log",
+    script:
+        "../scripts/report_provenance.py"
+
+
+rule report_pdf:
+    input:
+        tex="paper/report.tex",
+        c1=rules.dag_report_numbers.output,
+        c1_figure=rules.dag_figure.output.pdf,
+        provenance=rules.report_provenance.output[0],
+    output:
+        "paper/build/report.pdf",
+    log:
+        "logs/report/latexmk.log",
+    shell:
+        "cp {input.tex} paper/build/report.tex && "
+        "cd paper/build && "
+        "latexmk -pdf -interaction=nonstopmode -halt-on-error report.tex > ../../{log} 2>&1"

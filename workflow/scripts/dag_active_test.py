@@ -1,0 +1,17 @@
+"""Rule dag_active_test: the trained agent acts in fresh episodes (closed loop)."""
+
+from pacs.envs.causal_dag import DagEnvConfig
+from pacs.experiments import dag
+from pacs.models.transformer import load_checkpoint
+from pacs.runtime import configure_logging, pick_device, set_threads
+from pacs.tables import write_table
+
+configure_logging(snakemake.log[0])
+set_threads(snakemake.threads)
+device = pick_device(snakemake.params.device)
+model = load_checkpoint(snakemake.input.model, device)
+episodes = dag.read_eval_episodes(snakemake.input.episodes)
+table = dag.agent_table(
+    model, episodes, DagEnvConfig.from_dict(snakemake.params.env), int(snakemake.wildcards.seed), device
+)
+write_table(table, snakemake.output[0])

@@ -1,0 +1,19 @@
+"""Rule dag_statistics: tidy episode table -> summaries and paired contrasts with CIs."""
+
+import pandas as pd
+
+from pacs import analysis
+from pacs.runtime import configure_logging
+from pacs.stats import BootstrapSettings
+from pacs.tables import read_table, write_table
+
+configure_logging(snakemake.log[0])
+settings = BootstrapSettings(**snakemake.params.stats)
+episodes = analysis.mark_diagnostic(
+    analysis.read_episode_tables([*snakemake.input.agent, *snakemake.input.baselines])
+)
+write_table(episodes, snakemake.output.episodes)
+write_table(analysis.dag_summary(episodes, settings), snakemake.output.summary)
+write_table(analysis.dag_contrasts(episodes, settings), snakemake.output.contrasts)
+logs = pd.concat([read_table(p, ("seed", "step")) for p in snakemake.input.training_logs])
+write_table(analysis.training_summary(logs, settings), snakemake.output.training)
