@@ -10,6 +10,9 @@
 # Run:  snakemake --config preset=smoke   (or default / paper)
 
 
+configfile: "config.yaml"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/dag.smk"
 include: "workflow/rules/analysis.smk"
@@ -17,6 +20,6 @@ include: "workflow/rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         "paper/build/report.pdf",
-    default_target: True

@@ -36,15 +36,16 @@ def policy_comparison_figure(
     """One panel per (metric, subset); policies dodged within each split."""
     sns.set_theme(style="whitegrid", context="paper")
     palette = sns.color_palette("tab10", len(policies))
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 3.6), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), squeeze=False)
     for ax, (metric, subset) in zip(axes[0], panels):
         rows = summary[(summary.metric == metric) & (summary.subset == subset)]
         interval_panel(ax, rows, "split", "policy", splits, policies, palette)
         ax.set_ylabel(METRIC_LABELS.get(metric, metric))
         ax.set_title(f"{METRIC_LABELS.get(metric, metric)} ({subset} episodes)", fontsize=9)
-    axes[0][-1].legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left", frameon=False)
+    handles, labels = axes[0][0].get_legend_handles_labels()
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8, frameon=False)
     for path in out_paths:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, dpi=150, bbox_inches="tight")

@@ -12,12 +12,14 @@ rule dag_statistics:
         summary="results/dag/summary.csv",
         contrasts="results/dag/contrasts.csv",
         training="results/dag/training_summary.csv",
-    params:
-        stats=config["stats"],
     log:
         "logs/dag/statistics.log",
     benchmark:
         "benchmarks/dag/statistics.tsv"
+    conda:
+        SOFTWARE
+    params:
+        stats=config["stats"],
     script:
         "../scripts/dag_statistics.py"
 
@@ -31,6 +33,8 @@ rule dag_figure:
         png="results/figures/c1_dag.png",
     log:
         "logs/dag/figure.log",
+    conda:
+        SOFTWARE
     script:
         "../scripts/dag_figure.py"
 
@@ -46,6 +50,10 @@ rule dag_report_numbers:
         results="paper/build/generated/c1_results.tex",
         verdict="paper/build/generated/c1_verdict.tex",
         verdict_row="results/verdicts/c1.csv",
+    log:
+        "logs/dag/report_numbers.log",
+    conda:
+        SOFTWARE
     params:
         dag=config["dag"],
         model=config["model"],
@@ -53,7 +61,5 @@ rule dag_report_numbers:
         seeds=config["seeds"],
         stats=config["stats"],
         verdicts=config["verdicts"],
-    log:
-        "logs/dag/report_numbers.log",
     script:
         "../scripts/dag_report_numbers.py"

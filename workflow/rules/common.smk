@@ -3,10 +3,6 @@ from pathlib import Path
 
 from pacs.config import ConfigError, resolve
 
-
-configfile: "config.yaml"
-
-
 try:
     resolved = resolve(
         config,
@@ -20,19 +16,9 @@ config.update(resolved)
 
 SEEDS = config["seeds"]
 PACKAGE = Path("src/pacs")
+SOFTWARE = "../envs/pacs.yaml"
 
 
 def sources(*modules):
-    """Package modules a rule runs, as inputs: editing one reruns that rule."""
+    """Paths of the package modules a job runs; listed as inputs so that editing one reruns the job."""
     return [str(PACKAGE / module) for module in modules]
-
-
-def rule_params(*keys):
-    """Sub-trees of the config a rule depends on, e.g. 'dag.env'."""
-    picked = {}
-    for key in keys:
-        node = config
-        for part in key.split("."):
-            node = node[part]
-        picked[key] = node
-    return picked

@@ -6,18 +6,22 @@ DAG_SEED_DIR = "results/dag/seed{seed}"
 
 rule dag_training_data:
     input:
-        sources("envs/causal_dag.py", "envs/dag_task.py", "data.py", "experiments/dag.py"),
+        sources(
+            "envs/causal_dag.py", "envs/dag_task.py", "data.py", "experiments/dag.py"
+        ),
     output:
         train=f"{DAG_SEED_DIR}/train.safetensors",
         val_in_distribution=f"{DAG_SEED_DIR}/val_in_distribution.safetensors",
         val_held_out=f"{DAG_SEED_DIR}/val_held_out.safetensors",
-    params:
-        env=config["dag"]["env"],
-        data=config["dag"]["data"],
     log:
         "logs/dag/training_data_seed{seed}.log",
     benchmark:
         "benchmarks/dag/training_data_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    params:
+        env=config["dag"]["env"],
+        data=config["dag"]["data"],
     script:
         "../scripts/dag_training_data.py"
 
@@ -27,11 +31,13 @@ rule dag_eval_episodes:
         sources("envs/causal_dag.py", "data.py", "experiments/dag.py"),
     output:
         f"{DAG_SEED_DIR}/eval_episodes.safetensors",
+    log:
+        "logs/dag/eval_episodes_seed{seed}.log",
+    conda:
+        SOFTWARE
     params:
         env=config["dag"]["env"],
         eval=config["dag"]["eval"],
-    log:
-        "logs/dag/eval_episodes_seed{seed}.log",
     script:
         "../scripts/dag_eval_episodes.py"
 
@@ -45,49 +51,67 @@ rule dag_train_agent:
     output:
         model=f"{DAG_SEED_DIR}/agent.safetensors",
         training_log=f"{DAG_SEED_DIR}/training_log.csv",
+    log:
+        "logs/dag/train_agent_seed{seed}.log",
+    benchmark:
+        "benchmarks/dag/train_agent_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
     params:
         env=config["dag"]["env"],
         model=config["model"],
         train=config["train"],
         device=config["device"],
-    threads: config["threads_per_job"]
-    log:
-        "logs/dag/train_agent_seed{seed}.log",
-    benchmark:
-        "benchmarks/dag/train_agent_seed{seed}.tsv"
     script:
         "../scripts/dag_train_agent.py"
 
 
 rule dag_active_test:
     input:
-        sources("rollout.py", "envs/dag_task.py", "envs/causal_dag.py", "tables.py", "experiments/dag.py"),
+        sources(
+            "rollout.py",
+            "envs/dag_task.py",
+            "envs/causal_dag.py",
+            "tables.py",
+            "experiments/dag.py",
+        ),
         model=rules.dag_train_agent.output.model,
         episodes=rules.dag_eval_episodes.output[0],
     output:
         f"{DAG_SEED_DIR}/agent_episodes.parquet",
-    params:
-        env=config["dag"]["env"],
-        device=config["device"],
-    threads: config["threads_per_job"]
     log:
         "logs/dag/active_test_seed{seed}.log",
     benchmark:
         "benchmarks/dag/active_test_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        env=config["dag"]["env"],
+        device=config["device"],
     script:
         "../scripts/dag_active_test.py"
 
 
 rule dag_baselines:
     input:
-        sources("baselines.py", "envs/dag_task.py", "envs/causal_dag.py", "tables.py", "experiments/dag.py"),
+        sources(
+            "baselines.py",
+            "envs/dag_task.py",
+            "envs/causal_dag.py",
+            "tables.py",
+            "experiments/dag.py",
+        ),
         episodes=rules.dag_eval_episodes.output[0],
         train=rules.dag_training_data.output.train,
     output:
         f"{DAG_SEED_DIR}/baseline_episodes.parquet",
-    params:
-        env=config["dag"]["env"],
     log:
         "logs/dag/baselines_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        env=config["dag"]["env"],
     script:
         "../scripts/dag_baselines.py"

@@ -6,10 +6,12 @@ rule report_provenance:
         sources("report.py", "runtime.py"),
     output:
         "paper/build/generated/provenance.tex",
-    params:
-        config=config,
     log:
         "logs/report/provenance.log",
+    conda:
+        SOFTWARE
+    params:
+        config=config,
     script:
         "../scripts/report_provenance.py"
 
@@ -24,6 +26,8 @@ rule report_pdf:
         "paper/build/report.pdf",
     log:
         "logs/report/latexmk.log",
+    conda:
+        SOFTWARE
     shell:
         "cp {input.tex} paper/build/report.tex && "
         "cd paper/build && "

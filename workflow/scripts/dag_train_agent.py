@@ -12,7 +12,7 @@ configure_logging(snakemake.log[0])
 set_threads(snakemake.threads)
 seed = int(snakemake.wildcards.seed)
 params = snakemake.params
-model = dag.build_agent(DagEnvConfig.from_dict(params.env), params.model)
+model = dag.build_agent(DagEnvConfig.from_dict(params.env), params.model, seed)
 training_log = train(
     model,
     load_dataset(snakemake.input.train),

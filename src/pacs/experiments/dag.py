@@ -70,11 +70,14 @@ def read_eval_episodes(path) -> dict[str, DagEpisodes]:
     return {split: DagEpisodes.from_dict(tensors, prefix=f"{split}.") for split in EVAL_SPLITS}
 
 
-def build_agent(env: DagEnvConfig, model: dict) -> CausalTransformer:
+def build_agent(env: DagEnvConfig, model: dict, seed: int) -> CausalTransformer:
+    """A freshly initialized agent; the initialization is fixed by ``seed``."""
     cfg = TransformerConfig(
         token_width=token_width(env), max_len=env.explore_steps + 1, heads=head_sizes(env), **model
     )
-    return CausalTransformer(cfg)
+    with torch.random.fork_rng():
+        torch.manual_seed(derive_seed("dag-agent-init", seed))
+        return CausalTransformer(cfg)
 
 
 def agent_table(

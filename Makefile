@@ -1,0 +1,41 @@
+# Two entry points for a fresh machine (see README):
+#   make reproduce   set up everything, then run the default reproduction -> paper/build/report.pdf
+#   make test        set up everything, then run the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PRESET ?= default
+CORES ?= 2
+TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recommended latexmk
+
+.PHONY: setup tex reproduce test lint clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+# LaTeX from Debian when latexmk/pdflatex are missing (root, or sudo).
+tex:
+	@if ! command -v latexmk >/dev/null || ! command -v pdflatex >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); \
+	fi
+
+setup: $(VENV)/.installed tex
+
+reproduce: setup
+	$(BIN)/snakemake --cores $(CORES) --config preset=$(PRESET)
+
+test: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: setup
+	$(BIN)/snakemake --lint
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+
+clean:
+	rm -rf results logs benchmarks paper/build .snakemake

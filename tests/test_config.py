@@ -1,0 +1,55 @@
+"""Config validation: presets, wrong types and unknown keys give one-line errors naming the key."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pacs.config import ConfigError, load
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG, SCHEMA = ROOT / "config.yaml", ROOT / "workflow" / "schemas" / "config.schema.yaml"
+
+
+def test_every_preset_validates():
+    for preset in ("smoke", "default", "paper"):
+        config = load(CONFIG, SCHEMA, {"preset": preset})
+        assert config["preset"] == preset
+
+
+def test_preset_overlays_and_command_line_wins():
+    smoke = load(CONFIG, SCHEMA, {"preset": "smoke"})
+    default = load(CONFIG, SCHEMA)
+    assert smoke["train"]["steps"] < default["train"]["steps"]
+    assert smoke["dag"]["env"] == default["dag"]["env"], "a partial overlay keeps the other keys"
+    assert load(CONFIG, SCHEMA, {"preset": "smoke", "seeds": [7]})["seeds"] == [7]
+
+
+@pytest.mark.parametrize(
+    "override, key",
+    [
+        ({"dag": {"env": {"n_vars": "five"}}}, "dag.env.n_vars"),
+        ({"train": {"lr": "fast"}}, "train.lr"),
+        ({"seeds": 3}, "seeds"),
+        ({"dag": {"eval": {"episodes_per_splitt": 10}}}, "dag.eval.episodes_per_splitt"),
+        ({"statz": {}}, "statz"),
+        ({"preset": "huge"}, "preset"),
+    ],
+)
+def test_bad_values_name_the_key_in_one_line(override, key):
+    with pytest.raises(ConfigError) as error:
+        load(CONFIG, SCHEMA, override)
+    message = str(error.value)
+    assert f"'{key}'" in message
+    assert "\n" not in message
+
+
+def test_snakemake_stops_with_the_one_line_error(tmp_path):
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "snakemake"), "-n", "--config", "dag={env: {n_vars: five}}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.startswith("pacs:")]
+    assert lines == ["pacs: config key 'dag.env.n_vars': 'five' is not of type 'integer' (Variables per graph.)"]

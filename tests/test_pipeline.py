@@ -1,0 +1,112 @@
+"""End to end: the smoke preset from nothing to paper/build/report.pdf, then partial reruns.
+
+The workflow runs in a copy of the repository so the developer's own results/
+are untouched.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
+SMOKE = ["--config", "preset=smoke"]
+COPY_IGNORE = shutil.ignore_patterns(
+    ".venv", ".git", "results", "logs", "benchmarks", "build", ".snakemake", "__pycache__", "*.egg-info", "tests",
+)
+
+pytestmark = pytest.mark.slow
+
+
+def snakemake(workdir: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [SNAKEMAKE, "--cores", "2", *args], cwd=workdir, capture_output=True, text=True, timeout=timeout,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stderr[-4000:]}")
+    return result
+
+
+def planned_jobs(workdir: Path, *args: str) -> dict[str, int]:
+    """Rule -> number of jobs a dry run would execute."""
+    output = snakemake(workdir, "--dry-run", "--quiet", "rules", *args).stdout
+    if "Nothing to be done" in output:
+        return {}
+    rows = output.split("Job stats:")[1].split("\n")
+    jobs = {}
+    for row in rows[3:]:
+        parts = row.split()
+        if len(parts) != 2 or parts[0] == "total":
+            break
+        jobs[parts[0]] = int(parts[1])
+    return jobs
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("pipeline") / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    snakemake(work, *SMOKE)
+    return work
+
+
+def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
+    pdf = workdir / "paper" / "build" / "report.pdf"
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
+    # LaTeX recorded every file it read: the generated numbers and the figure are among them
+    inputs = (workdir / "paper" / "build" / "report.fls").read_text()
+    for needed in ("generated/c1_results.tex", "generated/c1_verdict.tex", "figures/c1_dag.pdf"):
+        assert needed in inputs, f"{needed} not read by LaTeX"
+    results = (workdir / "paper" / "build" / "generated" / "c1_results.tex").read_text()
+    assert "agent (imitation, intervenes)" in results and "correlational" in results
+    assert re.search(r"-?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\]", results), "a mean [CI] cell"
+    verdict = pd.read_csv(workdir / "results" / "verdicts" / "c1.csv")
+    assert verdict.verdict.item() in {"supported", "not supported", "inconclusive"}
+    verdict_tex = (workdir / "paper" / "build" / "generated" / "c1_verdict.tex").read_text()
+    assert verdict.verdict.item() in verdict_tex
+
+
+def test_tables_cover_every_policy_and_split(workdir):
+    summary = pd.read_csv(workdir / "results" / "dag" / "summary.csv")
+    every = summary[(summary.metric == "reward_over_optimal") & (summary.subset == "all")]
+    assert len(every) == 9 * 3
+    assert (every.ci_low <= every["mean"]).all() and (every["mean"] <= every.ci_high).all()
+    episodes = pd.read_parquet(workdir / "results" / "dag" / "episodes.parquet")
+    # every policy met the same episodes: same targets for the same (seed, split, episode)
+    targets = episodes.groupby(["seed", "split", "episode"]).target.nunique()
+    assert (targets == 1).all()
+    assert (episodes.groupby(["policy", "split"]).size() == 2 * 200).all()
+
+
+def test_logs_and_benchmarks_are_written(workdir):
+    assert (workdir / "logs" / "dag" / "train_agent_seed0.log").read_text().count("train_loss") >= 1
+    assert (workdir / "benchmarks" / "dag" / "train_agent_seed0.tsv").is_file()
+
+
+def test_a_complete_run_has_nothing_left_to_do(workdir):
+    assert planned_jobs(workdir, *SMOKE) == {}
+
+
+def test_changing_the_number_of_test_episodes_does_not_retrain(workdir):
+    jobs = planned_jobs(workdir, *SMOKE, "dag={eval: {episodes_per_split: 150}}")
+    assert "dag_train_agent" not in jobs and "dag_training_data" not in jobs
+    assert jobs["dag_eval_episodes"] == 2 and jobs["dag_active_test"] == 2 and jobs["dag_baselines"] == 2
+    assert "report_pdf" in jobs
+
+
+def test_editing_the_baselines_module_reruns_only_baselines_and_what_follows(workdir):
+    module = workdir / "src" / "pacs" / "baselines.py"
+    before = module.stat()
+    try:
+        os.utime(module, (before.st_atime + 10, before.st_mtime + 10))
+        jobs = planned_jobs(workdir, *SMOKE)
+    finally:
+        os.utime(module, (before.st_atime, before.st_mtime))
+    assert set(jobs) == {"dag_baselines", "dag_statistics", "dag_figure", "dag_report_numbers", "report_pdf", "all"}
+    assert jobs["dag_baselines"] == 2
