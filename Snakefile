@@ -2,8 +2,9 @@
 #
 # Stages (each in workflow/rules/):
 #   common.smk    config (preset + schema validation), shared helpers
-#   dag.smk       Experiment 1 (C1): data -> imitation training -> active test
-#                 of the agent -> baselines on the same episodes
+#   causal.smk    Experiments 1 (C1, "dag") and 2 (C2, "cued") on the causal-DAG
+#                 environment: data -> imitation training -> active test of
+#                 the agent -> baselines on the same episodes
 #   analysis.smk  statistics with CIs -> figures -> report numbers
 #   report.smk    LaTeX report -> paper/build/report.pdf
 #
@@ -14,7 +15,7 @@ configfile: "config.yaml"
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/dag.smk"
+include: "workflow/rules/causal.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/report.smk"
 

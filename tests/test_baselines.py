@@ -26,12 +26,12 @@ def action(variable, sign):
 def test_optimal_and_expert_pick_the_strongest_total_effect():
     # 0 -> 1, 1 -> 2, 0 -> 2 (all +1): TE(0, 2) = 2 > TE(1, 2) = 1
     episodes, cfg = hand_built_episode([[0, 1, 1], [0, 0, 1], [0, 0, 0]], target=2)
-    assert optimal_policy(episodes, cfg).item() == action(0, +1)
-    assert expert_policy(episodes, cfg).item() == action(0, +1)
+    assert optimal_policy(episodes, cfg).goal.item() == action(0, +1)
+    assert expert_policy(episodes, cfg).goal.item() == action(0, +1)
     # a negative effect is exploited with a negative intervention
     episodes, cfg = hand_built_episode([[0, -1, 0], [0, 0, 0], [0, 0, 0]], target=1)
-    assert optimal_policy(episodes, cfg).item() == action(0, -1)
-    assert expert_policy(episodes, cfg).item() == action(0, -1)
+    assert optimal_policy(episodes, cfg).goal.item() == action(0, -1)
+    assert expert_policy(episodes, cfg).goal.item() == action(0, -1)
 
 
 def test_correlational_baseline_is_fooled_by_a_descendant():
@@ -43,8 +43,8 @@ def test_correlational_baseline_is_fooled_by_a_descendant():
     samples = torch.tensor([[[5.0, 5, 10, 5], [0, 5, 10, 5], [0, 0, 5, 0], [0, 0, 0, 5]]])
     corr = correlation_with_target(samples, episodes.targets)
     assert torch.allclose(corr[0, [0, 2, 3]], torch.tensor([0.5774, 0.9045, 0.5774]), atol=1e-3)
-    assert correlational_policy(episodes, cfg).item() == action(2, +1)
-    assert optimal_policy(episodes, cfg).item() == action(0, +1)
+    assert correlational_policy(episodes, cfg).goal.item() == action(2, +1)
+    assert optimal_policy(episodes, cfg).goal.item() == action(0, +1)
 
 
 def test_observational_baseline_uses_passive_samples():
@@ -52,7 +52,7 @@ def test_observational_baseline_uses_passive_samples():
     # strongest association and it picks X2 (a descendant of the target).
     noise = [[1, 0, 0, 0], [0, 1, 0, 0], [-1, 0, 0, 0], [0, 0, 0, 0.5], [0, 0, 0, 0]]
     episodes, cfg = hand_built_episode(DESCENDANT_GRAPH, target=1, noise=noise)
-    assert observational_policy(episodes, cfg).item() == action(2, +1)
+    assert observational_policy(episodes, cfg).goal.item() == action(2, +1)
 
 
 def test_prior_plays_the_most_frequent_training_action_for_the_target():
@@ -64,13 +64,13 @@ def test_prior_plays_the_most_frequent_training_action_for_the_target():
     assert prior.tolist()[0] == action(2, +1)
     assert prior[1].item() == action(0, +1), "unseen target: lowest allowed action"
     episodes, _ = hand_built_episode([[0, 0, 1], [0, 0, 0], [0, 0, 0]], target=2)
-    assert prior_policy(episodes, cfg, prior=prior).item() == action(1, -1)
+    assert prior_policy(episodes, cfg, prior=prior).goal.item() == action(1, -1)
 
 
 def test_random_baseline_is_uniform_over_allowed_actions():
     episodes, cfg = hand_built_episode([[0, 1, 0], [0, 0, 1], [0, 0, 0]], target=1)
     many = episodes.select(torch.zeros(6000, dtype=torch.long))
-    goals = random_policy(many, cfg, generator=torch.Generator().manual_seed(0))
+    goals = random_policy(many, cfg, generator=torch.Generator().manual_seed(0)).goal
     assert not torch.any(goals // 2 == 1), "never intervenes on the target"
     counts = torch.bincount(goals, minlength=6).float()
     allowed = counts[[0, 1, 4, 5]]

@@ -24,6 +24,10 @@ def test_preset_overlays_and_command_line_wins():
     assert smoke["train"]["steps"] < default["train"]["steps"]
     assert smoke["dag"]["env"] == default["dag"]["env"], "a partial overlay keeps the other keys"
     assert load(CONFIG, SCHEMA, {"preset": "smoke", "seeds": [7]})["seeds"] == [7]
+    # Snakemake hands nested --config values over as strings; they are typed again
+    nested = load(CONFIG, SCHEMA, {"dag": {"eval": {"episodes_per_split": "150"}}, "seeds": ["1", "2"]})
+    assert nested["dag"]["eval"] == {"episodes_per_split": 150, "eval_seed": default["dag"]["eval"]["eval_seed"]}
+    assert nested["seeds"] == [1, 2]
 
 
 @pytest.mark.parametrize(

@@ -37,16 +37,18 @@ def test_closed_loop_tokens_match_teacher_forced_encoding():
     assert torch.allclose(task.tokens, demos.tokens)
 
 
+TINY_MODEL = {"n_layers": 1, "d_model": 16, "n_heads": 2, "d_mlp": 32, "dropout": 0.0}
+
+
 def _tiny_run(tmp_seed: int) -> pd.DataFrame:
-    cfg = DagEnvConfig()
-    train_set = dag.draw_demonstrations(cfg, "train", 512, 0, tmp_seed)
-    val = {"val": dag.draw_demonstrations(cfg, "in_distribution", 64, 1, tmp_seed)}
-    model = dag.build_agent(cfg, {"n_layers": 1, "d_model": 16, "n_heads": 2, "d_mlp": 32, "dropout": 0.0},
-                            tmp_seed)
+    design = dag.held_out_link_design({})
+    train_set = dag.draw_demonstrations(design, "train", "train", 512, 0, tmp_seed)
+    val = {"val": dag.draw_demonstrations(design, "val", "in_distribution", 64, 1, tmp_seed)}
+    model = dag.build_agent(design, TINY_MODEL, tmp_seed)
     log = train(model, train_set, val, TrainConfig(steps=20, batch_size=32, eval_every=10), tmp_seed,
                 torch.device("cpu"), progress=False)
-    episodes = dag.draw_eval_episodes(cfg, 50, 2, tmp_seed)
-    table = dag.agent_table(model, episodes, cfg, tmp_seed, torch.device("cpu"))
+    episodes = dag.draw_eval_episodes(design, 50, 2, tmp_seed)
+    table = dag.agent_table(model, episodes, design, tmp_seed, torch.device("cpu"))
     return pd.concat([log.drop(columns="elapsed_s").melt(), table.select_dtypes("number").melt()])
 
 
@@ -71,7 +73,7 @@ def test_ablations_change_what_exploration_does():
 def test_rollout_never_intervenes_on_the_target_at_the_goal():
     cfg = DagEnvConfig()
     episodes = sample_episodes(200, cfg, "in_distribution", torch.Generator().manual_seed(3))
-    model = dag.build_agent(cfg, {"n_layers": 1, "d_model": 16, "n_heads": 2, "d_mlp": 32, "dropout": 0.0}, 0)
+    model = dag.build_agent(dag.held_out_link_design({}), TINY_MODEL, 0)
     task = DagActiveTest(episodes, cfg)
     run_closed_loop(model, task, torch.device("cpu"))
     assert torch.all(task.goal_action // 2 != episodes.targets)

@@ -35,7 +35,8 @@ def snakemake(workdir: Path, *args: str, timeout: int = 900) -> subprocess.Compl
 
 def planned_jobs(workdir: Path, *args: str) -> dict[str, int]:
     """Rule -> number of jobs a dry run would execute."""
-    output = snakemake(workdir, "--dry-run", "--quiet", "rules", *args).stdout
+    result = snakemake(workdir, "--dry-run", "--quiet", "rules", *args)
+    output = result.stdout + result.stderr
     if "Nothing to be done" in output:
         return {}
     rows = output.split("Job stats:")[1].split("\n")
@@ -61,7 +62,8 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
     # LaTeX recorded every file it read: the generated numbers and the figure are among them
     inputs = (workdir / "paper" / "build" / "report.fls").read_text()
-    for needed in ("generated/c1_results.tex", "generated/c1_verdict.tex", "figures/c1_dag.pdf"):
+    for needed in ("generated/c1_results.tex", "generated/c1_verdict.tex", "figures/dag.pdf",
+                   "generated/c2_results.tex", "generated/c2_verdict.tex", "figures/cued.pdf"):
         assert needed in inputs, f"{needed} not read by LaTeX"
     results = (workdir / "paper" / "build" / "generated" / "c1_results.tex").read_text()
     assert "agent (imitation, intervenes)" in results and "correlational" in results
@@ -95,18 +97,22 @@ def test_a_complete_run_has_nothing_left_to_do(workdir):
 
 def test_changing_the_number_of_test_episodes_does_not_retrain(workdir):
     jobs = planned_jobs(workdir, *SMOKE, "dag={eval: {episodes_per_split: 150}}")
-    assert "dag_train_agent" not in jobs and "dag_training_data" not in jobs
-    assert jobs["dag_eval_episodes"] == 2 and jobs["dag_active_test"] == 2 and jobs["dag_baselines"] == 2
-    assert "report_pdf" in jobs
+    assert "causal_train_agent" not in jobs and "causal_training_data" not in jobs
+    # only Experiment 1 (2 seeds) changed; Experiment 2 keeps its episodes
+    assert jobs["causal_eval_episodes"] == 2 and jobs["causal_active_test"] == 2 and jobs["causal_baselines"] == 2
+    assert "cued_report_numbers" not in jobs and "report_pdf" in jobs
 
 
 def test_editing_the_baselines_module_reruns_only_baselines_and_what_follows(workdir):
     module = workdir / "src" / "pacs" / "baselines.py"
-    before = module.stat()
+    original, before = module.read_text(), module.stat()
     try:
-        os.utime(module, (before.st_atime + 10, before.st_mtime + 10))
+        module.write_text(original + "\n# an edit\n")
         jobs = planned_jobs(workdir, *SMOKE)
     finally:
+        module.write_text(original)
         os.utime(module, (before.st_atime, before.st_mtime))
-    assert set(jobs) == {"dag_baselines", "dag_statistics", "dag_figure", "dag_report_numbers", "report_pdf", "all"}
-    assert jobs["dag_baselines"] == 2
+    # both causal-DAG experiments use the baselines module
+    assert set(jobs) == {"causal_baselines", "causal_statistics", "causal_figure", "dag_report_numbers",
+                         "cued_report_numbers", "report_pdf", "all"}
+    assert jobs["causal_baselines"] == 4

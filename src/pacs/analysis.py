@@ -1,10 +1,13 @@
 """From tidy episode tables to tidy statistics tables (pandas only, no torch).
 
-The statistics themselves are the pure functions of ``pacs.stats``; this module
-decides which summaries and contrasts each experiment reports.
+The statistics themselves are the pure functions of ``pacs.stats``; an
+``AnalysisPlan`` says, per experiment, which metrics, policies, splits and
+episode sets are summarized and compared. One set of functions serves them all.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -15,11 +18,46 @@ EPISODE_COLUMNS = (
     "experiment", "seed", "split", "policy", "episode", "target", "goal_variable", "goal_sign",
     "reward", "expected_reward", "optimal_reward", "reward_over_optimal", "optimal_choice",
 )
-DAG_METRICS = ("reward_over_optimal", "optimal_choice")
-DAG_REFERENCE = "agent"
-# Baselines the agent must beat for C1 (associational or heuristic), and the rest.
+
+
+@dataclass(frozen=True)
+class AnalysisPlan:
+    metrics: tuple[str, ...]
+    reference: str  # the policy every contrast starts from (the agent)
+    comparisons: tuple[str, ...]  # policies it is compared with, in display order
+    splits: tuple[str, ...]
+    episode_sets: tuple[str, ...]  # "all", and "diagnostic" where defined
+    panels: tuple[tuple[str, str], ...]  # (metric, episode set) per figure panel
+    title: str
+
+    @property
+    def policies(self) -> list[str]:
+        return [self.reference, *self.comparisons]
+
+
+# C1: baselines the agent must beat (associational or heuristic).
 DAG_ASSOCIATIONAL = ("random", "correlational", "observational", "prior")
-DAG_COMPARISONS = ("optimal", "expert", *DAG_ASSOCIATIONAL, "agent_no_intervention", "agent_random_intervention")
+
+PLANS = {
+    "dag": AnalysisPlan(
+        metrics=("reward_over_optimal", "optimal_choice"),
+        reference="agent",
+        comparisons=("optimal", "expert", *DAG_ASSOCIATIONAL, "agent_no_intervention", "agent_random_intervention"),
+        splits=("in_distribution", "held_out", "held_out_link_goal"),
+        episode_sets=("all", "diagnostic"),
+        panels=(("reward_over_optimal", "all"), ("optimal_choice", "diagnostic")),
+        title="C1: imitation agent acting in held-out causal graphs (95% hierarchical-bootstrap CIs)",
+    ),
+    "cued": AnalysisPlan(
+        metrics=("explore_precision", "explore_recall", "steps_outside_cue", "reward_over_optimal"),
+        reference="agent",
+        comparisons=("expert", "explore_all", "random_explore", "optimal"),
+        splits=("train_subsets", "held_out_subsets"),
+        episode_sets=("all",),
+        panels=(("explore_precision", "all"), ("explore_recall", "all"), ("reward_over_optimal", "all")),
+        title="C2: exploring cued variable subsets never seen in training (95% hierarchical-bootstrap CIs)",
+    ),
+}
 
 
 def read_episode_tables(paths) -> pd.DataFrame:
@@ -35,25 +73,35 @@ def mark_diagnostic(episodes: pd.DataFrame) -> pd.DataFrame:
     return episodes.merge(flags, on=keys, how="left").fillna({"diagnostic": False})
 
 
-def dag_summary(episodes: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
-    """Mean and CI of each metric per (policy, split), on all episodes and on the
-    diagnostic subset. Long format: metric, subset, policy, split, mean, ci_low, ..."""
+def prepare(episodes: pd.DataFrame, plan: AnalysisPlan) -> pd.DataFrame:
+    return mark_diagnostic(episodes) if "diagnostic" in plan.episode_sets else episodes
+
+
+def _episode_sets(episodes: pd.DataFrame, plan: AnalysisPlan):
+    for name in plan.episode_sets:
+        yield name, episodes if name == "all" else episodes[episodes[name]]
+
+
+def summary_table(episodes: pd.DataFrame, plan: AnalysisPlan, settings: BootstrapSettings) -> pd.DataFrame:
+    """Mean and CI of each metric per (policy, split) and episode set. Long format:
+    metric, subset (the episode set), policy, split, mean, ci_low, ci_high, ..."""
     frames = []
-    for subset, rows in (("all", episodes), ("diagnostic", episodes[episodes.diagnostic])):
-        for metric in DAG_METRICS:
-            table = summarize(rows, metric, ["policy", "split"], settings)
+    for subset, rows in _episode_sets(episodes, plan):
+        for metric in plan.metrics:
+            rows_with_metric = rows.dropna(subset=[metric])
+            table = summarize(rows_with_metric, metric, ["policy", "split"], settings)
             frames.append(table.assign(metric=metric, subset=subset))
     return pd.concat(frames, ignore_index=True)
 
 
-def dag_contrasts(episodes: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
-    """Paired agent-minus-policy differences per split. Holm's correction runs over
-    each (metric, subset) family: all splits and policies of one figure panel."""
+def contrast_table(episodes: pd.DataFrame, plan: AnalysisPlan, settings: BootstrapSettings) -> pd.DataFrame:
+    """Paired reference-minus-policy differences per split. Holm's correction runs
+    over each (metric, episode set) family: all splits and policies of one panel."""
     frames = []
-    for subset, rows in (("all", episodes), ("diagnostic", episodes[episodes.diagnostic])):
-        for metric in DAG_METRICS:
+    for subset, rows in _episode_sets(episodes, plan):
+        for metric in plan.metrics:
             table = paired_differences(
-                rows, metric, "policy", DAG_REFERENCE, list(DAG_COMPARISONS),
+                rows, metric, "policy", plan.reference, list(plan.comparisons),
                 unit_cols=["seed", "episode"], by=["split"], settings=settings,
             )
             frames.append(table.assign(metric=metric, subset=subset))

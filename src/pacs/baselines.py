@@ -1,16 +1,21 @@
 """Reference policies for the causal-DAG goal, evaluated on the agent's episodes.
 
-Each returns goal actions (B,) for a batch of ``DagEpisodes``; exploration, where
-a baseline has one, uses the episodes' stored noise so every policy meets the same
-samples. ``optimal`` knows the graph; ``expert`` explores every variable once and
-uses its interventional estimates; ``random`` picks any allowed goal action;
-``correlational`` sees the expert's interventional samples but treats them as
-associations (ignores which variable was set); ``observational`` sees as many
-passive samples and picks the strongest association; ``prior`` ignores the
-episode and plays the goal action most often best for that target in training.
+Each returns a ``Choice``: what it explored (B, E') and its goal action (B,).
+Exploration uses the episodes' stored noise, so every policy meets the same
+samples. ``optimal`` knows the graph; ``expert`` explores as the demonstrator
+does and uses its interventional estimates; ``random`` picks any allowed goal
+action; ``correlational`` sees the expert's interventional samples but treats
+them as associations (ignores which variable was set); ``observational`` sees as
+many passive samples and picks the strongest association; ``prior`` ignores the
+episode and plays the goal action most often chosen for that target in training.
+For cued episodes (Experiment 2): ``explore_all`` intervenes on every variable
+(more steps than the agent gets) and ``random_explore`` on uniformly random
+variables for the agent's budget, each then using the expert's estimates.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import torch
 
@@ -24,7 +29,16 @@ from pacs.envs.causal_dag import (
     run_exploration,
 )
 
-BASELINES = ("optimal", "expert", "random", "correlational", "observational", "prior")
+
+
+@dataclass
+class Choice:
+    explore: torch.Tensor  # (B, E') variables intervened on; NO_INTERVENTION = passive sample
+    goal: torch.Tensor  # (B,) goal action ids
+
+
+def no_exploration(episodes: DagEpisodes) -> torch.Tensor:
+    return episodes.expert_order[:, :0]
 
 
 def correlation_with_target(samples: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -38,33 +52,55 @@ def correlation_with_target(samples: torch.Tensor, targets: torch.Tensor) -> tor
     return torch.where(scale > 1e-12, covariance / scale.clamp_min(1e-12), torch.zeros_like(covariance))
 
 
-def optimal_policy(episodes: DagEpisodes, cfg: DagEnvConfig, **_) -> torch.Tensor:
-    return optimal_goal_action(episodes)
+def explore_then_estimate(episodes: DagEpisodes, cfg: DagEnvConfig, plan: torch.Tensor) -> Choice:
+    """Carry out an exploration plan, then act as the expert does on what it showed."""
+    observations = run_exploration(episodes, plan, cfg)
+    return Choice(plan, expert_goal_action(plan, observations, episodes.targets, cfg))
 
 
-def expert_policy(episodes: DagEpisodes, cfg: DagEnvConfig, **_) -> torch.Tensor:
-    observations = run_exploration(episodes, episodes.expert_order, cfg)
-    return expert_goal_action(episodes.expert_order, observations, episodes.targets, cfg)
+def optimal_policy(episodes: DagEpisodes, cfg: DagEnvConfig, **_) -> Choice:
+    return Choice(no_exploration(episodes), optimal_goal_action(episodes))
 
 
-def random_policy(episodes: DagEpisodes, cfg: DagEnvConfig, generator: torch.Generator, **_):
+def expert_policy(episodes: DagEpisodes, cfg: DagEnvConfig, **_) -> Choice:
+    return explore_then_estimate(episodes, cfg, episodes.expert_order)
+
+
+def random_policy(episodes: DagEpisodes, cfg: DagEnvConfig, generator: torch.Generator, **_) -> Choice:
     """Uniform over the goal actions that do not intervene on the target."""
     n_batch = len(episodes)
     offset = torch.randint(cfg.n_vars - 1, (n_batch,), generator=generator)
     variable = offset + (offset >= episodes.targets).long()  # skip the target
     negative = torch.randint(2, (n_batch,), generator=generator)
-    return 2 * variable + negative
+    return Choice(no_exploration(episodes), 2 * variable + negative)
 
 
-def correlational_policy(episodes: DagEpisodes, cfg: DagEnvConfig, **_) -> torch.Tensor:
-    samples = run_exploration(episodes, episodes.expert_order, cfg)
-    return choose_goal_by_estimates(correlation_with_target(samples, episodes.targets), episodes.targets)
+def associational_choice(episodes: DagEpisodes, cfg: DagEnvConfig, plan: torch.Tensor) -> Choice:
+    """Strongest correlation with the target across the samples of a plan."""
+    samples = run_exploration(episodes, plan, cfg)
+    estimates = correlation_with_target(samples, episodes.targets)
+    return Choice(plan, choose_goal_by_estimates(estimates, episodes.targets))
 
 
-def observational_policy(episodes: DagEpisodes, cfg: DagEnvConfig, **_) -> torch.Tensor:
-    passive = torch.full_like(episodes.expert_order, NO_INTERVENTION)
-    samples = run_exploration(episodes, passive, cfg)
-    return choose_goal_by_estimates(correlation_with_target(samples, episodes.targets), episodes.targets)
+def correlational_policy(episodes: DagEpisodes, cfg: DagEnvConfig, **_) -> Choice:
+    return associational_choice(episodes, cfg, episodes.expert_order)
+
+
+def observational_policy(episodes: DagEpisodes, cfg: DagEnvConfig, **_) -> Choice:
+    return associational_choice(episodes, cfg, torch.full_like(episodes.expert_order, NO_INTERVENTION))
+
+
+def explore_all_policy(episodes: DagEpisodes, cfg: DagEnvConfig, **_) -> Choice:
+    """Intervene on every variable once (ignoring the cue), then estimate."""
+    plan = torch.arange(cfg.n_vars).expand(len(episodes), -1)
+    return explore_then_estimate(episodes, cfg, plan)
+
+
+def random_explore_policy(episodes: DagEpisodes, cfg: DagEnvConfig, generator: torch.Generator, **_) -> Choice:
+    """Intervene on uniformly random variables (with replacement) for the agent's
+    exploration budget, then estimate."""
+    plan = torch.randint(cfg.n_vars, episodes.expert_order.shape, generator=generator)
+    return explore_then_estimate(episodes, cfg, plan)
 
 
 def prior_table(train_targets: torch.Tensor, train_goal_actions: torch.Tensor, cfg: DagEnvConfig):
@@ -77,8 +113,8 @@ def prior_table(train_targets: torch.Tensor, train_goal_actions: torch.Tensor, c
     return counts.argmax(dim=1)
 
 
-def prior_policy(episodes: DagEpisodes, cfg: DagEnvConfig, prior: torch.Tensor, **_) -> torch.Tensor:
-    return prior[episodes.targets]
+def prior_policy(episodes: DagEpisodes, cfg: DagEnvConfig, prior: torch.Tensor, **_) -> Choice:
+    return Choice(no_exploration(episodes), prior[episodes.targets])
 
 
 POLICIES = {
@@ -88,13 +124,6 @@ POLICIES = {
     "correlational": correlational_policy,
     "observational": observational_policy,
     "prior": prior_policy,
+    "explore_all": explore_all_policy,
+    "random_explore": random_explore_policy,
 }
-
-
-def exploration_of(policy: str, episodes: DagEpisodes) -> torch.Tensor:
-    """What each baseline executed in the exploration phase, for the tables."""
-    if policy in ("expert", "correlational"):
-        return episodes.expert_order
-    if policy == "observational":
-        return torch.full_like(episodes.expert_order, NO_INTERVENTION)
-    return episodes.expert_order[:, :0]

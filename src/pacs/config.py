@@ -43,6 +43,24 @@ def load_yaml(path: str | Path) -> dict:
     return loaded
 
 
+def typed_command_line(values):
+    """Snakemake reads nested ``--config`` values with YAML's BaseLoader, so every
+    leaf arrives as a string (``dag={eval: {episodes_per_split: 150}}`` gives
+    '150'). Re-read string leaves as YAML scalars so numbers and booleans get
+    their types; anything else stays a string."""
+    if isinstance(values, dict):
+        return {key: typed_command_line(value) for key, value in values.items()}
+    if isinstance(values, list):
+        return [typed_command_line(value) for value in values]
+    if isinstance(values, str):
+        try:
+            parsed = yaml.safe_load(values)
+        except yaml.YAMLError:
+            return values
+        return parsed if isinstance(parsed, (int, float, bool)) else values
+    return values
+
+
 def apply_preset(config: dict, command_line: dict | None = None) -> dict:
     """Overlay ``presets[preset]`` on ``config``, then the command-line values again
     (so they win over the preset)."""
@@ -89,11 +107,12 @@ def validate(config: dict, schema_path: str | Path) -> None:
 
 def resolve(config: dict, schema_path: str | Path, command_line: dict | None = None) -> dict:
     """Apply the preset, validate, and return the config every rule reads."""
-    resolved = apply_preset(config, command_line)
+    command_line = typed_command_line(dict(command_line or {}))
+    resolved = apply_preset(deep_merge(config, command_line), command_line)
     validate(resolved, schema_path)
     return resolved
 
 
 def load(path: str | Path, schema_path: str | Path, command_line: dict | None = None) -> dict:
     """config.yaml (plus command-line values) -> resolved, validated config."""
-    return resolve(deep_merge(load_yaml(path), command_line or {}), schema_path, command_line)
+    return resolve(load_yaml(path), schema_path, command_line)

@@ -104,3 +104,24 @@ def save_dataset(path: str | Path, dataset: TokenDataset, metadata: dict | None 
 
 def load_dataset(path: str | Path) -> TokenDataset:
     return TokenDataset.from_tensors(load_tensors(path), source=str(path))
+
+
+def save_datasets(path: str | Path, datasets: dict[str, TokenDataset], metadata: dict | None = None) -> None:
+    """Several named datasets in one file (tensor names prefixed ``name/``)."""
+    tensors = {
+        f"{name}/{key}": value for name, dataset in datasets.items() for key, value in dataset.to_tensors().items()
+    }
+    save_tensors(path, tensors, {**(metadata or {}), "datasets": sorted(datasets)})
+
+
+def load_datasets(path: str | Path) -> dict[str, TokenDataset]:
+    tensors = load_tensors(path)
+    names = sorted({key.split("/", 1)[0] for key in tensors if "/" in key})
+    if not names:
+        raise DataFileError(f"{path}: no named datasets inside")
+    return {
+        name: TokenDataset.from_tensors(
+            {k.split("/", 1)[1]: v for k, v in tensors.items() if k.startswith(f"{name}/")}, f"{path}[{name}]"
+        )
+        for name in names
+    }

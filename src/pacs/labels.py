@@ -9,6 +9,8 @@ SPLIT_LABELS = {
     "in_distribution": "in-distribution",
     "held_out": "held-out DAGs",
     "held_out_link_goal": "held-out link needed",
+    "train_subsets": "trained subsets",
+    "held_out_subsets": "held-out subsets",
 }
 POLICY_LABELS = {
     "agent": "agent (imitation, intervenes)",
@@ -20,5 +22,13 @@ POLICY_LABELS = {
     "correlational": "correlational",
     "observational": "observational",
     "prior": "prior (training mode)",
+    "explore_all": "explore all",
+    "random_explore": "random explore",
 }
-METRIC_LABELS = {"reward_over_optimal": "reward / optimal", "optimal_choice": "optimal-choice rate"}
+METRIC_LABELS = {
+    "reward_over_optimal": "reward / optimal",
+    "optimal_choice": "optimal-choice rate",
+    "explore_precision": "exploration precision",
+    "explore_recall": "exploration recall",
+    "steps_outside_cue": "interventions outside cue",
+}

@@ -101,3 +101,23 @@ def flatten(prefix: str, values: dict) -> list[tuple[str, str]]:
         else:
             items.append((name, value))
     return items
+
+
+def write_verdict(path, prefix: str, verdict, rule) -> None:
+    """Macros ``\<prefix>Verdict``, ``Reason``, ``Effect``, ``PHolm`` and ``Rule``."""
+    write_tex(path, "\n".join([
+        macro(f"{prefix}Verdict", verdict.verdict),
+        macro(f"{prefix}Reason", verdict.reason),
+        macro(f"{prefix}Effect", f"{verdict.effect_label}: {fmt_ci(verdict.effect, verdict.ci_low, verdict.ci_high)}"),
+        macro(f"{prefix}PHolm", fmt_p(verdict.p_holm)),
+        macro(f"{prefix}Rule", rule.text()),
+    ]))
+
+
+def agreement_macros(prefix: str, training: pd.DataFrame, measures: dict[str, str]) -> list[str]:
+    """Macros of final validation agreement (mean [CI] over seeds): name suffix -> measure."""
+    rows = training.set_index("measure")
+    return [
+        macro(f"{prefix}{suffix}", fmt_ci(rows.loc[m, "mean"], rows.loc[m, "ci_low"], rows.loc[m, "ci_high"], 3))
+        for suffix, m in measures.items()
+    ]

@@ -168,6 +168,8 @@ def paired_differences(
     for key, group in wide.groupby(by, sort=True):
         key = key if isinstance(key, tuple) else (key,)
         for other in others:
+            if other not in group.columns or reference not in group.columns:
+                continue  # a policy without this metric (e.g. precision without exploring)
             pair = group[[seed_col, reference, other]].dropna()
             if pair.empty:
                 continue

@@ -1,7 +1,10 @@
-"""Verdicts: rules that turn statistics tables into a claim's verdict (pure pandas).
+"""Verdicts: rules that turn contrast tables into a claim's verdict (pure pandas).
 
-Each rule is stated in words (``rule_text``) that the report prints beside it, so
-a reader can check the verdict against the numbers.
+Every claim tested on the agent uses one rule shape: on the splits that test
+generalization, the agent must beat the named baselines (Holm-adjusted p below
+alpha, CI above zero) and come within a margin of a reference policy (the whole
+CI of reference-minus-agent below the margin). The rule is printed in the report
+beside the verdict (``rule_text``), so a reader can check it against the numbers.
 """
 
 from __future__ import annotations
@@ -11,7 +14,30 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
-C1_SPLITS = ("held_out", "held_out_link_goal")
+
+
+@dataclass(frozen=True)
+class BeatAndApproachRule:
+    claim: str
+    metric: str
+    metric_label: str
+    splits: tuple[str, ...]
+    must_beat: tuple[str, ...]
+    reference: str  # the policy the agent should come close to
+    margin: float
+    alpha: float
+
+    def text(self) -> str:
+        """The rule in words, as LaTeX (identifiers printed with spaces for underscores)."""
+        split_words = " and ".join(s.replace("_", " ") for s in self.splits)
+        baselines = ", ".join(b.replace("_", " ") for b in self.must_beat)
+        return (
+            f"{self.claim} is supported when, on {split_words}, the agent's {self.metric_label} exceeds "
+            f"{baselines} with a Holm-adjusted $p$ below {self.alpha:g} and a 95\\% CI above "
+            f"zero, and the {self.reference}'s advantage over the agent has its whole CI below {self.margin:g}. "
+            f"It is not supported when one of those baselines is significantly better than the agent or the "
+            f"{self.reference}'s advantage has its whole CI above {self.margin:g}; otherwise it is inconclusive."
+        )
 
 
 @dataclass
@@ -30,50 +56,56 @@ class Verdict:
         return asdict(self)
 
 
-def c1_rule_text(margin: float, alpha: float, associational) -> str:
-    names = ", ".join(associational)
-    return (
-        f"C1 is supported when, on both held-out splits, the agent's reward/optimal exceeds every "
-        f"associational or heuristic baseline ({names}) with a Holm-adjusted p below {alpha:g} and a "
-        f"95\\% CI above zero, and the expert's advantage over the agent has its whole CI below "
-        f"{margin:g}. It is not supported when some such baseline is significantly better than the "
-        f"agent, or the expert's advantage has its whole CI above {margin:g}; otherwise it is inconclusive."
-    )
-
-
-def c1_verdict(contrasts: pd.DataFrame, margin: float, alpha: float, associational) -> Verdict:
-    """Apply the C1 rule to the agent-minus-policy contrasts (metric reward_over_optimal,
-    all episodes)."""
-    rows = contrasts[(contrasts.metric == "reward_over_optimal") & (contrasts.subset == "all")]
-    rows = rows[rows.split.isin(C1_SPLITS)]
-    versus_assoc = rows[rows.other.isin(associational)]
-    versus_expert = rows[rows.other == "expert"]
-    if versus_assoc.empty or versus_expert.empty:
-        raise ValueError("C1 needs agent-vs-baseline contrasts on the held-out splits")
-    beats = ((versus_assoc.ci_low > 0) & (versus_assoc.p_holm < alpha)).all()
-    loses = ((versus_assoc.ci_high < 0) & (versus_assoc.p_holm < alpha)).any()
-    # agent - expert > -margin for the whole CI <=> expert advantage < margin
-    near = (versus_expert.ci_low > -margin).all()
-    far = (versus_expert.ci_high < -margin).any()
-    weakest = versus_assoc.sort_values("diff").iloc[0]
+def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule) -> Verdict:
+    """Apply a rule to agent-minus-policy contrasts (episode set 'all')."""
+    rows = contrasts[(contrasts.metric == rule.metric) & (contrasts.subset == "all")]
+    rows = rows[rows.split.isin(rule.splits)]
+    versus_baselines = rows[rows.other.isin(rule.must_beat)]
+    versus_reference = rows[rows.other == rule.reference]
+    if versus_baselines.empty or versus_reference.empty:
+        raise ValueError(f"{rule.claim} needs agent contrasts with {rule.must_beat} and {rule.reference}")
+    beats = ((versus_baselines.ci_low > 0) & (versus_baselines.p_holm < rule.alpha)).all()
+    loses = ((versus_baselines.ci_high < 0) & (versus_baselines.p_holm < rule.alpha)).any()
+    near = (versus_reference.ci_low > -rule.margin).all()  # reference - agent < margin
+    far = (versus_reference.ci_high < -rule.margin).any()
     if beats and near:
-        verdict, reason = SUPPORTED, "the agent beats every associational baseline and is near the expert"
-    elif loses or far:
-        verdict = NOT_SUPPORTED
-        reason = (
-            "an associational baseline is significantly better than the agent" if loses
-            else "the agent is clearly further from the expert than the margin"
-        )
+        verdict, reason = SUPPORTED, f"the agent beats every named baseline and is near the {rule.reference}"
+    elif loses:
+        verdict, reason = NOT_SUPPORTED, "a named baseline is significantly better than the agent"
+    elif far:
+        verdict, reason = NOT_SUPPORTED, f"the agent is clearly further from the {rule.reference} than the margin"
     else:
         verdict, reason = INCONCLUSIVE, "the CIs do not settle every part of the rule"
+    weakest = versus_baselines.sort_values("diff").iloc[0]
+    gap = versus_reference.sort_values("diff").iloc[0]
     return Verdict(
-        claim="C1",
-        test="agent minus weakest-margin associational baseline, reward/optimal, held-out DAGs",
-        effect_label=f"agent $-$ {weakest.other} ({weakest.split.replace('_', ' ')})",
+        claim=rule.claim,
+        test=f"agent vs {', '.join(rule.must_beat)} and {rule.reference}; {rule.metric_label}".replace("_", " "),
+        effect_label=f"agent $-$ {weakest.other} ({weakest.split})".replace("_", " "),
         effect=float(weakest["diff"]),
         ci_low=float(weakest.ci_low),
         ci_high=float(weakest.ci_high),
         p_holm=float(weakest.p_holm),
         verdict=verdict,
-        reason=reason,
+        reason=f"{reason}; largest {rule.reference} advantage: {-gap['diff']:.2f} "
+               f"[{-gap.ci_high:.2f}, {-gap.ci_low:.2f}] ({gap.split.replace('_', ' ')})",
+    )
+
+
+def c1_rule(verdicts: dict, associational) -> BeatAndApproachRule:
+    """C1: on held-out graphs, beat every associational baseline and approach the expert."""
+    return BeatAndApproachRule(
+        claim="C1", metric="reward_over_optimal", metric_label="reward/optimal",
+        splits=("held_out", "held_out_link_goal"), must_beat=tuple(associational), reference="expert",
+        margin=verdicts["c1_near_expert_margin"], alpha=verdicts["alpha"],
+    )
+
+
+def c2_rule(verdicts: dict) -> BeatAndApproachRule:
+    """C2: on held-out cued subsets, explore the cued variables (recall) better than
+    random exploration and nearly as well as the expert."""
+    return BeatAndApproachRule(
+        claim="C2", metric="explore_recall", metric_label="exploration recall of the cued subset",
+        splits=("held_out_subsets",), must_beat=("random_explore",), reference="expert",
+        margin=verdicts["c2_near_expert_margin"], alpha=verdicts["alpha"],
     )

@@ -1,50 +1,56 @@
 # Statistics with CIs -> figures -> generated report numbers.
 
 
-rule dag_statistics:
+rule causal_statistics:
     input:
         sources("stats.py", "tables.py", "analysis.py"),
-        agent=expand(rules.dag_active_test.output[0], seed=SEEDS),
-        baselines=expand(rules.dag_baselines.output[0], seed=SEEDS),
-        training_logs=expand(rules.dag_train_agent.output.training_log, seed=SEEDS),
+        agent=expand(rules.causal_active_test.output[0], seed=SEEDS, allow_missing=True),
+        baselines=expand(
+            rules.causal_baselines.output[0], seed=SEEDS, allow_missing=True
+        ),
+        training_logs=expand(
+            rules.causal_train_agent.output.training_log,
+            seed=SEEDS,
+            allow_missing=True,
+        ),
     output:
-        episodes="results/dag/episodes.parquet",
-        summary="results/dag/summary.csv",
-        contrasts="results/dag/contrasts.csv",
-        training="results/dag/training_summary.csv",
+        episodes="results/{experiment}/episodes.parquet",
+        summary="results/{experiment}/summary.csv",
+        contrasts="results/{experiment}/contrasts.csv",
+        training="results/{experiment}/training_summary.csv",
     log:
-        "logs/dag/statistics.log",
+        "logs/{experiment}/statistics.log",
     benchmark:
-        "benchmarks/dag/statistics.tsv"
+        "benchmarks/{experiment}/statistics.tsv"
     conda:
         SOFTWARE
     params:
         stats=config["stats"],
     script:
-        "../scripts/dag_statistics.py"
+        "../scripts/causal_statistics.py"
 
 
-rule dag_figure:
+rule causal_figure:
     input:
-        sources("figures.py", "tables.py"),
-        summary=rules.dag_statistics.output.summary,
+        sources("figures.py", "tables.py", "analysis.py"),
+        summary=rules.causal_statistics.output.summary,
     output:
-        pdf="paper/build/figures/c1_dag.pdf",
-        png="results/figures/c1_dag.png",
+        pdf="paper/build/figures/{experiment}.pdf",
+        png="results/figures/{experiment}.png",
     log:
-        "logs/dag/figure.log",
+        "logs/{experiment}/figure.log",
     conda:
         SOFTWARE
     script:
-        "../scripts/dag_figure.py"
+        "../scripts/causal_figure.py"
 
 
 rule dag_report_numbers:
     input:
-        sources("report.py", "verdicts.py", "tables.py"),
-        summary=rules.dag_statistics.output.summary,
-        contrasts=rules.dag_statistics.output.contrasts,
-        training=rules.dag_statistics.output.training,
+        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        summary="results/dag/summary.csv",
+        contrasts="results/dag/contrasts.csv",
+        training="results/dag/training_summary.csv",
     output:
         setup="paper/build/generated/c1_setup.tex",
         results="paper/build/generated/c1_results.tex",
@@ -63,3 +69,24 @@ rule dag_report_numbers:
         verdicts=config["verdicts"],
     script:
         "../scripts/dag_report_numbers.py"
+
+
+rule cued_report_numbers:
+    input:
+        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        summary="results/cued/summary.csv",
+        contrasts="results/cued/contrasts.csv",
+        training="results/cued/training_summary.csv",
+    output:
+        results="paper/build/generated/c2_results.tex",
+        verdict="paper/build/generated/c2_verdict.tex",
+        verdict_row="results/verdicts/c2.csv",
+    log:
+        "logs/cued/report_numbers.log",
+    conda:
+        SOFTWARE
+    params:
+        cued=config["cued"],
+        verdicts=config["verdicts"],
+    script:
+        "../scripts/cued_report_numbers.py"

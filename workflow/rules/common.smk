@@ -22,3 +22,13 @@ SOFTWARE = "../envs/pacs.yaml"
 def sources(*modules):
     """Paths of the package modules a job runs; listed as inputs so that editing one reruns the job."""
     return [str(PACKAGE / module) for module in modules]
+
+
+def design_params(wildcards):
+    """Config values that define an experiment's episodes (see pacs.experiments.dag.make_design)."""
+    params = {"env": config["dag"]["env"]}
+    if wildcards.experiment == "cued":
+        params["cued"] = {
+            key: config["cued"][key] for key in ("subset_size", "held_out_subsets")
+        }
+    return params

@@ -20,7 +20,8 @@ rule report_pdf:
     input:
         tex="paper/report.tex",
         c1=rules.dag_report_numbers.output,
-        c1_figure=rules.dag_figure.output.pdf,
+        c2=rules.cued_report_numbers.output,
+        figures=expand(rules.causal_figure.output.pdf, experiment=["dag", "cued"]),
         provenance=rules.report_provenance.output[0],
     output:
         "paper/build/report.pdf",

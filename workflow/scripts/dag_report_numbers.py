@@ -3,11 +3,10 @@
 import pandas as pd
 
 from pacs import report
-from pacs.analysis import DAG_ASSOCIATIONAL, DAG_COMPARISONS, DAG_REFERENCE
-from pacs.labels import SPLIT_ORDER
+from pacs.analysis import DAG_ASSOCIATIONAL, PLANS
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
-from pacs.verdicts import c1_rule_text, c1_verdict
+from pacs.verdicts import beat_and_approach_verdict, c1_rule
 
 configure_logging(snakemake.log[0])
 params = snakemake.params
@@ -40,33 +39,21 @@ report.write_tex(snakemake.output.setup, "\n".join([
     ),
 ]))
 
-measures = training.set_index("measure")
-policies = [DAG_REFERENCE, *DAG_COMPARISONS]
-
-
-def agreement(measure):
-    row = measures.loc[measure]
-    return report.fmt_ci(row["mean"], row["ci_low"], row["ci_high"], digits=3)
-
-
+plan = PLANS["dag"]
+policies, splits = plan.policies, plan.splits
 report.write_tex(snakemake.output.results, "\n".join([
-    report.macro("COneAgreementInDist", agreement("val_in_distribution_agreement")),
-    report.macro("COneAgreementHeldOut", agreement("val_held_out_agreement")),
-    report.macro("COneGoalAgreementInDist", agreement("val_in_distribution_agreement_goal")),
-    report.macro("COneGoalAgreementHeldOut", agreement("val_held_out_agreement_goal")),
-    report.macro("COneExploreAgreementInDist", agreement("val_in_distribution_agreement_explore")),
-    report.macro("COneResultsTable", report.policy_by_split_table(summary, "reward_over_optimal", "all", policies, SPLIT_ORDER)),
-    report.macro("COneDiagnosticTable", report.policy_by_split_table(summary, "optimal_choice", "diagnostic", policies, SPLIT_ORDER)),
-    report.macro("COneContrastTable", report.contrast_table(contrasts, "reward_over_optimal", "all", SPLIT_ORDER)),
+    *report.agreement_macros("COne", training, {
+        "AgreementInDist": "val_in_distribution_agreement",
+        "AgreementHeldOut": "val_held_out_agreement",
+        "GoalAgreementInDist": "val_in_distribution_agreement_goal",
+        "GoalAgreementHeldOut": "val_held_out_agreement_goal",
+    }),
+    report.macro("COneResultsTable", report.policy_by_split_table(summary, "reward_over_optimal", "all", policies, splits)),
+    report.macro("COneDiagnosticTable", report.policy_by_split_table(summary, "optimal_choice", "diagnostic", policies, splits)),
+    report.macro("COneContrastTable", report.contrast_table(contrasts, "reward_over_optimal", "all", splits)),
 ]))
 
-verdicts = params.verdicts
-verdict = c1_verdict(contrasts, verdicts["c1_near_expert_margin"], verdicts["alpha"], DAG_ASSOCIATIONAL)
-report.write_tex(snakemake.output.verdict, "\n".join([
-    report.macro("COneVerdict", verdict.verdict),
-    report.macro("COneReason", verdict.reason),
-    report.macro("COneEffect", f"{verdict.effect_label}: {report.fmt_ci(verdict.effect, verdict.ci_low, verdict.ci_high)}"),
-    report.macro("COnePHolm", report.fmt_p(verdict.p_holm)),
-    report.macro("COneRule", c1_rule_text(verdicts["c1_near_expert_margin"], verdicts["alpha"], DAG_ASSOCIATIONAL)),
-]))
+rule = c1_rule(params.verdicts, DAG_ASSOCIATIONAL)
+verdict = beat_and_approach_verdict(contrasts, rule)
+report.write_verdict(snakemake.output.verdict, "COne", verdict, rule)
 write_table(pd.DataFrame([verdict.as_row()]), snakemake.output.verdict_row)

@@ -70,37 +70,55 @@ class DagEpisodes:
         the goal step's.
     expert_order: (B, explore_steps) the expert's exploration order for this
         episode (drawn here so every consumer of the episode sees the same expert).
+    cue: optional (B, n) bool relevance cue (Experiment 2): the subset S of
+        variables that may cause the target; None when episodes carry no cue.
     """
 
     weights: torch.Tensor
     targets: torch.Tensor
     noise: torch.Tensor
     expert_order: torch.Tensor
+    cue: torch.Tensor | None = None
 
     def __len__(self) -> int:
         return self.targets.shape[0]
 
     def to_dict(self, prefix: str = "") -> dict[str, torch.Tensor]:
-        return {
+        tensors = {
             f"{prefix}weights": self.weights,
             f"{prefix}targets": self.targets,
             f"{prefix}noise": self.noise,
             f"{prefix}expert_order": self.expert_order,
         }
+        if self.cue is not None:
+            tensors[f"{prefix}cue"] = self.cue
+        return tensors
 
     @classmethod
     def from_dict(cls, tensors: dict[str, torch.Tensor], prefix: str = "") -> "DagEpisodes":
+        cue = tensors.get(f"{prefix}cue")
         return cls(
             weights=tensors[f"{prefix}weights"],
             targets=tensors[f"{prefix}targets"].long(),
             noise=tensors[f"{prefix}noise"],
             expert_order=tensors[f"{prefix}expert_order"].long(),
+            cue=None if cue is None else cue.bool(),
         )
 
     def select(self, index: torch.Tensor) -> "DagEpisodes":
         return DagEpisodes(
-            self.weights[index], self.targets[index], self.noise[index], self.expert_order[index]
+            self.weights[index], self.targets[index], self.noise[index], self.expert_order[index],
+            None if self.cue is None else self.cue[index],
         )
+
+    @staticmethod
+    def concat(parts: list["DagEpisodes"], limit: int) -> "DagEpisodes":
+        """The first ``limit`` episodes of several batches."""
+        def cat(name):
+            values = [getattr(p, name) for p in parts]
+            return None if values[0] is None else torch.cat(values)[:limit]
+
+        return DagEpisodes(*(cat(name) for name in ("weights", "targets", "noise", "expert_order", "cue")))
 
 
 # --- graph structure -------------------------------------------------------
@@ -207,13 +225,7 @@ def sample_episodes(
         have += index.numel()
     else:  # pragma: no cover - only with a config that makes the split empty
         raise RuntimeError(f"could not draw {n_episodes} episodes for split {split!r}")
-    merged = DagEpisodes(
-        torch.cat([c.weights for c in chunks])[:n_episodes],
-        torch.cat([c.targets for c in chunks])[:n_episodes],
-        torch.cat([c.noise for c in chunks])[:n_episodes],
-        torch.cat([c.expert_order for c in chunks])[:n_episodes],
-    )
-    return merged
+    return DagEpisodes.concat(chunks, n_episodes)
 
 
 def _sample_targets(effects: torch.Tensor, cfg: DagEnvConfig, generator) -> torch.Tensor:
@@ -245,6 +257,50 @@ def _link_goal_targets(effects: torch.Tensor, cfg: DagEnvConfig):
         targets[newly] = b
         ok |= unique_best
     return targets, ok
+
+
+def sample_cued_episodes(
+    n_episodes: int, cfg: DagEnvConfig, subsets: list[tuple[int, ...]], generator: torch.Generator
+) -> DagEpisodes:
+    """Experiment 2 episodes (reconstruction): each names a relevance cue S drawn
+    uniformly from ``subsets`` and a target outside S, and only variables in S can
+    cause the target: every edge from a variable outside S into S or into the
+    target is removed, so no directed path reaches the target except from S. The
+    expert explores exactly S, in random order; ``explore_steps`` must equal |S|.
+    Noise has a row for every variable (so a baseline may explore them all) plus
+    the goal row, which is always the last."""
+    sizes = {len(s) for s in subsets}
+    if sizes != {cfg.explore_steps}:
+        raise ValueError(f"every cued subset needs explore_steps={cfg.explore_steps} variables, got sizes {sizes}")
+    n = cfg.n_vars
+    masks = torch.zeros(len(subsets), n, dtype=torch.bool)
+    for index, subset in enumerate(subsets):
+        masks[index, list(subset)] = True
+    chunks, have = [], 0
+    for _attempt in range(1_000):
+        if have >= n_episodes:
+            break
+        chunk = max(256, 2 * n_episodes)
+        cue = masks[torch.randint(len(subsets), (chunk,), generator=generator)]
+        outside = torch.where(cue, -1.0, torch.rand(chunk, n, generator=generator))
+        targets = outside.argmax(dim=1)
+        sink = cue.clone()
+        sink[torch.arange(chunk), targets] = True
+        # cut edges j -> k with j outside S (and not the target) and k in S or the target
+        source_outside = ~sink
+        weights = sample_weights(chunk, cfg, generator)
+        weights = weights * ~(source_outside[:, :, None] & sink[:, None, :])
+        effects = total_effects(weights)
+        has_cause = best_effect_magnitude(effects, targets) > 1e-6
+        index = torch.nonzero(has_cause).squeeze(1)
+        noise = cfg.noise_std * torch.randn(chunk, max(n, cfg.explore_steps) + 1, n, generator=generator)
+        scores = torch.where(cue, torch.rand(chunk, n, generator=generator), torch.full((chunk, n), 2.0))
+        order = torch.argsort(scores, dim=1)[:, : cfg.explore_steps]  # S first, shuffled
+        chunks.append(DagEpisodes(weights, targets, noise, order, cue).select(index))
+        have += index.numel()
+    else:  # pragma: no cover
+        raise RuntimeError(f"could not draw {n_episodes} cued episodes")
+    return DagEpisodes.concat(chunks, n_episodes)
 
 
 def expert_exploration_order(n_episodes: int, cfg: DagEnvConfig, generator) -> torch.Tensor:

@@ -3,8 +3,9 @@
 One token per step. Token k (k = 0 .. E, E = explore_steps) carries what the
 agent knows when it takes its k-th action: the variable intervened on at the
 previous step (one-hot; zeros at k = 0 or for a passive sample), the sample that
-step returned (divided by the intervention value), a goal-phase flag and, in the
-goal phase, the target (one-hot). Positions 0 .. E-1 are acted on by the
+step returned (divided by the intervention value), a goal-phase flag, in the
+goal phase the target (one-hot) and, for cued episodes (Experiment 2), the
+relevance cue S (a mask over the variables, in every token). Positions 0 .. E-1 are acted on by the
 ``explore`` head (which variable to intervene on); position E by the ``goal``
 head ((variable, sign) pairs).
 
@@ -36,8 +37,8 @@ IGNORE = -100
 EXPLORATION_MODES = ("agent", "none", "random")
 
 
-def token_width(cfg: DagEnvConfig) -> int:
-    return 3 * cfg.n_vars + 1
+def token_width(cfg: DagEnvConfig, cued: bool = False) -> int:
+    return 3 * cfg.n_vars + 1 + (cfg.n_vars if cued else 0)
 
 
 def head_sizes(cfg: DagEnvConfig) -> dict[str, int]:
@@ -50,11 +51,12 @@ def encode_token(
     target: torch.Tensor | None,
     cfg: DagEnvConfig,
     n_batch: int,
+    cue: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """One step's token, (B, 3n + 1). ``None`` parts are zeros; a ``prev_action``
-    equal to ``NO_INTERVENTION`` is encoded as zeros too."""
+    """One step's token, (B, 3n + 1), or (B, 4n + 1) with a cue. ``None`` parts are
+    zeros; a ``prev_action`` equal to ``NO_INTERVENTION`` is encoded as zeros too."""
     n = cfg.n_vars
-    token = torch.zeros(n_batch, token_width(cfg))
+    token = torch.zeros(n_batch, token_width(cfg, cued=cue is not None))
     if prev_action is not None:
         active = prev_action >= 0
         rows = torch.arange(n_batch)[active]
@@ -64,31 +66,38 @@ def encode_token(
     if target is not None:
         token[:, 2 * n] = 1.0
         token[torch.arange(n_batch), 2 * n + 1 + target] = 1.0
+    if cue is not None:
+        token[:, 3 * n + 1 :] = cue.to(token.dtype)
     return token
 
 
 def encode_episode(
-    actions: torch.Tensor, observations: torch.Tensor, targets: torch.Tensor, cfg: DagEnvConfig
+    actions: torch.Tensor,
+    observations: torch.Tensor,
+    targets: torch.Tensor,
+    cfg: DagEnvConfig,
+    cue: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """All E + 1 tokens of episodes whose exploration is known. Returns (B, E+1, 3n+1)."""
+    """All E + 1 tokens of episodes whose exploration is known. Returns (B, E+1, width)."""
     n_batch, n_steps = actions.shape
-    tokens = [encode_token(None, None, None, cfg, n_batch)]
+    tokens = [encode_token(None, None, None, cfg, n_batch, cue)]
     for step in range(n_steps):
         target = targets if step == n_steps - 1 else None
-        tokens.append(encode_token(actions[:, step], observations[:, step], target, cfg, n_batch))
+        tokens.append(encode_token(actions[:, step], observations[:, step], target, cfg, n_batch, cue))
     return torch.stack(tokens, dim=1)
 
 
 def expert_demonstrations(episodes: DagEpisodes, cfg: DagEnvConfig) -> TokenDataset:
     """The passive training data: the expert's episodes as tokens with its actions as
     labels. ``support`` marks every action the expert could have taken at each step,
-    for agreement metrics: any not-yet-explored variable while exploring; at the
+    for agreement metrics: any not-yet-explored variable (within the cue, if any)
+    while exploring; at the
     goal, its action or any with exactly the same true expected reward (a tie
     between equally strong causes that the expert broke by sampling noise)."""
     actions = episodes.expert_order
     observations = run_exploration(episodes, actions, cfg)
     goal = expert_goal_action(actions, observations, episodes.targets, cfg)
-    tokens = encode_episode(actions, observations, episodes.targets, cfg)
+    tokens = encode_episode(actions, observations, episodes.targets, cfg, episodes.cue)
     n_batch, length = tokens.shape[:2]
     n_explore = cfg.explore_steps
 
@@ -103,7 +112,7 @@ def expert_demonstrations(episodes: DagEpisodes, cfg: DagEnvConfig) -> TokenData
     for step in range(n_explore):
         if step % cfg.n_vars == 0:
             explored[:] = False  # a new sweep over the variables
-        explore_support[:, step] = ~explored
+        explore_support[:, step] = ~explored if episodes.cue is None else ~explored & episodes.cue
         explored[batch, actions[:, step]] = True
     goal_support = torch.zeros(n_batch, length, cfg.n_goal_actions, dtype=torch.bool)
     goal_support[:, n_explore] = equally_good_goal_actions(episodes, goal, cfg)
@@ -145,7 +154,8 @@ class DagActiveTest:
         self.generator = generator
         self.n_batch = len(episodes)
         self.n_steps = cfg.explore_steps + 1
-        self.tokens = torch.zeros(self.n_batch, self.n_steps, token_width(cfg))
+        self.tokens = torch.zeros(self.n_batch, self.n_steps, token_width(cfg, cued=episodes.cue is not None))
+        self.tokens[:, 0] = encode_token(None, None, None, cfg, self.n_batch, episodes.cue)
         self.executed = torch.full((self.n_batch, cfg.explore_steps), NO_INTERVENTION)
         self.chosen = torch.full((self.n_batch, cfg.explore_steps), NO_INTERVENTION)
         self.goal_action: torch.Tensor | None = None
@@ -180,13 +190,39 @@ class DagActiveTest:
             self.episodes.weights, self.episodes.noise[:, step], executed, self.cfg.intervention_value
         )
         target = self.episodes.targets if step + 1 == self.cfg.explore_steps else None
-        self.tokens[:, step + 1] = encode_token(executed, sample, target, self.cfg, self.n_batch)
+        self.tokens[:, step + 1] = encode_token(
+            executed, sample, target, self.cfg, self.n_batch, self.episodes.cue
+        )
 
     def outcomes(self) -> dict[str, torch.Tensor]:
         """Per-episode results once the goal action is taken."""
         if self.goal_action is None:
             raise RuntimeError("the episode has not reached its goal step")
         return goal_outcomes(self.episodes, self.goal_action, self.cfg)
+
+
+def exploration_metrics(explore: torch.Tensor, cue: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Exploration against a relevance cue S, per episode. ``explore`` (B, E') holds
+    the variables intervened on (``NO_INTERVENTION`` for none), ``cue`` (B, n) S.
+
+    explore_precision: share of the distinct variables intervened on that are in S
+        (NaN, undefined, if it intervened on none); explore_recall: share of S
+        intervened on;
+    steps_outside_cue: interventions on variables outside S; n_interventions.
+    """
+    n_batch, n_vars = cue.shape
+    active = explore >= 0
+    visited = torch.zeros(n_batch, n_vars, dtype=torch.bool)
+    rows = torch.arange(n_batch)[:, None].expand_as(explore)
+    visited[rows[active], explore[active]] = True
+    in_cue = (visited & cue).sum(1).float()
+    outside = active & ~cue.gather(1, explore.clamp_min(0))
+    return {
+        "explore_precision": in_cue / visited.sum(1).float(),  # 0 / 0 = NaN: nothing explored
+        "explore_recall": in_cue / cue.sum(1).float(),
+        "steps_outside_cue": outside.sum(1).float(),
+        "n_interventions": active.sum(1).float(),
+    }
 
 
 def equally_good_goal_actions(episodes: DagEpisodes, goal: torch.Tensor, cfg: DagEnvConfig) -> torch.Tensor:

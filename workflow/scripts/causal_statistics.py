@@ -1,4 +1,4 @@
-"""Rule dag_statistics: tidy episode table -> summaries and paired contrasts with CIs."""
+"""Rule causal_statistics: tidy episode table -> summaries and paired contrasts with CIs."""
 
 import pandas as pd
 
@@ -9,11 +9,12 @@ from pacs.tables import read_table, write_table
 
 configure_logging(snakemake.log[0])
 settings = BootstrapSettings(**snakemake.params.stats)
-episodes = analysis.mark_diagnostic(
-    analysis.read_episode_tables([*snakemake.input.agent, *snakemake.input.baselines])
+plan = analysis.PLANS[snakemake.wildcards.experiment]
+episodes = analysis.prepare(
+    analysis.read_episode_tables([*snakemake.input.agent, *snakemake.input.baselines]), plan
 )
 write_table(episodes, snakemake.output.episodes)
-write_table(analysis.dag_summary(episodes, settings), snakemake.output.summary)
-write_table(analysis.dag_contrasts(episodes, settings), snakemake.output.contrasts)
+write_table(analysis.summary_table(episodes, plan, settings), snakemake.output.summary)
+write_table(analysis.contrast_table(episodes, plan, settings), snakemake.output.contrasts)
 logs = pd.concat([read_table(p, ("seed", "step")) for p in snakemake.input.training_logs])
 write_table(analysis.training_summary(logs, settings), snakemake.output.training)
