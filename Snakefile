@@ -14,6 +14,9 @@
 configfile: "config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/causal.smk"
 include: "workflow/rules/analysis.smk"

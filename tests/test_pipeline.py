@@ -74,6 +74,25 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
     assert verdict.verdict.item() in verdict_tex
 
 
+def test_verdict_table_has_a_row_for_each_claim_that_ran(workdir):
+    table = pd.read_csv(workdir / "results" / "verdicts" / "all.csv")
+    assert table.claim.tolist() == ["C1", "C2"]
+    assert set(table.verdict) <= {"supported", "not supported", "inconclusive"}
+    assert table.mde.gt(0).all() and table.ci_low.le(table.effect).all()
+    tex = (workdir / "paper" / "build" / "generated" / "verdict_table.tex").read_text()
+    for row in table.itertuples():
+        assert f"\\textbf{{{row.verdict}}}" in tex
+    provenance = (workdir / "paper" / "build" / "generated" / "provenance.tex").read_text()
+    assert "train\\_agent" in provenance and "config hash" in provenance
+
+
+def test_html_report_carries_the_figures_and_captions(workdir):
+    snakemake(workdir, "--report", "report.html", *SMOKE)
+    html = (workdir / "report.html").read_text()
+    assert "Made by rule" in html and "hierarchical-bootstrap" in html
+    assert html.count("causal_figure") >= 2
+
+
 def test_tables_cover_every_policy_and_split(workdir):
     summary = pd.read_csv(workdir / "results" / "dag" / "summary.csv")
     every = summary[(summary.metric == "reward_over_optimal") & (summary.subset == "all")]
@@ -114,5 +133,5 @@ def test_editing_the_baselines_module_reruns_only_baselines_and_what_follows(wor
         os.utime(module, (before.st_atime, before.st_mtime))
     # both causal-DAG experiments use the baselines module
     assert set(jobs) == {"causal_baselines", "causal_statistics", "causal_figure", "dag_report_numbers",
-                         "cued_report_numbers", "report_pdf", "all"}
+                         "cued_report_numbers", "verdict_table", "report_provenance", "report_pdf", "all"}
     assert jobs["causal_baselines"] == 4

@@ -16,22 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
+from pacs.tables import benchmark_table
 
 ROOT = Path(__file__).resolve().parents[2]
 IGNORE = shutil.ignore_patterns(
     ".venv", ".git", "results", "logs", "benchmarks", "build", ".snakemake", "__pycache__", "*.egg-info"
 )
-
-
-def rule_times(workdir: Path) -> pd.DataFrame:
-    """Seconds per benchmarked job, from benchmarks/**/*.tsv."""
-    rows = []
-    for tsv in sorted((workdir / "benchmarks").rglob("*.tsv")):
-        frame = pd.read_csv(tsv, sep="\t")
-        rows.append({"job": str(tsv.relative_to(workdir / "benchmarks").with_suffix("")), "seconds": frame.s.iloc[0],
-                     "max_rss_mb": frame.max_rss.iloc[0]})
-    return pd.DataFrame(rows)
 
 
 def main(argv=None) -> int:
@@ -52,7 +42,8 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         subprocess.run(command, cwd=workdir, check=True)
         wall = time.perf_counter() - started
-        times = rule_times(workdir)
+        benchmarks = workdir / "benchmarks"
+        times = benchmark_table(sorted(benchmarks.rglob("*.tsv")), root=benchmarks)
 
     if not times.empty:
         print(times.to_string(index=False, float_format=lambda v: f"{v:.1f}"))

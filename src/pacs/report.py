@@ -121,3 +121,32 @@ def agreement_macros(prefix: str, training: pd.DataFrame, measures: dict[str, st
         macro(f"{prefix}{suffix}", fmt_ci(rows.loc[m, "mean"], rows.loc[m, "ci_low"], rows.loc[m, "ci_high"], 3))
         for suffix, m in measures.items()
     ]
+
+
+def verdict_table(rows: pd.DataFrame) -> str:
+    """The replication verdict table: one row per claim."""
+    body = [
+        [
+            r.claim,
+            tex_escape(str(r.original_claim)),
+            r.test,
+            f"{r.effect_label}: {fmt_ci(r.effect, r.ci_low, r.ci_high)}",
+            fmt(r.z, 1),
+            fmt_p(r.p_holm),
+            fmt(r.mde),
+            f"\\textbf{{{r.verdict}}}",
+        ]
+        for r in rows.itertuples()
+    ]
+    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$", "Holm $p$", "MDE", "verdict"]
+    ragged = "".join(f">{{\\raggedright\\arraybackslash}}p{{{w}}}" for w in ("3.2cm", "2.8cm", "3.2cm"))
+    return tabular(header, body, f"l{ragged}cccl")
+
+
+def stage_time_table(times: pd.DataFrame) -> str:
+    """Wall time per pipeline stage, summed over seeds, from Snakemake benchmark files."""
+    stages = times.assign(stage=times.job.str.replace(r"_seed\d+$", "", regex=True))
+    summary = stages.groupby("stage").agg(jobs=("job", "size"), seconds=("seconds", "sum"),
+                                          max_rss_mb=("max_rss_mb", "max")).reset_index()
+    body = [[tex_escape(r.stage), str(r.jobs), fmt(r.seconds, 1), fmt(r.max_rss_mb, 0)] for r in summary.itertuples()]
+    return tabular(["stage", "jobs", "seconds (sum)", "max RSS (MB)"], body, "lrrr")

@@ -58,3 +58,23 @@ def read_table(path: str | Path, required: tuple[str, ...] = ()) -> pd.DataFrame
     if missing:
         raise TableError(f"{path}: missing columns {missing}")
     return frame
+
+
+def benchmark_table(paths, root: str | Path = "benchmarks") -> pd.DataFrame:
+    """Snakemake ``benchmark:`` files -> job (path under ``root`` without .tsv),
+    seconds and max_rss_mb (one row per file)."""
+    rows = []
+    for path in map(Path, paths):
+        frame = read_table_tsv(path)
+        job = str(path.relative_to(root).with_suffix("")) if path.is_relative_to(root) else path.stem
+        rows.append({"job": job, "seconds": float(frame.s.iloc[0]), "max_rss_mb": float(frame.max_rss.iloc[0])})
+    return pd.DataFrame(rows, columns=["job", "seconds", "max_rss_mb"])
+
+
+def read_table_tsv(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise TableError(f"{path}: file not found")
+    frame = pd.read_csv(path, sep="\t", na_values=["-"])
+    if "s" not in frame.columns:
+        raise TableError(f"{path}: not a Snakemake benchmark file (no 's' column)")
+    return frame

@@ -15,6 +15,20 @@ import pandas as pd
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 
+# The claims as ../shared/PROTOCOL.md states them (shortened); what we test is in each row.
+CLAIMS = {
+    "C1": "Imitation-trained agents that may intervene at test time exploit causal links never seen "
+          "in training: near the expert, above associational baselines.",
+    "C2": "Imitating experts who explore a cued subset generalizes to cued subsets never seen in training.",
+    "C3": "Predicting explanations helps passive learners; with confounded data, explanations decide "
+          "which feature is learned.",
+    "C4": "Next-token-trained models can run causal experimentation strategies from a prompt; "
+          "explanations help.",
+    "C5": "Language models show content effects on reasoning, as humans do.",
+    "C6": "Return conditioning, interactive (DAgger) data and observational data change what "
+          "imitation learns.",
+}
+
 
 @dataclass(frozen=True)
 class BeatAndApproachRule:
@@ -48,7 +62,9 @@ class Verdict:
     effect: float
     ci_low: float
     ci_high: float
+    z: float
     p_holm: float
+    mde: float  # smallest effect this design detects with 80% power (same contrast)
     verdict: str
     reason: str
 
@@ -85,7 +101,9 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
         effect=float(weakest["diff"]),
         ci_low=float(weakest.ci_low),
         ci_high=float(weakest.ci_high),
+        z=float(weakest.z),
         p_holm=float(weakest.p_holm),
+        mde=float(weakest.mde),
         verdict=verdict,
         reason=f"{reason}; largest {rule.reference} advantage: {-gap['diff']:.2f} "
                f"[{-gap.ci_high:.2f}, {-gap.ci_low:.2f}] ({gap.split.replace('_', ' ')})",

@@ -36,7 +36,11 @@ rule causal_figure:
         summary=rules.causal_statistics.output.summary,
     output:
         pdf="paper/build/figures/{experiment}.pdf",
-        png="results/figures/{experiment}.png",
+        png=report(
+            "results/figures/{experiment}.png",
+            caption="../report/figure.rst",
+            category="Figures",
+        ),
     log:
         "logs/{experiment}/figure.log",
     conda:

@@ -1,9 +1,34 @@
 # The LaTeX report: every number and figure in it is a generated file listed here.
 
+CAUSAL_EXPERIMENTS = ["dag", "cued"]
+VERDICT_ROWS = ["results/verdicts/c1.csv", "results/verdicts/c2.csv"]
+BENCHMARKED = expand(
+    "benchmarks/{experiment}/{stage}_seed{seed}.tsv",
+    experiment=CAUSAL_EXPERIMENTS,
+    stage=["training_data", "train_agent", "active_test"],
+    seed=SEEDS,
+) + expand("benchmarks/{experiment}/statistics.tsv", experiment=CAUSAL_EXPERIMENTS)
+
+
+rule verdict_table:
+    input:
+        sources("report.py", "verdicts.py", "tables.py"),
+        rows=VERDICT_ROWS,
+    output:
+        tex="paper/build/generated/verdict_table.tex",
+        table="results/verdicts/all.csv",
+    log:
+        "logs/report/verdict_table.log",
+    conda:
+        SOFTWARE
+    script:
+        "../scripts/verdict_table.py"
+
 
 rule report_provenance:
     input:
-        sources("report.py", "runtime.py"),
+        sources("report.py", "runtime.py", "tables.py"),
+        benchmarks=BENCHMARKED,
     output:
         "paper/build/generated/provenance.tex",
     log:
@@ -21,10 +46,15 @@ rule report_pdf:
         tex="paper/report.tex",
         c1=rules.dag_report_numbers.output,
         c2=rules.cued_report_numbers.output,
-        figures=expand(rules.causal_figure.output.pdf, experiment=["dag", "cued"]),
+        figures=expand(rules.causal_figure.output.pdf, experiment=CAUSAL_EXPERIMENTS),
+        verdicts=rules.verdict_table.output.tex,
         provenance=rules.report_provenance.output[0],
     output:
-        "paper/build/report.pdf",
+        report(
+            "paper/build/report.pdf",
+            caption="../report/report_pdf.rst",
+            category="Report",
+        ),
     log:
         "logs/report/latexmk.log",
     conda:
