@@ -5,6 +5,8 @@
 #   causal.smk    Experiments 1 (C1, "dag") and 2 (C2, "cued") on the causal-DAG
 #                 environment: data -> imitation training -> active test of
 #                 the agent -> baselines on the same episodes
+#   odd_one_out.smk  Experiment 3 (C3): odd-one-out, explanations x confounding,
+#                 from data to its statistics and figure
 #   analysis.smk  statistics with CIs -> figures -> report numbers
 #   report.smk    LaTeX report -> paper/build/report.pdf
 #
@@ -19,6 +21,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/causal.smk"
+include: "workflow/rules/odd_one_out.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/report.smk"
 

@@ -63,7 +63,8 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
     # LaTeX recorded every file it read: the generated numbers and the figure are among them
     inputs = (workdir / "paper" / "build" / "report.fls").read_text()
     for needed in ("generated/c1_results.tex", "generated/c1_verdict.tex", "figures/dag.pdf",
-                   "generated/c2_results.tex", "generated/c2_verdict.tex", "figures/cued.pdf"):
+                   "generated/c2_results.tex", "generated/c2_verdict.tex", "figures/cued.pdf",
+                   "generated/c3_results.tex", "generated/c3_verdict.tex", "figures/ooo.pdf"):
         assert needed in inputs, f"{needed} not read by LaTeX"
     results = (workdir / "paper" / "build" / "generated" / "c1_results.tex").read_text()
     assert "agent (imitation, intervenes)" in results and "correlational" in results
@@ -76,7 +77,7 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
 
 def test_verdict_table_has_a_row_for_each_claim_that_ran(workdir):
     table = pd.read_csv(workdir / "results" / "verdicts" / "all.csv")
-    assert table.claim.tolist() == ["C1", "C2"]
+    assert table.claim.tolist() == ["C1", "C2", "C3"]
     assert set(table.verdict) <= {"supported", "not supported", "inconclusive"}
     assert table.mde.gt(0).all() and table.ci_low.le(table.effect).all()
     tex = (workdir / "paper" / "build" / "generated" / "verdict_table.tex").read_text()
@@ -90,7 +91,15 @@ def test_html_report_carries_the_figures_and_captions(workdir):
     snakemake(workdir, "--report", "report.html", *SMOKE)
     html = (workdir / "report.html").read_text()
     assert "Made by rule" in html and "hierarchical-bootstrap" in html
-    assert html.count("causal_figure") >= 2
+    assert html.count("causal_figure") >= 2 and "ooo_figure" in html
+
+
+def test_odd_one_out_conditions_share_the_test_episodes(workdir):
+    episodes = pd.read_parquet(workdir / "results" / "ooo" / "episodes.parquet")
+    assert episodes.policy.nunique() == 4 + 5, "four training conditions and five baselines"
+    assert (episodes.groupby("policy").size() == 2 * 200).all()
+    latent = episodes.groupby(["seed", "episode"]).latent.nunique()
+    assert (latent == 1).all()
 
 
 def test_tables_cover_every_policy_and_split(workdir):

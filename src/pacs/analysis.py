@@ -57,11 +57,37 @@ PLANS = {
         panels=(("explore_precision", "all"), ("explore_recall", "all"), ("reward_over_optimal", "all")),
         title="C2: exploring cued variable subsets never seen in training (95% hierarchical-bootstrap CIs)",
     ),
+    "ooo": AnalysisPlan(
+        metrics=("test_correct", "follows_other", "follows_none", "dimensions_tried", "experiment_rewards",
+                 "follows_colour", "follows_shape", "follows_texture"),
+        reference="deconfounded, with explanations",
+        comparisons=("deconfounded, without explanations", "confounded, with explanations",
+                     "confounded, without explanations", "expert", "random",
+                     "follow_colour", "follow_shape", "follow_texture"),
+        splits=("deconfounded",),
+        episode_sets=("all",),
+        panels=(("test_correct", "all"), ("follows_other", "all"), ("dimensions_tried", "all")),
+        title="C3: odd-one-out test trials after imitation, with and without explanations (95% CIs)",
+    ),
 }
+OOO_EPISODE_COLUMNS = ("experiment", "seed", "split", "policy", "episode", "regime", "explanations",
+                       "test_correct", "follows_other")
 
 
-def read_episode_tables(paths) -> pd.DataFrame:
-    return pd.concat([read_table(p, EPISODE_COLUMNS) for p in paths], ignore_index=True)
+def read_episode_tables(paths, required=EPISODE_COLUMNS) -> pd.DataFrame:
+    return pd.concat([read_table(p, required) for p in paths], ignore_index=True)
+
+
+def explanation_contrasts(episodes: pd.DataFrame, metrics, settings: BootstrapSettings) -> pd.DataFrame:
+    """Paired with-minus-without-explanations differences per training regime, on the
+    same test episodes; Holm over the regimes of each metric."""
+    agents = episodes[episodes.explanations.isin(["with", "without"])]
+    frames = [
+        paired_differences(agents, metric, "explanations", "with", ["without"], unit_cols=["seed", "episode"],
+                           by=["regime"], settings=settings).assign(metric=metric, subset="all")
+        for metric in metrics
+    ]
+    return pd.concat(frames, ignore_index=True)
 
 
 def mark_diagnostic(episodes: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,8 @@ SPLIT_LABELS = {
     "held_out_link_goal": "held-out link needed",
     "train_subsets": "trained subsets",
     "held_out_subsets": "held-out subsets",
+    "deconfounded": "deconfounded test",
+    "confounded": "confounded",
 }
 POLICY_LABELS = {
     "agent": "agent (imitation, intervenes)",
@@ -24,6 +26,10 @@ POLICY_LABELS = {
     "prior": "prior (training mode)",
     "explore_all": "explore all",
     "random_explore": "random explore",
+    "follow_colour": "always colour",
+    "follow_shape": "always shape",
+    "follow_texture": "always texture",
+    "without": "without explanations",
 }
 METRIC_LABELS = {
     "reward_over_optimal": "reward / optimal",
@@ -31,4 +37,7 @@ METRIC_LABELS = {
     "explore_precision": "exploration precision",
     "explore_recall": "exploration recall",
     "steps_outside_cue": "interventions outside cue",
+    "test_correct": "test-trial accuracy",
+    "follows_other": "follows a non-latent dimension",
+    "dimensions_tried": "dimensions tried in experiments",
 }

@@ -70,20 +70,22 @@ def policy_by_split_table(summary: pd.DataFrame, metric: str, subset: str, polic
     return tabular(header, body, "l" + "c" * len(splits))
 
 
-def contrast_table(contrasts: pd.DataFrame, metric: str, subset: str, splits) -> str:
-    """Agent minus each policy: difference [CI], d_z, Holm p, per split."""
+def contrast_table(
+    contrasts: pd.DataFrame, metric: str, subset: str, groups, group_col: str = "split", minus: str = "agent minus"
+) -> str:
+    """Reference minus each other condition: difference [CI], d_z, Holm p, per group."""
     rows = contrasts[(contrasts.metric == metric) & (contrasts.subset == subset)]
     body = []
-    for split in splits:
-        for _, r in rows[rows.split == split].iterrows():
+    for group in groups:
+        for _, r in rows[rows[group_col] == group].iterrows():
             body.append([
-                SPLIT_LABELS.get(split, tex_escape(split)),
+                SPLIT_LABELS.get(group, tex_escape(group)),
                 tex_escape(POLICY_LABELS.get(r.other, r.other)),
                 fmt_ci(r["diff"], r.ci_low, r.ci_high),
                 fmt(r.effect_size_dz),
                 fmt_p(r.p_holm),
             ])
-    header = ["split", "agent minus", "difference [95\\% CI]", "$d_z$", "Holm $p$"]
+    header = [group_col.replace("_", " "), minus, "difference [95\\% CI]", "$d_z$", "Holm $p$"]
     return tabular(header, body, "llccc")
 
 

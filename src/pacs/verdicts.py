@@ -110,6 +110,64 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
     )
 
 
+@dataclass(frozen=True)
+class BenefitRule:
+    """A manipulation (e.g. explanations) must raise a metric in every group."""
+
+    claim: str
+    metric: str
+    metric_label: str
+    manipulation: str
+    groups: tuple[str, ...]
+    group_col: str
+    margin: float
+    alpha: float
+
+    def text(self) -> str:
+        groups = " and ".join(g.replace("_", " ") for g in self.groups)
+        return (
+            f"{self.claim} is supported when {self.manipulation} raise the {self.metric_label} in each of "
+            f"{groups} (paired difference with a Holm-adjusted $p$ below {self.alpha:g} and a 95\\% CI above "
+            f"zero). It is not supported when {self.manipulation} significantly lower it somewhere, or when every "
+            f"difference has its whole CI inside $\\pm${self.margin:g}; otherwise it is inconclusive."
+        )
+
+
+def benefit_verdict(contrasts: pd.DataFrame, rule: BenefitRule) -> Verdict:
+    rows = contrasts[(contrasts.metric == rule.metric) & contrasts[rule.group_col].isin(rule.groups)]
+    if rows.empty:
+        raise ValueError(f"{rule.claim} needs contrasts of {rule.metric} in {rule.groups}")
+    helps = ((rows.ci_low > 0) & (rows.p_holm < rule.alpha)).all()
+    hurts = ((rows.ci_high < 0) & (rows.p_holm < rule.alpha)).any()
+    null = ((rows.ci_low > -rule.margin) & (rows.ci_high < rule.margin)).all()
+    if helps:
+        verdict, reason = SUPPORTED, f"{rule.manipulation} raise it in every group"
+    elif hurts:
+        verdict, reason = NOT_SUPPORTED, f"{rule.manipulation} significantly lower it in some group"
+    elif null:
+        verdict, reason = NOT_SUPPORTED, f"every effect of {rule.manipulation} lies within the margin"
+    else:
+        verdict, reason = INCONCLUSIVE, "the CIs do not settle every part of the rule"
+    weakest = rows.sort_values("diff").iloc[0]
+    return Verdict(
+        claim=rule.claim,
+        test=f"{rule.manipulation} vs none, {rule.metric_label}, paired per {rule.group_col}".replace("_", " "),
+        effect_label=f"with $-$ without ({weakest[rule.group_col]})".replace("_", " "),
+        effect=float(weakest["diff"]), ci_low=float(weakest.ci_low), ci_high=float(weakest.ci_high),
+        z=float(weakest.z), p_holm=float(weakest.p_holm), mde=float(weakest.mde),
+        verdict=verdict, reason=reason,
+    )
+
+
+def c3_rule(verdicts: dict, regimes) -> BenefitRule:
+    """C3: predicting explanations raises test-trial accuracy (following the latent
+    dimension) on deconfounded tests, after deconfounded and after confounded training."""
+    return BenefitRule(
+        claim="C3", metric="test_correct", metric_label="test-trial accuracy", manipulation="explanations",
+        groups=tuple(regimes), group_col="regime", margin=verdicts["c3_equivalence_margin"], alpha=verdicts["alpha"],
+    )
+
+
 def c1_rule(verdicts: dict, associational) -> BeatAndApproachRule:
     """C1: on held-out graphs, beat every associational baseline and approach the expert."""
     return BeatAndApproachRule(

@@ -1,13 +1,26 @@
 # The LaTeX report: every number and figure in it is a generated file listed here.
 
 CAUSAL_EXPERIMENTS = ["dag", "cued"]
-VERDICT_ROWS = ["results/verdicts/c1.csv", "results/verdicts/c2.csv"]
-BENCHMARKED = expand(
-    "benchmarks/{experiment}/{stage}_seed{seed}.tsv",
-    experiment=CAUSAL_EXPERIMENTS,
-    stage=["training_data", "train_agent", "active_test"],
-    seed=SEEDS,
-) + expand("benchmarks/{experiment}/statistics.tsv", experiment=CAUSAL_EXPERIMENTS)
+VERDICT_ROWS = [
+    "results/verdicts/c1.csv",
+    "results/verdicts/c2.csv",
+    "results/verdicts/c3.csv",
+]
+BENCHMARKED = (
+    expand(
+        "benchmarks/{experiment}/{stage}_seed{seed}.tsv",
+        experiment=CAUSAL_EXPERIMENTS,
+        stage=["training_data", "train_agent", "active_test"],
+        seed=SEEDS,
+    )
+    + expand("benchmarks/{experiment}/statistics.tsv", experiment=CAUSAL_EXPERIMENTS)
+    + expand(
+        "benchmarks/ooo/train_agent_{regime}-{explanations}_seed{seed}.tsv",
+        regime=config["ooo"]["regimes"],
+        explanations=["with", "without"],
+        seed=SEEDS,
+    )
+)
 
 
 rule verdict_table:
@@ -46,6 +59,8 @@ rule report_pdf:
         tex="paper/report.tex",
         c1=rules.dag_report_numbers.output,
         c2=rules.cued_report_numbers.output,
+        c3=rules.ooo_report_numbers.output,
+        c3_figure=rules.ooo_figure.output.pdf,
         figures=expand(rules.causal_figure.output.pdf, experiment=CAUSAL_EXPERIMENTS),
         verdicts=rules.verdict_table.output.tex,
         provenance=rules.report_provenance.output[0],

@@ -1,0 +1,185 @@
+# Experiment 3 (claim C3): symbolic meta odd-one-out, explanations x confounding.
+# data per training regime -> imitation training per (regime, explanations) ->
+# closed-loop test on deconfounded episodes; baselines on the same episodes.
+
+OOO = "results/ooo"
+OOO_CONDITION_DIR = OOO + "/{regime}-{explanations}/seed{seed}"
+
+
+wildcard_constraints:
+    regime="deconfounded|confounded",
+    explanations="with|without",
+
+
+rule ooo_training_data:
+    input:
+        sources("envs/odd_one_out.py", "data.py", "experiments/odd_one_out.py"),
+    output:
+        train=OOO + "/{regime}/seed{seed}/train.safetensors",
+        validation=OOO + "/{regime}/seed{seed}/validation.safetensors",
+    log:
+        "logs/ooo/training_data_{regime}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        env=config["ooo"]["env"],
+        data=config["ooo"]["data"],
+    script:
+        "../scripts/ooo_training_data.py"
+
+
+rule ooo_eval_episodes:
+    input:
+        sources("envs/odd_one_out.py", "data.py", "experiments/odd_one_out.py"),
+    output:
+        OOO + "/seed{seed}/eval_episodes.safetensors",
+    log:
+        "logs/ooo/eval_episodes_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        env=config["ooo"]["env"],
+        eval=config["ooo"]["eval"],
+    script:
+        "../scripts/ooo_eval_episodes.py"
+
+
+rule ooo_train_agent:
+    input:
+        sources(
+            "models/transformer.py",
+            "train.py",
+            "data.py",
+            "experiments/odd_one_out.py",
+        ),
+        train=rules.ooo_training_data.output.train,
+        validation=rules.ooo_training_data.output.validation,
+    output:
+        model=OOO_CONDITION_DIR + "/agent.safetensors",
+        training_log=OOO_CONDITION_DIR + "/training_log.csv",
+    log:
+        "logs/ooo/train_agent_{regime}-{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/ooo/train_agent_{regime}-{explanations}_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        env=config["ooo"]["env"],
+        explanation_weight=config["ooo"]["explanation_weight"],
+        model=config["model"],
+        train=config["train"],
+        device=config["device"],
+    script:
+        "../scripts/ooo_train_agent.py"
+
+
+rule ooo_active_test:
+    input:
+        sources(
+            "rollout.py",
+            "envs/odd_one_out.py",
+            "tables.py",
+            "experiments/odd_one_out.py",
+        ),
+        model=rules.ooo_train_agent.output.model,
+        episodes=rules.ooo_eval_episodes.output[0],
+    output:
+        OOO_CONDITION_DIR + "/agent_episodes.parquet",
+    log:
+        "logs/ooo/active_test_{regime}-{explanations}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        env=config["ooo"]["env"],
+        device=config["device"],
+    script:
+        "../scripts/ooo_active_test.py"
+
+
+rule ooo_baselines:
+    input:
+        sources("envs/odd_one_out.py", "tables.py", "experiments/odd_one_out.py"),
+        episodes=rules.ooo_eval_episodes.output[0],
+    output:
+        OOO + "/seed{seed}/baseline_episodes.parquet",
+    log:
+        "logs/ooo/baselines_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        env=config["ooo"]["env"],
+    script:
+        "../scripts/ooo_baselines.py"
+
+
+rule ooo_statistics:
+    input:
+        sources("stats.py", "tables.py", "analysis.py"),
+        agent=expand(
+            rules.ooo_active_test.output[0],
+            regime=config["ooo"]["regimes"],
+            explanations=["with", "without"],
+            seed=SEEDS,
+        ),
+        baselines=expand(rules.ooo_baselines.output[0], seed=SEEDS),
+        training_logs=expand(
+            rules.ooo_train_agent.output.training_log,
+            regime=config["ooo"]["regimes"],
+            explanations=["with", "without"],
+            seed=SEEDS,
+        ),
+    output:
+        episodes=OOO + "/episodes.parquet",
+        summary=OOO + "/summary.csv",
+        contrasts=OOO + "/contrasts.csv",
+        training=OOO + "/training_summary.csv",
+    log:
+        "logs/ooo/statistics.log",
+    conda:
+        SOFTWARE
+    params:
+        stats=config["stats"],
+    script:
+        "../scripts/ooo_statistics.py"
+
+
+rule ooo_figure:
+    input:
+        sources("figures.py", "tables.py", "analysis.py"),
+        summary=rules.ooo_statistics.output.summary,
+    output:
+        pdf="paper/build/figures/ooo.pdf",
+        png=report(
+            "results/figures/ooo.png",
+            caption="../report/ooo_figure.rst",
+            category="Figures",
+        ),
+    log:
+        "logs/ooo/figure.log",
+    conda:
+        SOFTWARE
+    script:
+        "../scripts/ooo_figure.py"
+
+
+rule ooo_report_numbers:
+    input:
+        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        summary=rules.ooo_statistics.output.summary,
+        contrasts=rules.ooo_statistics.output.contrasts,
+        training=rules.ooo_statistics.output.training,
+    output:
+        results="paper/build/generated/c3_results.tex",
+        verdict="paper/build/generated/c3_verdict.tex",
+        verdict_row="results/verdicts/c3.csv",
+    log:
+        "logs/ooo/report_numbers.log",
+    conda:
+        SOFTWARE
+    params:
+        ooo=config["ooo"],
+        verdicts=config["verdicts"],
+    script:
+        "../scripts/ooo_report_numbers.py"

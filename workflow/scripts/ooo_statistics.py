@@ -1,0 +1,27 @@
+"""Rule ooo_statistics: test-trial summaries per condition and explanation contrasts."""
+
+import pandas as pd
+
+from pacs import analysis
+from pacs.runtime import configure_logging
+from pacs.stats import BootstrapSettings
+from pacs.tables import read_table, write_table
+
+configure_logging(snakemake.log[0])
+settings = BootstrapSettings(**snakemake.params.stats)
+plan = analysis.PLANS["ooo"]
+episodes = analysis.read_episode_tables([*snakemake.input.agent, *snakemake.input.baselines],
+                                        analysis.OOO_EPISODE_COLUMNS)
+write_table(episodes, snakemake.output.episodes)
+write_table(analysis.summary_table(episodes, plan, settings), snakemake.output.summary)
+write_table(analysis.explanation_contrasts(episodes, ("test_correct", "follows_other"), settings),
+            snakemake.output.contrasts)
+logs = pd.concat([
+    read_table(path, ("seed", "step")).assign(condition=path.split("/")[-3])
+    for path in snakemake.input.training_logs
+])
+write_table(
+    pd.concat([analysis.training_summary(rows, settings).assign(condition=condition)
+               for condition, rows in logs.groupby("condition")]),
+    snakemake.output.training,
+)
