@@ -2,8 +2,8 @@
 # data per training regime -> imitation training per (regime, explanations) ->
 # closed-loop test on deconfounded episodes; baselines on the same episodes.
 
-OOO = "results/ooo"
-OOO_CONDITION_DIR = OOO + "/{regime}-{explanations}/seed{seed}"
+
+OOO_CONDITION_DIR = "results/ooo/{regime}-{explanations}/seed{seed}"
 
 
 wildcard_constraints:
@@ -15,8 +15,8 @@ rule ooo_training_data:
     input:
         sources("envs/odd_one_out.py", "data.py", "experiments/odd_one_out.py"),
     output:
-        train=OOO + "/{regime}/seed{seed}/train.safetensors",
-        validation=OOO + "/{regime}/seed{seed}/validation.safetensors",
+        train="results/ooo/{regime}/seed{seed}/train.safetensors",
+        validation="results/ooo/{regime}/seed{seed}/validation.safetensors",
     log:
         "logs/ooo/training_data_{regime}_seed{seed}.log",
     conda:
@@ -32,7 +32,7 @@ rule ooo_eval_episodes:
     input:
         sources("envs/odd_one_out.py", "data.py", "experiments/odd_one_out.py"),
     output:
-        OOO + "/seed{seed}/eval_episodes.safetensors",
+        "results/ooo/seed{seed}/eval_episodes.safetensors",
     log:
         "logs/ooo/eval_episodes_seed{seed}.log",
     conda:
@@ -55,8 +55,8 @@ rule ooo_train_agent:
         train=rules.ooo_training_data.output.train,
         validation=rules.ooo_training_data.output.validation,
     output:
-        model=OOO_CONDITION_DIR + "/agent.safetensors",
-        training_log=OOO_CONDITION_DIR + "/training_log.csv",
+        model=f"{OOO_CONDITION_DIR}/agent.safetensors",
+        training_log=f"{OOO_CONDITION_DIR}/training_log.csv",
     log:
         "logs/ooo/train_agent_{regime}-{explanations}_seed{seed}.log",
     benchmark:
@@ -85,7 +85,7 @@ rule ooo_active_test:
         model=rules.ooo_train_agent.output.model,
         episodes=rules.ooo_eval_episodes.output[0],
     output:
-        OOO_CONDITION_DIR + "/agent_episodes.parquet",
+        f"{OOO_CONDITION_DIR}/agent_episodes.parquet",
     log:
         "logs/ooo/active_test_{regime}-{explanations}_seed{seed}.log",
     conda:
@@ -103,7 +103,7 @@ rule ooo_baselines:
         sources("envs/odd_one_out.py", "tables.py", "experiments/odd_one_out.py"),
         episodes=rules.ooo_eval_episodes.output[0],
     output:
-        OOO + "/seed{seed}/baseline_episodes.parquet",
+        "results/ooo/seed{seed}/baseline_episodes.parquet",
     log:
         "logs/ooo/baselines_seed{seed}.log",
     conda:
@@ -131,10 +131,10 @@ rule ooo_statistics:
             seed=SEEDS,
         ),
     output:
-        episodes=OOO + "/episodes.parquet",
-        summary=OOO + "/summary.csv",
-        contrasts=OOO + "/contrasts.csv",
-        training=OOO + "/training_summary.csv",
+        episodes="results/ooo/episodes.parquet",
+        summary="results/ooo/summary.csv",
+        contrasts="results/ooo/contrasts.csv",
+        training="results/ooo/training_summary.csv",
     log:
         "logs/ooo/statistics.log",
     conda:
