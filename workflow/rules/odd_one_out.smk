@@ -68,7 +68,7 @@ rule ooo_train_agent:
         env=config["ooo"]["env"],
         explanation_weight=config["ooo"]["explanation_weight"],
         model=config["model"],
-        train=config["train"],
+        train={**config["train"], **config["ooo"]["train"]},
         device=config["device"],
     script:
         "../scripts/ooo_train_agent.py"
@@ -180,6 +180,7 @@ rule ooo_report_numbers:
         SOFTWARE
     params:
         ooo=config["ooo"],
+        train={**config["train"], **config["ooo"]["train"]},
         verdicts=config["verdicts"],
     script:
         "../scripts/ooo_report_numbers.py"

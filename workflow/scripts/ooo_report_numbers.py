@@ -28,6 +28,8 @@ report.write_tex(snakemake.output.results, "\n".join([
     report.macro("CThreeObjects", ooo["env"]["n_objects"]),
     report.macro("CThreeTrials", ooo["env"]["experiment_trials"]),
     report.macro("CThreeWeight", ooo["explanation_weight"]),
+    report.macro("CThreeSteps", f"{params.train['steps']:,}"),
+    report.macro("CThreeBatch", params.train["batch_size"]),
     report.macro("CThreeTrainEpisodes", f"{ooo['data']['train_episodes']:,}"),
     report.macro("CThreeEvalEpisodes", f"{ooo['eval']['episodes_per_split']:,}"),
     report.macro("CThreeAgreementTable", agreement_rows()),
