@@ -5,7 +5,7 @@ import itertools
 import torch
 
 from pacs.baselines import explore_all_policy, random_explore_policy
-from pacs.envs.causal_dag import NO_INTERVENTION, sample_cued_episodes, total_effects
+from pacs.envs.causal_dag import NO_INTERVENTION, total_effects
 from pacs.envs.dag_task import DagActiveTest, expert_demonstrations, exploration_metrics
 from pacs.experiments import dag
 

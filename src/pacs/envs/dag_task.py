@@ -249,6 +249,8 @@ def goal_outcomes(episodes: DagEpisodes, goal_action: torch.Tensor, cfg: DagEnvC
         "reward": reward,
         "expected_reward": expected,
         "optimal_reward": best,
-        "reward_over_optimal": reward / best,
+        # undefined (NaN) where no intervention can move the target (only possible
+        # with target_requires_cause off); the statistics skip NaN
+        "reward_over_optimal": torch.where(best > 0, reward / best.clamp_min(1e-12), torch.nan),
         "optimal_choice": (expected >= best - 1e-4).to(torch.float32),
     }
