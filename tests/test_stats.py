@@ -92,6 +92,15 @@ def test_summary_mean_is_the_mean_of_seed_means():
     assert row.n_seeds.item() == 2 and row.n_units.item() == 4
 
 
+def test_rates_keep_their_interval_inside_zero_and_one():
+    frame = pd.DataFrame({"seed": [0, 0, 1, 1, 2, 2], "value": [1.0, 1.0, 1.0, 0.0, 1.0, 1.0], "policy": "a"})
+    wide = summarize(frame, "value", ["policy"], BootstrapSettings(n_boot=300))
+    clipped = summarize(frame, "value", ["policy"], BootstrapSettings(n_boot=300), bounds=(0.0, 1.0))
+    assert wide.ci_high.item() > 1.0 and wide.ci_low.item() < 0.0, "the 3-seed widening overshoots"
+    assert (clipped.ci_low.item(), clipped.ci_high.item()) == (0.0, 1.0)
+    assert clipped["mean"].item() == wide["mean"].item()
+
+
 def test_same_settings_same_interval():
     frame = simulate(np.random.default_rng(14), 4, 50, 0.1, 0.3)
     settings = BootstrapSettings(n_boot=300, rng_seed=5)

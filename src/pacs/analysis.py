@@ -35,6 +35,10 @@ class AnalysisPlan:
         return [self.reference, *self.comparisons]
 
 
+# Metrics that are rates (shares of episodes): their CIs are clipped to [0, 1].
+RATES = ("optimal_choice", "explore_precision", "explore_recall", "test_correct", "follows_other",
+         "follows_none", "follows_colour", "follows_shape", "follows_texture")
+
 # C1: baselines the agent must beat (associational or heuristic).
 DAG_ASSOCIATIONAL = ("random", "correlational", "observational", "prior")
 
@@ -115,7 +119,8 @@ def summary_table(episodes: pd.DataFrame, plan: AnalysisPlan, settings: Bootstra
     for subset, rows in _episode_sets(episodes, plan):
         for metric in plan.metrics:
             rows_with_metric = rows.dropna(subset=[metric])
-            table = summarize(rows_with_metric, metric, ["policy", "split"], settings)
+            bounds = (0.0, 1.0) if metric in RATES else None
+            table = summarize(rows_with_metric, metric, ["policy", "split"], settings, bounds=bounds)
             frames.append(table.assign(metric=metric, subset=subset))
     return pd.concat(frames, ignore_index=True)
 

@@ -126,10 +126,17 @@ def _mean_of_seed_means(groups: list[np.ndarray]) -> float:
 
 
 def summarize(
-    frame: pd.DataFrame, value: str, by: list[str], settings: BootstrapSettings, seed_col: str = "seed"
+    frame: pd.DataFrame,
+    value: str,
+    by: list[str],
+    settings: BootstrapSettings,
+    seed_col: str = "seed",
+    bounds: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """Mean of ``value`` per group of ``by`` with its hierarchical-bootstrap CI.
 
+    ``bounds``: the range the value can take (e.g. (0, 1) for a rate); the
+    small-sample widening can push an interval past it, so it is clipped there.
     Returns one row per group: the ``by`` columns, mean, ci_low, ci_high, n_seeds,
     n_units (episodes), n_boot, boot_seed."""
     rows = []
@@ -140,6 +147,8 @@ def summarize(
             groups, settings.n_boot, group_rng(settings, key), settings.resample_episodes
         )
         low, high = interval(estimate, distribution, len(groups), settings)
+        if bounds is not None:
+            low, high = max(low, bounds[0]), min(high, bounds[1])
         key = key if isinstance(key, tuple) else (key,)
         rows.append({
             **dict(zip(by, key)), "mean": estimate, "ci_low": low, "ci_high": high,
