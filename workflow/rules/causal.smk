@@ -50,7 +50,13 @@ rule causal_eval_episodes:
 
 rule causal_train_agent:
     input:
-        sources("models/transformer.py", "train.py", "data.py", "experiments/dag.py"),
+        sources(
+            "models/transformer.py",
+            "train.py",
+            "data.py",
+            "experiments/dag.py",
+            "experiments/fitting.py",
+        ),
         train=rules.causal_training_data.output.train,
         validation=rules.causal_training_data.output.validation,
     output:

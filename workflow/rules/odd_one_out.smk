@@ -51,6 +51,7 @@ rule ooo_train_agent:
             "train.py",
             "data.py",
             "experiments/odd_one_out.py",
+            "experiments/fitting.py",
         ),
         train=rules.ooo_training_data.output.train,
         validation=rules.ooo_training_data.output.validation,

@@ -28,7 +28,7 @@ from pacs.envs.dag_task import (
     token_width,
 )
 from pacs.labels import SPLIT_ORDER
-from pacs.models.transformer import CausalTransformer, TransformerConfig
+from pacs.models.transformer import CausalTransformer, TransformerConfig, build_model
 from pacs.rollout import run_closed_loop
 from pacs.runtime import derive_seed
 from pacs.tables import action_strings, outcome_frame
@@ -154,9 +154,7 @@ def build_agent(design: Design, model: dict, seed: int) -> CausalTransformer:
         heads=head_sizes(design.env),
         **model,
     )
-    with torch.random.fork_rng():
-        torch.manual_seed(derive_seed(design.experiment, "agent-init", seed))
-        return CausalTransformer(cfg)
+    return build_model(cfg, derive_seed(design.experiment, "agent-init", seed))
 
 
 def episode_frame(

@@ -24,7 +24,7 @@ from pacs.envs.odd_one_out import (
     sample_episodes,
     token_width,
 )
-from pacs.models.transformer import CausalTransformer, TransformerConfig
+from pacs.models.transformer import CausalTransformer, TransformerConfig, build_model
 from pacs.rollout import run_closed_loop
 from pacs.runtime import derive_seed
 from pacs.tables import outcome_frame
@@ -70,9 +70,7 @@ def read_eval_episodes(path) -> OddOneOutEpisodes:
 
 def build_agent(cfg: OddOneOutConfig, model: dict, seed: int) -> CausalTransformer:
     spec = TransformerConfig(token_width=token_width(cfg), max_len=cfg.length, heads=head_sizes(cfg), **model)
-    with torch.random.fork_rng():
-        torch.manual_seed(derive_seed(EXPERIMENT, "agent-init", seed))
-        return CausalTransformer(spec)
+    return build_model(spec, derive_seed(EXPERIMENT, "agent-init", seed))
 
 
 def train_config(train: dict, explanations: str, explanation_weight: float) -> TrainConfig:

@@ -99,6 +99,14 @@ class CausalTransformer(nn.Module):
         return {name: head(x) for name, head in self.heads.items()}
 
 
+def build_model(cfg: TransformerConfig, init_seed: int) -> CausalTransformer:
+    """A freshly initialized model whose weights depend only on ``init_seed`` (the
+    global torch RNG is left as it was)."""
+    with torch.random.fork_rng():
+        torch.manual_seed(init_seed)
+        return CausalTransformer(cfg)
+
+
 def save_checkpoint(path: str | Path, model: CausalTransformer, metadata: dict | None = None):
     """Weights as safetensors; the model config (and any metadata) in its header."""
     meta = {"model_config": asdict(model.cfg), **(metadata or {})}
