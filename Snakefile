@@ -7,6 +7,9 @@
 #                 the agent -> baselines on the same episodes
 #   odd_one_out.smk  Experiment 3 (C3): odd-one-out, explanations x confounding,
 #                 from data to its statistics and figure
+#   language.smk  Experiment 4 (C4): language models acting on episodes written as
+#                 text: a pipeline LM trained by next-token prediction, and a
+#                 pretrained LM (SmolLM2 by default) prompted with examples
 #   analysis.smk  statistics with CIs -> figures -> report numbers
 #   report.smk    LaTeX report -> paper/build/report.pdf
 #
@@ -22,6 +25,7 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/causal.smk"
 include: "workflow/rules/odd_one_out.smk"
+include: "workflow/rules/language.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/report.smk"
 

@@ -64,7 +64,8 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
     inputs = (workdir / "paper" / "build" / "report.fls").read_text()
     for needed in ("generated/c1_results.tex", "generated/c1_verdict.tex", "figures/dag.pdf",
                    "generated/c2_results.tex", "generated/c2_verdict.tex", "figures/cued.pdf",
-                   "generated/c3_results.tex", "generated/c3_verdict.tex", "figures/ooo.pdf"):
+                   "generated/c3_results.tex", "generated/c3_verdict.tex", "figures/ooo.pdf",
+                   "generated/c4_results.tex", "generated/c4_verdict.tex", "figures/lm.pdf"):
         assert needed in inputs, f"{needed} not read by LaTeX"
     results = (workdir / "paper" / "build" / "generated" / "c1_results.tex").read_text()
     assert "agent (imitation, intervenes)" in results and "correlational" in results
@@ -77,7 +78,8 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
 
 def test_verdict_table_has_a_row_for_each_claim_that_ran(workdir):
     table = pd.read_csv(workdir / "results" / "verdicts" / "all.csv")
-    assert table.claim.tolist() == ["C1", "C2", "C3"]
+    # C4 has three rows: the pipeline LM, the prompted pretrained LM, explanations
+    assert table.claim.tolist() == ["C1", "C2", "C3", "C4", "C4", "C4"]
     assert set(table.verdict) <= {"supported", "not supported", "inconclusive"}
     assert table.mde.gt(0).all() and table.ci_low.le(table.effect).all()
     tex = (workdir / "paper" / "build" / "generated" / "verdict_table.tex").read_text()
@@ -91,7 +93,7 @@ def test_html_report_carries_the_figures_and_captions(workdir):
     snakemake(workdir, "--report", "report.html", *SMOKE)
     html = (workdir / "report.html").read_text()
     assert "Made by rule" in html and "hierarchical-bootstrap" in html
-    assert html.count("causal_figure") >= 2 and "ooo_figure" in html
+    assert html.count("causal_figure") >= 2 and "ooo_figure" in html and "lm_figure" in html
 
 
 def test_odd_one_out_conditions_share_the_test_episodes(workdir):
@@ -141,6 +143,28 @@ def test_editing_the_baselines_module_reruns_only_baselines_and_what_follows(wor
         module.write_text(original)
         os.utime(module, (before.st_atime, before.st_mtime))
     # both causal-DAG experiments use the baselines module
+    # both causal-DAG experiments and Experiment 4 use the baselines module
     assert set(jobs) == {"causal_baselines", "causal_statistics", "causal_figure", "dag_report_numbers",
-                         "cued_report_numbers", "verdict_table", "report_provenance", "report_pdf", "all"}
-    assert jobs["causal_baselines"] == 4
+                         "cued_report_numbers", "lm_baselines", "lm_statistics", "lm_figure", "lm_report_numbers",
+                         "verdict_table", "report_provenance", "report_pdf", "all"}
+    assert jobs["causal_baselines"] == 4 and jobs["lm_baselines"] == 2
+
+
+def test_language_models_and_baselines_meet_the_same_episodes(workdir):
+    episodes = pd.read_parquet(workdir / "results" / "lm" / "episodes.parquet")
+    policies = set(episodes.policy)
+    assert {"pipeline LM, with explanations", "pipeline LM, without explanations",
+            "SmolLM2-135M, 1-shot, with explanations", "SmolLM2-135M, 1-shot, without explanations",
+            "expert", "optimal", "random", "correlational"} == policies
+    assert (episodes.groupby(["seed", "split", "episode"]).target.nunique() == 1).all()
+    prompted = episodes[episodes.model == "SmolLM2-135M"]
+    assert (prompted.groupby(["policy", "seed", "split"]).size() == 2).all()  # smoke: 2 per split and seed
+    transcript = (workdir / "results" / "lm" / "seed0" / "pretrained_1shot_with_transcripts.txt").read_text()
+    assert transcript.startswith("### prompt") and "Note:" in transcript.split("### in_distribution")[0]
+    assert "Action: set" in transcript
+
+
+def test_changing_the_prompt_does_not_retrain_the_pipeline_lm(workdir):
+    jobs = planned_jobs(workdir, *SMOKE, "lm={pretrained: {shots: [2]}}")
+    assert jobs["lm_pretrained_test"] == 4
+    assert not {"lm_train", "lm_corpus", "lm_pipeline_test", "lm_materialize_smollm2"} & set(jobs)

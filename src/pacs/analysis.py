@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pacs.labels import pipeline_lm_policy, pretrained_policy
 from pacs.stats import BootstrapSettings, paired_differences, summarize
 from pacs.tables import read_table
 
@@ -74,6 +75,29 @@ PLANS = {
         title="C3: odd-one-out test trials after imitation, with and without explanations (95% CIs)",
     ),
 }
+LM_BASELINES = ("expert", "optimal", "random", "correlational")
+LM_EPISODE_COLUMNS = (*EPISODE_COLUMNS, "model", "explanations", "shots", "invalid_actions", "tests_run")
+
+
+def lm_plan(pretrained: str, shots, splits, reference: str | None = None) -> AnalysisPlan:
+    """C4: the pipeline LM and the prompted pretrained LM (``pretrained`` is its display
+    name) against the baselines; contrasts start from ``reference`` (by default the
+    pipeline LM trained with explanations)."""
+    policies = [pipeline_lm_policy(e) for e in ("with", "without")]
+    policies += [pretrained_policy(pretrained, k, e) for k in shots for e in ("with", "without")]
+    policies += list(LM_BASELINES)
+    reference = reference or policies[0]
+    return AnalysisPlan(
+        metrics=("reward_over_optimal", "optimal_choice", "invalid_actions", "tests_run"),
+        reference=reference,
+        comparisons=tuple(p for p in policies if p != reference),
+        splits=tuple(splits),
+        episode_sets=("all",),
+        panels=(("reward_over_optimal", "all"), ("optimal_choice", "all"), ("tests_run", "all")),
+        title="C4: language models acting in causal-DAG episodes written as text (95% CIs)",
+    )
+
+
 OOO_EPISODE_COLUMNS = ("experiment", "seed", "split", "policy", "episode", "regime", "explanations",
                        "test_correct", "follows_other")
 
@@ -82,13 +106,15 @@ def read_episode_tables(paths, required=EPISODE_COLUMNS) -> pd.DataFrame:
     return pd.concat([read_table(p, required) for p in paths], ignore_index=True)
 
 
-def explanation_contrasts(episodes: pd.DataFrame, metrics, settings: BootstrapSettings) -> pd.DataFrame:
-    """Paired with-minus-without-explanations differences per training regime, on the
-    same test episodes; Holm over the regimes of each metric."""
+def explanation_contrasts(episodes: pd.DataFrame, metrics, settings: BootstrapSettings,
+                          by=("regime",)) -> pd.DataFrame:
+    """Paired with-minus-without-explanations differences per group (``by``: the
+    training regime, or the model and split), on the same test episodes; Holm over
+    the groups of each metric."""
     agents = episodes[episodes.explanations.isin(["with", "without"])]
     frames = [
         paired_differences(agents, metric, "explanations", "with", ["without"], unit_cols=["seed", "episode"],
-                           by=["regime"], settings=settings).assign(metric=metric, subset="all")
+                           by=list(by), settings=settings).assign(metric=metric, subset="all")
         for metric in metrics
     ]
     return pd.concat(frames, ignore_index=True)

@@ -31,6 +31,24 @@ POLICY_LABELS = {
     "follow_texture": "always texture",
     "without": "without explanations",
 }
+PRETRAINED_LABELS = {"smollm2": "SmolLM2-135M"}  # config name -> display name of a pretrained LM
+
+
+def pretrained_label(model: str) -> str:
+    """Display name of the pretrained LM a config names (a directory: its last part)."""
+    return PRETRAINED_LABELS.get(model, model.rstrip("/").rsplit("/", 1)[-1])
+
+
+def pipeline_lm_policy(explanations: str) -> str:
+    """Policy name of the pipeline LM trained with or without Note lines."""
+    return f"pipeline LM, {explanations} explanations"
+
+
+def pretrained_policy(model_label: str, shots: int, explanations: str) -> str:
+    """Policy name of a pretrained LM prompted with ``shots`` expert episodes."""
+    return f"{model_label}, {shots}-shot, {explanations} explanations"
+
+
 METRIC_LABELS = {
     "reward_over_optimal": "reward / optimal",
     "optimal_choice": "optimal-choice rate",
@@ -40,4 +58,6 @@ METRIC_LABELS = {
     "test_correct": "test-trial accuracy",
     "follows_other": "follows a non-latent dimension",
     "dimensions_tried": "dimensions tried in experiments",
+    "invalid_actions": "invalid actions per episode",
+    "tests_run": "tests run",
 }

@@ -105,15 +105,20 @@ def flatten(prefix: str, values: dict) -> list[tuple[str, str]]:
     return items
 
 
-def write_verdict(path, prefix: str, verdict, rule) -> None:
+def verdict_macros(prefix: str, verdict, rule) -> str:
     """Macros ``\<prefix>Verdict``, ``Reason``, ``Effect``, ``PHolm`` and ``Rule``."""
-    write_tex(path, "\n".join([
+    return "\n".join([
         macro(f"{prefix}Verdict", verdict.verdict),
         macro(f"{prefix}Reason", verdict.reason),
         macro(f"{prefix}Effect", f"{verdict.effect_label}: {fmt_ci(verdict.effect, verdict.ci_low, verdict.ci_high)}"),
         macro(f"{prefix}PHolm", fmt_p(verdict.p_holm)),
         macro(f"{prefix}Rule", rule.text()),
-    ]))
+    ])
+
+
+def write_verdict(path, prefix: str, verdict, rule) -> None:
+    """A claim's verdict macros (see ``verdict_macros``) in their own file."""
+    write_tex(path, verdict_macros(prefix, verdict, rule))
 
 
 def agreement_macros(prefix: str, training: pd.DataFrame, measures: dict[str, str]) -> list[str]:

@@ -40,16 +40,17 @@ class BeatAndApproachRule:
     reference: str  # the policy the agent should come close to
     margin: float
     alpha: float
+    subject: str = "agent"  # what is tested (the agent, a language model)
 
     def text(self) -> str:
         """The rule in words, as LaTeX (identifiers printed with spaces for underscores)."""
         split_words = " and ".join(s.replace("_", " ") for s in self.splits)
         baselines = ", ".join(b.replace("_", " ") for b in self.must_beat)
         return (
-            f"{self.claim} is supported when, on {split_words}, the agent's {self.metric_label} exceeds "
+            f"{self.claim} is supported when, on {split_words}, the {self.subject}'s {self.metric_label} exceeds "
             f"{baselines} with a Holm-adjusted $p$ below {self.alpha:g} and a 95\\% CI above "
-            f"zero, and the {self.reference}'s advantage over the agent has its whole CI below {self.margin:g}. "
-            f"It is not supported when one of those baselines is significantly better than the agent or the "
+            f"zero, and the {self.reference}'s advantage over the {self.subject} has its whole CI below {self.margin:g}. "
+            f"It is not supported when one of those baselines is significantly better than the {self.subject} or the "
             f"{self.reference}'s advantage has its whole CI above {self.margin:g}; otherwise it is inconclusive."
         )
 
@@ -85,19 +86,19 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
     near = (versus_reference.ci_low > -rule.margin).all()  # reference - agent < margin
     far = (versus_reference.ci_high < -rule.margin).any()
     if beats and near:
-        verdict, reason = SUPPORTED, f"the agent beats every named baseline and is near the {rule.reference}"
+        verdict, reason = SUPPORTED, f"the {rule.subject} beats every named baseline and is near the {rule.reference}"
     elif loses:
-        verdict, reason = NOT_SUPPORTED, "a named baseline is significantly better than the agent"
+        verdict, reason = NOT_SUPPORTED, f"a named baseline is significantly better than the {rule.subject}"
     elif far:
-        verdict, reason = NOT_SUPPORTED, f"the agent is clearly further from the {rule.reference} than the margin"
+        verdict, reason = NOT_SUPPORTED, f"the {rule.subject} is clearly further from the {rule.reference} than the margin"
     else:
         verdict, reason = INCONCLUSIVE, "the CIs do not settle every part of the rule"
     weakest = versus_baselines.sort_values("diff").iloc[0]
     gap = versus_reference.sort_values("diff").iloc[0]
     return Verdict(
         claim=rule.claim,
-        test=f"agent vs {', '.join(rule.must_beat)} and {rule.reference}; {rule.metric_label}".replace("_", " "),
-        effect_label=f"agent $-$ {weakest.other} ({weakest.split})".replace("_", " "),
+        test=f"{rule.subject} vs {', '.join(rule.must_beat)} and {rule.reference}; {rule.metric_label}".replace("_", " "),
+        effect_label=f"{rule.subject} $-$ {weakest.other} ({weakest.split})".replace("_", " "),
         effect=float(weakest["diff"]),
         ci_low=float(weakest.ci_low),
         ci_high=float(weakest.ci_high),
@@ -184,4 +185,24 @@ def c2_rule(verdicts: dict) -> BeatAndApproachRule:
         claim="C2", metric="explore_recall", metric_label="exploration recall of the cued subset",
         splits=("held_out_subsets",), must_beat=("random_explore",), reference="expert",
         margin=verdicts["c2_near_expert_margin"], alpha=verdicts["alpha"],
+    )
+
+
+def c4_strategy_rule(verdicts: dict, splits, who: str) -> BeatAndApproachRule:
+    """C4: a language model (``who``) carries out the strategy: on every tested split it
+    beats random and correlational choices and comes near the expert."""
+    return BeatAndApproachRule(
+        claim="C4", metric="reward_over_optimal", metric_label="reward/optimal",
+        splits=tuple(splits), must_beat=("random", "correlational"), reference="expert",
+        margin=verdicts["c4_near_expert_margin"], alpha=verdicts["alpha"], subject=who,
+    )
+
+
+def c4_explanation_rule(verdicts: dict, models) -> BenefitRule:
+    """C4: explanations and reasoning in the training text or the prompt raise the
+    language models' reward/optimal (every model, on the held-out-link split)."""
+    return BenefitRule(
+        claim="C4", metric="reward_over_optimal", metric_label="reward/optimal",
+        manipulation="explanations", groups=tuple(models), group_col="model",
+        margin=verdicts["c4_equivalence_margin"], alpha=verdicts["alpha"],
     )

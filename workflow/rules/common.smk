@@ -32,3 +32,10 @@ def design_params(wildcards):
             key: config["cued"][key] for key in ("subset_size", "held_out_subsets")
         }
     return params
+
+
+def pretrained_model_dir(wildcards):
+    """SmolLM2 is converted once from its GGUF file; any other model is the named directory."""
+    if config["lm"]["pretrained"]["model"] == "smollm2":
+        return "results/models/smollm2"
+    return config["lm"]["pretrained"]["model"]

@@ -5,6 +5,7 @@ VERDICT_ROWS = [
     "results/verdicts/c1.csv",
     "results/verdicts/c2.csv",
     "results/verdicts/c3.csv",
+    "results/verdicts/c4.csv",
 ]
 BENCHMARKED = (
     expand(
@@ -19,6 +20,23 @@ BENCHMARKED = (
         regime=config["ooo"]["regimes"],
         explanations=["with", "without"],
         seed=SEEDS,
+    )
+    + expand(
+        "benchmarks/lm/{stage}_{explanations}_seed{seed}.tsv",
+        stage=["train", "pipeline_test"],
+        explanations=["with", "without"],
+        seed=SEEDS,
+    )
+    + expand(
+        "benchmarks/lm/pretrained_test_{shots}shot_{explanations}_seed{seed}.tsv",
+        shots=config["lm"]["pretrained"]["shots"],
+        explanations=["with", "without"],
+        seed=config["lm"]["pretrained"]["prompt_seeds"],
+    )
+    + (
+        ["benchmarks/lm/materialize_smollm2.tsv"]
+        if config["lm"]["pretrained"]["model"] == "smollm2"
+        else []
     )
 )
 
@@ -61,6 +79,8 @@ rule report_pdf:
         c2=rules.cued_report_numbers.output,
         c3=rules.ooo_report_numbers.output,
         c3_figure=rules.ooo_figure.output.pdf,
+        c4=rules.lm_report_numbers.output,
+        c4_figure=rules.lm_figure.output.pdf,
         figures=expand(rules.causal_figure.output.pdf, experiment=CAUSAL_EXPERIMENTS),
         verdicts=rules.verdict_table.output.tex,
         provenance=rules.report_provenance.output[0],

@@ -1,0 +1,107 @@
+"""Experiment 4's closed loop: a model that writes the expert's lines must get
+exactly the expert's tests, observations and reward, in both modes."""
+
+import numpy as np
+import pytest
+import torch
+
+from pacs.baselines import POLICIES
+from pacs.envs import dag_text
+from pacs.experiments import language
+from pacs.experiments.dag import draw_eval_episodes
+
+DESIGN = language.language_design({}, ["in_distribution", "held_out_link_goal"])
+
+
+class ScriptedLM:
+    """Writes (or prefers) the next line of a known transcript; fails loudly if the
+    environment's text ever departs from it."""
+
+    name = "scripted"
+
+    def __init__(self, transcripts: dict[str, str], prompt: str):
+        self.transcripts, self.prompt = transcripts, prompt
+
+    def _rest(self, context: str) -> str:
+        episode = context[len(self.prompt):]
+        header = episode.split("\n", 1)[0] + "\n"
+        for transcript in self.transcripts.values():
+            if transcript.startswith(episode) and transcript.startswith(header):
+                return transcript[len(episode):]
+        raise AssertionError(f"the environment wrote text the expert never saw:\n{episode}")
+
+    def generate(self, context: str, max_new_tokens: int) -> str:
+        rest = self._rest(context)
+        return rest.split("\n", 1)[0] + "\n" if rest else "\n"
+
+    def score_options(self, context: str, options) -> np.ndarray:
+        rest = self._rest(context)
+        return np.array([1.0 if rest.startswith(option) else 0.0 for option in options])
+
+
+@pytest.fixture(scope="module")
+def episodes():
+    return draw_eval_episodes(DESIGN, 12, 0, 0)
+
+
+@pytest.mark.parametrize("mode,explanations", [("generate", True), ("generate", False), ("options", False)])
+def test_scripted_expert_reproduces_the_expert(episodes, mode, explanations):
+    prompt = "" if mode == "generate" else language.few_shot_prompt(DESIGN, 1, True, 0, prompt_seed=0)
+    expert = POLICIES["expert"]
+    for split, batch in episodes.items():
+        texts = dag_text.expert_text_episodes(batch, DESIGN.env)
+        # one transcript per episode; the goal line decides which one a context follows
+        for index, text_episode in enumerate(texts):
+            transcript = dag_text.serialize(text_episode, explanations and mode == "generate")
+            lm = ScriptedLM({"this": transcript}, prompt)
+            run = language.run_episode(lm, batch, index, DESIGN, prompt, mode, language.TextSettings())
+            assert run.tests == text_episode.tests
+            assert run.goal == text_episode.action
+            assert run.invalid_actions == 0
+            assert run.transcript == transcript
+        table, _ = language.language_model_table(
+            _ByEpisode(batch, texts, explanations and mode == "generate", prompt), {split: batch}, DESIGN, prompt,
+            mode, language.TextSettings(), seed=0, n_episodes=len(batch), policy="scripted")
+        choice = expert(batch, DESIGN.env)
+        torch.testing.assert_close(torch.tensor(table.goal_variable.to_numpy()), choice.goal // 2)
+        assert (table.invalid_actions == 0).all() and (table.tests_run == DESIGN.env.explore_steps).all()
+
+
+class _ByEpisode(ScriptedLM):
+    """The scripted expert over a whole split, episode after episode (the text of a
+    new episode's start does not say which episode it is, so it counts them)."""
+
+    def __init__(self, batch, texts, explanations, prompt):
+        super().__init__({}, prompt)
+        self.all = [dag_text.serialize(t, explanations) for t in texts]
+        self.current, self.at_start = -1, False
+
+    def _rest(self, context):
+        episode = context[len(self.prompt):]
+        starting = episode.removesuffix("Test").removesuffix("\n").count("\n") == 0
+        if starting and not self.at_start:
+            self.current += 1
+        self.at_start = starting
+        self.transcripts = {"this": self.all[self.current]}
+        return super()._rest(context)
+
+
+def test_unparseable_lines_are_counted_and_replaced(episodes):
+    class Babbler:
+        name = "babbler"
+
+        def generate(self, context, max_new_tokens):
+            return "the the the\n"
+
+        def score_options(self, context, options):
+            raise AssertionError("generate mode never scores options")
+
+    batch = episodes["in_distribution"]
+    table, transcripts = language.language_model_table(
+        Babbler(), {"in_distribution": batch}, DESIGN, "", "generate", language.TextSettings(), seed=0,
+        n_episodes=5, policy="babbler")
+    assert (table.invalid_actions == 2).all()  # the first test and the action
+    assert (table.tests_run == 0).all()
+    assert set(table.goal_variable) <= set(range(DESIGN.env.n_vars))
+    assert (table.goal_variable != table.target).all()  # the random fallback is a legal action
+    assert "the the the" in transcripts

@@ -1,0 +1,275 @@
+# Experiment 4 (claim C4): language models running causal experimentation
+# strategies on Experiment 1's episodes written as text.
+#   (a) pipeline LM: corpus -> next-token training -> closed-loop test
+#   (b) pretrained LM: few-shot prompt -> closed-loop test by option scores
+# Baselines act on the same test episodes.
+
+LM_DIR = "results/lm/seed{seed}"
+PRETRAINED = config["lm"]["pretrained"]
+PIPELINE_TRAIN = {**config["train"], **config["lm"]["pipeline"]["train"]}
+PIPELINE_MODEL = {**config["model"], **config["lm"]["pipeline"]["model"]}
+
+
+wildcard_constraints:
+    explanations="with|without",
+    shots=r"\d+",
+
+
+rule lm_corpus:
+    input:
+        sources(
+            "envs/causal_dag.py",
+            "envs/dag_text.py",
+            "experiments/dag.py",
+            "experiments/language.py",
+        ),
+    output:
+        train=f"{LM_DIR}/corpus_{{explanations}}.txt",
+        in_distribution=f"{LM_DIR}/validation_in_distribution_{{explanations}}.txt",
+        held_out=f"{LM_DIR}/validation_held_out_{{explanations}}.txt",
+    log:
+        "logs/lm/corpus_{explanations}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        env=config["dag"]["env"],
+        splits=config["lm"]["splits"],
+        pipeline=config["lm"]["pipeline"],
+        text=config["lm"]["text"],
+    script:
+        "../scripts/lm_corpus.py"
+
+
+rule lm_train:
+    input:
+        sources(
+            "models/transformer.py",
+            "models/text_lm.py",
+            "train.py",
+            "experiments/language.py",
+        ),
+        train=rules.lm_corpus.output.train,
+        in_distribution=rules.lm_corpus.output.in_distribution,
+        held_out=rules.lm_corpus.output.held_out,
+    output:
+        model=f"{LM_DIR}/pipeline_lm_{{explanations}}.safetensors",
+        training_log=f"{LM_DIR}/training_log_{{explanations}}.csv",
+    log:
+        "logs/lm/train_{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/lm/train_{explanations}_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        model=PIPELINE_MODEL,
+        train=PIPELINE_TRAIN,
+        device=config["device"],
+    script:
+        "../scripts/lm_train.py"
+
+
+rule lm_eval_episodes:
+    input:
+        sources("envs/causal_dag.py", "experiments/dag.py", "experiments/language.py"),
+    output:
+        f"{LM_DIR}/eval_episodes.safetensors",
+    log:
+        "logs/lm/eval_episodes_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        env=config["dag"]["env"],
+        splits=config["lm"]["splits"],
+        eval=config["lm"]["eval"],
+    script:
+        "../scripts/lm_eval_episodes.py"
+
+
+rule lm_pipeline_test:
+    input:
+        sources(
+            "models/language_model.py",
+            "models/text_lm.py",
+            "envs/dag_text.py",
+            "experiments/language.py",
+            "tables.py",
+        ),
+        model=rules.lm_train.output.model,
+        episodes=rules.lm_eval_episodes.output[0],
+    output:
+        episodes=f"{LM_DIR}/pipeline_lm_{{explanations}}_episodes.parquet",
+        transcripts=f"{LM_DIR}/pipeline_lm_{{explanations}}_transcripts.txt",
+    log:
+        "logs/lm/pipeline_test_{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/lm/pipeline_test_{explanations}_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        env=config["dag"]["env"],
+        splits=config["lm"]["splits"],
+        text=config["lm"]["text"],
+        episodes_per_split=config["lm"]["eval"]["episodes_per_split"],
+        device=config["device"],
+    script:
+        "../scripts/lm_pipeline_test.py"
+
+
+rule lm_materialize_smollm2:
+    input:
+        sources("models/language_model.py"),
+    output:
+        directory("results/models/smollm2"),
+    log:
+        "logs/lm/materialize_smollm2.log",
+    benchmark:
+        "benchmarks/lm/materialize_smollm2.tsv"
+    conda:
+        SOFTWARE
+    script:
+        "../scripts/lm_materialize_smollm2.py"
+
+
+rule lm_pretrained_test:
+    input:
+        sources(
+            "models/language_model.py",
+            "envs/dag_text.py",
+            "experiments/language.py",
+            "tables.py",
+        ),
+        model=pretrained_model_dir,
+        episodes=rules.lm_eval_episodes.output[0],
+    output:
+        episodes=f"{LM_DIR}/pretrained_{{shots}}shot_{{explanations}}_episodes.parquet",
+        transcripts=f"{LM_DIR}/pretrained_{{shots}}shot_{{explanations}}_transcripts.txt",
+    log:
+        "logs/lm/pretrained_test_{shots}shot_{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/lm/pretrained_test_{shots}shot_{explanations}_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        env=config["dag"]["env"],
+        splits=config["lm"]["splits"],
+        text=config["lm"]["text"],
+        model_name=PRETRAINED["model"],
+        episodes_per_split=PRETRAINED["episodes_per_split"],
+        device=config["device"],
+    script:
+        "../scripts/lm_pretrained_test.py"
+
+
+rule lm_baselines:
+    input:
+        sources(
+            "baselines.py",
+            "envs/causal_dag.py",
+            "experiments/language.py",
+            "tables.py",
+        ),
+        episodes=rules.lm_eval_episodes.output[0],
+    output:
+        f"{LM_DIR}/baseline_episodes.parquet",
+    log:
+        "logs/lm/baselines_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        env=config["dag"]["env"],
+        splits=config["lm"]["splits"],
+        episodes_per_split=config["lm"]["eval"]["episodes_per_split"],
+    script:
+        "../scripts/lm_baselines.py"
+
+
+rule lm_statistics:
+    input:
+        sources("stats.py", "tables.py", "analysis.py", "labels.py"),
+        pipeline=expand(
+            rules.lm_pipeline_test.output.episodes,
+            seed=SEEDS,
+            explanations=["with", "without"],
+        ),
+        pretrained=expand(
+            rules.lm_pretrained_test.output.episodes,
+            seed=PRETRAINED["prompt_seeds"],
+            shots=PRETRAINED["shots"],
+            explanations=["with", "without"],
+        ),
+        baselines=expand(rules.lm_baselines.output[0], seed=SEEDS),
+        training_logs=expand(
+            rules.lm_train.output.training_log,
+            seed=SEEDS,
+            explanations=["with", "without"],
+        ),
+    output:
+        episodes="results/lm/episodes.parquet",
+        summary="results/lm/summary.csv",
+        contrasts="results/lm/contrasts.csv",
+        explanation_contrasts="results/lm/explanation_contrasts.csv",
+        training="results/lm/training_summary.csv",
+    log:
+        "logs/lm/statistics.log",
+    benchmark:
+        "benchmarks/lm/statistics.tsv"
+    conda:
+        SOFTWARE
+    params:
+        stats=config["stats"],
+        shots=PRETRAINED["shots"],
+        splits=config["lm"]["splits"],
+        model_name=PRETRAINED["model"],
+    script:
+        "../scripts/lm_statistics.py"
+
+
+rule lm_figure:
+    input:
+        sources("figures.py", "tables.py", "analysis.py", "labels.py"),
+        summary=rules.lm_statistics.output.summary,
+    output:
+        pdf="paper/build/figures/lm.pdf",
+        png=report(
+            "results/figures/lm.png",
+            caption="../report/lm_figure.rst",
+            category="Figures",
+        ),
+    log:
+        "logs/lm/figure.log",
+    conda:
+        SOFTWARE
+    params:
+        shots=PRETRAINED["shots"],
+        splits=config["lm"]["splits"],
+        model_name=PRETRAINED["model"],
+    script:
+        "../scripts/lm_figure.py"
+
+
+rule lm_report_numbers:
+    input:
+        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        summary=rules.lm_statistics.output.summary,
+        contrasts=rules.lm_statistics.output.contrasts,
+        explanation_contrasts=rules.lm_statistics.output.explanation_contrasts,
+        training=rules.lm_statistics.output.training,
+        episodes=rules.lm_statistics.output.episodes,
+    output:
+        results="paper/build/generated/c4_results.tex",
+        verdict="paper/build/generated/c4_verdict.tex",
+        verdict_row="results/verdicts/c4.csv",
+    log:
+        "logs/lm/report_numbers.log",
+    conda:
+        SOFTWARE
+    params:
+        lm=config["lm"],
+        model=PIPELINE_MODEL,
+        train=PIPELINE_TRAIN,
+        verdicts=config["verdicts"],
+    script:
+        "../scripts/lm_report_numbers.py"
