@@ -1,0 +1,187 @@
+"""Stimulus items for the content-effect probes (Experiment 5) and their JSONL files.
+
+One ``Stimulus`` is one multiple-choice item: a prompt, its answer options (each
+with a leading space, so a language model scores them as continuations of
+``"Answer:"``), the logically correct option, and free metadata. Items of all
+three tasks (NLI, syllogisms, Wason) share this record so the scoring stage
+needs no task-specific code.
+
+Files hold one JSON object per line with exactly the keys of ``Stimulus``.
+``read_stimuli`` checks every line and reports the first problem as
+``"{path}:{line}: {reason}"`` in a single line, so a broken file fails early
+and points at the offending line rather than surfacing later as a bad score.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+TASKS = ("nli", "syllogism", "wason")
+KEYS = ("item_id", "task", "condition", "prompt", "options", "answer", "metadata")
+
+
+@dataclass(frozen=True)
+class Stimulus:
+    """One multiple-choice item; ``answer`` is one of ``options``."""
+
+    item_id: str
+    task: str
+    condition: str
+    prompt: str
+    options: tuple[str, ...]
+    answer: str
+    metadata: dict
+
+    def __post_init__(self) -> None:
+        # Accept a list for convenience but store a tuple, so equality after a
+        # JSON round trip (lists) does not depend on how the item was built.
+        object.__setattr__(self, "options", tuple(self.options))
+        if self.task not in TASKS:
+            raise ValueError(f"unknown task {self.task!r} (expected one of {', '.join(TASKS)})")
+        if self.answer not in self.options:
+            raise ValueError(f"answer {self.answer!r} is not among the options {self.options!r}")
+
+
+class StimulusFileError(ValueError):
+    """A stimulus file is missing or has a malformed line; the message is one line."""
+
+
+def condition_rng(task: str, condition: str, seed: int) -> random.Random:
+    """A generator for one (task, condition) cell, derived from ``seed``.
+
+    Each cell gets its own stream so that asking for more items of one
+    condition does not change the items of the others. String seeds are
+    hashed deterministically by ``random`` (not by ``hash``), so this is
+    reproducible across processes.
+    """
+    return random.Random(f"{task}:{condition}:{seed}")
+
+
+def _record(stimulus: Stimulus) -> dict:
+    return {
+        "item_id": stimulus.item_id,
+        "task": stimulus.task,
+        "condition": stimulus.condition,
+        "prompt": stimulus.prompt,
+        "options": list(stimulus.options),
+        "answer": stimulus.answer,
+        "metadata": stimulus.metadata,
+    }
+
+
+def write_stimuli(path: str | Path, stimuli: Iterable[Stimulus]) -> None:
+    """Write ``stimuli`` to ``path`` as UTF-8 JSONL, one item per line, keys sorted.
+
+    Raises ``ValueError`` for a duplicate ``item_id`` or for metadata that would
+    not read back equal (e.g. tuples, non-string keys), so every written file
+    round-trips through ``read_stimuli``.
+    """
+    path = Path(path)
+    lines, seen = [], set()
+    for stimulus in stimuli:
+        if stimulus.item_id in seen:
+            raise ValueError(f"duplicate item_id {stimulus.item_id!r}")
+        seen.add(stimulus.item_id)
+        line = json.dumps(_record(stimulus), sort_keys=True, ensure_ascii=False)
+        if json.loads(line)["metadata"] != stimulus.metadata:
+            raise ValueError(f"{stimulus.item_id}: metadata does not survive JSON (use lists and str keys)")
+        lines.append(line + "\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _is_str_list(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _problem(record) -> str | None:
+    """The first thing wrong with one decoded line, or None if it is a valid item."""
+    if not isinstance(record, dict):
+        return f"expected a JSON object, got {type(record).__name__}"
+    missing = [k for k in KEYS if k not in record]
+    if missing:
+        return f"missing key(s): {', '.join(missing)}"
+    unknown = sorted(k for k in record if k not in KEYS)
+    if unknown:
+        return f"unknown key(s): {', '.join(map(repr, unknown))}"
+    for key in ("item_id", "task", "condition", "prompt", "answer"):
+        if not isinstance(record[key], str):
+            return f"{key} must be a string, got {type(record[key]).__name__}"
+    if not record["item_id"].strip():
+        return "empty item_id"
+    if record["task"] not in TASKS:
+        return f"unknown task {record['task']!r} (expected one of {', '.join(TASKS)})"
+    if not record["condition"].strip():
+        return "empty condition"
+    if not record["prompt"].strip():
+        return "empty prompt"
+    options = record["options"]
+    if not _is_str_list(options):
+        return "options must be a list of strings"
+    if len(options) < 2:
+        return f"options must have at least 2 entries, got {len(options)}"
+    if len(set(options)) != len(options):
+        return "options contain duplicates"
+    if record["answer"] not in options:
+        return f"answer {record['answer']!r} is not among the options"
+    if not isinstance(record["metadata"], dict):
+        return f"metadata must be an object, got {type(record['metadata']).__name__}"
+    return None
+
+
+def _fail(path: Path, line_number: int, reason: str) -> StimulusFileError:
+    # Reasons may quote file content; keep the message on one line regardless.
+    one_line = reason.replace("\r", "\\r").replace("\n", "\\n")
+    return StimulusFileError(f"{path}:{line_number}: {one_line}")
+
+
+def read_stimuli(path: str | Path) -> list[Stimulus]:
+    """Read and validate a JSONL stimulus file; blank lines are skipped.
+
+    Raises ``StimulusFileError`` for a missing file (``"{path}: file not found"``)
+    or at the first bad line (``"{path}:{line}: {reason}"``, lines counted from 1).
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StimulusFileError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise StimulusFileError(f"{path}: is a directory, not a file") from None
+    stimuli, first_seen = [], {}
+    for line_number, raw_line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            line = raw_line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _fail(path, line_number, f"not valid UTF-8 ({exc.reason})") from None
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise _fail(path, line_number, f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+        reason = _problem(record)
+        if reason is not None:
+            raise _fail(path, line_number, reason)
+        item_id = record["item_id"]
+        if item_id in first_seen:
+            raise _fail(path, line_number, f"duplicate item_id {item_id!r} (first on line {first_seen[item_id]})")
+        first_seen[item_id] = line_number
+        stimuli.append(Stimulus(**{**record, "options": tuple(record["options"])}))
+    return stimuli
+
+
+def balanced(stimuli: Iterable[Stimulus]) -> dict[tuple[str, str], int]:
+    """Number of items per (task, condition), keys sorted."""
+    counts = Counter((s.task, s.condition) for s in stimuli)
+    return dict(sorted(counts.items()))
+
+
+def numbered_id(task: str, index: int) -> str:
+    """Item id for the ``index``-th item (from 1) of a task: ``"wason-0007"``."""
+    return f"{task}-{index:04d}"

@@ -1,0 +1,324 @@
+"""Syllogism validity judgements with belief bias (after Evans, Barston & Pollard 1983).
+
+A categorical statement relates two terms with one of four moods::
+
+    A  "All X are Y"         E  "No X are Y"
+    I  "Some X are Y"        O  "Some X are not Y"
+
+A syllogism has a major premise (middle term M and predicate P), a minor
+premise (subject S and M) and a conclusion about S and P. The figure fixes the
+term order inside the premises:
+
+    figure 1: M-P, S-M     figure 2: P-M, S-M
+    figure 3: M-P, M-S     figure 4: P-M, M-S
+
+Validity is decided by ``is_valid``, a model checker over the Venn diagram of
+the three terms that does not look at moods or figures at all. With modern
+(Boolean) semantics, "All X are Y" carries no existential import, so exactly
+15 of the 256 mood-figure forms are valid.
+
+Believability concerns the conclusion only: S and P are a real-world
+subordinate/superordinate pair (dogs, animals) and the middle term is a neutral
+category (gifts, exhibits) whose relation to both is unknown. The four
+belief-by-validity cells are crossed, plus a nonsense control (made-up words)
+for valid and invalid forms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+from typing import Iterable
+
+from pacs.probes.stimuli import Stimulus, condition_rng, numbered_id
+
+TASK = "syllogism"
+CONDITIONS = (
+    "valid-believable",
+    "valid-unbelievable",
+    "invalid-believable",
+    "invalid-unbelievable",
+    "valid-nonsense",
+    "invalid-nonsense",
+)
+DEFAULT_N_PER_CONDITION = 48
+OPTIONS = (" yes", " no")
+QUESTION = "Does the conclusion follow logically from the premises?"
+
+QUANTIFIERS = ("A", "E", "I", "O")
+FIGURES = (1, 2, 3, 4)
+
+# (subordinate, superordinate): every subordinate is a superordinate, but not
+# the other way round, and the two overlap. Plural nouns that also read well
+# after "Some ... are not".
+CATEGORY_PAIRS: tuple[tuple[str, str], ...] = (
+    ("dogs", "animals"),
+    ("roses", "flowers"),
+    ("trout", "fish"),
+    ("hammers", "tools"),
+    ("oaks", "trees"),
+    ("sparrows", "birds"),
+    ("apples", "fruits"),
+    ("violins", "instruments"),
+    ("carrots", "vegetables"),
+    ("cars", "vehicles"),
+    ("rubies", "gems"),
+    ("novels", "books"),
+    ("cobras", "snakes"),
+    ("spoons", "utensils"),
+    ("shirts", "garments"),
+    ("nurses", "people"),
+)
+
+# Middle terms: real categories that plausibly overlap with anything above, so
+# the premises themselves carry no strong belief either way.
+MIDDLE_TERMS: tuple[str, ...] = (
+    "gifts",
+    "prize winners",
+    "exhibits",
+    "samples",
+    "imports",
+    "donations",
+    "souvenirs",
+    "items on the list",
+    "things in the photograph",
+    "props in the play",
+)
+
+NONSENSE_TERMS: tuple[str, ...] = (
+    "blickets", "wugs", "daxes", "feps", "zorbs", "glorps", "toves", "kivs",
+    "pimes", "vonks", "murls", "quelts", "zibs", "lorps", "brillens", "snerbs",
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A categorical statement: quantifier in A/E/I/O, subject and predicate terms."""
+
+    quantifier: str
+    subject: str
+    predicate: str
+
+    def text(self) -> str:
+        """English sentence, e.g. ``"Some dogs are not animals."``."""
+        s, p = self.subject, self.predicate
+        return {
+            "A": f"All {s} are {p}.",
+            "E": f"No {s} are {p}.",
+            "I": f"Some {s} are {p}.",
+            "O": f"Some {s} are not {p}.",
+        }[self.quantifier]
+
+
+_SENTENCE = re.compile(r"^(All|No|Some) (.+?) are (not )?(.+)\.$")
+
+
+def parse_statement(sentence: str) -> Statement:
+    """Inverse of ``Statement.text``; raises ``ValueError`` on anything else."""
+    match = _SENTENCE.match(sentence.strip())
+    if not match:
+        raise ValueError(f"not a categorical statement: {sentence!r}")
+    word, subject, negated, predicate = match.groups()
+    if negated and word != "Some":
+        raise ValueError(f"only 'Some ... are not' may be negated: {sentence!r}")
+    quantifier = {"All": "A", "No": "E", "Some": "O" if negated else "I"}[word]
+    return Statement(quantifier, subject, predicate)
+
+
+# --- Independent solver --------------------------------------------------------
+# A model says which of the 8 Venn regions (membership pattern in up to three
+# terms) are non-empty. Each statement constrains one region set: A and E demand
+# it be empty, I and O that it be inhabited. Nothing here refers to moods,
+# figures or the tables above.
+
+
+def _constraint(statement: Statement, index: dict[str, int]) -> tuple[int, bool]:
+    """(bit mask of the regions a statement talks about, whether they must be empty)."""
+    x, y = index[statement.subject], index[statement.predicate]
+    in_x_in_y = in_x_out_y = 0
+    for region in range(8):
+        if region >> x & 1:
+            if region >> y & 1:
+                in_x_in_y |= 1 << region
+            else:
+                in_x_out_y |= 1 << region
+    constraints = {
+        "A": (in_x_out_y, True),   # no X outside Y
+        "E": (in_x_in_y, True),    # no X inside Y
+        "I": (in_x_in_y, False),   # some X inside Y
+        "O": (in_x_out_y, False),  # some X outside Y
+    }
+    if statement.quantifier not in constraints:
+        raise ValueError(f"unknown quantifier {statement.quantifier!r}")
+    return constraints[statement.quantifier]
+
+
+def _holds(constraint: tuple[int, bool], inhabited: int) -> bool:
+    mask, must_be_empty = constraint
+    return (inhabited & mask == 0) == must_be_empty
+
+
+def is_valid(premise1: Statement, premise2: Statement, conclusion: Statement) -> bool:
+    """True iff ``conclusion`` holds in every model (of 256) where both premises hold.
+
+    Terms are identified by their text; at most three distinct terms are allowed.
+    Semantics are Boolean: universal statements do not imply their subject exists.
+    """
+    statements = (premise1, premise2, conclusion)
+    terms = list(dict.fromkeys(t for s in statements for t in (s.subject, s.predicate)))
+    if len(terms) > 3:
+        raise ValueError(f"a syllogism has at most three terms, got {terms}")
+    index = {term: i for i, term in enumerate(terms)}
+    first, second, claim = (_constraint(s, index) for s in statements)
+    for inhabited in range(256):  # which of the 8 regions are non-empty
+        if _holds(first, inhabited) and _holds(second, inhabited) and not _holds(claim, inhabited):
+            return False
+    return True
+
+
+# --- Real-world believability --------------------------------------------------
+
+
+def real_world_truth(
+    quantifier: str, subject: str, predicate: str, lexicon: Iterable[tuple[str, str]] = CATEGORY_PAIRS
+) -> bool | None:
+    """Truth of a statement about a (subordinate, superordinate) pair in ``lexicon``.
+
+    Uses that the subordinate is a proper, non-empty subset of the
+    superordinate. Returns None when the two terms are not a lexicon pair
+    (nonsense words, middle terms): their real-world relation is unknown.
+    """
+    pairs = set(lexicon)
+    if (subject, predicate) in pairs:  # e.g. dogs ... animals
+        return {"A": True, "E": False, "I": True, "O": False}[quantifier]
+    if (predicate, subject) in pairs:  # e.g. animals ... dogs
+        return {"A": False, "E": False, "I": True, "O": True}[quantifier]
+    return None
+
+
+# --- Templates -----------------------------------------------------------------
+
+
+def build_form(
+    mood: str, figure: int, subject: str, middle: str, predicate: str
+) -> tuple[Statement, Statement, Statement]:
+    """(major premise, minor premise, conclusion) of a mood such as ``"EIO"`` and a figure 1-4."""
+    major_q, minor_q, conclusion_q = mood
+    major = (middle, predicate) if figure in (1, 3) else (predicate, middle)
+    minor = (subject, middle) if figure in (1, 2) else (middle, subject)
+    return Statement(major_q, *major), Statement(minor_q, *minor), Statement(conclusion_q, subject, predicate)
+
+
+ALL_FORMS: tuple[tuple[str, int], ...] = tuple(
+    ("".join(mood), figure) for mood in product(QUANTIFIERS, repeat=3) for figure in FIGURES
+)
+
+
+@lru_cache(maxsize=None)
+def form_is_valid(mood: str, figure: int) -> bool:
+    """Validity of a mood-figure form, by the solver on placeholder terms."""
+    return is_valid(*build_form(mood, figure, "S", "M", "P"))
+
+
+def _eligible_keys(condition: str) -> list[tuple]:
+    """(mood, figure, orientation) keys whose validity and belief fit ``condition``.
+
+    Orientation ``"down"`` puts the subordinate as conclusion subject
+    (dogs ... animals), ``"up"`` the superordinate; nonsense items use None.
+    """
+    validity, belief = condition.split("-")
+    want_valid = validity == "valid"
+    keys = []
+    for mood, figure in ALL_FORMS:
+        if form_is_valid(mood, figure) != want_valid:
+            continue
+        if belief == "nonsense":
+            keys.append((mood, figure, None))
+            continue
+        sub, sup = "sub", "sup"  # placeholders: believability depends only on orientation
+        for orientation, (s, p) in (("down", (sub, sup)), ("up", (sup, sub))):
+            truth = real_world_truth(mood[2], s, p, [(sub, sup)])
+            if truth == (belief == "believable"):
+                keys.append((mood, figure, orientation))
+    return keys
+
+
+def _render(premise1: Statement, premise2: Statement, conclusion: Statement) -> str:
+    return (
+        f"Premise 1: {premise1.text()}\n"
+        f"Premise 2: {premise2.text()}\n"
+        f"Conclusion: {conclusion.text()}\n"
+        f"{QUESTION}\nAnswer:"
+    )
+
+
+def _terms_for(key: tuple, rng) -> tuple[str, str, str]:
+    """(subject, middle, predicate) for one item with the key's orientation."""
+    orientation = key[2]
+    if orientation is None:
+        subject, middle, predicate = rng.sample(NONSENSE_TERMS, 3)
+        return subject, middle, predicate
+    sub, sup = rng.choice(CATEGORY_PAIRS)
+    middle = rng.choice(MIDDLE_TERMS)
+    return (sub, middle, sup) if orientation == "down" else (sup, middle, sub)
+
+
+def _content_count(key: tuple) -> int:
+    """How many different term choices ``_terms_for`` can make for a key."""
+    if key[2] is None:
+        k = len(NONSENSE_TERMS)
+        return k * (k - 1) * (k - 2)
+    return len(CATEGORY_PAIRS) * len(MIDDLE_TERMS)
+
+
+def _condition_items(condition: str, n: int, seed: int) -> list[tuple[str, dict]]:
+    """(prompt, metadata) for ``n`` distinct items of one condition."""
+    rng = condition_rng(TASK, condition, seed)
+    keys = _eligible_keys(condition)
+    rng.shuffle(keys)
+    # Each (key, content) pair gives a different prompt, so this is the most a condition can hold.
+    capacity = len(keys) * _content_count(keys[0])
+    if n > capacity:
+        raise ValueError(f"{condition} syllogisms: asked for {n}, at most {capacity} distinct items exist")
+    items, prompts = [], set()
+    # Cycle through the shuffled forms so that consecutive items use different
+    # mood-figure combinations; content is drawn at random for each.
+    draws, failures, max_failures = 0, 0, 2000
+    while len(items) < n:
+        if failures >= max_failures:
+            raise ValueError(f"could not build {n} distinct {condition} syllogisms (got {len(items)})")
+        key = keys[draws % len(keys)]
+        draws += 1
+        mood, figure, _ = key
+        subject, middle, predicate = _terms_for(key, rng)
+        premise1, premise2, conclusion = build_form(mood, figure, subject, middle, predicate)
+        prompt = _render(premise1, premise2, conclusion)
+        if prompt in prompts:
+            failures += 1
+            continue
+        failures = 0  # the limit is on consecutive duplicates, which signal a nearly exhausted pool
+        prompts.add(prompt)
+        items.append((prompt, {
+            "mood": mood,
+            "figure": figure,
+            "valid": form_is_valid(mood, figure),
+            "believable": real_world_truth(conclusion.quantifier, subject, predicate),
+            "terms": {"subject": subject, "middle": middle, "predicate": predicate},
+        }))
+    return items
+
+
+def generate_syllogisms(n_per_condition: int = DEFAULT_N_PER_CONDITION, seed: int = 0) -> list[Stimulus]:
+    """``n_per_condition`` distinct items for each of ``CONDITIONS``, in condition order.
+
+    Answer is " yes" iff the form is valid. Deterministic in ``seed``.
+    """
+    stimuli = []
+    for condition in CONDITIONS:
+        for prompt, metadata in _condition_items(condition, n_per_condition, seed):
+            answer = OPTIONS[0] if metadata["valid"] else OPTIONS[1]
+            stimuli.append(Stimulus(numbered_id(TASK, len(stimuli) + 1), TASK, condition, prompt,
+                                    OPTIONS, answer, metadata))
+    return stimuli
