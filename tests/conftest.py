@@ -19,3 +19,25 @@ def hand_built_episode(weights, target, noise=None, order=None, noise_std=0.0) -
     noise = torch.zeros(1, n + 1, n) if noise is None else torch.tensor(noise, dtype=torch.float32)[None]
     order = torch.arange(n)[None] if order is None else torch.tensor(order)[None]
     return DagEpisodes(w, torch.tensor([target]), noise, order), cfg
+
+
+TINY_WORDS = ["the", "cat", "dog", "sat", "on", "mat", "a", "red", "blue", "Test", "A", "B", "C", "."]
+
+
+@pytest.fixture
+def tiny_gpt2_dir(tmp_path):
+    """A 2-layer random GPT-2 and a word-level tokenizer, saved as a local HF directory."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+    vocab = {w: i for i, w in enumerate(["<unk>", "<eos>", "\n", *TINY_WORDS])}
+    backend = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    backend.pre_tokenizer = pre_tokenizers.Sequence(
+        [pre_tokenizers.Split("\n", behavior="isolated"), pre_tokenizers.WhitespaceSplit()]
+    )
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, unk_token="<unk>", eos_token="<eos>")
+    torch.manual_seed(0)
+    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(vocab), n_positions=64, n_embd=16, n_layer=2, n_head=2))
+    model.save_pretrained(tmp_path)
+    tokenizer.save_pretrained(tmp_path)
+    return tmp_path

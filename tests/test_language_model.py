@@ -7,29 +7,9 @@ import numpy as np
 import pytest
 import torch
 
+from conftest import TINY_WORDS
 from pacs.models.language_model import HuggingFaceLM, ModelLoadError, load_language_model
 from pacs.models.text_lm import PipelineLM, WordTokenizer, build_text_model, save_pipeline_lm
-
-WORDS = ["the", "cat", "dog", "sat", "on", "mat", "a", "red", "blue", "Test", "A", "B", "C", "."]
-
-
-def tiny_gpt2(tmp_path):
-    """A 2-layer random GPT-2 and a word-level tokenizer, saved as a local HF directory."""
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
-
-    vocab = {w: i for i, w in enumerate(["<unk>", "<eos>", "\n", *WORDS])}
-    backend = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.Sequence(
-        [pre_tokenizers.Split("\n", behavior="isolated"), pre_tokenizers.WhitespaceSplit()]
-    )
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, unk_token="<unk>", eos_token="<eos>")
-    torch.manual_seed(0)
-    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(vocab), n_positions=64, n_embd=16, n_layer=2, n_head=2))
-    model.save_pretrained(tmp_path)
-    tokenizer.save_pretrained(tmp_path)
-    return tmp_path
-
 
 def full_sequence_score(model, context_ids, option_ids):
     """Sum of log p(option token | everything before it), from one uncached forward pass."""
@@ -39,8 +19,8 @@ def full_sequence_score(model, context_ids, option_ids):
     return sum(float(log_probs[len(context_ids) - 1 + k, t]) for k, t in enumerate(option_ids))
 
 
-def test_huggingface_option_scores_match_a_hand_computation(tmp_path):
-    lm = load_language_model(tiny_gpt2(tmp_path), torch.device("cpu"))
+def test_huggingface_option_scores_match_a_hand_computation(tiny_gpt2_dir):
+    lm = load_language_model(tiny_gpt2_dir, torch.device("cpu"))
     assert isinstance(lm, HuggingFaceLM)
     encode = lambda text: lm.tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
     contexts = ["the cat sat on the", "the cat sat on a red", "the dog", "the cat sat on the"]
@@ -51,8 +31,8 @@ def test_huggingface_option_scores_match_a_hand_computation(tmp_path):
         np.testing.assert_allclose(scores, expected, rtol=1e-4, atol=1e-4)
 
 
-def test_huggingface_generation_is_greedy_and_stops_at_newline(tmp_path):
-    lm = load_language_model(tiny_gpt2(tmp_path), torch.device("cpu"))
+def test_huggingface_generation_is_greedy_and_stops_at_newline(tiny_gpt2_dir):
+    lm = load_language_model(tiny_gpt2_dir, torch.device("cpu"))
     text = lm.generate("the cat", max_new_tokens=6)
     ids = lm.tokenizer("the cat", add_special_tokens=False)["input_ids"]
     produced = []
@@ -66,7 +46,7 @@ def test_huggingface_generation_is_greedy_and_stops_at_newline(tmp_path):
 
 
 def test_pipeline_lm_scores_and_round_trips(tmp_path):
-    tokenizer = WordTokenizer.from_corpus([" ".join(WORDS) + "\n"])
+    tokenizer = WordTokenizer.from_corpus([" ".join(TINY_WORDS) + "\n"])
     model = build_text_model(len(tokenizer), 32, {"n_layers": 1, "d_model": 16, "n_heads": 2, "d_mlp": 32}, 0)
     path = tmp_path / "lm.safetensors"
     save_pipeline_lm(path, model, tokenizer, {"note": "test"})
