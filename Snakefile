@@ -26,6 +26,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/causal.smk"
 include: "workflow/rules/odd_one_out.smk"
 include: "workflow/rules/language.smk"
+include: "workflow/rules/probes.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/report.smk"
 

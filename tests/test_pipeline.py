@@ -65,7 +65,8 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
     for needed in ("generated/c1_results.tex", "generated/c1_verdict.tex", "figures/dag.pdf",
                    "generated/c2_results.tex", "generated/c2_verdict.tex", "figures/cued.pdf",
                    "generated/c3_results.tex", "generated/c3_verdict.tex", "figures/ooo.pdf",
-                   "generated/c4_results.tex", "generated/c4_verdict.tex", "figures/lm.pdf"):
+                   "generated/c4_results.tex", "generated/c4_verdict.tex", "figures/lm.pdf",
+                   "generated/c5_results.tex", "generated/c5_verdict.tex", "figures/probes.pdf"):
         assert needed in inputs, f"{needed} not read by LaTeX"
     results = (workdir / "paper" / "build" / "generated" / "c1_results.tex").read_text()
     assert "agent (imitation, intervenes)" in results and "correlational" in results
@@ -78,8 +79,9 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
 
 def test_verdict_table_has_a_row_for_each_claim_that_ran(workdir):
     table = pd.read_csv(workdir / "results" / "verdicts" / "all.csv")
-    # C4 has three rows: the pipeline LM, the prompted pretrained LM, explanations
-    assert table.claim.tolist() == ["C1", "C2", "C3", "C4", "C4", "C4"]
+    # C4 has three rows: the pipeline LM, the prompted pretrained LM, explanations;
+    # C5 three: syllogisms and Wason (pretrained LM), and the world LM's regimes
+    assert table.claim.tolist() == ["C1", "C2", "C3", "C4", "C4", "C4", "C5", "C5", "C5"]
     assert set(table.verdict) <= {"supported", "not supported", "inconclusive"}
     assert table.mde.gt(0).all() and table.ci_low.le(table.effect).all()
     tex = (workdir / "paper" / "build" / "generated" / "verdict_table.tex").read_text()
@@ -94,6 +96,7 @@ def test_html_report_carries_the_figures_and_captions(workdir):
     html = (workdir / "report.html").read_text()
     assert "Made by rule" in html and "hierarchical-bootstrap" in html
     assert html.count("causal_figure") >= 2 and "ooo_figure" in html and "lm_figure" in html
+    assert "probe_figure" in html
 
 
 def test_odd_one_out_conditions_share_the_test_episodes(workdir):
@@ -168,3 +171,35 @@ def test_changing_the_prompt_does_not_retrain_the_pipeline_lm(workdir):
     jobs = planned_jobs(workdir, *SMOKE, "lm={pretrained: {shots: [2]}}")
     assert jobs["lm_pretrained_test"] == 4
     assert not {"lm_train", "lm_corpus", "lm_pipeline_test", "lm_materialize_smollm2"} & set(jobs)
+
+
+def test_every_model_answers_every_item_of_its_tasks(workdir):
+    items = pd.read_parquet(workdir / "results" / "probes" / "items.parquet")
+    stimuli = pd.read_json(workdir / "results" / "probes" / "stimuli.jsonl", lines=True)
+    pretrained = items[items.model == "SmolLM2-135M"]
+    assert sorted(pretrained.item_id) == sorted(stimuli.item_id)  # smoke: zero-shot only
+    counts = stimuli.groupby(["task", "condition"]).size()
+    assert (counts == counts.index.get_level_values("task").map({"nli": 4, "syllogism": 4, "wason": 3})).all()
+    world = items[items.model.str.startswith("world LM")]
+    assert set(world.regime) == {"independent", "confounded"} and set(world.task) == {"syllogism"}
+    # every seed of both regimes answered the same world items
+    per_seed = world.groupby(["regime", "seed"]).item_id.apply(frozenset)
+    assert per_seed.nunique() == 1 and len(per_seed) == 2 * 2
+    accuracy = pd.read_csv(workdir / "results" / "probes" / "accuracy.csv")
+    assert ((accuracy.ci_low <= accuracy["mean"]) & (accuracy["mean"] <= accuracy.ci_high)).all()
+    regression = pd.read_csv(workdir / "results" / "probes" / "regression.csv")
+    assert set(regression.model) == set(items.model)
+    # the world LMs answer each item once per seed: item intercepts; zero-shot SmolLM2 once: none
+    assert regression.groupby("model").random_intercepts.first().to_dict() == {
+        "SmolLM2-135M": False, "world LM, confounded": True, "world LM, independent": True}
+    corpus = (workdir / "results" / "probes" / "world" / "seed0" / "corpus_confounded.txt").read_text()
+    assert not set(stimuli.prompt) & set(corpus.split("\n\n"))
+
+
+def test_dropping_in_a_stimulus_file_rescores_without_retraining(workdir):
+    extra = workdir / "extra.jsonl"
+    stimuli = (workdir / "results" / "probes" / "stimuli.jsonl").read_text().splitlines()
+    extra.write_text(stimuli[0].replace('"nli-0001"', '"external-0001"') + "\n")
+    jobs = planned_jobs(workdir, *SMOKE, f"probes={{extra_stimuli: [{extra}]}}")
+    assert jobs["probe_stimuli"] == 1 and jobs["probe_pretrained_score"] == 3
+    assert not {"probe_world_train", "probe_world_corpus", "lm_train", "causal_train_agent"} & set(jobs)

@@ -50,3 +50,44 @@ def policy_comparison_figure(
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, dpi=150, bbox_inches="tight")
     plt.close(fig)
+
+
+def content_effect_figure(accuracy: pd.DataFrame, acceptance: pd.DataFrame, condition_order: dict,
+                          human_acceptance: dict, out_paths, title: str) -> None:
+    """C5: accuracy per condition for each task (one panel per task, one point per
+    respondent), and syllogism acceptance rates beside the published human rates."""
+    sns.set_theme(style="whitegrid", context="paper")
+    tasks = [t for t in condition_order if t in set(accuracy.task)]
+    respondents = sorted(set(accuracy.respondent), key=lambda r: (r.startswith("world"), r))
+    palette = sns.color_palette("tab10", len(respondents) + 1)
+    fig, axes = plt.subplots(1, len(tasks) + 1, figsize=(3.6 * (len(tasks) + 1), 3.4), squeeze=False)
+    for ax, task in zip(axes[0], tasks):
+        rows = accuracy[accuracy.task == task]
+        present = [r for r in respondents if r in set(rows.respondent)]
+        interval_panel(ax, rows, "condition", "respondent", list(condition_order[task]), present,
+                       [palette[respondents.index(r)] for r in present])
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel("accuracy")
+        ax.set_title(task, fontsize=9)
+        ax.tick_params(axis="x", labelrotation=30)
+    ax = axes[0][-1]
+    cells = list(human_acceptance)
+    human = pd.DataFrame({"condition": cells, "mean": [human_acceptance[c] for c in cells],
+                          "ci_low": [human_acceptance[c] for c in cells],
+                          "ci_high": [human_acceptance[c] for c in cells], "respondent": "humans (E83)"})
+    rows = pd.concat([acceptance[acceptance.condition.isin(cells)], human], ignore_index=True)
+    present = [r for r in respondents if r in set(rows.respondent)] + ["humans (E83)"]
+    interval_panel(ax, rows, "condition", "respondent", cells, present,
+                   [palette[respondents.index(r)] if r in respondents else "black" for r in present])
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel('share answering "yes"')
+    ax.set_title("syllogism acceptance", fontsize=9)
+    ax.tick_params(axis="x", labelrotation=30)
+    handles, labels = ax.get_legend_handles_labels()
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=8, frameon=False)
+    for path in out_paths:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=150, bbox_inches="tight")
+    plt.close(fig)

@@ -61,3 +61,8 @@ METRIC_LABELS = {
     "invalid_actions": "invalid actions per episode",
     "tests_run": "tests run",
 }
+
+
+def world_lm_label(regime: str) -> str:
+    """Model name of Experiment 5's pipeline LM trained on its made-up world in ``regime``."""
+    return f"world LM, {regime}"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import patsy
+import statsmodels.api as sm
 from scipy import stats
 from scipy.special import log_expit, logsumexp
 from statsmodels.base.model import GenericLikelihoodModel
@@ -86,19 +87,42 @@ def random_intercept_logit(
     start = np.zeros(model.nparams)
     start[-1] = np.log(0.5)
     result = model.fit(start_params=start, method="bfgs", maxiter=500, disp=False)
-    se = np.sqrt(np.clip(np.diag(result.cov_params()), 0, None))
+    try:
+        covariance = np.asarray(result.cov_params())
+    except ValueError:  # singular Hessian, e.g. a condition answered all right or all wrong
+        covariance = np.full((model.nparams, model.nparams), np.nan)
+    converged = (bool(result.mle_retvals.get("converged", False)) and bool(np.isfinite(covariance).all())
+                 and not _separated(result.params[:-1]))
+    return _coefficient_table(model.exog_names, result.params, covariance, level).assign(
+        n_obs=len(endog), n_groups=model.n_groups, converged=converged)
+
+
+def fixed_effects_logit(frame: pd.DataFrame, formula: str, outcome: str, level: float = 0.95) -> pd.DataFrame:
+    """Ordinary logistic regression (statsmodels GLM, binomial family) for designs with
+    one observation per item, where an item variance is not identified. Same columns
+    as ``random_intercept_logit``, without the ``log_sigma`` row."""
+    data = frame.dropna(subset=[outcome])
+    exog = patsy.dmatrix(formula, data, return_type="dataframe")
+    endog = data[outcome].astype(float).to_numpy()
+    result = sm.GLM(endog, exog, family=sm.families.Binomial()).fit()
+    covariance = np.asarray(result.cov_params())
+    return _coefficient_table(list(exog.columns), np.asarray(result.params), covariance, level).assign(
+        n_obs=len(endog), n_groups=len(endog), converged=bool(result.converged) and not _separated(result.params))
+
+
+def _separated(coefficients) -> bool:
+    """(Quasi-)complete separation, e.g. a condition answered all right: the maximum
+    likelihood estimate does not exist and the fitted log-odds run away."""
+    return bool((np.abs(np.asarray(coefficients, dtype=float)) > 15).any())
+
+
+def _coefficient_table(names, estimates, covariance, level: float) -> pd.DataFrame:
+    se = np.sqrt(np.clip(np.diag(covariance), 0, None))
     z_crit = stats.norm.ppf(0.5 + level / 2)
-    table = pd.DataFrame({
-        "term": model.exog_names,
-        "estimate": result.params,
-        "se": se,
-    })
+    table = pd.DataFrame({"term": list(names), "estimate": np.asarray(estimates, dtype=float), "se": se})
     table["z"] = table.estimate / table.se
     table["p_value"] = 2 * stats.norm.sf(table.z.abs())
     table["ci_low"] = table.estimate - z_crit * table.se
     table["ci_high"] = table.estimate + z_crit * table.se
     table["odds_ratio"] = np.where(table.term == "log_sigma", np.nan, np.exp(table.estimate))
-    table["n_obs"] = len(endog)
-    table["n_groups"] = model.n_groups
-    table["converged"] = bool(result.mle_retvals.get("converged", False))
     return table

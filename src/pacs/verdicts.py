@@ -206,3 +206,46 @@ def c4_explanation_rule(verdicts: dict, models) -> BenefitRule:
         manipulation="explanations", groups=tuple(models), group_col="model",
         margin=verdicts["c4_equivalence_margin"], alpha=verdicts["alpha"],
     )
+
+
+@dataclass(frozen=True)
+class EffectRule:
+    """One effect (a contrast of condition means) must be positive."""
+
+    claim: str
+    effect_label: str  # what is measured, e.g. "belief-congruent minus incongruent accuracy"
+    subject: str  # who shows it, e.g. the model and prompt
+    margin: float
+    alpha: float
+
+    def text(self) -> str:
+        return (
+            f"{self.claim} ({self.subject}) is supported when the {self.effect_label} is above zero with a "
+            f"Holm-adjusted $p$ below {self.alpha:g} and a 95\\% CI above zero. It is not supported when it is "
+            f"significantly below zero or its whole CI lies inside $\\pm${self.margin:g}; otherwise it is "
+            f"inconclusive."
+        )
+
+
+def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
+    """Apply an ``EffectRule`` to one contrast row (estimate, ci_low, ci_high, z, p_holm, mde)."""
+    if row.ci_low > 0 and row.p_holm < rule.alpha:
+        verdict, reason = SUPPORTED, "the effect is positive"
+    elif row.ci_high < 0 and row.p_holm < rule.alpha:
+        verdict, reason = NOT_SUPPORTED, "the effect is significantly reversed"
+    elif row.ci_low > -rule.margin and row.ci_high < rule.margin:
+        verdict, reason = NOT_SUPPORTED, "the effect lies within the margin"
+    else:
+        verdict, reason = INCONCLUSIVE, "the CI does not settle the rule"
+    return Verdict(
+        claim=rule.claim, test=test, effect_label=f"{rule.effect_label} ({rule.subject})",
+        effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.z),
+        p_holm=float(row.p_holm), mde=float(row.mde), verdict=verdict, reason=reason,
+    )
+
+
+def c5_rule(verdicts: dict, effect_label: str, subject: str) -> EffectRule:
+    """C5: a content effect (accuracy when content supports the logic minus when it
+    conflicts) is positive for ``subject``."""
+    return EffectRule(claim="C5", effect_label=effect_label, subject=subject,
+                      margin=verdicts["c5_equivalence_margin"], alpha=verdicts["alpha"])

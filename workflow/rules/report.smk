@@ -6,6 +6,7 @@ VERDICT_ROWS = [
     "results/verdicts/c2.csv",
     "results/verdicts/c3.csv",
     "results/verdicts/c4.csv",
+    "results/verdicts/c5.csv",
 ]
 BENCHMARKED = (
     expand(
@@ -35,9 +36,18 @@ BENCHMARKED = (
     )
     + (
         ["benchmarks/lm/materialize_smollm2.tsv"]
-        if config["lm"]["pretrained"]["model"] == "smollm2"
+        if "smollm2" in (config["lm"]["pretrained"]["model"], PROBES["pretrained"]["model"])
         else []
     )
+    + [
+        f"benchmarks/probes/pretrained_{task}_{shots}shot_seed{seed}.tsv"
+        for task in TASKS_RUN
+        for shots, seed in PROMPTS
+    ]
+    + expand(
+        "benchmarks/probes/world_train_{regime}_seed{seed}.tsv", regime=REGIMES, seed=SEEDS
+    )
+    + ["benchmarks/probes/statistics.tsv"]
 )
 
 
@@ -81,6 +91,8 @@ rule report_pdf:
         c3_figure=rules.ooo_figure.output.pdf,
         c4=rules.lm_report_numbers.output,
         c4_figure=rules.lm_figure.output.pdf,
+        c5=rules.probe_report_numbers.output,
+        c5_figure=rules.probe_figure.output.pdf,
         figures=expand(rules.causal_figure.output.pdf, experiment=CAUSAL_EXPERIMENTS),
         verdicts=rules.verdict_table.output.tex,
         provenance=rules.report_provenance.output[0],

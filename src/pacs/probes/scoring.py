@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from pacs.models.language_model import LanguageModel
 from pacs.probes.stimuli import Stimulus
@@ -29,18 +30,21 @@ def few_shot_prefix(examples: Sequence[Stimulus]) -> str:
 
 
 def score_stimuli(lm: LanguageModel, stimuli: Sequence[Stimulus], examples: Sequence[Stimulus] = (),
-                  neutral_context: str = NEUTRAL_CONTEXT) -> pd.DataFrame:
+                  neutral_context: str = NEUTRAL_CONTEXT, progress: str | None = None) -> pd.DataFrame:
     """One row per (item, option): ``logprob`` after the (few-shot) prompt,
-    ``logprob_neutral`` after the neutral context, and ``dcpmi`` = their difference."""
+    ``logprob_neutral`` after the neutral context, and ``dcpmi`` = their difference.
+
+    All prompts are scored first, then the neutral context once per distinct option
+    set, so a model that caches a shared prefix (the few-shot examples) keeps it.
+    ``progress``: a label for a progress bar."""
     prefix = few_shot_prefix(examples)
-    neutral_cache: dict[tuple[str, ...], np.ndarray] = {}  # items of a task share their options
+    plain = [lm.score_options(prefix + item.prompt, item.options)
+             for item in tqdm(stimuli, desc=progress, mininterval=5.0, disable=progress is None)]
+    neutral = {options: lm.score_options(neutral_context, options) for options in dict.fromkeys(
+        item.options for item in stimuli)}  # items of a task often share their options
     rows = []
-    for item in stimuli:
-        plain = lm.score_options(prefix + item.prompt, item.options)
-        if item.options not in neutral_cache:
-            neutral_cache[item.options] = lm.score_options(neutral_context, item.options)
-        neutral = neutral_cache[item.options]
-        for option, lp, lp_neutral in zip(item.options, plain, neutral):
+    for item, item_scores in zip(stimuli, plain):
+        for option, lp, lp_neutral in zip(item.options, item_scores, neutral[item.options]):
             rows.append({"item_id": item.item_id, "task": item.task, "condition": item.condition,
                          "option": option, "is_answer": option == item.answer,
                          "logprob": float(lp), "logprob_neutral": float(lp_neutral),

@@ -94,6 +94,21 @@ NONSENSE_TERMS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
+class Lexicon:
+    """The content a syllogism set draws on: which (subordinate, superordinate)
+    pairs hold in its world, neutral middle terms, and nonsense words with no known
+    relation. ``REAL_WORLD`` is everyday English; a pipeline LM's world is made up
+    (``pacs.probes.world``)."""
+
+    category_pairs: tuple[tuple[str, str], ...]
+    middle_terms: tuple[str, ...]
+    nonsense_terms: tuple[str, ...]
+
+
+REAL_WORLD = Lexicon(CATEGORY_PAIRS, MIDDLE_TERMS, NONSENSE_TERMS)
+
+
+@dataclass(frozen=True)
 class Statement:
     """A categorical statement: quantifier in A/E/I/O, subject and predicate terms."""
 
@@ -254,32 +269,34 @@ def _render(premise1: Statement, premise2: Statement, conclusion: Statement) -> 
     )
 
 
-def _terms_for(key: tuple, rng) -> tuple[str, str, str]:
+def _terms_for(key: tuple, rng, lexicon: Lexicon) -> tuple[str, str, str]:
     """(subject, middle, predicate) for one item with the key's orientation."""
     orientation = key[2]
     if orientation is None:
-        subject, middle, predicate = rng.sample(NONSENSE_TERMS, 3)
+        subject, middle, predicate = rng.sample(lexicon.nonsense_terms, 3)
         return subject, middle, predicate
-    sub, sup = rng.choice(CATEGORY_PAIRS)
-    middle = rng.choice(MIDDLE_TERMS)
+    sub, sup = rng.choice(lexicon.category_pairs)
+    middle = rng.choice(lexicon.middle_terms)
     return (sub, middle, sup) if orientation == "down" else (sup, middle, sub)
 
 
-def _content_count(key: tuple) -> int:
+def _content_count(key: tuple, lexicon: Lexicon) -> int:
     """How many different term choices ``_terms_for`` can make for a key."""
     if key[2] is None:
-        k = len(NONSENSE_TERMS)
+        k = len(lexicon.nonsense_terms)
         return k * (k - 1) * (k - 2)
-    return len(CATEGORY_PAIRS) * len(MIDDLE_TERMS)
+    return len(lexicon.category_pairs) * len(lexicon.middle_terms)
 
 
-def _condition_items(condition: str, n: int, seed: int) -> list[tuple[str, dict]]:
-    """(prompt, metadata) for ``n`` distinct items of one condition."""
+def condition_items(condition: str, n: int, seed, lexicon: Lexicon = REAL_WORLD,
+                    exclude: frozenset[str] = frozenset()) -> list[tuple[str, dict]]:
+    """(prompt, metadata) for ``n`` distinct items of one condition, none of whose
+    prompts is in ``exclude``."""
     rng = condition_rng(TASK, condition, seed)
     keys = _eligible_keys(condition)
     rng.shuffle(keys)
     # Each (key, content) pair gives a different prompt, so this is the most a condition can hold.
-    capacity = len(keys) * _content_count(keys[0])
+    capacity = len(keys) * _content_count(keys[0], lexicon) - len(exclude)
     if n > capacity:
         raise ValueError(f"{condition} syllogisms: asked for {n}, at most {capacity} distinct items exist")
     items, prompts = [], set()
@@ -292,10 +309,10 @@ def _condition_items(condition: str, n: int, seed: int) -> list[tuple[str, dict]
         key = keys[draws % len(keys)]
         draws += 1
         mood, figure, _ = key
-        subject, middle, predicate = _terms_for(key, rng)
+        subject, middle, predicate = _terms_for(key, rng, lexicon)
         premise1, premise2, conclusion = build_form(mood, figure, subject, middle, predicate)
         prompt = _render(premise1, premise2, conclusion)
-        if prompt in prompts:
+        if prompt in prompts or prompt in exclude:
             failures += 1
             continue
         failures = 0  # the limit is on consecutive duplicates, which signal a nearly exhausted pool
@@ -304,21 +321,26 @@ def _condition_items(condition: str, n: int, seed: int) -> list[tuple[str, dict]
             "mood": mood,
             "figure": figure,
             "valid": form_is_valid(mood, figure),
-            "believable": real_world_truth(conclusion.quantifier, subject, predicate),
+            "believable": real_world_truth(conclusion.quantifier, subject, predicate, lexicon.category_pairs),
             "terms": {"subject": subject, "middle": middle, "predicate": predicate},
         }))
     return items
 
 
-def generate_syllogisms(n_per_condition: int = DEFAULT_N_PER_CONDITION, seed: int = 0) -> list[Stimulus]:
-    """``n_per_condition`` distinct items for each of ``CONDITIONS``, in condition order.
+def answer_for(metadata: dict) -> str:
+    """The correct option: " yes" iff the form is valid."""
+    return OPTIONS[0] if metadata["valid"] else OPTIONS[1]
 
-    Answer is " yes" iff the form is valid. Deterministic in ``seed``.
+
+def generate_syllogisms(n_per_condition: int = DEFAULT_N_PER_CONDITION, seed=0,
+                        lexicon: Lexicon = REAL_WORLD) -> list[Stimulus]:
+    """``n_per_condition`` distinct items for each of ``CONDITIONS``, in condition order,
+    with content from ``lexicon``. Answer is " yes" iff the form is valid.
+    Deterministic in ``seed``.
     """
     stimuli = []
     for condition in CONDITIONS:
-        for prompt, metadata in _condition_items(condition, n_per_condition, seed):
-            answer = OPTIONS[0] if metadata["valid"] else OPTIONS[1]
+        for prompt, metadata in condition_items(condition, n_per_condition, seed, lexicon):
             stimuli.append(Stimulus(numbered_id(TASK, len(stimuli) + 1), TASK, condition, prompt,
-                                    OPTIONS, answer, metadata))
+                                    OPTIONS, answer_for(metadata), metadata))
     return stimuli

@@ -1,0 +1,208 @@
+"""Statistics of Experiment 5 on the tidy item table of ``pacs.experiments.content_effects``.
+
+Items are a random sample from their generator, so every interval resamples
+them: the hierarchical bootstrap draws seeds (training seeds of a pipeline LM, or
+prompt seeds of a few-shot prompt; a zero-shot prompt has one), then items within
+each seed and condition. Content effects are linear contrasts of condition means
+(``CONTRASTS``), tested by the same bootstrap (two-sided p, Holm over the
+contrasts of one model and prompt). The mixed-effects logistic regression pools a
+model's prompts (or seeds) with a fixed effect for each and a random intercept
+per item (``pacs.mixed_effects``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from pacs.mixed_effects import fixed_effects_logit, random_intercept_logit
+from pacs.stats import (BootstrapSettings, bootstrap_p_value, bootstrap_z, group_rng, holm, interval,
+                        minimum_detectable_effect, summarize)
+
+VB, VU, IB, IU = "valid-believable", "valid-unbelievable", "invalid-believable", "invalid-unbelievable"
+SCORES = ("dcpmi", "plain")
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """A weighted sum of condition means of ``value`` on one task."""
+
+    name: str
+    task: str
+    value: str  # "correct" or "accepted" (the score's suffix is added)
+    weights: tuple[tuple[str, float], ...]
+    label: str
+
+
+CONTRASTS = (
+    Contrast("belief_congruence", "syllogism", "correct",
+             ((VB, 0.5), (IU, 0.5), (VU, -0.5), (IB, -0.5)),
+             "syllogisms: accuracy when belief agrees with logic minus when it conflicts"),
+    Contrast("realistic_advantage", "wason", "correct", (("realistic", 1.0), ("arbitrary", -1.0)),
+             "Wason: accuracy on realistic minus arbitrary rules"),
+    Contrast("nli_consistency", "nli", "correct", (("consistent", 1.0), ("violate", -1.0)),
+             "NLI: accuracy when the hypothesis agrees with the world minus when it violates it"),
+)
+# Indices of syllogism acceptance (the share of " yes"), as in Evans et al. (1983).
+BELIEF_INDICES = (
+    Contrast("belief", "syllogism", "accepted", ((VB, 0.5), (IB, 0.5), (VU, -0.5), (IU, -0.5)),
+             "belief: acceptance of believable minus unbelievable conclusions"),
+    Contrast("logic", "syllogism", "accepted", ((VB, 0.5), (VU, 0.5), (IB, -0.5), (IU, -0.5)),
+             "logic: acceptance of valid minus invalid arguments"),
+    Contrast("interaction", "syllogism", "accepted", ((IB, 1.0), (IU, -1.0), (VB, -1.0), (VU, 1.0)),
+             "interaction: belief effect on invalid minus on valid arguments"),
+)
+
+
+def item_settings(settings: BootstrapSettings) -> BootstrapSettings:
+    """The bootstrap settings with items always resampled within seeds."""
+    return replace(settings, resample_episodes=True)
+
+
+def cell_contrast(frame: pd.DataFrame, value: str, cell_col: str, weights: dict[str, float],
+                  settings: BootstrapSettings, key, seed_col: str = "seed") -> dict:
+    """Estimate, CI, z, two-sided p and MDE of sum_c w_c * mean(value | cell c), averaged
+    over seeds; the bootstrap resamples seeds, then items within each seed and cell."""
+    frame = frame[frame[cell_col].isin(weights)].dropna(subset=[value])
+    seeds = sorted(frame[seed_col].unique())
+    if not seeds:
+        raise ValueError(f"no observations of {value} in cells {sorted(weights)}")
+    rng = group_rng(settings, key)
+    per_seed_estimate, per_seed_draws = [], []
+    for seed in seeds:
+        rows = frame[frame[seed_col] == seed]
+        estimate, draws = 0.0, np.zeros(settings.n_boot)
+        for cell, weight in weights.items():
+            values = rows.loc[rows[cell_col] == cell, value].to_numpy(dtype=float)
+            if len(values) == 0:
+                raise ValueError(f"seed {seed} has no {value} observations in {cell!r}")
+            estimate += weight * values.mean()
+            draws += weight * values[rng.integers(len(values), size=(settings.n_boot, len(values)))].mean(axis=1)
+        per_seed_estimate.append(estimate)
+        per_seed_draws.append(draws)
+    estimate = float(np.mean(per_seed_estimate))
+    draws = np.stack(per_seed_draws)  # (seeds, n_boot)
+    picks = rng.integers(len(seeds), size=(settings.n_boot, len(seeds)))
+    distribution = draws[picks, np.arange(settings.n_boot)[:, None]].mean(axis=1)
+    low, high = interval(estimate, distribution, len(seeds), settings)
+    return {
+        "estimate": estimate, "ci_low": low, "ci_high": high,
+        "z": bootstrap_z(estimate, distribution, len(seeds), settings),
+        "p_value": bootstrap_p_value(estimate, distribution, len(seeds), settings),
+        "mde": minimum_detectable_effect(low, high, settings.level),
+        "n_seeds": len(seeds), "n_units": len(frame), "n_boot": settings.n_boot, "boot_seed": settings.rng_seed,
+    }
+
+
+def accuracy_table(items: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
+    """Mean correctness per model, shots, task and condition, under each score."""
+    frames = [summarize(items, f"correct_{score}", ["model", "shots", "task", "condition"], item_settings(settings),
+                        bounds=(0.0, 1.0)).assign(score=score) for score in SCORES]
+    return pd.concat(frames, ignore_index=True)
+
+
+def acceptance_table(items: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
+    """Share of " yes" per model, shots and syllogism condition, under each score."""
+    syllogisms = items[items.task == "syllogism"]
+    if syllogisms.empty:
+        return pd.DataFrame()
+    return pd.concat([summarize(syllogisms, f"accepted_{score}", ["model", "shots", "condition"],
+                                item_settings(settings), bounds=(0.0, 1.0)).assign(score=score)
+                      for score in SCORES], ignore_index=True)
+
+
+def contrast_table(items: pd.DataFrame, contrasts, settings: BootstrapSettings) -> pd.DataFrame:
+    """Each contrast whose task is present, per model, shots and score; Holm over the
+    contrasts of one (model, shots, score)."""
+    settings = item_settings(settings)
+    rows = []
+    for (model, shots), frame in items.groupby(["model", "shots"], sort=True):
+        for contrast in contrasts:
+            task_rows = frame[frame.task == contrast.task]
+            if not set(dict(contrast.weights)) <= set(task_rows.condition):
+                continue
+            for score in SCORES:
+                value = f"{contrast.value}_{score}"
+                result = cell_contrast(task_rows, value, "condition", dict(contrast.weights), settings,
+                                       (model, shots, contrast.name, score))
+                rows.append({"model": model, "shots": shots, "score": score, "contrast": contrast.name,
+                             "task": contrast.task, "label": contrast.label, **result})
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        table["p_holm"] = table.groupby(["model", "shots", "score"])["p_value"].transform(
+            lambda p: holm(p.to_numpy()))
+    return table
+
+
+def human_indices(acceptance: dict[str, float]) -> pd.DataFrame:
+    """The belief, logic and interaction indices of published acceptance rates (no CI:
+    the source gives no item-level data)."""
+    return pd.DataFrame([{"contrast": c.name, "label": c.label,
+                          "estimate": sum(w * acceptance[cell] for cell, w in c.weights)} for c in BELIEF_INDICES])
+
+
+def regime_difference(items: pd.DataFrame, contrast: Contrast, treated: str, control: str,
+                      settings: BootstrapSettings, score: str) -> dict:
+    """The contrast in ``treated`` regime minus in ``control`` (pipeline LMs, same seeds and items)."""
+    frame = items[items.regime.isin([treated, control]) & (items.task == contrast.task)].copy()
+    frame["cell"] = frame.regime + "|" + frame.condition
+    weights = {f"{treated}|{cell}": w for cell, w in contrast.weights}
+    weights.update({f"{control}|{cell}": -w for cell, w in contrast.weights})
+    result = cell_contrast(frame, f"{contrast.value}_{score}", "cell", weights, item_settings(settings),
+                           ("regime", contrast.name, treated, control, score))
+    return {"contrast": contrast.name, "treated": treated, "control": control, "score": score, **result}
+
+
+def category_table(items: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
+    """Share of each Wason error category per model, shots and condition (DC-PMI choices)."""
+    wason = items[items.task == "wason"]
+    frames = []
+    for category in sorted(wason.wason_category.unique()):
+        indicator = wason.assign(chosen=(wason.wason_category == category).astype(float))
+        frames.append(summarize(indicator, "chosen", ["model", "shots", "condition"], item_settings(settings),
+                                bounds=(0.0, 1.0)).assign(category=category))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def regression_table(items: pd.DataFrame, reference_conditions: dict[str, str], score: str = "dcpmi") -> pd.DataFrame:
+    """Per model and task: correct ~ condition (+ a fixed effect per prompt or seed) with
+    random intercepts for items when each item is answered more than once (several
+    seeds or prompts), else an ordinary logistic regression. The reference level is
+    the task's first condition."""
+    tables = []
+    for (model, task), frame in items.groupby(["model", "task"], sort=True):
+        frame = frame.assign(repetition=frame.prompt + " | seed " + frame.seed.astype(str))
+        reference = reference_conditions.get(task, sorted(frame.condition.unique())[0])
+        formula = f"C(condition, Treatment({reference!r}))"
+        if frame.repetition.nunique() > 1:
+            table = random_intercept_logit(frame, formula + " + C(repetition)", f"correct_{score}", "item_id")
+        else:  # one answer per item: no item variance to estimate
+            table = fixed_effects_logit(frame, formula, f"correct_{score}")
+        tables.append(table.assign(model=model, task=task, reference=reference, score=score,
+                                   n_repetitions=frame.repetition.nunique(),
+                                   random_intercepts=frame.repetition.nunique() > 1))
+    return pd.concat(tables, ignore_index=True)
+
+
+def condition_terms(regression: pd.DataFrame) -> pd.DataFrame:
+    """The condition rows of a regression table, with the condition's name in ``term``
+    and the odds ratio's CI."""
+    rows = regression[regression.term.str.startswith("C(condition")].copy()
+    rows["term"] = rows.term.str.extract(r"\[T\.(.+)\]$", expand=False)
+    rows["odds_ratio_low"], rows["odds_ratio_high"] = np.exp(rows.ci_low), np.exp(rows.ci_high)
+    return rows
+
+
+def respondent(model: str, shots, regime: str) -> str:
+    """Who answered: the pretrained LM with its prompt, or a world LM (its regime is in its name)."""
+    return model if regime else f"{model}, {int(shots)}-shot"
+
+
+def with_respondent(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with a ``respondent`` column (the model alone where prompts are pooled: no ``shots``)."""
+    if "shots" not in table.columns:
+        return table.assign(respondent=table["model"])
+    regime = table["model"].map(lambda m: "world" if m.startswith("world LM") else "")
+    return table.assign(respondent=[respondent(m, s, r) for m, s, r in zip(table.model, table.shots, regime)])

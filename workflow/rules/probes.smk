@@ -1,0 +1,264 @@
+# Experiment 5 (claim C5): content effects on reasoning.
+#   stimuli (generated + extra files) -> a pretrained LM scores every item
+#   made-up world -> corpus per regime -> pipeline LM per seed -> scores
+#   -> statistics -> figure -> report section and verdict rows
+
+PROBES = config["probes"]
+PROBE_DIR = "results/probes"
+WORLD_DIR = "results/probes/world"
+WORLD_TRAIN = {**config["train"], **PROBES["pipeline"]["train"]}
+WORLD_MODEL = {**config["model"], **PROBES["pipeline"]["model"]}
+REGIMES = list(PROBES["pipeline"]["regimes"])
+# tasks with generated items; with extra stimulus files, every task (a job may find no items)
+TASKS_RUN = [
+    task
+    for task, n in PROBES["items_per_condition"].items()
+    if n > 0 or PROBES["extra_stimuli"]
+]
+# every (shots, prompt seed) of the pretrained LM; a zero-shot prompt has no seed to vary
+PROMPTS = [
+    (shots, seed)
+    for shots in PROBES["pretrained"]["shots"]
+    for seed in ([0] if shots == 0 else PROBES["pretrained"]["prompt_seeds"])
+]
+
+
+wildcard_constraints:
+    task="|".join(["nli", "syllogism", "wason"]),
+    regime="|".join(REGIMES) if REGIMES else "none",
+
+
+def probe_model_dir(wildcards):
+    name = PROBES["pretrained"]["model"]
+    return "results/models/smollm2" if name == "smollm2" else name
+
+
+rule probe_stimuli:
+    input:
+        sources(
+            "probes/stimuli.py",
+            "probes/nli.py",
+            "probes/syllogisms.py",
+            "probes/wason.py",
+            "experiments/content_effects.py",
+        ),
+        extra=PROBES["extra_stimuli"],
+    output:
+        stimuli=f"{PROBE_DIR}/stimuli.jsonl",
+        examples=f"{PROBE_DIR}/examples.jsonl",
+    log:
+        "logs/probes/stimuli.log",
+    conda:
+        SOFTWARE
+    params:
+        counts=PROBES["items_per_condition"],
+        seed=PROBES["stimulus_seed"],
+        pool=PROBES["example_pool_per_condition"],
+    script:
+        "../scripts/probe_stimuli.py"
+
+
+rule probe_pretrained_score:
+    input:
+        sources(
+            "models/language_model.py",
+            "probes/stimuli.py",
+            "probes/scoring.py",
+            "experiments/content_effects.py",
+        ),
+        model=probe_model_dir,
+        stimuli=rules.probe_stimuli.output.stimuli,
+        examples=rules.probe_stimuli.output.examples,
+        extra=PROBES["extra_stimuli"],
+    output:
+        answers=f"{PROBE_DIR}/pretrained/{{task}}_{{shots}}shot_seed{{seed}}.parquet",
+        options=f"{PROBE_DIR}/pretrained/{{task}}_{{shots}}shot_seed{{seed}}_options.parquet",
+    log:
+        "logs/probes/pretrained_{task}_{shots}shot_seed{seed}.log",
+    benchmark:
+        "benchmarks/probes/pretrained_{task}_{shots}shot_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        model_name=PROBES["pretrained"]["model"],
+        device=config["device"],
+    script:
+        "../scripts/probe_pretrained_score.py"
+
+
+rule probe_world_stimuli:
+    input:
+        sources("probes/stimuli.py", "probes/syllogisms.py", "probes/world.py"),
+    output:
+        f"{WORLD_DIR}/stimuli.jsonl",
+    log:
+        "logs/probes/world_stimuli.log",
+    conda:
+        SOFTWARE
+    params:
+        world=PROBES["pipeline"]["world"],
+        n=PROBES["items_per_condition"]["syllogism"],
+        seed=PROBES["stimulus_seed"],
+    script:
+        "../scripts/probe_world_stimuli.py"
+
+
+rule probe_world_corpus:
+    input:
+        sources("probes/stimuli.py", "probes/syllogisms.py", "probes/world.py"),
+        stimuli=rules.probe_world_stimuli.output[0],
+    output:
+        train=f"{WORLD_DIR}/seed{{seed}}/corpus_{{regime}}.txt",
+        validation=f"{WORLD_DIR}/seed{{seed}}/validation_{{regime}}.txt",
+    log:
+        "logs/probes/world_corpus_{regime}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        pipeline=PROBES["pipeline"],
+    script:
+        "../scripts/probe_world_corpus.py"
+
+
+rule probe_world_train:
+    input:
+        sources(
+            "models/transformer.py",
+            "models/text_lm.py",
+            "train.py",
+            "experiments/language.py",
+        ),
+        train=rules.probe_world_corpus.output.train,
+        validation=rules.probe_world_corpus.output.validation,
+    output:
+        model=f"{WORLD_DIR}/seed{{seed}}/world_lm_{{regime}}.safetensors",
+        training_log=f"{WORLD_DIR}/seed{{seed}}/training_log_{{regime}}.csv",
+    log:
+        "logs/probes/world_train_{regime}_seed{seed}.log",
+    benchmark:
+        "benchmarks/probes/world_train_{regime}_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        model=WORLD_MODEL,
+        train=WORLD_TRAIN,
+        device=config["device"],
+    script:
+        "../scripts/probe_world_train.py"
+
+
+rule probe_world_score:
+    input:
+        sources(
+            "models/language_model.py",
+            "models/text_lm.py",
+            "probes/stimuli.py",
+            "probes/scoring.py",
+            "experiments/content_effects.py",
+        ),
+        model=rules.probe_world_train.output.model,
+        stimuli=rules.probe_world_stimuli.output[0],
+    output:
+        answers=f"{WORLD_DIR}/seed{{seed}}/items_{{regime}}.parquet",
+        options=f"{WORLD_DIR}/seed{{seed}}/options_{{regime}}.parquet",
+    log:
+        "logs/probes/world_score_{regime}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        device=config["device"],
+    script:
+        "../scripts/probe_world_score.py"
+
+
+rule probe_statistics:
+    input:
+        sources("stats.py", "tables.py", "mixed_effects.py", "probes/analysis.py"),
+        pretrained=[
+            f"{PROBE_DIR}/pretrained/{task}_{shots}shot_seed{seed}.parquet"
+            for task in TASKS_RUN
+            for shots, seed in PROMPTS
+        ],
+        world=expand(rules.probe_world_score.output.answers, seed=SEEDS, regime=REGIMES),
+        training_logs=expand(rules.probe_world_train.output.training_log, seed=SEEDS, regime=REGIMES),
+    output:
+        answers=f"{PROBE_DIR}/items.parquet",
+        accuracy=f"{PROBE_DIR}/accuracy.csv",
+        acceptance=f"{PROBE_DIR}/acceptance.csv",
+        contrasts=f"{PROBE_DIR}/contrasts.csv",
+        indices=f"{PROBE_DIR}/belief_indices.csv",
+        regimes=f"{PROBE_DIR}/regime_contrasts.csv",
+        categories=f"{PROBE_DIR}/wason_categories.csv",
+        regression=f"{PROBE_DIR}/regression.csv",
+        training=f"{PROBE_DIR}/training_summary.csv",
+    log:
+        "logs/probes/statistics.log",
+    benchmark:
+        "benchmarks/probes/statistics.tsv"
+    conda:
+        SOFTWARE
+    params:
+        stats=config["stats"],
+        regimes=PROBES["pipeline"]["regimes"],
+    script:
+        "../scripts/probe_statistics.py"
+
+
+rule probe_figure:
+    input:
+        sources("figures.py", "tables.py", "probes/analysis.py", "labels.py"),
+        accuracy=rules.probe_statistics.output.accuracy,
+        acceptance=rules.probe_statistics.output.acceptance,
+    output:
+        pdf="paper/build/figures/probes.pdf",
+        png=report(
+            "results/figures/probes.png",
+            caption="../report/probes_figure.rst",
+            category="Figures",
+        ),
+    log:
+        "logs/probes/figure.log",
+    conda:
+        SOFTWARE
+    params:
+        primary_score=PROBES["primary_score"],
+        human=PROBES["human_reference"],
+    script:
+        "../scripts/probe_figure.py"
+
+
+rule probe_report_numbers:
+    input:
+        sources("report.py", "verdicts.py", "tables.py", "probes/analysis.py", "labels.py"),
+        **{
+            name: rules.probe_statistics.output[name]
+            for name in (
+                "answers",
+                "accuracy",
+                "acceptance",
+                "contrasts",
+                "indices",
+                "regimes",
+                "categories",
+                "regression",
+                "training",
+            )
+        },
+    output:
+        results="paper/build/generated/c5_results.tex",
+        verdict="paper/build/generated/c5_verdict.tex",
+        verdict_row="results/verdicts/c5.csv",
+    log:
+        "logs/probes/report_numbers.log",
+    conda:
+        SOFTWARE
+    params:
+        probes=PROBES,
+        model=WORLD_MODEL,
+        train=WORLD_TRAIN,
+        verdicts=config["verdicts"],
+    script:
+        "../scripts/probe_report_numbers.py"

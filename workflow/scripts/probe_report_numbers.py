@@ -1,0 +1,163 @@
+"""Rule probe_report_numbers: the C5 section's generated LaTeX (setup, results, verdicts)."""
+
+import pandas as pd
+
+from pacs import report
+from pacs.experiments.content_effects import CONDITION_ORDER
+from pacs.labels import pretrained_label
+from pacs.probes import analysis
+from pacs.runtime import configure_logging
+from pacs.tables import read_table, write_table
+from pacs.verdicts import c5_rule, effect_verdict
+
+configure_logging(snakemake.log[0])
+params, inputs = snakemake.params, snakemake.input
+probes, pipeline = params.probes, params.probes["pipeline"]
+score = probes["primary_score"]
+other_score = "plain" if score == "dcpmi" else "dcpmi"
+SCORE_NAMES = {"dcpmi": "DC-PMI", "plain": "plain log-probability"}
+label = pretrained_label(probes["pretrained"]["model"])
+headline_shots = min(probes["pretrained"]["shots"])
+headline = analysis.respondent(label, headline_shots, "")
+human = probes["human_reference"]["syllogism_acceptance"]
+
+
+def load(name):
+    table = read_table(inputs[name])
+    return analysis.with_respondent(table) if "model" in table.columns else table
+
+
+accuracy, acceptance, contrasts, indices = load("accuracy"), load("acceptance"), load("contrasts"), load("indices")
+regimes, categories, regression, training = load("regimes"), load("categories"), load("regression"), load("training")
+respondents = sorted(set(accuracy.respondent), key=lambda r: (r.startswith("world"), r))
+
+
+def accuracy_table(which: str) -> str:
+    rows = accuracy[accuracy.score == which].set_index(["task", "condition", "respondent"])
+    body = []
+    for task, conditions in CONDITION_ORDER.items():
+        for condition in conditions:
+            cells = [report.fmt_ci(*rows.loc[(task, condition, r), ["mean", "ci_low", "ci_high"]])
+                     if (task, condition, r) in rows.index else "" for r in respondents]
+            if any(cells):
+                body.append([task, condition, *cells])
+    return report.tabular(["task", "condition", *map(report.tex_escape, respondents)], body,
+                          "ll" + "c" * len(respondents))
+
+
+def contrast_rows(table: pd.DataFrame, include_human: bool) -> str:
+    table = table[table.score == score]
+    body = [[report.tex_escape(r.respondent), report.tex_escape(r.label),
+             report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.z, 1), report.fmt_p(r.p_holm),
+             report.fmt(r.mde)] for r in table.itertuples()]
+    if include_human:
+        body += [["humans (E83)", report.tex_escape(r.label), report.fmt(r.estimate), "--", "--", "--"]
+                 for r in analysis.human_indices(human).itertuples()]
+    return report.tabular(["respondent", "effect", "estimate [95\\% CI]", "$z$", "Holm $p$", "MDE"], body,
+                          ">{\\raggedright\\arraybackslash}p{2.6cm}>{\\raggedright\\arraybackslash}p{5.2cm}cccc")
+
+
+def acceptance_table() -> str:
+    rows = acceptance[acceptance.score == score].set_index(["condition", "respondent"])
+    present = [r for r in respondents if r in set(acceptance.respondent)]
+    body = [[condition, *[report.fmt_ci(*rows.loc[(condition, r), ["mean", "ci_low", "ci_high"]])
+                          for r in present], report.fmt(human[condition])] for condition in human]
+    return report.tabular(["condition", *map(report.tex_escape, present), "humans (E83)"], body,
+                          "l" + "c" * (len(present) + 1))
+
+
+def category_table() -> str:
+    if categories.empty:
+        return "(no Wason items)"
+    rows = categories.set_index(["respondent", "condition", "category"])
+    names = sorted(set(categories.category), key=lambda c: (c != "correct", c))
+    body = []
+    for respondent in sorted(set(categories.respondent)):
+        for condition in CONDITION_ORDER["wason"]:
+            if (respondent, condition, names[0]) in rows.index:
+                body.append([report.tex_escape(respondent), condition,
+                             *[report.fmt(rows.loc[(respondent, condition, c), "mean"])
+                               if (respondent, condition, c) in rows.index else "0.00" for c in names]])
+    return report.tabular(["respondent", "rule", *names], body, "ll" + "c" * len(names))
+
+
+def regression_table() -> str:
+    rows = analysis.condition_terms(regression[regression.score == score])
+    body = [[report.tex_escape(r.respondent), r.task, f"{r.term} vs {r.reference}",
+             report.fmt_ci(r.odds_ratio, r.odds_ratio_low, r.odds_ratio_high),
+             report.fmt_p(r.p_value), f"{int(r.n_obs)}/{int(r.n_groups)}",
+             "items" if r.random_intercepts else "none", "yes" if r.converged else "no"]
+            for r in rows.itertuples()]
+    return report.tabular(["respondent", "task", "condition", "odds ratio [95\\% CI]", "$p$", "obs/items",
+                           "random intercepts", "converged"], body, "lllcccll")
+
+
+def regime_table() -> str:
+    body = [[report.tex_escape(f"{r.treated} $-$ {r.control}"), SCORE_NAMES[r.score],
+             report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.z, 1), report.fmt_p(r.p_value)]
+            for r in regimes.itertuples()]
+    return report.tabular(["regimes", "score", "difference in belief congruence [95\\% CI]", "$z$", "$p$"], body,
+                          "llccc")
+
+
+def training_table() -> str:
+    body = [[report.tex_escape(r.regime), r.measure.removeprefix("val_").replace("_", " "),
+             report.fmt_ci(r.mean, r.ci_low, r.ci_high, 3)] for r in training.itertuples()]
+    return report.tabular(["regime", "validation measure (next token)", "mean [95\\% CI]"], body, "llc")
+
+
+counts = ", ".join(f"{task} {n}" for task, n in probes["items_per_condition"].items())
+report.write_tex(snakemake.output.results, "\n".join([
+    report.macro("CFiveModel", report.tex_escape(label)),
+    report.macro("CFiveItems", counts),
+    report.macro("CFiveExtraFiles", len(probes["extra_stimuli"])),
+    report.macro("CFiveShots", ", ".join(map(str, probes["pretrained"]["shots"]))),
+    report.macro("CFivePromptSeeds", len(probes["pretrained"]["prompt_seeds"])),
+    report.macro("CFiveScore", SCORE_NAMES[score]),
+    report.macro("CFiveOtherScore", SCORE_NAMES[other_score]),
+    report.macro("CFivePairs", pipeline["world"]["n_pairs"]),
+    report.macro("CFiveMiddleTerms", pipeline["world"]["n_middle_terms"]),
+    report.macro("CFiveNonsenseTerms", pipeline["world"]["n_nonsense_terms"]),
+    report.macro("CFiveProblems", f"{pipeline['train_problems']:,}"),
+    report.macro("CFiveFacts", f"{pipeline['train_facts']:,}"),
+    report.macro("CFiveNonsenseShare", report.fmt(pipeline["nonsense_share"])),
+    report.macro("CFiveRegimes", ", ".join(f"{report.tex_escape(name)} ($c={c:g}$)"
+                                           for name, c in pipeline["regimes"].items())),
+    report.macro("CFiveSteps", f"{params.train['steps']:,}"),
+    report.macro("CFiveBatch", params.train["batch_size"]),
+    report.macro("CFiveLayers", params.model["n_layers"]),
+    report.macro("CFiveWidth", params.model["d_model"]),
+    report.macro("CFiveAccuracyTable", accuracy_table(score)),
+    report.macro("CFiveOtherAccuracyTable", accuracy_table(other_score)),
+    report.macro("CFiveContrastTable", contrast_rows(contrasts, include_human=False)),
+    report.macro("CFiveIndexTable", contrast_rows(indices, include_human=True)),
+    report.macro("CFiveAcceptanceTable", acceptance_table()),
+    report.macro("CFiveWasonTable", category_table()),
+    report.macro("CFiveRegressionTable", regression_table()),
+    report.macro("CFiveRegimeTable", regime_table()),
+    report.macro("CFiveTrainingTable", training_table()),
+]))
+
+verdicts, texts = [], []
+primary = contrasts[(contrasts.score == score) & (contrasts.respondent == headline)].set_index("contrast")
+for prefix, name in (("CFiveSyllogism", "belief_congruence"), ("CFiveWason", "realistic_advantage")):
+    if name not in primary.index:  # the task was not run: say so where the verdict would be
+        texts.append("\n".join(report.macro(f"{prefix}{part}", "not tested (task not run)")
+                                for part in ("Verdict", "Reason", "Effect", "PHolm", "Rule")))
+        continue
+    row = primary.loc[name]
+    rule = c5_rule(params.verdicts, row.label.split(": ", 1)[1], headline)
+    verdict = effect_verdict(row, rule, f"{row.task}, {SCORE_NAMES[score]} choices, items resampled")
+    verdicts.append(verdict)
+    texts.append(report.verdict_macros(prefix, verdict, rule))
+world_rows = regimes[regimes.score == score]
+if not world_rows.empty:
+    row = world_rows.iloc[0].copy()
+    row["p_holm"] = row["p_value"]  # a single test
+    rule = c5_rule(params.verdicts, "difference in syllogism belief congruence between training regimes",
+                   f"world LM, {row.treated} $-$ {row.control}")
+    verdict = effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds")
+    verdicts.append(verdict)
+    texts.append(report.verdict_macros("CFiveWorld", verdict, rule))
+report.write_tex(snakemake.output.verdict, "\n".join(texts))
+write_table(pd.DataFrame([v.as_row() for v in verdicts]), snakemake.output.verdict_row)
