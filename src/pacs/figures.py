@@ -30,6 +30,19 @@ def interval_panel(ax, summary: pd.DataFrame, x: str, hue: str, x_order, hue_ord
     ax.set_xticklabels([SPLIT_LABELS.get(v, v) for v in x_order], fontsize=7)
 
 
+def save_with_legend(fig, legend_source, title: str, out_paths, ncol: int) -> None:
+    """Title the figure, put the legend of ``legend_source`` (an axes) below it, save
+    it to every path and close it."""
+    handles, labels = legend_source.get_legend_handles_labels()
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=ncol, fontsize=8, frameon=False)
+    for path in out_paths:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=150, bbox_inches="tight")
+    plt.close(fig)
+
+
 def policy_comparison_figure(
     summary: pd.DataFrame, policies, splits, panels, out_paths, title: str
 ) -> None:
@@ -42,14 +55,7 @@ def policy_comparison_figure(
         interval_panel(ax, rows, "split", "policy", splits, policies, palette)
         ax.set_ylabel(METRIC_LABELS.get(metric, metric))
         ax.set_title(f"{METRIC_LABELS.get(metric, metric)} ({subset} episodes)", fontsize=9)
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8, frameon=False)
-    for path in out_paths:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(fig)
+    save_with_legend(fig, axes[0][0], title, out_paths, ncol=3)
 
 
 def content_effect_figure(accuracy: pd.DataFrame, acceptance: pd.DataFrame, condition_order: dict,
@@ -83,11 +89,4 @@ def content_effect_figure(accuracy: pd.DataFrame, acceptance: pd.DataFrame, cond
     ax.set_ylabel('share answering "yes"')
     ax.set_title("syllogism acceptance", fontsize=9)
     ax.tick_params(axis="x", labelrotation=30)
-    handles, labels = ax.get_legend_handles_labels()
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=8, frameon=False)
-    for path in out_paths:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(fig)
+    save_with_legend(fig, ax, title, out_paths, ncol=4)
