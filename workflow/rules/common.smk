@@ -34,8 +34,11 @@ def design_params(wildcards):
     return params
 
 
-def pretrained_model_dir(wildcards):
+def model_dir(name):
     """SmolLM2 is converted once from its GGUF file; any other model is the named directory."""
-    if config["lm"]["pretrained"]["model"] == "smollm2":
-        return "results/models/smollm2"
-    return config["lm"]["pretrained"]["model"]
+    return "results/models/smollm2" if name == "smollm2" else name
+
+
+def pretrained_model_dir(wildcards):
+    """Experiment 4's pretrained LM (see model_dir)."""
+    return model_dir(config["lm"]["pretrained"]["model"])

@@ -28,11 +28,6 @@ wildcard_constraints:
     regime="|".join(REGIMES) if REGIMES else "none",
 
 
-def probe_model_dir(wildcards):
-    name = PROBES["pretrained"]["model"]
-    return "results/models/smollm2" if name == "smollm2" else name
-
-
 rule probe_stimuli:
     input:
         sources(
@@ -66,7 +61,7 @@ rule probe_pretrained_score:
             "probes/scoring.py",
             "experiments/content_effects.py",
         ),
-        model=probe_model_dir,
+        model=model_dir(PROBES["pretrained"]["model"]),
         stimuli=rules.probe_stimuli.output.stimuli,
         examples=rules.probe_stimuli.output.examples,
         extra=PROBES["extra_stimuli"],
@@ -183,7 +178,9 @@ rule probe_statistics:
             for shots, seed in PROMPTS
         ],
         world=expand(rules.probe_world_score.output.answers, seed=SEEDS, regime=REGIMES),
-        training_logs=expand(rules.probe_world_train.output.training_log, seed=SEEDS, regime=REGIMES),
+        training_logs=expand(
+            rules.probe_world_train.output.training_log, seed=SEEDS, regime=REGIMES
+        ),
     output:
         answers=f"{PROBE_DIR}/items.parquet",
         accuracy=f"{PROBE_DIR}/accuracy.csv",
@@ -232,7 +229,9 @@ rule probe_figure:
 
 rule probe_report_numbers:
     input:
-        sources("report.py", "verdicts.py", "tables.py", "probes/analysis.py", "labels.py"),
+        sources(
+            "report.py", "verdicts.py", "tables.py", "probes/analysis.py", "labels.py"
+        ),
         **{
             name: rules.probe_statistics.output[name]
             for name in (

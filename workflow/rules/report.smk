@@ -36,7 +36,8 @@ BENCHMARKED = (
     )
     + (
         ["benchmarks/lm/materialize_smollm2.tsv"]
-        if "smollm2" in (config["lm"]["pretrained"]["model"], PROBES["pretrained"]["model"])
+        if "smollm2"
+        in (config["lm"]["pretrained"]["model"], PROBES["pretrained"]["model"])
         else []
     )
     + [
@@ -45,7 +46,9 @@ BENCHMARKED = (
         for shots, seed in PROMPTS
     ]
     + expand(
-        "benchmarks/probes/world_train_{regime}_seed{seed}.tsv", regime=REGIMES, seed=SEEDS
+        "benchmarks/probes/world_train_{regime}_seed{seed}.tsv",
+        regime=REGIMES,
+        seed=SEEDS,
     )
     + ["benchmarks/probes/statistics.tsv"]
 )
