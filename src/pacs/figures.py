@@ -75,7 +75,7 @@ def content_effect_figure(accuracy: pd.DataFrame, acceptance: pd.DataFrame, cond
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel("accuracy")
         ax.set_title(task, fontsize=9)
-        ax.tick_params(axis="x", labelrotation=30)
+        plt.setp(ax.get_xticklabels(), rotation=30, ha="right", rotation_mode="anchor")
     ax = axes[0][-1]
     cells = list(human_acceptance)
     human = pd.DataFrame({"condition": cells, "mean": [human_acceptance[c] for c in cells],
@@ -88,5 +88,5 @@ def content_effect_figure(accuracy: pd.DataFrame, acceptance: pd.DataFrame, cond
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel('share answering "yes"')
     ax.set_title("syllogism acceptance", fontsize=9)
-    ax.tick_params(axis="x", labelrotation=30)
+    plt.setp(ax.get_xticklabels(), rotation=30, ha="right", rotation_mode="anchor")
     save_with_legend(fig, ax, title, out_paths, ncol=4)

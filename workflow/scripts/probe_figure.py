@@ -2,7 +2,7 @@
 
 from pacs.experiments.content_effects import CONDITION_ORDER
 from pacs.figures import content_effect_figure
-from pacs.probes.analysis import with_respondent
+from pacs.probes.analysis import SCORE_NAMES, with_respondent
 from pacs.runtime import configure_logging
 from pacs.tables import read_table
 
@@ -13,4 +13,4 @@ accuracy = with_respondent(read_table(snakemake.input.accuracy)).query("score ==
 acceptance = with_respondent(read_table(snakemake.input.acceptance)).query("score == @score")
 content_effect_figure(accuracy, acceptance, CONDITION_ORDER, params.human["syllogism_acceptance"],
                       [snakemake.output.pdf, snakemake.output.png],
-                      f"Content effects on reasoning ({score} choices); 95% CIs resample seeds and items")
+                      f"Content effects on reasoning ({SCORE_NAMES[score]} choices); 95% CIs resample seeds and items")

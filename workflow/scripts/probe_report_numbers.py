@@ -6,6 +6,7 @@ from pacs import report
 from pacs.experiments.content_effects import CONDITION_ORDER
 from pacs.labels import pretrained_label
 from pacs.probes import analysis
+from pacs.probes.analysis import SCORE_NAMES
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
 from pacs.verdicts import c5_rule, effect_verdict
@@ -15,7 +16,6 @@ params, inputs = snakemake.params, snakemake.input
 probes, pipeline = params.probes, params.probes["pipeline"]
 score = probes["primary_score"]
 other_score = "plain" if score == "dcpmi" else "dcpmi"
-SCORE_NAMES = {"dcpmi": "DC-PMI", "plain": "plain log-probability"}
 label = pretrained_label(probes["pretrained"]["model"])
 headline_shots = min(probes["pretrained"]["shots"])
 headline = analysis.respondent(label, headline_shots, "")

@@ -23,6 +23,7 @@ from pacs.stats import (BootstrapSettings, bootstrap_p_value, bootstrap_z, group
 
 VB, VU, IB, IU = "valid-believable", "valid-unbelievable", "invalid-believable", "invalid-unbelievable"
 SCORES = ("dcpmi", "plain")
+SCORE_NAMES = {"dcpmi": "DC-PMI", "plain": "plain log-probability"}
 
 
 @dataclass(frozen=True)
