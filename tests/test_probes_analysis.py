@@ -87,3 +87,19 @@ def test_human_indices_from_the_published_rates():
     assert indices["belief"] == pytest.approx((0.89 + 0.71 - 0.56 - 0.10) / 2)
     assert indices["logic"] == pytest.approx((0.89 + 0.56 - 0.71 - 0.10) / 2)
     assert indices["interaction"] == pytest.approx((0.71 - 0.10) - (0.89 - 0.56))
+
+
+def test_the_regime_difference_pairs_seeds_and_items():
+    rng = np.random.default_rng(3)
+    base = simulated_items({analysis.VB: 0.9, analysis.VU: 0.9, analysis.IB: 0.9, analysis.IU: 0.9}, 30, 3, rng)
+    control = base.assign(regime="independent", correct_plain=base.correct)
+    treated = base.assign(regime="confounded", correct_plain=np.where(base.condition == analysis.VU, 0.0, base.correct))
+    items = pd.concat([treated, control]).assign(task="syllogism")
+    result = analysis.regime_difference(items, analysis.CONTRASTS[0], "confounded", "independent", SETTINGS, "plain")
+    # only valid-unbelievable items changed: the congruence contrast rises by half their accuracy
+    vu = base[base.condition == analysis.VU].groupby("seed").correct.mean().mean()
+    assert result["estimate"] == pytest.approx(0.5 * vu)
+    assert result["ci_low"] > 0 and result["treated"] == "confounded" and result["n_seeds"] == 3
+    with pytest.raises(ValueError, match="same items"):
+        analysis.regime_difference(items.iloc[1:], analysis.CONTRASTS[0], "confounded", "independent", SETTINGS,
+                                   "plain")

@@ -69,3 +69,30 @@ def test_training_problems_are_solved_correctly_and_never_repeat_a_test_item():
             believable_when_valid.append(belief)
     assert sum(believable_when_valid) / len(believable_when_valid) == pytest.approx(0.95, abs=0.02)
     assert world.training_documents(lexicon, 400, 50, 0.9, 0.25, 0, test_prompts) == documents
+
+
+def test_a_test_prompt_reads_back_as_its_condition():
+    lexicon = world.made_up_lexicon(SETTINGS)
+    for item in syllogisms.generate_syllogisms(3, "test", lexicon):
+        assert world._condition_of(item.prompt, lexicon) == item.condition
+
+
+@pytest.mark.parametrize("preset", ["smoke", "default", "paper"])
+def test_every_preset_world_can_supply_its_corpus(preset):
+    """The world of each preset holds enough distinct problems for its corpus."""
+    from pathlib import Path
+
+    import yaml
+
+    from pacs.config import resolve
+
+    root = Path(__file__).resolve().parents[1]
+    config = resolve({**yaml.safe_load((root / "config.yaml").read_text()), "preset": preset},
+                     root / "workflow" / "schemas" / "config.schema.yaml", {})
+    probes, pipeline = config["probes"], config["probes"]["pipeline"]
+    lexicon = world.made_up_lexicon(world.WorldSettings(**pipeline["world"]))
+    tests = syllogisms.generate_syllogisms(probes["items_per_condition"]["syllogism"], "world:0", lexicon)
+    for coupling in pipeline["regimes"].values():
+        documents = world.training_documents(lexicon, pipeline["train_problems"], pipeline["train_facts"], coupling,
+                                             pipeline["nonsense_share"], 0, world.prompts_of(tests))
+        assert len(documents) == pipeline["train_problems"] + pipeline["train_facts"]

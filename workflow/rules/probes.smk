@@ -25,7 +25,9 @@ PROMPTS = [
 
 wildcard_constraints:
     task="|".join(["nli", "syllogism", "wason"]),
-    regime="|".join(REGIMES) if REGIMES else "none",
+
+
+WORLD_REGIME = "|".join(REGIMES) if REGIMES else "none"
 
 
 rule probe_stimuli:
@@ -108,10 +110,22 @@ rule probe_world_corpus:
         validation=f"{WORLD_DIR}/seed{{seed}}/validation_{{regime}}.txt",
     log:
         "logs/probes/world_corpus_{regime}_seed{seed}.log",
+    wildcard_constraints:
+        regime=WORLD_REGIME,
     conda:
         SOFTWARE
     params:
-        pipeline=PROBES["pipeline"],
+        corpus={
+            key: PROBES["pipeline"][key]
+            for key in (
+                "world",
+                "train_problems",
+                "train_facts",
+                "val_problems",
+                "nonsense_share",
+            )
+        },
+        coupling=lambda wildcards: PROBES["pipeline"]["regimes"][wildcards.regime],
     script:
         "../scripts/probe_world_corpus.py"
 
@@ -133,6 +147,8 @@ rule probe_world_train:
         "logs/probes/world_train_{regime}_seed{seed}.log",
     benchmark:
         "benchmarks/probes/world_train_{regime}_seed{seed}.tsv"
+    wildcard_constraints:
+        regime=WORLD_REGIME,
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -160,6 +176,8 @@ rule probe_world_score:
         options=f"{WORLD_DIR}/seed{{seed}}/options_{{regime}}.parquet",
     log:
         "logs/probes/world_score_{regime}_seed{seed}.log",
+    wildcard_constraints:
+        regime=WORLD_REGIME,
     conda:
         SOFTWARE
     threads: config["threads_per_job"]

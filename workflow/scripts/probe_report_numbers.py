@@ -93,7 +93,7 @@ def regression_table() -> str:
 
 
 def regime_table() -> str:
-    body = [[report.tex_escape(f"{r.treated} $-$ {r.control}"), SCORE_NAMES[r.score],
+    body = [[f"{report.tex_escape(r.treated)} $-$ {report.tex_escape(r.control)}", SCORE_NAMES[r.score],
              report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.z, 1), report.fmt_p(r.p_value)]
             for r in regimes.itertuples()]
     return report.tabular(["regimes", "score", "difference in belief congruence [95\\% CI]", "$z$", "$p$"], body,
@@ -146,7 +146,7 @@ for prefix, name in (("CFiveSyllogism", "belief_congruence"), ("CFiveWason", "re
                                 for part in ("Verdict", "Reason", "Effect", "PHolm", "Rule")))
         continue
     row = primary.loc[name]
-    rule = c5_rule(params.verdicts, row.label.split(": ", 1)[1], headline)
+    rule = c5_rule(params.verdicts, row.label.split(": ", 1)[1], report.tex_escape(headline))
     verdict = effect_verdict(row, rule, f"{row.task}, {SCORE_NAMES[score]} choices, items resampled")
     verdicts.append(verdict)
     texts.append(report.verdict_macros(prefix, verdict, rule))
@@ -155,7 +155,7 @@ if not world_rows.empty:
     row = world_rows.iloc[0].copy()
     row["p_holm"] = row["p_value"]  # a single test
     rule = c5_rule(params.verdicts, "difference in syllogism belief congruence between training regimes",
-                   f"world LM, {row.treated} $-$ {row.control}")
+                   f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
     verdict = effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds")
     verdicts.append(verdict)
     texts.append(report.verdict_macros("CFiveWorld", verdict, rule))

@@ -7,9 +7,8 @@ from pacs.probes.stimuli import read_stimuli
 from pacs.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
-pipeline, wildcards = snakemake.params.pipeline, snakemake.wildcards
+pipeline, coupling, wildcards = snakemake.params.corpus, snakemake.params.coupling, snakemake.wildcards
 lexicon = world.made_up_lexicon(world.WorldSettings(**pipeline["world"]))
-coupling = pipeline["regimes"][wildcards.regime]
 exclude = world.prompts_of(read_stimuli(snakemake.input.stimuli))
 n_facts_val = round(pipeline["train_facts"] * pipeline["val_problems"] / pipeline["train_problems"])
 for name, n_problems, n_facts, part in (("train", pipeline["train_problems"], pipeline["train_facts"], "train"),

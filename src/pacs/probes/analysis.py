@@ -71,22 +71,24 @@ def cell_contrast(frame: pd.DataFrame, value: str, cell_col: str, weights: dict[
     if not seeds:
         raise ValueError(f"no observations of {value} in cells {sorted(weights)}")
     rng = group_rng(settings, key)
+    n_seeds = len(seeds)
     per_seed_estimate, per_seed_draws = [], []
     for seed in seeds:
         rows = frame[frame[seed_col] == seed]
-        estimate, draws = 0.0, np.zeros(settings.n_boot)
+        estimate, draws = 0.0, np.zeros((n_seeds, settings.n_boot))
         for cell, weight in weights.items():
             values = rows.loc[rows[cell_col] == cell, value].to_numpy(dtype=float)
             if len(values) == 0:
                 raise ValueError(f"seed {seed} has no {value} observations in {cell!r}")
             estimate += weight * values.mean()
-            draws += weight * values[rng.integers(len(values), size=(settings.n_boot, len(values)))].mean(axis=1)
+            # one independent item resample per slot, so a seed drawn twice gets two
+            draws += weight * values[rng.integers(len(values), size=(n_seeds, settings.n_boot, len(values)))].mean(-1)
         per_seed_estimate.append(estimate)
         per_seed_draws.append(draws)
     estimate = float(np.mean(per_seed_estimate))
-    draws = np.stack(per_seed_draws)  # (seeds, n_boot)
-    picks = rng.integers(len(seeds), size=(settings.n_boot, len(seeds)))
-    distribution = draws[picks, np.arange(settings.n_boot)[:, None]].mean(axis=1)
+    draws = np.stack(per_seed_draws)  # (seed, slot, replicate)
+    picks = rng.integers(n_seeds, size=(settings.n_boot, n_seeds))
+    distribution = draws[picks, np.arange(n_seeds)[None, :], np.arange(settings.n_boot)[:, None]].mean(axis=1)
     low, high = interval(estimate, distribution, len(seeds), settings)
     return {
         "estimate": estimate, "ci_low": low, "ci_high": high,
@@ -146,12 +148,17 @@ def human_indices(acceptance: dict[str, float]) -> pd.DataFrame:
 
 def regime_difference(items: pd.DataFrame, contrast: Contrast, treated: str, control: str,
                       settings: BootstrapSettings, score: str) -> dict:
-    """The contrast in ``treated`` regime minus in ``control`` (pipeline LMs, same seeds and items)."""
-    frame = items[items.regime.isin([treated, control]) & (items.task == contrast.task)].copy()
-    frame["cell"] = frame.regime + "|" + frame.condition
-    weights = {f"{treated}|{cell}": w for cell, w in contrast.weights}
-    weights.update({f"{control}|{cell}": -w for cell, w in contrast.weights})
-    result = cell_contrast(frame, f"{contrast.value}_{score}", "cell", weights, item_settings(settings),
+    """The contrast in ``treated`` regime minus in ``control``: pipeline LMs of the same
+    seeds answer the same items, so the contrast is taken of per-item differences
+    (treated minus control answer), paired by seed and item."""
+    frame = items[items.regime.isin([treated, control]) & (items.task == contrast.task)]
+    value = f"{contrast.value}_{score}"
+    wide = frame.pivot_table(index=["seed", "item_id", "condition"], columns="regime", values=value,
+                             aggfunc="first").reset_index()
+    if wide[[treated, control]].isna().any().any():
+        raise ValueError(f"regimes {treated} and {control} did not answer the same items in every seed")
+    paired = wide.assign(difference=wide[treated] - wide[control])
+    result = cell_contrast(paired, "difference", "condition", dict(contrast.weights), item_settings(settings),
                            ("regime", contrast.name, treated, control, score))
     return {"contrast": contrast.name, "treated": treated, "control": control, "score": score, **result}
 

@@ -108,10 +108,22 @@ def training_documents(lexicon: syllogisms.Lexicon, n_problems: int, n_facts: in
     for condition, count in problem_counts(n_problems, coupling, nonsense_share).items():
         if count == 0:
             continue
-        items = syllogisms.condition_items(condition, count, f"train:{seed}", lexicon, exclude_prompts)
+        # a prompt fixes its condition, so only this condition's test prompts can collide
+        exclude = frozenset(p for p in exclude_prompts if _condition_of(p, lexicon) == condition)
+        items = syllogisms.condition_items(condition, count, f"train:{seed}", lexicon, exclude)
         documents += [prompt + syllogisms.answer_for(metadata) + "\n" for prompt, metadata in items]
     rng.shuffle(documents)
     return documents
+
+
+def _condition_of(prompt: str, lexicon: syllogisms.Lexicon) -> str:
+    """The syllogism condition of a test-format prompt about ``lexicon``."""
+    premise1, premise2, conclusion = (syllogisms.parse_statement(line.split(": ", 1)[1])
+                                      for line in prompt.splitlines()[:3])
+    validity = "valid" if syllogisms.is_valid(premise1, premise2, conclusion) else "invalid"
+    belief = syllogisms.real_world_truth(conclusion.quantifier, conclusion.subject, conclusion.predicate,
+                                         lexicon.category_pairs)
+    return f"{validity}-{'nonsense' if belief is None else 'believable' if belief else 'unbelievable'}"
 
 
 def prompts_of(stimuli: list[Stimulus]) -> frozenset[str]:
