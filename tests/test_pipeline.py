@@ -83,7 +83,8 @@ def test_verdict_table_has_a_row_for_each_claim_that_ran(workdir):
     # C5 three: syllogisms and Wason (pretrained LM), and the world LM's regimes
     assert table.claim.tolist() == ["C1", "C2", "C3", "C4", "C4", "C4", "C5", "C5", "C5"]
     assert set(table.verdict) <= {"supported", "not supported", "inconclusive"}
-    assert table.mde.gt(0).all() and table.ci_low.le(table.effect).all()
+    # an MDE is positive wherever the contrast varies at all (smoke LMs may answer identically)
+    assert (table.mde.gt(0) | table.ci_low.eq(table.ci_high)).all() and table.ci_low.le(table.effect).all()
     tex = (workdir / "paper" / "build" / "generated" / "verdict_table.tex").read_text()
     for row in table.itertuples():
         assert f"\\textbf{{{row.verdict}}}" in tex
