@@ -83,13 +83,13 @@ def category_table() -> str:
 
 def regression_table() -> str:
     rows = analysis.condition_terms(regression[regression.score == score])
-    body = [[report.tex_escape(r.respondent), r.task, f"{r.term} vs {r.reference}",
+    body = [[report.tex_escape(r.respondent), r.task, r.term,
              report.fmt_ci(r.odds_ratio, r.odds_ratio_low, r.odds_ratio_high),
              report.fmt_p(r.p_value), f"{int(r.n_obs)}/{int(r.n_groups)}",
-             "items" if r.random_intercepts else "none", "yes" if r.converged else "no"]
+             "yes" if r.random_intercepts else "no", "yes" if r.converged else "no"]
             for r in rows.itertuples()]
     return report.tabular(["respondent", "task", "condition", "odds ratio [95\\% CI]", "$p$", "obs/items",
-                           "random intercepts", "converged"], body, "lllcccll")
+                           "item RE", "conv."], body, "lllcccll")
 
 
 def regime_table() -> str:
