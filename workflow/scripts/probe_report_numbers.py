@@ -18,7 +18,7 @@ score = probes["primary_score"]
 other_score = "plain" if score == "dcpmi" else "dcpmi"
 label = pretrained_label(probes["pretrained"]["model"])
 headline_shots = min(probes["pretrained"]["shots"])
-headline = analysis.respondent(label, headline_shots, "")
+headline = analysis.respondent(label, headline_shots)
 human = probes["human_reference"]["syllogism_acceptance"]
 
 

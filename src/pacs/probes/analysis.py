@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from pacs.labels import world_lm_label
 from pacs.mixed_effects import fixed_effects_logit, random_intercept_logit
 from pacs.stats import (BootstrapSettings, bootstrap_p_value, bootstrap_z, group_rng, holm, interval,
                         minimum_detectable_effect, summarize)
@@ -24,6 +25,7 @@ from pacs.stats import (BootstrapSettings, bootstrap_p_value, bootstrap_z, group
 VB, VU, IB, IU = "valid-believable", "valid-unbelievable", "invalid-believable", "invalid-unbelievable"
 SCORES = ("dcpmi", "plain")
 SCORE_NAMES = {"dcpmi": "DC-PMI", "plain": "plain log-probability"}
+WORLD_LM_PREFIX = world_lm_label("")
 
 
 @dataclass(frozen=True)
@@ -203,14 +205,14 @@ def condition_terms(regression: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def respondent(model: str, shots, regime: str) -> str:
-    """Who answered: the pretrained LM with its prompt, or a world LM (its regime is in its name)."""
-    return model if regime else f"{model}, {int(shots)}-shot"
+def respondent(model: str, shots) -> str:
+    """Who answered: a pretrained LM with its prompt, or a world LM (trained, never
+    prompted with examples; its regime is in its name, see ``labels.world_lm_label``)."""
+    return model if model.startswith(WORLD_LM_PREFIX) else f"{model}, {int(shots)}-shot"
 
 
 def with_respondent(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with a ``respondent`` column (the model alone where prompts are pooled: no ``shots``)."""
     if "shots" not in table.columns:
         return table.assign(respondent=table["model"])
-    regime = table["model"].map(lambda m: "world" if m.startswith("world LM") else "")
-    return table.assign(respondent=[respondent(m, s, r) for m, s, r in zip(table.model, table.shots, regime)])
+    return table.assign(respondent=[respondent(m, s) for m, s in zip(table.model, table.shots)])
