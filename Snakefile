@@ -10,6 +10,10 @@
 #   language.smk  Experiment 4 (C4): language models acting on episodes written as
 #                 text: a pipeline LM trained by next-token prediction, and a
 #                 pretrained LM (SmolLM2 by default) prompted with examples
+#   probes.smk    Experiment 5 (C5): content effects on NLI, syllogisms and Wason,
+#                 in a pretrained LM and in pipeline LMs trained on a made-up world
+#   regimes.smk   Experiment 6 (C6): training regimes beyond plain imitation on
+#                 Experiment 1's task: return conditioning, DAgger, data fusion
 #   analysis.smk  statistics with CIs -> figures -> report numbers
 #   report.smk    LaTeX report -> paper/build/report.pdf
 #
@@ -27,6 +31,7 @@ include: "workflow/rules/causal.smk"
 include: "workflow/rules/odd_one_out.smk"
 include: "workflow/rules/language.smk"
 include: "workflow/rules/probes.smk"
+include: "workflow/rules/regimes.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/report.smk"
 

@@ -39,6 +39,11 @@ def test_preset_overlays_and_command_line_wins():
         ({"dag": {"eval": {"episodes_per_splitt": 10}}}, "dag.eval.episodes_per_splitt"),
         ({"statz": {}}, "statz"),
         ({"preset": "huge"}, "preset"),
+        ({"regimes": {"return_conditioning": {"mix": {"expert": 0.5}}}}, "regimes.return_conditioning.mix"),
+        ({"regimes": {"return_conditioning": {"quality_edges": [0.9, 0.5]}}},
+         "regimes.return_conditioning.quality_edges"),
+        ({"regimes": {"fusion": {"budget": 5}}}, "regimes.fusion.budget"),
+        ({"regimes": {"fusion": {"observational_samples": [5, 10]}}}, "regimes.fusion.observational_samples"),
     ],
 )
 def test_bad_values_name_the_key_in_one_line(override, key):

@@ -66,7 +66,10 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
                    "generated/c2_results.tex", "generated/c2_verdict.tex", "figures/cued.pdf",
                    "generated/c3_results.tex", "generated/c3_verdict.tex", "figures/ooo.pdf",
                    "generated/c4_results.tex", "generated/c4_verdict.tex", "figures/lm.pdf",
-                   "generated/c5_results.tex", "generated/c5_verdict.tex", "figures/probes.pdf"):
+                   "generated/c5_results.tex", "generated/c5_verdict.tex", "figures/probes.pdf",
+                   *[f"{kind}c6_{regime}{suffix}" for regime in ("rc", "dagger", "fusion")
+                     for kind, suffix in (("generated/", "_results.tex"), ("generated/", "_verdict.tex"),
+                                          ("figures/", ".pdf"))]):
         assert needed in inputs, f"{needed} not read by LaTeX"
     results = (workdir / "paper" / "build" / "generated" / "c1_results.tex").read_text()
     assert "agent (imitation, intervenes)" in results and "correlational" in results
@@ -80,8 +83,9 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
 def test_verdict_table_has_a_row_for_each_claim_that_ran(workdir):
     table = pd.read_csv(workdir / "results" / "verdicts" / "all.csv")
     # C4 has three rows: the pipeline LM, the prompted pretrained LM, explanations;
-    # C5 three: syllogisms and Wason (pretrained LM), and the world LM's regimes
-    assert table.claim.tolist() == ["C1", "C2", "C3", "C4", "C4", "C4", "C5", "C5", "C5"]
+    # C5 three: syllogisms and Wason (pretrained LM), and the world LM's regimes;
+    # C6 three: return conditioning, DAgger, data fusion
+    assert table.claim.tolist() == ["C1", "C2", "C3", "C4", "C4", "C4", "C5", "C5", "C5", "C6", "C6", "C6"]
     assert set(table.verdict) <= {"supported", "not supported", "inconclusive"}
     # an MDE is positive wherever the contrast varies at all (smoke LMs may answer identically)
     assert (table.mde.gt(0) | table.ci_low.eq(table.ci_high)).all() and table.ci_low.le(table.effect).all()
@@ -97,7 +101,7 @@ def test_html_report_carries_the_figures_and_captions(workdir):
     html = (workdir / "report.html").read_text()
     assert "Made by rule" in html and "hierarchical-bootstrap" in html
     assert html.count("causal_figure") >= 2 and "ooo_figure" in html and "lm_figure" in html
-    assert "probe_figure" in html
+    assert "probe_figure" in html and html.count("regime_figure") >= 3
 
 
 def test_odd_one_out_conditions_share_the_test_episodes(workdir):
@@ -148,10 +152,14 @@ def test_editing_the_baselines_module_reruns_only_baselines_and_what_follows(wor
         os.utime(module, (before.st_atime, before.st_mtime))
     # both causal-DAG experiments use the baselines module
     # both causal-DAG experiments and Experiment 4 use the baselines module
+    # and Experiment 6: its baselines, and the fusion expert's correlations (so its data and learners)
     assert set(jobs) == {"causal_baselines", "causal_statistics", "causal_figure", "dag_report_numbers",
                          "cued_report_numbers", "lm_baselines", "lm_statistics", "lm_figure", "lm_report_numbers",
+                         "regime_baselines", "fusion_training_set", "regime_train_agent", "fusion_active_test",
+                         "regime_statistics", "regime_figure", "regime_report_numbers",
                          "verdict_table", "report_provenance", "report_pdf", "all"}
-    assert jobs["causal_baselines"] == 4 and jobs["lm_baselines"] == 2
+    assert jobs["causal_baselines"] == 4 and jobs["lm_baselines"] == 2 and jobs["regime_baselines"] == 2
+    assert jobs["regime_train_agent"] == 4, "only the fusion learners (2 conditions x 2 seeds) retrain"
 
 
 def test_language_models_and_baselines_meet_the_same_episodes(workdir):
@@ -204,3 +212,33 @@ def test_dropping_in_a_stimulus_file_rescores_without_retraining(workdir):
     jobs = planned_jobs(workdir, *SMOKE, f"probes={{extra_stimuli: [{extra}]}}")
     assert jobs["probe_stimuli"] == 1 and jobs["probe_pretrained_score"] == 3
     assert not {"probe_world_train", "probe_world_corpus", "lm_train", "causal_train_agent"} & set(jobs)
+
+
+def test_every_c6_learner_meets_the_shared_test_episodes(workdir):
+    for regime, learners in (("rc", 3), ("dagger", 1 + 2 * 2), ("fusion", 2)):
+        episodes = pd.read_parquet(workdir / "results" / "regimes" / regime / "episodes.parquet")
+        assert (episodes.groupby(["seed", "split", "episode"]).target.nunique() == 1).all()
+        assert {"expert", "optimal", "random", "correlational"} < set(episodes.policy)
+        learner_rows = episodes[~episodes.policy.isin(["expert", "optimal", "random", "correlational"])]
+        per_learner = 3 * 100 * 2  # splits x smoke test episodes x seeds
+        extra = 2 if regime == "fusion" else 1  # fusion tables also hold the fusion expert per condition
+        assert len(learner_rows) == learners * extra * per_learner
+    dagger = pd.read_parquet(workdir / "results" / "regimes" / "dagger" / "episodes.parquet")
+    steps = dagger[dagger.policy.isin(["initial", "dagger", "plain"])].groupby(["policy", "round"]).labelled_steps
+    assert steps.nunique().eq(1).all()
+    by_round = steps.first().unstack("policy")
+    # smoke: 100 initial episodes, 100 per round, 6 labelled steps each; both arms equal in every round
+    assert by_round.loc[0, "initial"] == 600
+    assert (by_round.loc[[1, 2], "dagger"] == by_round.loc[[1, 2], "plain"]).all()
+    assert by_round.loc[2, "dagger"] == 1800
+    mixture = pd.read_csv(workdir / "results" / "regimes" / "rc" / "mixture_summary.csv")
+    shares = mixture[mixture.measure == "share"].set_index("kind")["mean"].round(3).to_dict()
+    assert shares == {"expert": 0.2, "noisy_expert": 0.2, "random_exploit": 0.2, "wrong_sign": 0.4}
+
+
+def test_adding_an_observational_condition_trains_only_that_condition(workdir):
+    jobs = planned_jobs(workdir, *SMOKE, "regimes={fusion: {observational_samples: [0, 20, 60]}}")
+    assert jobs["fusion_training_set"] == 2 and jobs["regime_train_agent"] == 2 and jobs["fusion_active_test"] == 2
+    assert jobs["regime_statistics"] == 1 and jobs["regime_report_numbers"] == 1
+    assert not {"rc_demonstrations", "rc_training_set", "dagger_visits", "dagger_expert_rounds",
+                "causal_train_agent"} & set(jobs)

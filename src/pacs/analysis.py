@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pacs.labels import pipeline_lm_policy, pretrained_policy
-from pacs.stats import BootstrapSettings, paired_differences, summarize
+from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER, pipeline_lm_policy, pretrained_policy
+from pacs.stats import BootstrapSettings, holm, paired_differences, summarize
 from pacs.tables import read_table
 
 EPISODE_COLUMNS = (
@@ -42,6 +42,18 @@ RATES = ("optimal_choice", "explore_precision", "explore_recall", "test_correct"
 
 # C1: baselines the agent must beat (associational or heuristic).
 DAG_ASSOCIATIONAL = ("random", "correlational", "observational", "prior")
+# C6: reference policies on the shared test episodes of the training-regime experiments.
+C6_BASELINES = ("expert", "optimal", "random", "correlational")
+C6_METRICS = {
+    "rc": ("reward_over_optimal", "optimal_choice"),
+    "dagger": ("reward_over_optimal", "optimal_choice", "off_oracle_steps", "labelled_steps"),
+    "fusion": ("reward_over_optimal", "optimal_choice", "n_interventions"),
+}
+# C6: the column a regime's learners vary along (none: return conditioning compares learners)
+C6_CONDITIONS = {"rc": None, "dagger": "round", "fusion": "n_observational"}
+# C6: the splits a regime's verdict is called on
+C6_VERDICT_SPLITS = ("in_distribution", "held_out")
+FUSION_POLICIES = ("fusion_learner", "fusion_expert")
 
 PLANS = {
     "dag": AnalysisPlan(
@@ -73,6 +85,15 @@ PLANS = {
         episode_sets=("all",),
         panels=(("test_correct", "all"), ("follows_other", "all"), ("dimensions_tried", "all")),
         title="C3: odd-one-out test trials after imitation, with and without explanations (95% CIs)",
+    ),
+    "rc": AnalysisPlan(
+        metrics=("reward_over_optimal", "optimal_choice"),
+        reference=RC_LEARNER_POLICIES["conditioned"],
+        comparisons=(RC_LEARNER_POLICIES["plain"], RC_LEARNER_POLICIES["expert_only"], *C6_BASELINES),
+        splits=SPLIT_ORDER,
+        episode_sets=("all",),
+        panels=(("reward_over_optimal", "all"), ("optimal_choice", "all")),
+        title="C6: return-conditioned imitation of mixed-quality demonstrations (95% CIs)",
     ),
 }
 LM_BASELINES = ("expert", "optimal", "random", "correlational")
@@ -141,13 +162,21 @@ def _episode_sets(episodes: pd.DataFrame, plan: AnalysisPlan):
 def summary_table(episodes: pd.DataFrame, plan: AnalysisPlan, settings: BootstrapSettings) -> pd.DataFrame:
     """Mean and CI of each metric per (policy, split) and episode set. Long format:
     metric, subset (the episode set), policy, split, mean, ci_low, ci_high, ..."""
+    frames = [
+        metric_summary(rows, plan.metrics, ["policy", "split"], settings).assign(subset=subset)
+        for subset, rows in _episode_sets(episodes, plan)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def metric_summary(episodes: pd.DataFrame, metrics, by: list[str], settings: BootstrapSettings) -> pd.DataFrame:
+    """Mean and CI of each metric (a column ``metric``) per group of ``by``; episodes
+    without the metric are skipped, and rates are clipped to [0, 1]."""
     frames = []
-    for subset, rows in _episode_sets(episodes, plan):
-        for metric in plan.metrics:
-            rows_with_metric = rows.dropna(subset=[metric])
-            bounds = (0.0, 1.0) if metric in RATES else None
-            table = summarize(rows_with_metric, metric, ["policy", "split"], settings, bounds=bounds)
-            frames.append(table.assign(metric=metric, subset=subset))
+    for metric in metrics:
+        bounds = (0.0, 1.0) if metric in RATES else None
+        table = summarize(episodes.dropna(subset=[metric]), metric, by, settings, bounds=bounds)
+        frames.append(table.assign(metric=metric))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -171,3 +200,75 @@ def training_summary(training_logs: pd.DataFrame, settings: BootstrapSettings) -
     measures = [c for c in final.columns if c.startswith("val_") and ("agreement" in c or c.endswith("loss"))]
     long = final.melt(id_vars=["seed"], value_vars=measures, var_name="measure", value_name="value")
     return summarize(long, "value", ["measure"], settings)
+
+
+def condition_summary(episodes: pd.DataFrame, condition: str, metrics, settings: BootstrapSettings) -> pd.DataFrame:
+    """C6 curves: each metric per (policy, ``condition``, split) for the rows that have
+    the condition (a round, a number of samples), and per (policy, split) for the
+    reference policies that have none (``condition`` left empty)."""
+    varied = episodes[episodes[condition].notna()]
+    fixed = episodes[episodes[condition].isna()]
+    frames = [metric_summary(varied, metrics, ["policy", condition, "split"], settings)]
+    if not fixed.empty:
+        frames.append(metric_summary(fixed, metrics, ["policy", "split"], settings))
+    return pd.concat(frames, ignore_index=True).assign(subset="all")
+
+
+def dagger_contrasts(episodes: pd.DataFrame, metrics, settings: BootstrapSettings) -> pd.DataFrame:
+    """DAgger minus plain imitation with the same labelled steps, paired on test
+    episodes, per round (from 1) and split; Holm over all rounds and splits of a metric."""
+    arms = episodes[episodes.policy.isin(["dagger", "plain"])]
+    return pd.concat([
+        paired_differences(arms, metric, "policy", "dagger", ["plain"], unit_cols=["seed", "episode"],
+                           by=["round", "split"], settings=settings).assign(metric=metric, subset="all")
+        for metric in metrics
+    ], ignore_index=True)
+
+
+def observational_contrasts(episodes: pd.DataFrame, policies, metrics, settings: BootstrapSettings) -> pd.DataFrame:
+    """Each number of observational samples minus none, per policy and split, paired
+    on test episodes; Holm over the sample sizes and splits of a (policy, metric)."""
+    frames = []
+    for policy in policies:
+        rows = episodes[episodes.policy == policy]
+        for metric in metrics:
+            for n_samples in sorted(set(rows.n_observational) - {0}):
+                frames.append(paired_differences(
+                    rows, metric, "n_observational", n_samples, [0], unit_cols=["seed", "episode"], by=["split"],
+                    settings=settings,
+                ).assign(policy=policy, metric=metric, subset="all"))
+    if not frames:
+        return pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True)
+    table["p_holm"] = table.groupby(["policy", "metric"])["p_value"].transform(lambda p: holm(p.to_numpy()))
+    return table
+
+
+def regime_statistics(regime: str, episodes: pd.DataFrame, settings: BootstrapSettings):
+    """(summary, contrasts) of a C6 regime: for return conditioning the learners'
+    summaries and paired contrasts from the conditioned learner; for DAgger and
+    data fusion the curves along rounds or samples and their paired contrasts."""
+    if regime == "rc":
+        return summary_table(episodes, PLANS["rc"], settings), contrast_table(episodes, PLANS["rc"], settings)
+    metrics = C6_METRICS[regime]
+    summary = condition_summary(episodes, C6_CONDITIONS[regime], metrics, settings)
+    if regime == "dagger":
+        return summary, dagger_contrasts(episodes, [m for m in metrics if m != "labelled_steps"], settings)
+    if regime == "fusion":
+        return summary, observational_contrasts(episodes, FUSION_POLICIES, metrics, settings)
+    raise ValueError(f"unknown C6 regime {regime!r}")
+
+
+def learner_training_summary(training_logs: pd.DataFrame, settings: BootstrapSettings,
+                             by: str = "condition") -> pd.DataFrame:
+    """``training_summary`` per learner condition (a column of ``training_logs``)."""
+    return pd.concat([training_summary(rows, settings).assign(**{by: name})
+                      for name, rows in training_logs.groupby(by, sort=False)], ignore_index=True)
+
+
+def mixture_summary(kinds: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
+    """C6 return conditioning: share, mean quality and top-bucket share of each
+    demonstrator kind (per-seed rows of ``kinds``), mean over seeds with its CI."""
+    measures = ("share", "mean_quality", "top_bucket_share")
+    long = kinds.melt(id_vars=["seed", "kind"], value_vars=list(measures), var_name="measure", value_name="value")
+    return summarize(long, "value", ["kind", "measure"], settings, bounds=(0.0, 1.0))

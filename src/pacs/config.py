@@ -105,11 +105,26 @@ def validate(config: dict, schema_path: str | Path) -> None:
         raise ConfigError(describe(deepest))
 
 
+def check_relations(config: dict) -> None:
+    """Constraints between values that the schema cannot state; one line naming the key."""
+    mix = config["regimes"]["return_conditioning"]["mix"]
+    if abs(sum(mix.values()) - 1.0) > 1e-9:
+        raise ConfigError(f"config key 'regimes.return_conditioning.mix': shares sum to {sum(mix.values()):g}, not 1")
+    edges = config["regimes"]["return_conditioning"]["quality_edges"]
+    if any(a >= b for a, b in zip(edges, edges[1:])):
+        raise ConfigError(f"config key 'regimes.return_conditioning.quality_edges': {edges} is not increasing")
+    budget, env = config["regimes"]["fusion"]["budget"], config["dag"]["env"]
+    if budget >= env["n_vars"] or budget > env["explore_steps"]:
+        raise ConfigError(f"config key 'regimes.fusion.budget': {budget} must be below dag.env.n_vars "
+                          f"({env['n_vars']}) and at most dag.env.explore_steps ({env['explore_steps']})")
+
+
 def resolve(config: dict, schema_path: str | Path, command_line: dict | None = None) -> dict:
     """Apply the preset, validate, and return the config every rule reads."""
     command_line = typed_command_line(dict(command_line or {}))
     resolved = apply_preset(deep_merge(config, command_line), command_line)
     validate(resolved, schema_path)
+    check_relations(resolved)
     return resolved
 
 

@@ -12,7 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from pacs.labels import METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS  # noqa: E402
+from pacs.analysis import FUSION_POLICIES, PLANS  # noqa: E402
+from pacs.labels import METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER  # noqa: E402
 
 def interval_panel(ax, summary: pd.DataFrame, x: str, hue: str, x_order, hue_order, palette) -> None:
     """Points with CI bars: one group per ``x`` value, one dodged point per ``hue``."""
@@ -90,3 +91,55 @@ def content_effect_figure(accuracy: pd.DataFrame, acceptance: pd.DataFrame, cond
     ax.set_title("syllogism acceptance", fontsize=9)
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right", rotation_mode="anchor")
     save_with_legend(fig, ax, title, out_paths, ncol=4)
+
+
+def curve_figure(summary: pd.DataFrame, x: str, x_label: str, curves, references, panels, out_paths, title: str,
+                 symlog_x: bool = False) -> None:
+    """C6: one panel per (metric, split); a line with CI bars for each policy in
+    ``curves`` along ``x`` (a round, a number of samples), and a dashed line with a
+    shaded CI for each policy in ``references`` (rows whose ``x`` is empty)."""
+    sns.set_theme(style="whitegrid", context="paper")
+    palette = sns.color_palette("tab10", len(curves) + len(references))
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.2), squeeze=False)
+    for ax, (metric, split) in zip(axes[0], panels):
+        rows = summary[(summary.metric == metric) & (summary.split == split)]
+        for colour, policy in zip(palette, curves):
+            line = rows[(rows.policy == policy) & rows[x].notna()].sort_values(x)
+            ax.errorbar(line[x], line["mean"], yerr=[line["mean"] - line.ci_low, line.ci_high - line["mean"]],
+                        fmt="o-", ms=4, capsize=2, color=colour, label=POLICY_LABELS.get(policy, policy))
+        for colour, policy in zip(palette[len(curves):], references):
+            level = rows[(rows.policy == policy) & rows[x].isna()]
+            if level.empty:
+                continue
+            ax.axhline(level["mean"].item(), ls="--", lw=1, color=colour, label=POLICY_LABELS.get(policy, policy))
+            ax.axhspan(level.ci_low.item(), level.ci_high.item(), color=colour, alpha=0.12, lw=0)
+        if symlog_x:
+            ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(METRIC_LABELS.get(metric, metric))
+        ax.set_title(f"{SPLIT_LABELS.get(split, split)}", fontsize=9)
+    save_with_legend(fig, axes[0][0], title, out_paths, ncol=3)
+
+
+def training_regime_figure(regime: str, summary: pd.DataFrame, out_paths) -> None:
+    """The figure of a C6 regime: learners against baselines (return conditioning), or
+    reward/optimal per split and one behaviour measure along rounds (DAgger, round 0
+    being the initial learner of both arms) or observational samples (data fusion)."""
+    if regime == "rc":
+        plan = PLANS["rc"]
+        policy_comparison_figure(summary, plan.policies, plan.splits, plan.panels, out_paths, plan.title)
+        return
+    references = ["expert", "correlational"]
+    reward_panels = [("reward_over_optimal", split) for split in SPLIT_ORDER]
+    if regime == "dagger":
+        initial = summary[summary.policy == "initial"]
+        curves = pd.concat([summary, initial.assign(policy="dagger"), initial.assign(policy="plain")])
+        curve_figure(curves, "round", "round (round 0: the initial learner)", ["dagger", "plain"], references,
+                     reward_panels + [("off_oracle_steps", "held_out")], out_paths,
+                     "C6: DAgger relabelling vs plain imitation with the same labelled steps (95% CIs)")
+    elif regime == "fusion":
+        curve_figure(summary, "n_observational", "observational samples per episode", list(FUSION_POLICIES),
+                     references, reward_panels + [("n_interventions", "in_distribution")], out_paths,
+                     "C6: observational samples before a small budget of tests (95% CIs)", symlog_x=True)
+    else:
+        raise ValueError(f"unknown C6 regime {regime!r}")

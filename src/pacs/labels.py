@@ -30,6 +30,21 @@ POLICY_LABELS = {
     "follow_shape": "always shape",
     "follow_texture": "always texture",
     "without": "without explanations",
+    "return-conditioned": "return-conditioned (top quality)",
+    "plain imitation": "plain imitation of the mix",
+    "expert-subset imitation": "imitation of the expert subset",
+    "initial": "initial learner (round 0)",
+    "dagger": "DAgger (relabelled own visits)",
+    "plain": "plain imitation (same labels)",
+    "fusion_learner": "learner (imitates fusion expert)",
+    "fusion_expert": "fusion expert",
+}
+# Experiment 6 (C6), return conditioning: learner name (in paths) -> its policy id in the
+# tables (ids are printed in verdict sentences, so they are words)
+RC_LEARNER_POLICIES = {
+    "conditioned": "return-conditioned",
+    "plain": "plain imitation",
+    "expert_only": "expert-subset imitation",
 }
 PRETRAINED_LABELS = {"smollm2": "SmolLM2-135M"}  # config name -> display name of a pretrained LM
 
@@ -60,6 +75,8 @@ METRIC_LABELS = {
     "dimensions_tried": "dimensions tried in experiments",
     "invalid_actions": "invalid actions per episode",
     "tests_run": "tests run",
+    "off_oracle_steps": "tests off the oracle's path",
+    "n_interventions": "interventions used",
 }
 
 

@@ -89,6 +89,44 @@ def contrast_table(
     return tabular(header, body, "llccc")
 
 
+def cell_label(value) -> str:
+    """A table cell for a grouping value: a split's or policy's display name, a whole number, or the text."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return tex_escape(SPLIT_LABELS.get(value, POLICY_LABELS.get(value, str(value))))
+
+
+def curve_table(summary: pd.DataFrame, metric: str, x: str, x_header: str, policies, splits) -> str:
+    """Mean [95% CI] of a metric along ``x`` (C6 curves): a row per policy and value
+    of ``x`` (one row, ``x`` blank, for a policy without it), splits as columns."""
+    rows = summary[summary.metric == metric]
+    body = []
+    for policy in policies:
+        mine = rows[rows.policy == policy]
+        values = sorted(mine[x].dropna().unique()) or [None]
+        for value in values:
+            at = mine[mine[x] == value] if value is not None else mine[mine[x].isna()]
+            cells = [cell_label(policy), "" if value is None else cell_label(float(value))]
+            for split in splits:
+                cell = at[at.split == split]
+                cells.append(fmt_ci(*cell[["mean", "ci_low", "ci_high"]].iloc[0]) if len(cell) else "--")
+            body.append(cells)
+    header = ["policy", x_header, *[SPLIT_LABELS.get(s, tex_escape(s)) for s in splits]]
+    return tabular(header, body, "lr" + "c" * len(splits))
+
+
+def difference_table(contrasts: pd.DataFrame, keys: list[tuple[str, str]]) -> str:
+    """Paired differences: one row per contrast, first the ``keys`` columns (header,
+    column), then difference [95% CI], d_z and Holm p."""
+    body = [
+        [*(cell_label(r[column]) for _, column in keys), fmt_ci(r["diff"], r.ci_low, r.ci_high),
+         fmt(r.effect_size_dz), fmt_p(r.p_holm)]
+        for _, r in contrasts.iterrows()
+    ]
+    header = [header for header, _ in keys] + ["difference [95\\% CI]", "$d_z$", "Holm $p$"]
+    return tabular(header, body, "l" * len(keys) + "ccc")
+
+
 def key_value_table(items: list[tuple[str, str]]) -> str:
     return tabular(["setting", "value"], [[tex_escape(k), tex_escape(str(v))] for k, v in items], "ll")
 

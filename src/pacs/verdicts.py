@@ -123,6 +123,8 @@ class BenefitRule:
     group_col: str
     margin: float
     alpha: float
+    versus: str = "none"  # what the manipulation is compared with
+    contrast: str = "with $-$ without"  # how the effect is labelled
 
     def text(self) -> str:
         groups = " and ".join(g.replace("_", " ") for g in self.groups)
@@ -152,8 +154,8 @@ def benefit_verdict(contrasts: pd.DataFrame, rule: BenefitRule) -> Verdict:
     weakest = rows.sort_values("diff").iloc[0]
     return Verdict(
         claim=rule.claim,
-        test=f"{rule.manipulation} vs none, {rule.metric_label}, paired per {rule.group_col}".replace("_", " "),
-        effect_label=f"with $-$ without ({weakest[rule.group_col]})".replace("_", " "),
+        test=f"{rule.manipulation} vs {rule.versus}, {rule.metric_label}, paired per {rule.group_col}".replace("_", " "),
+        effect_label=f"{rule.contrast} ({weakest[rule.group_col]})".replace("_", " "),
         effect=float(weakest["diff"]), ci_low=float(weakest.ci_low), ci_high=float(weakest.ci_high),
         z=float(weakest.z), p_holm=float(weakest.p_holm), mde=float(weakest.mde),
         verdict=verdict, reason=reason,
@@ -249,3 +251,23 @@ def c5_rule(verdicts: dict, effect_label: str, subject: str) -> EffectRule:
     conflicts) is positive for ``subject``."""
     return EffectRule(claim="C5", effect_label=effect_label, subject=subject,
                       margin=verdicts["c5_equivalence_margin"], alpha=verdicts["alpha"])
+
+
+def c6_conditioning_rule(verdicts: dict, splits, conditioned: str, plain: str, expert_subset: str) -> BeatAndApproachRule:
+    """C6, return conditioning: conditioned on the top quality, the learner beats plain
+    imitation of the same mixed data and comes near imitation of its expert subset."""
+    return BeatAndApproachRule(
+        claim="C6", metric="reward_over_optimal", metric_label="reward/optimal", splits=tuple(splits),
+        must_beat=(plain,), reference=expert_subset, margin=verdicts["c6_near_margin"], alpha=verdicts["alpha"],
+        subject=f"{conditioned} learner",
+    )
+
+
+def c6_benefit_rule(verdicts: dict, manipulation: str, versus: str, contrast: str, splits) -> BenefitRule:
+    """C6, DAgger and data fusion: the manipulation raises the learner's reward/optimal
+    on every named split."""
+    return BenefitRule(
+        claim="C6", metric="reward_over_optimal", metric_label="reward/optimal", manipulation=manipulation,
+        groups=tuple(splits), group_col="split", margin=verdicts["c6_equivalence_margin"], alpha=verdicts["alpha"],
+        versus=versus, contrast=contrast,
+    )

@@ -42,3 +42,34 @@ def model_dir(name):
 def pretrained_model_dir(wildcards):
     """Experiment 4's pretrained LM (see model_dir)."""
     return model_dir(config["lm"]["pretrained"]["model"])
+
+
+# Experiment 6 (regimes.smk): where its results live, and which files a C6 job reads
+C6_DIR = "results/regimes"
+
+
+def dagger_previous_learner(wildcards):
+    """The learner whose closed-loop visits round r relabels: round r - 1's DAgger learner."""
+    previous = int(wildcards.round) - 1
+    name = "initial_round0" if previous == 0 else f"dagger_round{previous}"
+    return f"{C6_DIR}/dagger/seed{wildcards.seed}/{name}/agent.safetensors"
+
+
+def dagger_visit_files(wildcards):
+    """Relabelled visits of rounds 1..r for the DAgger arm; none for the others."""
+    if wildcards.arm != "dagger":
+        return []
+    return expand(
+        f"{C6_DIR}/dagger/seed{{seed}}/visits_round{{round}}.safetensors",
+        seed=wildcards.seed,
+        round=range(1, int(wildcards.round) + 1),
+    )
+
+
+def c6_learner_files(regime, learners, name):
+    """One file (``episodes.parquet``, ``training_log.csv``) per learner and seed of a regime."""
+    return expand(
+        f"{C6_DIR}/{regime}/seed{{seed}}/{{learner}}/{name}",
+        seed=SEEDS,
+        learner=learners,
+    )

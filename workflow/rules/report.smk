@@ -7,7 +7,11 @@ VERDICT_ROWS = [
     "results/verdicts/c3.csv",
     "results/verdicts/c4.csv",
     "results/verdicts/c5.csv",
+    "results/verdicts/c6_rc.csv",
+    "results/verdicts/c6_dagger.csv",
+    "results/verdicts/c6_fusion.csv",
 ]
+C6_REGIMES = ["rc", "dagger", "fusion"]
 BENCHMARKED = (
     expand(
         "benchmarks/{experiment}/{stage}_seed{seed}.tsv",
@@ -51,6 +55,13 @@ BENCHMARKED = (
         seed=SEEDS,
     )
     + ["benchmarks/probes/statistics.tsv"]
+    + [
+        f"benchmarks/regimes/train_{regime}_{learner}_seed{seed}.tsv"
+        for regime in C6_REGIMES
+        for learner in C6_LEARNERS[regime]
+        for seed in SEEDS
+    ]
+    + expand("benchmarks/regimes/statistics_{c6_regime}.tsv", c6_regime=C6_REGIMES)
 )
 
 
@@ -96,6 +107,14 @@ rule report_pdf:
         c4_figure=rules.lm_figure.output.pdf,
         c5=rules.probe_report_numbers.output,
         c5_figure=rules.probe_figure.output.pdf,
+        c6=expand(
+            [
+                rules.regime_report_numbers.output.results,
+                rules.regime_report_numbers.output.verdict,
+            ],
+            c6_regime=C6_REGIMES,
+        ),
+        c6_figures=expand(rules.regime_figure.output.pdf, c6_regime=C6_REGIMES),
         figures=expand(rules.causal_figure.output.pdf, experiment=CAUSAL_EXPERIMENTS),
         verdicts=rules.verdict_table.output.tex,
         provenance=rules.report_provenance.output[0],

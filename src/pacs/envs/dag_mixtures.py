@@ -1,5 +1,5 @@
 """Mixed-quality demonstrations on the causal-DAG task, for return-conditioned
-imitation (claim C6; groundwork, not yet a pipeline stage).
+imitation (claim C6).
 
 Three kinds of demonstrator act on the same kind of episodes:
 
@@ -8,7 +8,15 @@ Three kinds of demonstrator act on the same kind of episodes:
 - ``noisy_expert``: the expert, but each of its actions is replaced, with
   probability ``noise``, by a uniformly random legal one;
 - ``random_exploit``: uniformly random tests, then the expert's exploit on what
-  those tests showed.
+  those tests showed;
+- ``wrong_sign``: a consistently misinformed expert: it explores as the expert
+  does and picks the same variable, but sets it to the opposite sign (the worst
+  action when that variable is the best one).
+
+The first two corrupt the expert uniformly at random, which a greedy imitator
+of the mix averages away (the expert's action stays the most frequent label in
+every state); a systematic error such as ``wrong_sign`` can outvote the expert,
+and then plain imitation copies it.
 
 An episode's quality is its expected reward over the optimal one (no sampling
 noise), cut into buckets by ``edges``. ``with_quality_channel`` appends the
@@ -31,8 +39,9 @@ from pacs.envs.causal_dag import (
     run_exploration,
 )
 from pacs.envs.dag_task import IGNORE, encode_episode
+from pacs.envs.task_channels import append_channel
 
-KINDS = ("expert", "noisy_expert", "random_exploit")
+KINDS = ("expert", "noisy_expert", "random_exploit", "wrong_sign")
 
 
 def kind_counts(n_episodes: int, mix: dict[str, float]) -> dict[str, int]:
@@ -76,6 +85,8 @@ def demonstrator_actions(episodes: DagEpisodes, cfg: DagEnvConfig, kind: str, no
     if kind == "noisy_expert":
         replace = torch.rand(n_batch, generator=generator) < noise
         goal = torch.where(replace, random_goal_actions(episodes.targets, cfg, generator), goal)
+    elif kind == "wrong_sign":
+        goal = goal ^ 1  # action 2i + (sign < 0): flipping the last bit flips the sign
     return tests, observations, goal
 
 
@@ -91,8 +102,7 @@ def quality_buckets(values: torch.Tensor, edges) -> torch.Tensor:
 
 def with_quality_channel(tokens: torch.Tensor, buckets: torch.Tensor, n_buckets: int) -> torch.Tensor:
     """(B, L, W) tokens -> (B, L, W + n_buckets) with each episode's bucket one-hot in every token."""
-    one_hot = torch.nn.functional.one_hot(buckets, n_buckets).to(tokens.dtype)
-    return torch.cat([tokens, one_hot[:, None, :].expand(-1, tokens.shape[1], -1)], dim=-1)
+    return append_channel(tokens, torch.nn.functional.one_hot(buckets, n_buckets))
 
 
 def mixed_demonstrations(episodes: DagEpisodes, cfg: DagEnvConfig, mix: dict[str, float], noise: float,

@@ -1,0 +1,401 @@
+# Experiment 6 (claim C6): training regimes beyond plain imitation, on
+# Experiment 1's causal-DAG task. Each regime writes one training-set file per
+# learner; one shared rule trains every learner; each regime tests its learners
+# on the shared test episodes of each seed, beside the shared baselines.
+#   return conditioning: mixed-quality demonstrations -> 3 learners' views
+#   DAgger: expert rounds -> round-0 learner -> its visits, relabelled -> ...
+#   data fusion: fusion-expert demonstrations per number of observational samples
+# -> statistics -> figure -> report numbers and a verdict row per regime.
+
+REGIMES_CONFIG = config["regimes"]
+C6_SEED_DIR = f"{C6_DIR}/{{c6_regime}}/seed{{seed}}"
+C6_TRAIN = {**config["train"], **REGIMES_CONFIG["train"]}
+C6_DATA = {
+    "env": config["dag"]["env"],
+    "data_seed": REGIMES_CONFIG["data_seed"],
+    "val_episodes": REGIMES_CONFIG["val_episodes"],
+}
+RC_LEARNERS = ["conditioned", "plain", "expert_only"]
+DAGGER_ROUNDS = list(range(1, REGIMES_CONFIG["dagger"]["rounds"] + 1))
+DAGGER_LEARNERS = ["initial_round0"] + [
+    f"{arm}_round{r}" for arm in ("dagger", "plain") for r in DAGGER_ROUNDS
+]
+# the config section each regime's report reads
+C6_SECTIONS = {"rc": "return_conditioning", "dagger": "dagger", "fusion": "fusion"}
+FUSION_SAMPLES = REGIMES_CONFIG["fusion"]["observational_samples"]
+C6_LEARNERS = {
+    "rc": RC_LEARNERS,
+    "dagger": DAGGER_LEARNERS,
+    "fusion": [f"obs{n}" for n in FUSION_SAMPLES],
+}
+
+
+wildcard_constraints:
+    c6_regime="rc|dagger|fusion",
+    learner=r"[a-z_]+\d*",
+    rc_learner="|".join(RC_LEARNERS),
+    arm="initial|dagger|plain",
+    round=r"\d+",
+    n_observational=r"\d+",
+
+
+rule regime_eval_episodes:
+    input:
+        sources(
+            "envs/causal_dag.py",
+            "data.py",
+            "experiments/dag.py",
+            "experiments/regimes.py",
+        ),
+    output:
+        f"{C6_DIR}/seed{{seed}}/eval_episodes.safetensors",
+    log:
+        "logs/regimes/eval_episodes_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        env=config["dag"]["env"],
+        eval=REGIMES_CONFIG["eval"],
+    script:
+        "../scripts/regime_eval_episodes.py"
+
+
+rule regime_baselines:
+    input:
+        sources(
+            "baselines.py",
+            "envs/causal_dag.py",
+            "tables.py",
+            "experiments/dag.py",
+            "experiments/regimes.py",
+        ),
+        episodes=rules.regime_eval_episodes.output[0],
+    output:
+        f"{C6_DIR}/seed{{seed}}/baseline_episodes.parquet",
+    log:
+        "logs/regimes/baselines_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        env=config["dag"]["env"],
+    script:
+        "../scripts/regime_baselines.py"
+
+
+rule rc_demonstrations:
+    input:
+        sources(
+            "envs/dag_mixtures.py",
+            "envs/dag_task.py",
+            "data.py",
+            "experiments/return_conditioning.py",
+        ),
+    output:
+        mixture=f"{C6_DIR}/rc/seed{{seed}}/mixture.safetensors",
+        kinds=f"{C6_DIR}/rc/seed{{seed}}/mixture.csv",
+    log:
+        "logs/regimes/rc_demonstrations_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        data=C6_DATA,
+        settings=REGIMES_CONFIG["return_conditioning"],
+    script:
+        "../scripts/rc_demonstrations.py"
+
+
+rule rc_training_set:
+    input:
+        sources(
+            "data.py", "experiments/return_conditioning.py", "experiments/regimes.py"
+        ),
+        mixture=rules.rc_demonstrations.output.mixture,
+    output:
+        train=f"{C6_DIR}/rc/seed{{seed}}/{{rc_learner}}/train.safetensors",
+        validation=f"{C6_DIR}/rc/seed{{seed}}/{{rc_learner}}/validation.safetensors",
+    log:
+        "logs/regimes/rc_training_set_{rc_learner}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        data=C6_DATA,
+        settings=REGIMES_CONFIG["return_conditioning"],
+    script:
+        "../scripts/rc_training_set.py"
+
+
+rule dagger_expert_rounds:
+    input:
+        sources("envs/dag_task.py", "data.py", "experiments/dagger.py"),
+    output:
+        f"{C6_DIR}/dagger/seed{{seed}}/expert_rounds.safetensors",
+    log:
+        "logs/regimes/dagger_expert_rounds_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        data=C6_DATA,
+        settings=REGIMES_CONFIG["dagger"],
+    script:
+        "../scripts/dagger_expert_rounds.py"
+
+
+rule dagger_visits:
+    input:
+        sources(
+            "rollout.py",
+            "envs/dag_task.py",
+            "data.py",
+            "experiments/dagger.py",
+        ),
+        model=dagger_previous_learner,
+    output:
+        f"{C6_DIR}/dagger/seed{{seed}}/visits_round{{round}}.safetensors",
+    log:
+        "logs/regimes/dagger_visits_round{round}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        data=C6_DATA,
+        settings=REGIMES_CONFIG["dagger"],
+        device=config["device"],
+    script:
+        "../scripts/dagger_visits.py"
+
+
+rule dagger_training_set:
+    input:
+        sources("data.py", "experiments/dagger.py", "experiments/regimes.py"),
+        expert=rules.dagger_expert_rounds.output[0],
+        visits=dagger_visit_files,
+    output:
+        train=f"{C6_DIR}/dagger/seed{{seed}}/{{arm}}_round{{round}}/train.safetensors",
+        validation=f"{C6_DIR}/dagger/seed{{seed}}/{{arm}}_round{{round}}/validation.safetensors",
+    log:
+        "logs/regimes/dagger_training_set_{arm}_round{round}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        data=C6_DATA,
+    script:
+        "../scripts/dagger_training_set.py"
+
+
+rule fusion_training_set:
+    input:
+        sources(
+            "baselines.py",
+            "envs/dag_task.py",
+            "envs/task_channels.py",
+            "data.py",
+            "experiments/data_fusion.py",
+            "experiments/regimes.py",
+        ),
+    output:
+        train=f"{C6_DIR}/fusion/seed{{seed}}/obs{{n_observational}}/train.safetensors",
+        validation=f"{C6_DIR}/fusion/seed{{seed}}/obs{{n_observational}}/validation.safetensors",
+    log:
+        "logs/regimes/fusion_training_set_obs{n_observational}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    params:
+        data=C6_DATA,
+        settings=REGIMES_CONFIG["fusion"],
+    script:
+        "../scripts/fusion_training_set.py"
+
+
+rule regime_train_agent:
+    input:
+        sources(
+            "models/transformer.py",
+            "train.py",
+            "data.py",
+            "experiments/fitting.py",
+            "experiments/regimes.py",
+        ),
+        train=f"{C6_SEED_DIR}/{{learner}}/train.safetensors",
+        validation=f"{C6_SEED_DIR}/{{learner}}/validation.safetensors",
+    output:
+        model=f"{C6_SEED_DIR}/{{learner}}/agent.safetensors",
+        training_log=f"{C6_SEED_DIR}/{{learner}}/training_log.csv",
+    log:
+        "logs/regimes/train_{c6_regime}_{learner}_seed{seed}.log",
+    benchmark:
+        "benchmarks/regimes/train_{c6_regime}_{learner}_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        model=config["model"],
+        train=C6_TRAIN,
+        device=config["device"],
+    script:
+        "../scripts/regime_train_agent.py"
+
+
+rule rc_active_test:
+    input:
+        sources(
+            "rollout.py",
+            "envs/dag_task.py",
+            "envs/task_channels.py",
+            "tables.py",
+            "experiments/return_conditioning.py",
+        ),
+        model=f"{C6_DIR}/rc/seed{{seed}}/{{rc_learner}}/agent.safetensors",
+        episodes=rules.regime_eval_episodes.output[0],
+    output:
+        f"{C6_DIR}/rc/seed{{seed}}/{{rc_learner}}/episodes.parquet",
+    log:
+        "logs/regimes/rc_active_test_{rc_learner}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        env=config["dag"]["env"],
+        settings=REGIMES_CONFIG["return_conditioning"],
+        device=config["device"],
+    script:
+        "../scripts/rc_active_test.py"
+
+
+rule dagger_active_test:
+    input:
+        sources(
+            "rollout.py",
+            "envs/dag_task.py",
+            "tables.py",
+            "experiments/dagger.py",
+        ),
+        model=f"{C6_DIR}/dagger/seed{{seed}}/{{arm}}_round{{round}}/agent.safetensors",
+        train=rules.dagger_training_set.output.train,
+        episodes=rules.regime_eval_episodes.output[0],
+    output:
+        f"{C6_DIR}/dagger/seed{{seed}}/{{arm}}_round{{round}}/episodes.parquet",
+    log:
+        "logs/regimes/dagger_active_test_{arm}_round{round}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        env=config["dag"]["env"],
+        device=config["device"],
+    script:
+        "../scripts/dagger_active_test.py"
+
+
+rule fusion_active_test:
+    input:
+        sources(
+            "rollout.py",
+            "envs/dag_task.py",
+            "envs/task_channels.py",
+            "baselines.py",
+            "tables.py",
+            "experiments/data_fusion.py",
+        ),
+        model=f"{C6_DIR}/fusion/seed{{seed}}/obs{{n_observational}}/agent.safetensors",
+        episodes=rules.regime_eval_episodes.output[0],
+    output:
+        f"{C6_DIR}/fusion/seed{{seed}}/obs{{n_observational}}/episodes.parquet",
+    log:
+        "logs/regimes/fusion_active_test_obs{n_observational}_seed{seed}.log",
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    params:
+        env=config["dag"]["env"],
+        settings=REGIMES_CONFIG["fusion"],
+        device=config["device"],
+    script:
+        "../scripts/fusion_active_test.py"
+
+
+rule regime_statistics:
+    input:
+        sources("stats.py", "tables.py", "analysis.py"),
+        agent=lambda w: c6_learner_files(
+            w.c6_regime, C6_LEARNERS[w.c6_regime], "episodes.parquet"
+        ),
+        baselines=expand(rules.regime_baselines.output[0], seed=SEEDS),
+        training_logs=lambda w: c6_learner_files(
+            w.c6_regime, C6_LEARNERS[w.c6_regime], "training_log.csv"
+        ),
+    output:
+        episodes=f"{C6_DIR}/{{c6_regime}}/episodes.parquet",
+        summary=f"{C6_DIR}/{{c6_regime}}/summary.csv",
+        contrasts=f"{C6_DIR}/{{c6_regime}}/contrasts.csv",
+        training=f"{C6_DIR}/{{c6_regime}}/training_summary.csv",
+    log:
+        "logs/regimes/statistics_{c6_regime}.log",
+    benchmark:
+        "benchmarks/regimes/statistics_{c6_regime}.tsv"
+    conda:
+        SOFTWARE
+    params:
+        stats=config["stats"],
+    script:
+        "../scripts/regime_statistics.py"
+
+
+rule rc_mixture_summary:
+    input:
+        sources("stats.py", "tables.py", "analysis.py"),
+        kinds=expand(rules.rc_demonstrations.output.kinds, seed=SEEDS),
+    output:
+        f"{C6_DIR}/rc/mixture_summary.csv",
+    log:
+        "logs/regimes/rc_mixture_summary.log",
+    conda:
+        SOFTWARE
+    params:
+        stats=config["stats"],
+    script:
+        "../scripts/rc_mixture_summary.py"
+
+
+rule regime_figure:
+    input:
+        sources("figures.py", "tables.py", "analysis.py", "labels.py"),
+        summary=rules.regime_statistics.output.summary,
+    output:
+        pdf="paper/build/figures/c6_{c6_regime}.pdf",
+        png=report(
+            "results/figures/c6_{c6_regime}.png",
+            caption="../report/regime_figure.rst",
+            category="Figures",
+        ),
+    log:
+        "logs/regimes/figure_{c6_regime}.log",
+    conda:
+        SOFTWARE
+    script:
+        "../scripts/regime_figure.py"
+
+
+rule regime_report_numbers:
+    input:
+        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        summary=rules.regime_statistics.output.summary,
+        contrasts=rules.regime_statistics.output.contrasts,
+        training=rules.regime_statistics.output.training,
+        mixture=lambda w: rules.rc_mixture_summary.output if w.c6_regime == "rc" else [],
+    output:
+        results="paper/build/generated/c6_{c6_regime}_results.tex",
+        verdict="paper/build/generated/c6_{c6_regime}_verdict.tex",
+        verdict_row="results/verdicts/c6_{c6_regime}.csv",
+    log:
+        "logs/regimes/report_numbers_{c6_regime}.log",
+    conda:
+        SOFTWARE
+    params:
+        regimes=lambda w: {
+            "eval": REGIMES_CONFIG["eval"],
+            C6_SECTIONS[w.c6_regime]: REGIMES_CONFIG[C6_SECTIONS[w.c6_regime]],
+        },
+        train=C6_TRAIN,
+        verdicts=config["verdicts"],
+    script:
+        "../scripts/regime_report_numbers.py"

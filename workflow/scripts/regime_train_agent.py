@@ -1,0 +1,16 @@
+"""Rule regime_train_agent: the shared trainer on any C6 learner's training set."""
+
+from pacs.experiments import regimes
+from pacs.experiments.fitting import fit_and_save
+from pacs.runtime import configure_logging, pick_device, set_threads
+from pacs.train import TrainConfig
+
+configure_logging(snakemake.log[0])
+set_threads(snakemake.threads)
+seed, params, wildcards = int(snakemake.wildcards.seed), snakemake.params, snakemake.wildcards
+learner = f"{wildcards.c6_regime}/{wildcards.learner}"
+fit_and_save(
+    regimes.build_learner(snakemake.input.train, params.model, seed, learner),
+    snakemake.input.train, snakemake.input.validation, TrainConfig(**params.train), seed, pick_device(params.device),
+    snakemake.output.model, snakemake.output.training_log, {"model": params.model, "train": params.train},
+)
