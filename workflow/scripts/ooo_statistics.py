@@ -20,8 +20,4 @@ logs = pd.concat([
     read_table(path, ("seed", "step")).assign(condition=path.split("/")[-3])
     for path in snakemake.input.training_logs
 ])
-write_table(
-    pd.concat([analysis.training_summary(rows, settings).assign(condition=condition)
-               for condition, rows in logs.groupby("condition")]),
-    snakemake.output.training,
-)
+write_table(analysis.learner_training_summary(logs, settings), snakemake.output.training)
