@@ -66,14 +66,14 @@ def test_on_expert_visits_the_relabelled_data_is_the_expert_data():
     assert torch.equal(relabelled.labels["goal"], expert.labels["goal"])
 
 
-SETTINGS = {"initial_episodes": 6, "episodes_per_round": 4, "rounds": 2}
+INITIAL, PER_ROUND = 6, 4
 
 
 def test_a_dagger_round_labels_the_states_the_learner_visited_with_the_oracles_actions():
     design = regimes.regime_design({})
     learner = ScriptedAgent(tests=[3, 3, 1, 3, 0], goal=0, n_vars=5)  # repeats variable 3
-    visits = dagger.visit_and_relabel(learner, design, SETTINGS, 1, data_seed=0, seed=0, device="cpu")
-    episodes = dagger.round_episodes(design, SETTINGS, 1, 0, 0)
+    visits = dagger.visit_and_relabel(learner, design, 1, PER_ROUND, data_seed=0, seed=0, device="cpu")
+    episodes = dagger.round_episodes(design, 1, PER_ROUND, 0, 0)
     tests = torch.tensor([[3, 3, 1, 3, 0]]).expand(len(episodes), -1)
     # the states are the learner's own: its tests and what they showed
     assert torch.equal(visits.extras["visited_tests"], tests)
@@ -93,18 +93,24 @@ def test_a_dagger_round_labels_the_states_the_learner_visited_with_the_oracles_a
 
 def test_both_arms_of_a_round_have_the_same_labelled_steps_on_the_same_graphs():
     design = regimes.regime_design({})
-    expert = dagger.expert_rounds(design, SETTINGS, 0, 0)
-    assert [len(expert[f"round{r}"]) for r in range(3)] == [6, 4, 4]
+    expert = [dagger.expert_round(design, r, INITIAL if r == 0 else PER_ROUND, 0, 0) for r in range(3)]
+    assert [len(rows) for rows in expert] == [6, 4, 4]
     learner = ScriptedAgent(tests=[0, 1, 2, 3, 4], goal=2, n_vars=5)
-    visits = [dagger.visit_and_relabel(learner, design, SETTINGS, r, 0, 0, "cpu") for r in (1, 2)]
+    visits = [dagger.visit_and_relabel(learner, design, r, PER_ROUND, 0, 0, "cpu") for r in (1, 2)]
     plain = dagger.training_set("plain", 2, expert, [])
-    relabelled = dagger.training_set("dagger", 2, expert, visits)
+    relabelled = dagger.training_set("dagger", 2, expert[:1], visits)
     assert dagger.labelled_steps(plain) == dagger.labelled_steps(relabelled) == 14 * 6
     assert torch.equal(plain.tokens[:6], relabelled.tokens[:6])  # round 0: the expert's in both arms
-    # the same graphs: the targets of each round's episodes agree
-    assert torch.equal(plain.tokens[6:, -1, 11:16], relabelled.tokens[6:, -1, 11:16])
-    assert torch.equal(dagger.training_set("initial", 0, expert, []).tokens, expert["round0"].tokens)
+    # the same graphs: both arms' later rounds come from each round's one draw of episodes
+    for r in (1, 2):
+        episodes = dagger.round_episodes(design, r, PER_ROUND, 0, 0)
+        assert torch.equal(expert[r].tokens, expert_demonstrations(episodes, design.env).tokens)
+        assert torch.equal(visits[r - 1].tokens, dagger.oracle_relabel(episodes, visits[r - 1].extras["visited_tests"],
+                                                                       design.env).tokens)
+    assert not torch.equal(dagger.round_episodes(design, 1, PER_ROUND, 0, 0).weights,
+                           dagger.round_episodes(design, 2, PER_ROUND, 0, 0).weights), "rounds draw fresh graphs"
+    assert torch.equal(dagger.training_set("initial", 0, expert[:1], []).tokens, expert[0].tokens)
     with pytest.raises(ValueError, match="needs 2 later rounds"):
-        dagger.training_set("dagger", 2, expert, visits[:1])
+        dagger.training_set("dagger", 2, expert[:1], visits[:1])
     with pytest.raises(ValueError, match="round 0"):
         dagger.learner_name("dagger", 0)

@@ -242,3 +242,11 @@ def test_adding_an_observational_condition_trains_only_that_condition(workdir):
     assert jobs["regime_statistics"] == 1 and jobs["regime_report_numbers"] == 1
     assert not {"rc_demonstrations", "rc_training_set", "dagger_visits", "dagger_expert_rounds",
                 "causal_train_agent"} & set(jobs)
+
+
+def test_another_dagger_round_trains_only_that_round(workdir):
+    jobs = planned_jobs(workdir, *SMOKE, "regimes={dagger: {rounds: 3}}")
+    # round 3 of 2 seeds: its expert episodes, the round-2 learner's visits, two arms' sets, learners, tests
+    assert jobs["dagger_expert_round"] == 2 and jobs["dagger_visits"] == 2
+    assert jobs["dagger_training_set"] == 4 and jobs["regime_train_agent"] == 4 and jobs["dagger_active_test"] == 4
+    assert not {"rc_demonstrations", "fusion_training_set", "causal_train_agent"} & set(jobs)

@@ -1,11 +1,15 @@
 """C6, return conditioning: the systematic demonstrator, the learners' views of the mix, the test channel."""
 
+import pandas as pd
+import pytest
 import torch
 
+from pacs.analysis import mixture_summary
 from pacs.envs import dag_mixtures
 from pacs.envs.causal_dag import goal_action_parts, sample_episodes
 from pacs.envs.dag_task import token_width
 from pacs.experiments import regimes, return_conditioning
+from pacs.stats import BootstrapSettings
 
 SETTINGS = {"train_episodes": 400, "mix": {"expert": 0.25, "noisy_expert": 0.25, "random_exploit": 0.2,
                                            "wrong_sign": 0.3},
@@ -56,3 +60,15 @@ def test_the_mixture_summary_reports_each_kinds_share_and_quality():
     assert table.episodes.to_dict() == {"expert": 100, "noisy_expert": 100, "random_exploit": 80, "wrong_sign": 120}
     assert table.loc["expert", "mean_quality"] > 0.9 > table.loc["noisy_expert", "mean_quality"]
     assert table.loc["wrong_sign", "mean_quality"] < 0 and table.loc["wrong_sign", "top_bucket_share"] == 0
+
+
+def test_the_mixture_summary_keeps_negative_quality_inside_its_interval():
+    kinds = pd.DataFrame({"seed": [0, 1, 2, 0, 1, 2], "kind": ["expert"] * 3 + ["wrong_sign"] * 3,
+                          "share": [0.6] * 3 + [0.4] * 3, "mean_quality": [0.99, 0.98, 1.0, -0.9, -0.95, -0.85],
+                          "top_bucket_share": [0.9, 0.95, 1.0, 0.0, 0.0, 0.0]})
+    table = mixture_summary(kinds, BootstrapSettings(n_boot=200)).set_index(["kind", "measure"])
+    wrong = table.loc[("wrong_sign", "mean_quality")]
+    assert wrong.ci_low <= wrong["mean"] == pytest.approx(-0.9) and wrong["mean"] <= wrong.ci_high
+    assert wrong.ci_low >= -1.0
+    assert table.loc[("expert", "top_bucket_share")].ci_high <= 1.0
+    assert table.loc[("wrong_sign", "share")]["mean"] == pytest.approx(0.4)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER, pipeline_lm_policy, pretrained_policy
-from pacs.stats import BootstrapSettings, holm, paired_differences, summarize
+from pacs.stats import BootstrapSettings, paired_differences, summarize
 from pacs.tables import read_table
 
 EPISODE_COLUMNS = (
@@ -216,18 +216,19 @@ def condition_summary(episodes: pd.DataFrame, condition: str, metrics, settings:
 
 def dagger_contrasts(episodes: pd.DataFrame, metrics, settings: BootstrapSettings) -> pd.DataFrame:
     """DAgger minus plain imitation with the same labelled steps, paired on test
-    episodes, per round (from 1) and split; Holm over all rounds and splits of a metric."""
+    episodes, per round (from 1) and split; Holm over the splits of each round and metric."""
     arms = episodes[episodes.policy.isin(["dagger", "plain"])]
     return pd.concat([
         paired_differences(arms, metric, "policy", "dagger", ["plain"], unit_cols=["seed", "episode"],
-                           by=["round", "split"], settings=settings).assign(metric=metric, subset="all")
+                           by=["round", "split"], settings=settings, family_cols=["round"])
+        .assign(metric=metric, subset="all")
         for metric in metrics
     ], ignore_index=True)
 
 
 def observational_contrasts(episodes: pd.DataFrame, policies, metrics, settings: BootstrapSettings) -> pd.DataFrame:
     """Each number of observational samples minus none, per policy and split, paired
-    on test episodes; Holm over the sample sizes and splits of a (policy, metric)."""
+    on test episodes; Holm over the splits of each (policy, metric, number of samples)."""
     frames = []
     for policy in policies:
         rows = episodes[episodes.policy == policy]
@@ -237,11 +238,7 @@ def observational_contrasts(episodes: pd.DataFrame, policies, metrics, settings:
                     rows, metric, "n_observational", n_samples, [0], unit_cols=["seed", "episode"], by=["split"],
                     settings=settings,
                 ).assign(policy=policy, metric=metric, subset="all"))
-    if not frames:
-        return pd.DataFrame()
-    table = pd.concat(frames, ignore_index=True)
-    table["p_holm"] = table.groupby(["policy", "metric"])["p_value"].transform(lambda p: holm(p.to_numpy()))
-    return table
+    return pd.concat(frames, ignore_index=True)
 
 
 def regime_statistics(regime: str, episodes: pd.DataFrame, settings: BootstrapSettings):
@@ -269,6 +266,8 @@ def learner_training_summary(training_logs: pd.DataFrame, settings: BootstrapSet
 def mixture_summary(kinds: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
     """C6 return conditioning: share, mean quality and top-bucket share of each
     demonstrator kind (per-seed rows of ``kinds``), mean over seeds with its CI."""
-    measures = ("share", "mean_quality", "top_bucket_share")
-    long = kinds.melt(id_vars=["seed", "kind"], value_vars=list(measures), var_name="measure", value_name="value")
-    return summarize(long, "value", ["kind", "measure"], settings, bounds=(0.0, 1.0))
+    bounds = {"share": (0.0, 1.0), "mean_quality": (-1.0, 1.0), "top_bucket_share": (0.0, 1.0)}
+    return pd.concat([
+        summarize(kinds.assign(measure=measure), measure, ["kind", "measure"], settings, bounds=measure_bounds)
+        for measure, measure_bounds in bounds.items()
+    ], ignore_index=True)

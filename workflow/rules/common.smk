@@ -55,6 +55,17 @@ def dagger_previous_learner(wildcards):
     return f"{C6_DIR}/dagger/seed{wildcards.seed}/{name}/agent.safetensors"
 
 
+def dagger_expert_files(wildcards):
+    """The expert's demonstrations a DAgger-experiment learner trains on: round 0's,
+    and for plain imitation those of rounds 1..r as well."""
+    last = int(wildcards.round) if wildcards.arm == "plain" else 0
+    return expand(
+        f"{C6_DIR}/dagger/seed{{seed}}/expert_round{{round}}.safetensors",
+        seed=wildcards.seed,
+        round=range(last + 1),
+    )
+
+
 def dagger_visit_files(wildcards):
     """Relabelled visits of rounds 1..r for the DAgger arm; none for the others."""
     if wildcards.arm != "dagger":

@@ -22,6 +22,24 @@ DAGGER_LEARNERS = ["initial_round0"] + [
 ]
 # the config section each regime's report reads
 C6_SECTIONS = {"rc": "return_conditioning", "dagger": "dagger", "fusion": "fusion"}
+# package modules every C6 job that draws or reads episodes runs (see sources())
+C6_EPISODE_MODULES = [
+    "envs/causal_dag.py",
+    "envs/dag_task.py",
+    "data.py",
+    "experiments/dag.py",
+    "experiments/regimes.py",
+]
+RC_MODULES = [
+    "envs/dag_mixtures.py",
+    "envs/task_channels.py",
+    "experiments/return_conditioning.py",
+]
+FUSION_MODULES = ["baselines.py", "envs/task_channels.py", "experiments/data_fusion.py"]
+TEST_MODULES = ["rollout.py", "tables.py", "models/transformer.py"]
+FUSION_SETTINGS = {
+    key: REGIMES_CONFIG["fusion"][key] for key in ("budget", "irrelevance")
+}
 FUSION_SAMPLES = REGIMES_CONFIG["fusion"]["observational_samples"]
 C6_LEARNERS = {
     "rc": RC_LEARNERS,
@@ -41,12 +59,7 @@ wildcard_constraints:
 
 rule regime_eval_episodes:
     input:
-        sources(
-            "envs/causal_dag.py",
-            "data.py",
-            "experiments/dag.py",
-            "experiments/regimes.py",
-        ),
+        sources(*C6_EPISODE_MODULES),
     output:
         f"{C6_DIR}/seed{{seed}}/eval_episodes.safetensors",
     log:
@@ -62,13 +75,7 @@ rule regime_eval_episodes:
 
 rule regime_baselines:
     input:
-        sources(
-            "baselines.py",
-            "envs/causal_dag.py",
-            "tables.py",
-            "experiments/dag.py",
-            "experiments/regimes.py",
-        ),
+        sources(*C6_EPISODE_MODULES, "baselines.py", "tables.py"),
         episodes=rules.regime_eval_episodes.output[0],
     output:
         f"{C6_DIR}/seed{{seed}}/baseline_episodes.parquet",
@@ -84,12 +91,7 @@ rule regime_baselines:
 
 rule rc_demonstrations:
     input:
-        sources(
-            "envs/dag_mixtures.py",
-            "envs/dag_task.py",
-            "data.py",
-            "experiments/return_conditioning.py",
-        ),
+        sources(*C6_EPISODE_MODULES, *RC_MODULES),
     output:
         mixture=f"{C6_DIR}/rc/seed{{seed}}/mixture.safetensors",
         kinds=f"{C6_DIR}/rc/seed{{seed}}/mixture.csv",
@@ -106,9 +108,7 @@ rule rc_demonstrations:
 
 rule rc_training_set:
     input:
-        sources(
-            "data.py", "experiments/return_conditioning.py", "experiments/regimes.py"
-        ),
+        sources(*C6_EPISODE_MODULES, *RC_MODULES),
         mixture=rules.rc_demonstrations.output.mixture,
     output:
         train=f"{C6_DIR}/rc/seed{{seed}}/{{rc_learner}}/train.safetensors",
@@ -124,30 +124,27 @@ rule rc_training_set:
         "../scripts/rc_training_set.py"
 
 
-rule dagger_expert_rounds:
+rule dagger_expert_round:
     input:
-        sources("envs/dag_task.py", "data.py", "experiments/dagger.py"),
+        sources(*C6_EPISODE_MODULES, "experiments/dagger.py"),
     output:
-        f"{C6_DIR}/dagger/seed{{seed}}/expert_rounds.safetensors",
+        f"{C6_DIR}/dagger/seed{{seed}}/expert_round{{round}}.safetensors",
     log:
-        "logs/regimes/dagger_expert_rounds_seed{seed}.log",
+        "logs/regimes/dagger_expert_round{round}_seed{seed}.log",
     conda:
         SOFTWARE
     params:
         data=C6_DATA,
-        settings=REGIMES_CONFIG["dagger"],
+        n_episodes=lambda w: REGIMES_CONFIG["dagger"][
+            "initial_episodes" if w.round == "0" else "episodes_per_round"
+        ],
     script:
-        "../scripts/dagger_expert_rounds.py"
+        "../scripts/dagger_expert_round.py"
 
 
 rule dagger_visits:
     input:
-        sources(
-            "rollout.py",
-            "envs/dag_task.py",
-            "data.py",
-            "experiments/dagger.py",
-        ),
+        sources(*C6_EPISODE_MODULES, *TEST_MODULES, "experiments/dagger.py"),
         model=dagger_previous_learner,
     output:
         f"{C6_DIR}/dagger/seed{{seed}}/visits_round{{round}}.safetensors",
@@ -158,7 +155,7 @@ rule dagger_visits:
     threads: config["threads_per_job"]
     params:
         data=C6_DATA,
-        settings=REGIMES_CONFIG["dagger"],
+        n_episodes=REGIMES_CONFIG["dagger"]["episodes_per_round"],
         device=config["device"],
     script:
         "../scripts/dagger_visits.py"
@@ -166,8 +163,8 @@ rule dagger_visits:
 
 rule dagger_training_set:
     input:
-        sources("data.py", "experiments/dagger.py", "experiments/regimes.py"),
-        expert=rules.dagger_expert_rounds.output[0],
+        sources(*C6_EPISODE_MODULES, "experiments/dagger.py"),
+        expert=dagger_expert_files,
         visits=dagger_visit_files,
     output:
         train=f"{C6_DIR}/dagger/seed{{seed}}/{{arm}}_round{{round}}/train.safetensors",
@@ -184,14 +181,7 @@ rule dagger_training_set:
 
 rule fusion_training_set:
     input:
-        sources(
-            "baselines.py",
-            "envs/dag_task.py",
-            "envs/task_channels.py",
-            "data.py",
-            "experiments/data_fusion.py",
-            "experiments/regimes.py",
-        ),
+        sources(*C6_EPISODE_MODULES, *FUSION_MODULES),
     output:
         train=f"{C6_DIR}/fusion/seed{{seed}}/obs{{n_observational}}/train.safetensors",
         validation=f"{C6_DIR}/fusion/seed{{seed}}/obs{{n_observational}}/validation.safetensors",
@@ -201,7 +191,10 @@ rule fusion_training_set:
         SOFTWARE
     params:
         data=C6_DATA,
-        settings=REGIMES_CONFIG["fusion"],
+        settings={
+            **FUSION_SETTINGS,
+            "train_episodes": REGIMES_CONFIG["fusion"]["train_episodes"],
+        },
     script:
         "../scripts/fusion_training_set.py"
 
@@ -237,13 +230,7 @@ rule regime_train_agent:
 
 rule rc_active_test:
     input:
-        sources(
-            "rollout.py",
-            "envs/dag_task.py",
-            "envs/task_channels.py",
-            "tables.py",
-            "experiments/return_conditioning.py",
-        ),
+        sources(*C6_EPISODE_MODULES, *TEST_MODULES, *RC_MODULES),
         model=f"{C6_DIR}/rc/seed{{seed}}/{{rc_learner}}/agent.safetensors",
         episodes=rules.regime_eval_episodes.output[0],
     output:
@@ -255,7 +242,9 @@ rule rc_active_test:
     threads: config["threads_per_job"]
     params:
         env=config["dag"]["env"],
-        settings=REGIMES_CONFIG["return_conditioning"],
+        settings={
+            "quality_edges": REGIMES_CONFIG["return_conditioning"]["quality_edges"]
+        },
         device=config["device"],
     script:
         "../scripts/rc_active_test.py"
@@ -263,12 +252,7 @@ rule rc_active_test:
 
 rule dagger_active_test:
     input:
-        sources(
-            "rollout.py",
-            "envs/dag_task.py",
-            "tables.py",
-            "experiments/dagger.py",
-        ),
+        sources(*C6_EPISODE_MODULES, *TEST_MODULES, "experiments/dagger.py"),
         model=f"{C6_DIR}/dagger/seed{{seed}}/{{arm}}_round{{round}}/agent.safetensors",
         train=rules.dagger_training_set.output.train,
         episodes=rules.regime_eval_episodes.output[0],
@@ -288,14 +272,7 @@ rule dagger_active_test:
 
 rule fusion_active_test:
     input:
-        sources(
-            "rollout.py",
-            "envs/dag_task.py",
-            "envs/task_channels.py",
-            "baselines.py",
-            "tables.py",
-            "experiments/data_fusion.py",
-        ),
+        sources(*C6_EPISODE_MODULES, *TEST_MODULES, *FUSION_MODULES),
         model=f"{C6_DIR}/fusion/seed{{seed}}/obs{{n_observational}}/agent.safetensors",
         episodes=rules.regime_eval_episodes.output[0],
     output:
@@ -307,7 +284,7 @@ rule fusion_active_test:
     threads: config["threads_per_job"]
     params:
         env=config["dag"]["env"],
-        settings=REGIMES_CONFIG["fusion"],
+        settings=FUSION_SETTINGS,
         device=config["device"],
     script:
         "../scripts/fusion_active_test.py"
@@ -315,7 +292,7 @@ rule fusion_active_test:
 
 rule regime_statistics:
     input:
-        sources("stats.py", "tables.py", "analysis.py"),
+        sources("stats.py", "tables.py", "analysis.py", "labels.py"),
         agent=lambda w: c6_learner_files(
             w.c6_regime, C6_LEARNERS[w.c6_regime], "episodes.parquet"
         ),
@@ -377,7 +354,7 @@ rule regime_figure:
 
 rule regime_report_numbers:
     input:
-        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        sources("report.py", "verdicts.py", "tables.py", "analysis.py", "labels.py"),
         summary=rules.regime_statistics.output.summary,
         contrasts=rules.regime_statistics.output.contrasts,
         training=rules.regime_statistics.output.training,

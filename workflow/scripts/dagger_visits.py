@@ -10,7 +10,7 @@ set_threads(snakemake.threads)
 seed, round_index, params = int(snakemake.wildcards.seed), int(snakemake.wildcards.round), snakemake.params
 device = pick_device(params.device)
 design = regimes.regime_design(params.data["env"])
-visits = dagger.visit_and_relabel(load_checkpoint(snakemake.input.model, device), design, params.settings,
-                                  round_index, params.data["data_seed"], seed, device)
+visits = dagger.visit_and_relabel(load_checkpoint(snakemake.input.model, device), design, round_index,
+                                  params.n_episodes, params.data["data_seed"], seed, device)
 save_dataset(snakemake.output[0], visits,
-             provenance({"data": params.data, "settings": params.settings, "round": round_index}, seed))
+             provenance({"data": params.data, "n_episodes": params.n_episodes, "round": round_index}, seed))

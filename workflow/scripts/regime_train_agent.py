@@ -8,9 +8,8 @@ from pacs.train import TrainConfig
 configure_logging(snakemake.log[0])
 set_threads(snakemake.threads)
 seed, params, wildcards = int(snakemake.wildcards.seed), snakemake.params, snakemake.wildcards
-learner = f"{wildcards.c6_regime}/{wildcards.learner}"
 fit_and_save(
-    regimes.build_learner(snakemake.input.train, params.model, seed, learner),
+    regimes.build_learner(snakemake.input.train, params.model, seed, wildcards.c6_regime),
     snakemake.input.train, snakemake.input.validation, TrainConfig(**params.train), seed, pick_device(params.device),
     snakemake.output.model, snakemake.output.training_log, {"model": params.model, "train": params.train},
 )

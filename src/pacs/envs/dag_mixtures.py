@@ -1,7 +1,7 @@
 """Mixed-quality demonstrations on the causal-DAG task, for return-conditioned
 imitation (claim C6).
 
-Three kinds of demonstrator act on the same kind of episodes:
+Four kinds of demonstrator act on the same kind of episodes:
 
 - ``expert``: the expert of Experiment 1 (tests every variable once in a random
   order, then takes the best intervention by its own interventional estimates);

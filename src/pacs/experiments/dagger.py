@@ -45,9 +45,9 @@ def learner_name(arm: str, round_index: int) -> str:
     return f"{arm}_round{round_index}"
 
 
-def round_episodes(design: dag.Design, settings: dict, round_index: int, data_seed: int, seed: int) -> DagEpisodes:
-    """The fresh training graphs of one round."""
-    n_episodes = settings["initial_episodes"] if round_index == 0 else settings["episodes_per_round"]
+def round_episodes(design: dag.Design, round_index: int, n_episodes: int, data_seed: int, seed: int) -> DagEpisodes:
+    """The fresh training graphs of one round (``initial_episodes`` of them in round 0,
+    ``episodes_per_round`` later)."""
     return regimes.draw_episodes(design, REGIME, f"round{round_index}", design.train_split, n_episodes,
                                  data_seed, seed)
 
@@ -97,19 +97,16 @@ def oracle_relabel(episodes: DagEpisodes, tests: torch.Tensor, cfg: DagEnvConfig
                         extras={"targets": episodes.targets, "visited_tests": tests, "goal_actions": goal})
 
 
-def expert_rounds(design: dag.Design, settings: dict, data_seed: int, seed: int) -> dict[str, TokenDataset]:
-    """The expert's demonstrations of every round's episodes, named ``round0``.. ``roundR``."""
-    return {
-        f"round{r}": expert_demonstrations(round_episodes(design, settings, r, data_seed, seed), design.env)
-        for r in range(settings["rounds"] + 1)
-    }
+def expert_round(design: dag.Design, round_index: int, n_episodes: int, data_seed: int, seed: int) -> TokenDataset:
+    """The expert's demonstrations of one round's episodes."""
+    return expert_demonstrations(round_episodes(design, round_index, n_episodes, data_seed, seed), design.env)
 
 
-def visit_and_relabel(model, design: dag.Design, settings: dict, round_index: int, data_seed: int, seed: int,
+def visit_and_relabel(model, design: dag.Design, round_index: int, n_episodes: int, data_seed: int, seed: int,
                       device) -> TokenDataset:
     """Round ``round_index``'s episodes, visited by ``model`` acting closed loop and
     labelled by the oracle."""
-    episodes = round_episodes(design, settings, round_index, data_seed, seed)
+    episodes = round_episodes(design, round_index, n_episodes, data_seed, seed)
     task = DagActiveTest(episodes, design.env)
     run_closed_loop(model, task, device)
     return oracle_relabel(episodes, task.executed, design.env)
@@ -123,16 +120,17 @@ def concat_demonstrations(parts: list[TokenDataset]) -> TokenDataset:
                         labels={head: torch.cat([p.labels[head] for p in parts]) for head in heads})
 
 
-def training_set(arm: str, round_index: int, expert: dict[str, TokenDataset],
+def training_set(arm: str, round_index: int, expert: list[TokenDataset],
                  visits: list[TokenDataset]) -> TokenDataset:
     """What the learner of ``arm`` at ``round_index`` trains on: round 0's expert
-    demonstrations plus, for rounds 1..r, the expert's own (plain) or the relabelled
-    visits of the previous learners (``visits``, rounds 1..r in order; dagger)."""
+    demonstrations (``expert[0]``) plus, for rounds 1..r, the expert's own
+    demonstrations (plain: ``expert[1..r]``) or the relabelled visits of the
+    previous learners (dagger: ``visits``, rounds 1..r in order)."""
     learner_name(arm, round_index)  # checks the pair
-    later = [expert[f"round{r}"] for r in range(1, round_index + 1)] if arm == "plain" else list(visits)
+    later = expert[1:] if arm == "plain" else visits
     if len(later) != round_index:
         raise ValueError(f"{arm} round {round_index} needs {round_index} later rounds, got {len(later)}")
-    return concat_demonstrations([expert["round0"], *later])
+    return concat_demonstrations([expert[0], *later])
 
 
 def labelled_steps(dataset: TokenDataset) -> int:

@@ -19,7 +19,7 @@ import pandas as pd
 import torch
 
 from pacs.baselines import POLICIES
-from pacs.data import TokenDataset, load_metadata, save_dataset, save_datasets
+from pacs.data import DataFileError, TokenDataset, load_metadata, save_dataset, save_datasets
 from pacs.envs.causal_dag import DagEpisodes
 from pacs.envs.dag_task import expert_demonstrations
 from pacs.experiments import dag
@@ -61,14 +61,15 @@ def save_training_set(train_path, validation_path, train: TokenDataset, validati
     save_datasets(validation_path, validation, meta)
 
 
-def build_learner(train_path, model: dict, seed: int, learner: str) -> CausalTransformer:
-    """A fresh transformer for the format a training-set file records; its
-    initialization is fixed by the learner's name and ``seed``."""
+def build_learner(train_path, model: dict, seed: int, regime: str) -> CausalTransformer:
+    """A fresh transformer for the format a training-set file records. Its
+    initialization is fixed by the regime and ``seed`` alone, so the learners a
+    regime compares start from the same weights (they share a token format)."""
     learner_format = load_metadata(train_path).get(LEARNER_FORMAT)
     if learner_format is None:
-        raise ValueError(f"{train_path}: no {LEARNER_FORMAT} in its metadata; not a C6 training set")
+        raise DataFileError(f"{train_path}: no {LEARNER_FORMAT} in its metadata; not a C6 training set")
     cfg = TransformerConfig(**learner_format, **model)
-    return build_model(cfg, derive_seed(EXPERIMENT, "learner-init", learner, seed))
+    return build_model(cfg, derive_seed(EXPERIMENT, "learner-init", regime, seed))
 
 
 def baseline_table(episodes: dict[str, DagEpisodes], design: dag.Design, seed: int) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """Experiment 6, regime 1 (C6): return-conditioned imitation of mixed-quality data.
 
-Each seed's demonstrations come from a config mix of the expert, a noisy expert
-and a random explorer that exploits what it saw (``pacs.envs.dag_mixtures``);
+Each seed's demonstrations come from a config mix of the expert, a noisy expert,
+a random explorer that exploits what it saw, and a consistently wrong expert that
+sets the right variable to the wrong sign (``pacs.envs.dag_mixtures``; only a
+systematic error like that can outvote the expert in a greedy imitator);
 every episode's quality bucket (expected reward over optimal, cut at config
 edges) rides in a channel of every token. Three learners see the same episodes:
 
