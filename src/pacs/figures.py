@@ -115,6 +115,9 @@ def curve_figure(summary: pd.DataFrame, x: str, x_label: str, curves, references
             ax.axhspan(level.ci_low.item(), level.ci_high.item(), color=colour, alpha=0.12, lw=0)
         if symlog_x:
             ax.set_xscale("symlog", linthresh=1)
+        values = sorted(rows.loc[rows.policy.isin(curves), x].dropna().unique())
+        ax.set_xticks(values, [f"{v:g}" for v in values])
+        ax.minorticks_off()
         ax.set_xlabel(x_label)
         ax.set_ylabel(METRIC_LABELS.get(metric, metric))
         ax.set_title(f"{SPLIT_LABELS.get(split, split)}", fontsize=9)
