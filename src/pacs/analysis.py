@@ -44,8 +44,7 @@ RATES = ("optimal_choice", "explore_precision", "explore_recall", "test_correct"
 DAG_ASSOCIATIONAL = ("random", "correlational", "observational", "prior")
 # C6: reference policies on the shared test episodes of the training-regime experiments.
 C6_BASELINES = ("expert", "optimal", "random", "correlational")
-C6_METRICS = {
-    "rc": ("reward_over_optimal", "optimal_choice"),
+C6_METRICS = {  # return conditioning: PLANS["rc"]
     "dagger": ("reward_over_optimal", "optimal_choice", "off_oracle_steps", "labelled_steps"),
     "fusion": ("reward_over_optimal", "optimal_choice", "n_interventions"),
 }

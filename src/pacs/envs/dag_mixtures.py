@@ -38,7 +38,7 @@ from pacs.envs.causal_dag import (
     optimal_reward,
     run_exploration,
 )
-from pacs.envs.dag_task import IGNORE, encode_episode
+from pacs.envs.dag_task import encode_episode, step_labels
 from pacs.envs.task_channels import append_channel
 
 KINDS = ("expert", "noisy_expert", "random_exploit", "wrong_sign")
@@ -126,14 +126,9 @@ def mixed_demonstrations(episodes: DagEpisodes, cfg: DagEnvConfig, mix: dict[str
     scores = quality(episodes, goal, cfg)
     buckets = quality_buckets(scores, edges)
     tokens = with_quality_channel(encode_episode(tests, observations, episodes.targets, cfg), buckets, len(edges) + 1)
-    n_batch, length = tokens.shape[:2]
-    explore_labels = torch.full((n_batch, length), IGNORE, dtype=torch.long)
-    explore_labels[:, : cfg.explore_steps] = tests
-    goal_labels = torch.full((n_batch, length), IGNORE, dtype=torch.long)
-    goal_labels[:, cfg.explore_steps] = goal
     return TokenDataset(
         tokens=tokens,
-        labels={"explore": explore_labels, "goal": goal_labels},
+        labels=step_labels(tests, goal, tokens.shape[1]),
         extras={"kind": torch.cat(kinds), "quality": scores, "bucket": buckets, "explore_actions": tests,
                 "goal_actions": goal, "targets": episodes.targets},
     )

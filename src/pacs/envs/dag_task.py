@@ -87,6 +87,17 @@ def encode_episode(
     return torch.stack(tokens, dim=1)
 
 
+def step_labels(explore: torch.Tensor, goal: torch.Tensor, length: int) -> dict[str, torch.Tensor]:
+    """Per-head labels of demonstrated episodes: ``explore`` (B, E) at positions 0 .. E-1,
+    ``goal`` (B,) at position E, ``IGNORE`` elsewhere; each (B, length)."""
+    n_batch, n_explore = explore.shape
+    explore_labels = torch.full((n_batch, length), IGNORE, dtype=torch.long)
+    explore_labels[:, :n_explore] = explore
+    goal_labels = torch.full((n_batch, length), IGNORE, dtype=torch.long)
+    goal_labels[:, n_explore] = goal
+    return {"explore": explore_labels, "goal": goal_labels}
+
+
 def expert_demonstrations(episodes: DagEpisodes, cfg: DagEnvConfig) -> TokenDataset:
     """The passive training data: the expert's episodes as tokens with its actions as
     labels. ``support`` marks every action the expert could have taken at each step,
@@ -101,10 +112,6 @@ def expert_demonstrations(episodes: DagEpisodes, cfg: DagEnvConfig) -> TokenData
     n_batch, length = tokens.shape[:2]
     n_explore = cfg.explore_steps
 
-    explore_labels = torch.full((n_batch, length), IGNORE, dtype=torch.long)
-    explore_labels[:, :n_explore] = actions
-    goal_labels = torch.full((n_batch, length), IGNORE, dtype=torch.long)
-    goal_labels[:, n_explore] = goal
 
     explore_support = torch.zeros(n_batch, length, cfg.n_vars, dtype=torch.bool)
     explored = torch.zeros(n_batch, cfg.n_vars, dtype=torch.bool)
@@ -119,7 +126,7 @@ def expert_demonstrations(episodes: DagEpisodes, cfg: DagEnvConfig) -> TokenData
 
     return TokenDataset(
         tokens=tokens,
-        labels={"explore": explore_labels, "goal": goal_labels},
+        labels=step_labels(actions, goal, length),
         support={"explore": explore_support, "goal": goal_support},
         extras={
             "targets": episodes.targets,

@@ -30,7 +30,7 @@ import torch
 
 from pacs.data import TokenDataset
 from pacs.envs.causal_dag import DagEnvConfig, DagEpisodes, expert_goal_action, run_exploration
-from pacs.envs.dag_task import IGNORE, DagActiveTest, encode_episode, expert_demonstrations
+from pacs.envs.dag_task import IGNORE, DagActiveTest, encode_episode, expert_demonstrations, step_labels
 from pacs.experiments import dag, regimes
 from pacs.rollout import run_closed_loop
 
@@ -86,13 +86,9 @@ def oracle_relabel(episodes: DagEpisodes, tests: torch.Tensor, cfg: DagEnvConfig
     explore, explore_support = oracle_explore_labels(tests, episodes.expert_order, cfg.n_vars)
     goal = expert_goal_action(tests, observations, episodes.targets, cfg)
     n_batch, length = tokens.shape[:2]
-    explore_labels = torch.full((n_batch, length), IGNORE, dtype=torch.long)
-    explore_labels[:, : cfg.explore_steps] = explore
-    goal_labels = torch.full((n_batch, length), IGNORE, dtype=torch.long)
-    goal_labels[:, cfg.explore_steps] = goal
     support = torch.zeros(n_batch, length, cfg.n_vars, dtype=torch.bool)
     support[:, : cfg.explore_steps] = explore_support
-    return TokenDataset(tokens=tokens, labels={"explore": explore_labels, "goal": goal_labels},
+    return TokenDataset(tokens=tokens, labels=step_labels(explore, goal, length),
                         support={"explore": support},
                         extras={"targets": episodes.targets, "visited_tests": tests, "goal_actions": goal})
 

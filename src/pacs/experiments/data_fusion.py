@@ -33,7 +33,7 @@ from pacs.baselines import correlation_with_target
 from pacs.data import TokenDataset
 from pacs.envs.causal_dag import NO_INTERVENTION, DagEnvConfig, DagEpisodes, expert_goal_action, run_exploration
 from pacs.envs.causal_dag import sample_under_intervention
-from pacs.envs.dag_task import IGNORE, DagActiveTest, encode_episode
+from pacs.envs.dag_task import DagActiveTest, encode_episode, step_labels
 from pacs.envs.task_channels import ChannelledTask, append_channel
 from pacs.experiments import dag, regimes
 from pacs.rollout import run_closed_loop
@@ -141,11 +141,8 @@ def demonstrations(episodes: DagEpisodes, samples: torch.Tensor, cfg: DagEnvConf
     tokens = append_channel(encode_episode(tests, observations, episodes.targets, cfg),
                             observation_channel(samples, episodes.targets))
     n_batch, length = tokens.shape[:2]
-    explore_labels = torch.full((n_batch, length), IGNORE, dtype=torch.long)
-    explore_labels[:, : cfg.explore_steps] = torch.where(tests == NO_INTERVENTION, cfg.n_vars, tests)
-    goal_labels = torch.full((n_batch, length), IGNORE, dtype=torch.long)
-    goal_labels[:, cfg.explore_steps] = goal
-    support = torch.nn.functional.one_hot(explore_labels.clamp_min(0), cfg.n_vars + 1).bool()
+    labels = step_labels(torch.where(tests == NO_INTERVENTION, cfg.n_vars, tests), goal, length)
+    support = torch.nn.functional.one_hot(labels["explore"].clamp_min(0), cfg.n_vars + 1).bool()
     if samples.shape[1] < 2:
         untested = torch.ones(n_batch, cfg.n_vars + 1, dtype=torch.bool)
         untested[:, cfg.n_vars] = False
@@ -153,7 +150,7 @@ def demonstrations(episodes: DagEpisodes, samples: torch.Tensor, cfg: DagEnvConf
         for step in range(cfg.explore_steps):
             support[:, step] = untested
             untested[torch.arange(n_batch), tests[:, step]] = False
-    return TokenDataset(tokens=tokens, labels={"explore": explore_labels, "goal": goal_labels},
+    return TokenDataset(tokens=tokens, labels=labels,
                         support={"explore": support},
                         extras={"targets": episodes.targets, "explore_actions": tests, "goal_actions": goal})
 
