@@ -3,7 +3,7 @@
 
 rule causal_statistics:
     input:
-        sources("stats.py", "tables.py", "analysis.py"),
+        code("causal_statistics"),
         agent=expand(rules.causal_active_test.output[0], seed=SEEDS, allow_missing=True),
         baselines=expand(
             rules.causal_baselines.output[0], seed=SEEDS, allow_missing=True
@@ -32,7 +32,7 @@ rule causal_statistics:
 
 rule causal_figure:
     input:
-        sources("figures.py", "tables.py", "analysis.py"),
+        code("causal_figure"),
         summary=rules.causal_statistics.output.summary,
     output:
         pdf="paper/build/figures/{experiment}.pdf",
@@ -51,7 +51,7 @@ rule causal_figure:
 
 rule dag_report_numbers:
     input:
-        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        code("dag_report_numbers"),
         summary="results/dag/summary.csv",
         contrasts="results/dag/contrasts.csv",
         training="results/dag/training_summary.csv",
@@ -77,7 +77,7 @@ rule dag_report_numbers:
 
 rule cued_report_numbers:
     input:
-        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        code("cued_report_numbers"),
         summary="results/cued/summary.csv",
         contrasts="results/cued/contrasts.csv",
         training="results/cued/training_summary.csv",

@@ -13,9 +13,7 @@ wildcard_constraints:
 
 rule causal_training_data:
     input:
-        sources(
-            "envs/causal_dag.py", "envs/dag_task.py", "data.py", "experiments/dag.py"
-        ),
+        code("causal_training_data"),
     output:
         train=f"{SEED_DIR}/train.safetensors",
         validation=f"{SEED_DIR}/validation.safetensors",
@@ -34,7 +32,7 @@ rule causal_training_data:
 
 rule causal_eval_episodes:
     input:
-        sources("envs/causal_dag.py", "data.py", "experiments/dag.py"),
+        code("causal_eval_episodes"),
     output:
         f"{SEED_DIR}/eval_episodes.safetensors",
     log:
@@ -50,13 +48,7 @@ rule causal_eval_episodes:
 
 rule causal_train_agent:
     input:
-        sources(
-            "models/transformer.py",
-            "train.py",
-            "data.py",
-            "experiments/dag.py",
-            "experiments/fitting.py",
-        ),
+        code("causal_train_agent"),
         train=rules.causal_training_data.output.train,
         validation=rules.causal_training_data.output.validation,
     output:
@@ -80,13 +72,7 @@ rule causal_train_agent:
 
 rule causal_active_test:
     input:
-        sources(
-            "rollout.py",
-            "envs/dag_task.py",
-            "envs/causal_dag.py",
-            "tables.py",
-            "experiments/dag.py",
-        ),
+        code("causal_active_test"),
         model=rules.causal_train_agent.output.model,
         episodes=rules.causal_eval_episodes.output[0],
     output:
@@ -107,13 +93,7 @@ rule causal_active_test:
 
 rule causal_baselines:
     input:
-        sources(
-            "baselines.py",
-            "envs/dag_task.py",
-            "envs/causal_dag.py",
-            "tables.py",
-            "experiments/dag.py",
-        ),
+        code("causal_baselines"),
         episodes=rules.causal_eval_episodes.output[0],
         train=rules.causal_training_data.output.train,
     output:

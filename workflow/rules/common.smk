@@ -1,6 +1,7 @@
 import sys
 from pathlib import Path
 
+from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
 from pacs.config import ConfigError, resolve
 
 try:
@@ -15,13 +16,25 @@ config.clear()
 config.update(resolved)
 
 SEEDS = config["seeds"]
-PACKAGE = Path("src/pacs")
 SOFTWARE = "../envs/pacs.yaml"
+REPOSITORY = Path(workflow.basedir)
+# one behaviour fingerprint per module, brought up to date while the workflow is parsed
+CODE_FINGERPRINTS = FingerprintStore(
+    REPOSITORY, Path("results/code_fingerprints"), CodeGraph(REPOSITORY / "src")
+)
 
 
-def sources(*modules):
-    """Paths of the package modules a job runs; listed as inputs so that editing one reruns the job."""
-    return [str(PACKAGE / module) for module in modules]
+def code(script):
+    """Code inputs of the jobs running workflow/scripts/<script>.py, that is the
+    fingerprint files of the script and of every pacs module it imports,
+    transitively (pacs.code_inputs). A fingerprint changes when the code does,
+    not when a comment or docstring does, so only that reruns a job."""
+    try:
+        return CODE_FINGERPRINTS.code_inputs(
+            REPOSITORY / "workflow" / "scripts" / f"{script}.py"
+        )
+    except CodeInputError as error:
+        sys.exit(f"pacs: {error}")
 
 
 def design_params(wildcards):

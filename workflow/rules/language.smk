@@ -17,12 +17,7 @@ wildcard_constraints:
 
 rule lm_corpus:
     input:
-        sources(
-            "envs/causal_dag.py",
-            "envs/dag_text.py",
-            "experiments/dag.py",
-            "experiments/language.py",
-        ),
+        code("lm_corpus"),
     output:
         train=f"{LM_DIR}/corpus_{{explanations}}.txt",
         in_distribution=f"{LM_DIR}/validation_in_distribution_{{explanations}}.txt",
@@ -42,12 +37,7 @@ rule lm_corpus:
 
 rule lm_train:
     input:
-        sources(
-            "models/transformer.py",
-            "models/text_lm.py",
-            "train.py",
-            "experiments/language.py",
-        ),
+        code("lm_train"),
         train=rules.lm_corpus.output.train,
         in_distribution=rules.lm_corpus.output.in_distribution,
         held_out=rules.lm_corpus.output.held_out,
@@ -71,7 +61,7 @@ rule lm_train:
 
 rule lm_eval_episodes:
     input:
-        sources("envs/causal_dag.py", "experiments/dag.py", "experiments/language.py"),
+        code("lm_eval_episodes"),
     output:
         f"{LM_DIR}/eval_episodes.safetensors",
     log:
@@ -88,13 +78,7 @@ rule lm_eval_episodes:
 
 rule lm_pipeline_test:
     input:
-        sources(
-            "models/language_model.py",
-            "models/text_lm.py",
-            "envs/dag_text.py",
-            "experiments/language.py",
-            "tables.py",
-        ),
+        code("lm_pipeline_test"),
         model=rules.lm_train.output.model,
         episodes=rules.lm_eval_episodes.output[0],
     output:
@@ -119,7 +103,7 @@ rule lm_pipeline_test:
 
 rule lm_materialize_smollm2:
     input:
-        sources("models/language_model.py"),
+        code("lm_materialize_smollm2"),
     output:
         directory("results/models/smollm2"),
     log:
@@ -134,12 +118,7 @@ rule lm_materialize_smollm2:
 
 rule lm_pretrained_test:
     input:
-        sources(
-            "models/language_model.py",
-            "envs/dag_text.py",
-            "experiments/language.py",
-            "tables.py",
-        ),
+        code("lm_pretrained_test"),
         model=pretrained_model_dir,
         episodes=rules.lm_eval_episodes.output[0],
     output:
@@ -165,12 +144,7 @@ rule lm_pretrained_test:
 
 rule lm_baselines:
     input:
-        sources(
-            "baselines.py",
-            "envs/causal_dag.py",
-            "experiments/language.py",
-            "tables.py",
-        ),
+        code("lm_baselines"),
         episodes=rules.lm_eval_episodes.output[0],
     output:
         f"{LM_DIR}/baseline_episodes.parquet",
@@ -188,7 +162,7 @@ rule lm_baselines:
 
 rule lm_statistics:
     input:
-        sources("stats.py", "tables.py", "analysis.py", "labels.py"),
+        code("lm_statistics"),
         pipeline=expand(
             rules.lm_pipeline_test.output.episodes,
             seed=SEEDS,
@@ -229,7 +203,7 @@ rule lm_statistics:
 
 rule lm_figure:
     input:
-        sources("figures.py", "tables.py", "analysis.py", "labels.py"),
+        code("lm_figure"),
         summary=rules.lm_statistics.output.summary,
     output:
         pdf="paper/build/figures/lm.pdf",
@@ -252,7 +226,7 @@ rule lm_figure:
 
 rule lm_report_numbers:
     input:
-        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        code("lm_report_numbers"),
         summary=rules.lm_statistics.output.summary,
         contrasts=rules.lm_statistics.output.contrasts,
         explanation_contrasts=rules.lm_statistics.output.explanation_contrasts,

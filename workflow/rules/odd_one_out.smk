@@ -13,7 +13,7 @@ wildcard_constraints:
 
 rule ooo_training_data:
     input:
-        sources("envs/odd_one_out.py", "data.py", "experiments/odd_one_out.py"),
+        code("ooo_training_data"),
     output:
         train="results/ooo/{regime}/seed{seed}/train.safetensors",
         validation="results/ooo/{regime}/seed{seed}/validation.safetensors",
@@ -30,7 +30,7 @@ rule ooo_training_data:
 
 rule ooo_eval_episodes:
     input:
-        sources("envs/odd_one_out.py", "data.py", "experiments/odd_one_out.py"),
+        code("ooo_eval_episodes"),
     output:
         "results/ooo/seed{seed}/eval_episodes.safetensors",
     log:
@@ -46,13 +46,7 @@ rule ooo_eval_episodes:
 
 rule ooo_train_agent:
     input:
-        sources(
-            "models/transformer.py",
-            "train.py",
-            "data.py",
-            "experiments/odd_one_out.py",
-            "experiments/fitting.py",
-        ),
+        code("ooo_train_agent"),
         train=rules.ooo_training_data.output.train,
         validation=rules.ooo_training_data.output.validation,
     output:
@@ -77,12 +71,7 @@ rule ooo_train_agent:
 
 rule ooo_active_test:
     input:
-        sources(
-            "rollout.py",
-            "envs/odd_one_out.py",
-            "tables.py",
-            "experiments/odd_one_out.py",
-        ),
+        code("ooo_active_test"),
         model=rules.ooo_train_agent.output.model,
         episodes=rules.ooo_eval_episodes.output[0],
     output:
@@ -101,7 +90,7 @@ rule ooo_active_test:
 
 rule ooo_baselines:
     input:
-        sources("envs/odd_one_out.py", "tables.py", "experiments/odd_one_out.py"),
+        code("ooo_baselines"),
         episodes=rules.ooo_eval_episodes.output[0],
     output:
         "results/ooo/seed{seed}/baseline_episodes.parquet",
@@ -117,7 +106,7 @@ rule ooo_baselines:
 
 rule ooo_statistics:
     input:
-        sources("stats.py", "tables.py", "analysis.py"),
+        code("ooo_statistics"),
         agent=expand(
             rules.ooo_active_test.output[0],
             regime=config["ooo"]["regimes"],
@@ -148,7 +137,7 @@ rule ooo_statistics:
 
 rule ooo_figure:
     input:
-        sources("figures.py", "tables.py", "analysis.py"),
+        code("ooo_figure"),
         summary=rules.ooo_statistics.output.summary,
     output:
         pdf="paper/build/figures/ooo.pdf",
@@ -167,7 +156,7 @@ rule ooo_figure:
 
 rule ooo_report_numbers:
     input:
-        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        code("ooo_report_numbers"),
         summary=rules.ooo_statistics.output.summary,
         contrasts=rules.ooo_statistics.output.contrasts,
         training=rules.ooo_statistics.output.training,

@@ -32,13 +32,7 @@ WORLD_REGIME = "|".join(REGIMES) if REGIMES else "none"
 
 rule probe_stimuli:
     input:
-        sources(
-            "probes/stimuli.py",
-            "probes/nli.py",
-            "probes/syllogisms.py",
-            "probes/wason.py",
-            "experiments/content_effects.py",
-        ),
+        code("probe_stimuli"),
         extra=PROBES["extra_stimuli"],
     output:
         stimuli=f"{PROBE_DIR}/stimuli.jsonl",
@@ -57,12 +51,7 @@ rule probe_stimuli:
 
 rule probe_pretrained_score:
     input:
-        sources(
-            "models/language_model.py",
-            "probes/stimuli.py",
-            "probes/scoring.py",
-            "experiments/content_effects.py",
-        ),
+        code("probe_pretrained_score"),
         model=model_dir(PROBES["pretrained"]["model"]),
         stimuli=rules.probe_stimuli.output.stimuli,
         examples=rules.probe_stimuli.output.examples,
@@ -86,7 +75,7 @@ rule probe_pretrained_score:
 
 rule probe_world_stimuli:
     input:
-        sources("probes/stimuli.py", "probes/syllogisms.py", "probes/world.py"),
+        code("probe_world_stimuli"),
     output:
         f"{WORLD_DIR}/stimuli.jsonl",
     log:
@@ -103,7 +92,7 @@ rule probe_world_stimuli:
 
 rule probe_world_corpus:
     input:
-        sources("probes/stimuli.py", "probes/syllogisms.py", "probes/world.py"),
+        code("probe_world_corpus"),
         stimuli=rules.probe_world_stimuli.output[0],
     output:
         train=f"{WORLD_DIR}/seed{{seed}}/corpus_{{regime}}.txt",
@@ -132,12 +121,7 @@ rule probe_world_corpus:
 
 rule probe_world_train:
     input:
-        sources(
-            "models/transformer.py",
-            "models/text_lm.py",
-            "train.py",
-            "experiments/language.py",
-        ),
+        code("probe_world_train"),
         train=rules.probe_world_corpus.output.train,
         validation=rules.probe_world_corpus.output.validation,
     output:
@@ -162,13 +146,7 @@ rule probe_world_train:
 
 rule probe_world_score:
     input:
-        sources(
-            "models/language_model.py",
-            "models/text_lm.py",
-            "probes/stimuli.py",
-            "probes/scoring.py",
-            "experiments/content_effects.py",
-        ),
+        code("probe_world_score"),
         model=rules.probe_world_train.output.model,
         stimuli=rules.probe_world_stimuli.output[0],
     output:
@@ -189,7 +167,7 @@ rule probe_world_score:
 
 rule probe_statistics:
     input:
-        sources("stats.py", "tables.py", "mixed_effects.py", "probes/analysis.py"),
+        code("probe_statistics"),
         pretrained=[
             f"{PROBE_DIR}/pretrained/{task}_{shots}shot_seed{seed}.parquet"
             for task in TASKS_RUN
@@ -224,7 +202,7 @@ rule probe_statistics:
 
 rule probe_figure:
     input:
-        sources("figures.py", "tables.py", "probes/analysis.py", "labels.py"),
+        code("probe_figure"),
         accuracy=rules.probe_statistics.output.accuracy,
         acceptance=rules.probe_statistics.output.acceptance,
     output:
@@ -247,9 +225,7 @@ rule probe_figure:
 
 rule probe_report_numbers:
     input:
-        sources(
-            "report.py", "verdicts.py", "tables.py", "probes/analysis.py", "labels.py"
-        ),
+        code("probe_report_numbers"),
         **{
             name: rules.probe_statistics.output[name]
             for name in (

@@ -22,21 +22,6 @@ DAGGER_LEARNERS = ["initial_round0"] + [
 ]
 # the config section each regime's report reads
 C6_SECTIONS = {"rc": "return_conditioning", "dagger": "dagger", "fusion": "fusion"}
-# package modules every C6 job that draws or reads episodes runs (see sources())
-C6_EPISODE_MODULES = [
-    "envs/causal_dag.py",
-    "envs/dag_task.py",
-    "data.py",
-    "experiments/dag.py",
-    "experiments/regimes.py",
-]
-RC_MODULES = [
-    "envs/dag_mixtures.py",
-    "envs/task_channels.py",
-    "experiments/return_conditioning.py",
-]
-FUSION_MODULES = ["baselines.py", "envs/task_channels.py", "experiments/data_fusion.py"]
-TEST_MODULES = ["rollout.py", "tables.py", "models/transformer.py"]
 FUSION_SETTINGS = {
     key: REGIMES_CONFIG["fusion"][key] for key in ("budget", "irrelevance")
 }
@@ -59,7 +44,7 @@ wildcard_constraints:
 
 rule regime_eval_episodes:
     input:
-        sources(*C6_EPISODE_MODULES),
+        code("regime_eval_episodes"),
     output:
         f"{C6_DIR}/seed{{seed}}/eval_episodes.safetensors",
     log:
@@ -75,7 +60,7 @@ rule regime_eval_episodes:
 
 rule regime_baselines:
     input:
-        sources(*C6_EPISODE_MODULES, "baselines.py", "tables.py"),
+        code("regime_baselines"),
         episodes=rules.regime_eval_episodes.output[0],
     output:
         f"{C6_DIR}/seed{{seed}}/baseline_episodes.parquet",
@@ -91,7 +76,7 @@ rule regime_baselines:
 
 rule rc_demonstrations:
     input:
-        sources(*C6_EPISODE_MODULES, *RC_MODULES),
+        code("rc_demonstrations"),
     output:
         mixture=f"{C6_DIR}/rc/seed{{seed}}/mixture.safetensors",
         kinds=f"{C6_DIR}/rc/seed{{seed}}/mixture.csv",
@@ -108,7 +93,7 @@ rule rc_demonstrations:
 
 rule rc_training_set:
     input:
-        sources(*C6_EPISODE_MODULES, *RC_MODULES),
+        code("rc_training_set"),
         mixture=rules.rc_demonstrations.output.mixture,
     output:
         train=f"{C6_DIR}/rc/seed{{seed}}/{{rc_learner}}/train.safetensors",
@@ -126,7 +111,7 @@ rule rc_training_set:
 
 rule dagger_expert_round:
     input:
-        sources(*C6_EPISODE_MODULES, "experiments/dagger.py"),
+        code("dagger_expert_round"),
     output:
         f"{C6_DIR}/dagger/seed{{seed}}/expert_round{{round}}.safetensors",
     log:
@@ -144,7 +129,7 @@ rule dagger_expert_round:
 
 rule dagger_visits:
     input:
-        sources(*C6_EPISODE_MODULES, *TEST_MODULES, "experiments/dagger.py"),
+        code("dagger_visits"),
         model=dagger_previous_learner,
     output:
         f"{C6_DIR}/dagger/seed{{seed}}/visits_round{{round}}.safetensors",
@@ -163,7 +148,7 @@ rule dagger_visits:
 
 rule dagger_training_set:
     input:
-        sources(*C6_EPISODE_MODULES, "experiments/dagger.py"),
+        code("dagger_training_set"),
         expert=dagger_expert_files,
         visits=dagger_visit_files,
     output:
@@ -181,7 +166,7 @@ rule dagger_training_set:
 
 rule fusion_training_set:
     input:
-        sources(*C6_EPISODE_MODULES, *FUSION_MODULES),
+        code("fusion_training_set"),
     output:
         train=f"{C6_DIR}/fusion/seed{{seed}}/obs{{n_observational}}/train.safetensors",
         validation=f"{C6_DIR}/fusion/seed{{seed}}/obs{{n_observational}}/validation.safetensors",
@@ -201,13 +186,7 @@ rule fusion_training_set:
 
 rule regime_train_agent:
     input:
-        sources(
-            "models/transformer.py",
-            "train.py",
-            "data.py",
-            "experiments/fitting.py",
-            "experiments/regimes.py",
-        ),
+        code("regime_train_agent"),
         train=f"{C6_SEED_DIR}/{{learner}}/train.safetensors",
         validation=f"{C6_SEED_DIR}/{{learner}}/validation.safetensors",
     output:
@@ -230,7 +209,7 @@ rule regime_train_agent:
 
 rule rc_active_test:
     input:
-        sources(*C6_EPISODE_MODULES, *TEST_MODULES, *RC_MODULES),
+        code("rc_active_test"),
         model=f"{C6_DIR}/rc/seed{{seed}}/{{rc_learner}}/agent.safetensors",
         episodes=rules.regime_eval_episodes.output[0],
     output:
@@ -252,7 +231,7 @@ rule rc_active_test:
 
 rule dagger_active_test:
     input:
-        sources(*C6_EPISODE_MODULES, *TEST_MODULES, "experiments/dagger.py"),
+        code("dagger_active_test"),
         model=f"{C6_DIR}/dagger/seed{{seed}}/{{arm}}_round{{round}}/agent.safetensors",
         train=rules.dagger_training_set.output.train,
         episodes=rules.regime_eval_episodes.output[0],
@@ -272,7 +251,7 @@ rule dagger_active_test:
 
 rule fusion_active_test:
     input:
-        sources(*C6_EPISODE_MODULES, *TEST_MODULES, *FUSION_MODULES),
+        code("fusion_active_test"),
         model=f"{C6_DIR}/fusion/seed{{seed}}/obs{{n_observational}}/agent.safetensors",
         episodes=rules.regime_eval_episodes.output[0],
     output:
@@ -292,7 +271,7 @@ rule fusion_active_test:
 
 rule regime_statistics:
     input:
-        sources("stats.py", "tables.py", "analysis.py", "labels.py"),
+        code("regime_statistics"),
         agent=lambda w: c6_learner_files(
             w.c6_regime, C6_LEARNERS[w.c6_regime], "episodes.parquet"
         ),
@@ -319,7 +298,7 @@ rule regime_statistics:
 
 rule rc_mixture_summary:
     input:
-        sources("stats.py", "tables.py", "analysis.py"),
+        code("rc_mixture_summary"),
         kinds=expand(rules.rc_demonstrations.output.kinds, seed=SEEDS),
     output:
         f"{C6_DIR}/rc/mixture_summary.csv",
@@ -335,7 +314,7 @@ rule rc_mixture_summary:
 
 rule regime_figure:
     input:
-        sources("figures.py", "tables.py", "analysis.py", "labels.py"),
+        code("regime_figure"),
         summary=rules.regime_statistics.output.summary,
     output:
         pdf="paper/build/figures/c6_{c6_regime}.pdf",
@@ -354,7 +333,7 @@ rule regime_figure:
 
 rule regime_report_numbers:
     input:
-        sources("report.py", "verdicts.py", "tables.py", "analysis.py", "labels.py"),
+        code("regime_report_numbers"),
         summary=rules.regime_statistics.output.summary,
         contrasts=rules.regime_statistics.output.contrasts,
         training=rules.regime_statistics.output.training,

@@ -67,7 +67,7 @@ BENCHMARKED = (
 
 rule verdict_table:
     input:
-        sources("report.py", "verdicts.py", "tables.py"),
+        code("verdict_table"),
         rows=VERDICT_ROWS,
     output:
         tex="paper/build/generated/verdict_table.tex",
@@ -82,7 +82,7 @@ rule verdict_table:
 
 rule report_provenance:
     input:
-        sources("report.py", "runtime.py", "tables.py"),
+        code("report_provenance"),
         benchmarks=BENCHMARKED,
     output:
         "paper/build/generated/provenance.tex",
