@@ -9,10 +9,14 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from pacs.code_inputs import CodeGraph, fingerprint_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
@@ -47,6 +51,26 @@ def planned_jobs(workdir: Path, *args: str) -> dict[str, int]:
             break
         jobs[parts[0]] = int(parts[1])
     return jobs
+
+
+@contextmanager
+def edited_module(workdir: Path, module: str, edit: Callable[[str], str]):
+    """``src/pacs/<module>`` with its text replaced by ``edit(text)`` for the duration; afterwards
+    the module and its behaviour fingerprint are put back as they were, times included, as if
+    the edit had never happened (a dry run under the edit rewrites the fingerprint)."""
+    source = Path("src") / "pacs" / module
+    files = [workdir / source, workdir / fingerprint_file(Path("results/code_fingerprints"), source)]
+    saved = [(path, path.read_bytes(), path.stat()) for path in files]
+    text = files[0].read_text()
+    edited = edit(text)
+    assert edited != text, f"the edit of {module} changes nothing"
+    try:
+        files[0].write_text(edited)
+        yield
+    finally:
+        for path, content, stat in saved:
+            path.write_bytes(content)
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
 @pytest.fixture(scope="module")
@@ -141,25 +165,55 @@ def test_changing_the_number_of_test_episodes_does_not_retrain(workdir):
     assert "cued_report_numbers" not in jobs and "report_pdf" in jobs
 
 
-def test_editing_the_baselines_module_reruns_only_baselines_and_what_follows(workdir):
-    module = workdir / "src" / "pacs" / "baselines.py"
-    original, before = module.read_text(), module.stat()
-    try:
-        module.write_text(original + "\n# an edit\n")
+def rules_running(module: str) -> set[str]:
+    """Rules whose script may run ``src/pacs/<module>`` (each rule runs workflow/scripts/<rule>.py)."""
+    graph = CodeGraph(ROOT / "src")
+    return {script.stem for script in (ROOT / "workflow" / "scripts").glob("*.py")
+            if ROOT / "src" / "pacs" / module in graph.closure(script)}
+
+
+def test_editing_the_figures_code_reruns_only_the_figures_and_the_pdf(workdir):
+    everything = planned_jobs(workdir, *SMOKE, "--forceall")
+    with edited_module(workdir, "figures.py", lambda text: text + "\nEDITED = True\n"):
         jobs = planned_jobs(workdir, *SMOKE)
-    finally:
-        module.write_text(original)
-        os.utime(module, (before.st_atime, before.st_mtime))
-    # both causal-DAG experiments use the baselines module
-    # both causal-DAG experiments and Experiment 4 use the baselines module
-    # and Experiment 6: its baselines, and the fusion expert's correlations (so its data and learners)
-    assert set(jobs) == {"causal_baselines", "causal_statistics", "causal_figure", "dag_report_numbers",
-                         "cued_report_numbers", "lm_baselines", "lm_statistics", "lm_figure", "lm_report_numbers",
-                         "regime_baselines", "fusion_training_set", "regime_train_agent", "fusion_active_test",
-                         "regime_statistics", "regime_figure", "regime_report_numbers",
-                         "verdict_table", "report_provenance", "report_pdf", "all"}
-    assert jobs["causal_baselines"] == 4 and jobs["lm_baselines"] == 2 and jobs["regime_baselines"] == 2
-    assert jobs["regime_train_agent"] == 4, "only the fusion learners (2 conditions x 2 seeds) retrain"
+    figures = rules_running("figures.py")
+    assert figures == {"causal_figure", "ooo_figure", "lm_figure", "probe_figure", "regime_figure"}
+    assert jobs == {**{rule: everything[rule] for rule in figures}, "report_pdf": 1, "all": 1}
+
+
+def test_editing_the_baselines_code_reruns_every_job_that_may_run_it_and_no_other_experiment(workdir):
+    everything = planned_jobs(workdir, *SMOKE, "--forceall")
+    with edited_module(workdir, "baselines.py", lambda text: text + "\nEDITED = True\n"):
+        jobs = planned_jobs(workdir, *SMOKE)
+    # experiments.dag imports the baselines, so C1/C2's data and agents, C4 and C6 (and C5's world
+    # corpus, written by experiments.language) may run them: every job of those rules reruns
+    running = rules_running("baselines.py")
+    assert {"causal_training_data", "causal_baselines", "lm_baselines", "regime_baselines"} <= running
+    assert {rule: jobs.get(rule) for rule in running} == {rule: everything[rule] for rule in running}
+    # Experiment 3 and the pretrained LM's probes neither run them nor read what they make
+    assert not {"ooo_training_data", "ooo_train_agent", "ooo_active_test", "ooo_statistics", "probe_stimuli",
+                "probe_pretrained_score", "probe_world_stimuli", "lm_materialize_smollm2"} & set(jobs)
+
+
+def test_editing_only_docstrings_and_comments_plans_no_job(workdir):
+    def reword(text: str) -> str:
+        assert text.startswith('"""The one causal transformer') and "\ndef " in text
+        return ('"""An added sentence. ' + text[3:]).replace("\ndef ", "\n# an added comment\ndef ", 1)
+
+    with edited_module(workdir, "models/transformer.py", reword):
+        assert planned_jobs(workdir, *SMOKE) == {}
+
+
+def test_changing_a_constant_in_derive_seed_plans_the_data_of_every_experiment(workdir):
+    everything = planned_jobs(workdir, *SMOKE, "--forceall")
+    with edited_module(workdir, "runtime.py", lambda text: text.replace("digest[:8]", "digest[1:9]")):
+        jobs = planned_jobs(workdir, *SMOKE)
+    data = {"causal_training_data", "causal_eval_episodes", "ooo_training_data", "ooo_eval_episodes", "lm_corpus",
+            "lm_eval_episodes", "probe_stimuli", "probe_world_stimuli", "probe_world_corpus", "regime_eval_episodes",
+            "rc_demonstrations", "dagger_expert_round", "fusion_training_set"}
+    assert {rule: jobs.get(rule) for rule in data} == {rule: everything[rule] for rule in data}
+    # every script logs through pacs.runtime, so with module-level fingerprints every job reruns
+    assert jobs == everything
 
 
 def test_language_models_and_baselines_meet_the_same_episodes(workdir):

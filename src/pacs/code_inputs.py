@@ -1,6 +1,6 @@
 """The code a pipeline step runs, derived from imports, and a fingerprint of its behaviour.
 
-A rule's script imports modules of ``pacs``; those import others. ``code_closure``
+A rule's script imports modules of ``pacs``; those import others. ``CodeGraph.closure``
 follows the import statements through the package's syntax trees (nothing is
 imported or run) and returns every module file the script can execute: the
 modules it names, the submodules named in ``from pacs.x import y``, relative
