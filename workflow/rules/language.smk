@@ -31,6 +31,8 @@ rule lm_corpus:
         "logs/lm/corpus_{explanations}_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         env=config["dag"]["env"],
         splits=config["lm"]["splits"],
@@ -61,6 +63,8 @@ rule lm_train:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         model=PIPELINE_MODEL,
         train=PIPELINE_TRAIN,
@@ -78,6 +82,8 @@ rule lm_eval_episodes:
         "logs/lm/eval_episodes_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         env=config["dag"]["env"],
         splits=config["lm"]["splits"],
@@ -107,6 +113,8 @@ rule lm_pipeline_test:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         env=config["dag"]["env"],
         splits=config["lm"]["splits"],
@@ -128,6 +136,8 @@ rule lm_materialize_smollm2:
         "benchmarks/lm/materialize_smollm2.tsv"
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     script:
         "../scripts/lm_materialize_smollm2.py"
 
@@ -152,6 +162,8 @@ rule lm_pretrained_test:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         env=config["dag"]["env"],
         splits=config["lm"]["splits"],
@@ -178,6 +190,8 @@ rule lm_baselines:
         "logs/lm/baselines_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         env=config["dag"]["env"],
         splits=config["lm"]["splits"],
@@ -218,6 +232,8 @@ rule lm_statistics:
         "benchmarks/lm/statistics.tsv"
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         stats=config["stats"],
         shots=PRETRAINED["shots"],
@@ -242,6 +258,8 @@ rule lm_figure:
         "logs/lm/figure.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         shots=PRETRAINED["shots"],
         splits=config["lm"]["splits"],
@@ -266,6 +284,8 @@ rule lm_report_numbers:
         "logs/lm/report_numbers.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         lm=config["lm"],
         model=PIPELINE_MODEL,
