@@ -148,7 +148,8 @@ start_slurmdbd() {
 
 register() {  # register KIND NAME ARGS...: add an accounting entity once
   local kind=$1 name=$2; shift 2
-  if [ -z "$(sacctmgr -n -P list "$kind" "$name" format=name 2>/dev/null)" ]; then
+  # the name column is called after the kind: Cluster, Account, User
+  if [ -z "$(sacctmgr -n -P list "$kind" "$name" format="$kind" 2>/dev/null)" ]; then
     sacctmgr -i add "$kind" "$name" "$@" >/dev/null
   fi
 }
