@@ -146,7 +146,7 @@ start_slurmdbd() {
   wait_for 60 slurmdbd sacctmgr -n list cluster
 }
 
-register() {  # register KIND NAME ARGS...: add an accounting entity once
+register() {  # register KIND NAME ARGS...: add a cluster or account once
   local kind=$1 name=$2; shift 2
   # the name column is called after the kind: Cluster, Account, User
   if [ -z "$(sacctmgr -n -P list "$kind" "$name" format="$kind" 2>/dev/null)" ]; then
@@ -159,7 +159,10 @@ start_slurm() {
   if ! alive "$RUN_DIR/slurmctld.pid"; then slurmctld; fi
   wait_for 60 slurmctld scontrol ping
   register account "$ACCOUNT" Cluster="$CLUSTER" Description=pacs Organization=pacs
-  register user "$(id -un)" Account="$ACCOUNT" DefaultAccount="$ACCOUNT" Cluster="$CLUSTER"
+  # root exists from the start (account root): what matters is its association with ours
+  if [ -z "$(sacctmgr -n -P list assoc user="$(id -un)" account="$ACCOUNT" cluster="$CLUSTER" format=user)" ]; then
+    sacctmgr -i add user "$(id -un)" Account="$ACCOUNT" DefaultAccount="$ACCOUNT" Cluster="$CLUSTER" >/dev/null
+  fi
   if ! alive "$RUN_DIR/slurmd.pid"; then slurmd; fi
   # a node left down or drained by an earlier run comes back
   scontrol update nodename="$(sinfo -h -N -o %N | head -n 1)" state=resume >/dev/null 2>&1 || true
