@@ -1,14 +1,18 @@
 # Two entry points for a fresh machine (see README):
 #   make reproduce   set up everything, then run the default reproduction -> paper/build/report.pdf
-#   make test        set up everything, then run the test suite
+#   make test        set up everything, start a single-node SLURM cluster, run the test
+#                    suite (the SLURM tests included), stop the cluster even on failure
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PRESET ?= default
 CORES ?= 2
+CLUSTER := workflow/cluster/slurm.sh
+# the cluster script installs packages and starts system daemons: root, or sudo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recommended latexmk
 
-.PHONY: setup tex reproduce test lint clean
+.PHONY: setup tex reproduce test cluster-start cluster-stop lint clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +37,15 @@ reproduce: setup
 	$(BIN)/snakemake --cores $(CORES) --config preset=$(PRESET)
 
 test: setup
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(SUDO) $(CLUSTER) start
+	status=0; $(BIN)/python -m pytest -q -p no:cacheprovider || status=$$?; \
+	  $(SUDO) $(CLUSTER) stop; exit $$status
+
+cluster-start:
+	$(SUDO) $(CLUSTER) start
+
+cluster-stop:
+	$(SUDO) $(CLUSTER) stop
 
 lint: setup
 	$(BIN)/snakemake --lint

@@ -24,6 +24,8 @@ rule causal_statistics:
         "benchmarks/{experiment}/statistics.tsv"
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         stats=config["stats"],
     script:
@@ -45,6 +47,8 @@ rule causal_figure:
         "logs/{experiment}/figure.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     script:
         "../scripts/causal_figure.py"
 
@@ -64,6 +68,8 @@ rule dag_report_numbers:
         "logs/dag/report_numbers.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         dag=config["dag"],
         model=config["model"],
@@ -89,6 +95,8 @@ rule cued_report_numbers:
         "logs/cued/report_numbers.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         cued=config["cued"],
         verdicts=config["verdicts"],

@@ -23,6 +23,8 @@ rule causal_training_data:
         "benchmarks/{experiment}/training_data_seed{seed}.tsv"
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         design=design_params,
         data=lambda w: config[w.experiment]["data"],
@@ -39,6 +41,8 @@ rule causal_eval_episodes:
         "logs/{experiment}/eval_episodes_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         design=design_params,
         eval=lambda w: config[w.experiment]["eval"],
@@ -61,6 +65,8 @@ rule causal_train_agent:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         design=design_params,
         model=config["model"],
@@ -84,6 +90,8 @@ rule causal_active_test:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         design=design_params,
         device=config["device"],
@@ -102,6 +110,8 @@ rule causal_baselines:
         "logs/{experiment}/baselines_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         design=design_params,
     script:

@@ -37,6 +37,25 @@ def code(script):
         sys.exit(f"pacs: {error}")
 
 
+def job_resources(kind):
+    """What each job of a rule asks a cluster scheduler for (config `resources.<kind>`).
+
+    kind: "model" for jobs that train or run a model, "light" for the rest. Gives
+    mem_mb (MB), runtime (minutes), cpus_per_task (at least `threads_per_job` for model
+    jobs, which use that many torch threads) and, for model jobs whose preset asks for
+    one, `gpu` (read by the SLURM executor as --gpus). A local run ignores them.
+    """
+    wanted = dict(config["resources"][kind])
+    gpus = wanted.pop("gpus", 0)
+    if kind == "model":
+        wanted["cpus_per_task"] = max(
+            wanted["cpus_per_task"], config["threads_per_job"]
+        )
+        if gpus:
+            wanted["gpu"] = gpus
+    return wanted
+
+
 def design_params(wildcards):
     """Config values that define an experiment's episodes (see pacs.experiments.dag.make_design)."""
     params = {"env": config["dag"]["env"]}

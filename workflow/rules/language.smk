@@ -26,6 +26,8 @@ rule lm_corpus:
         "logs/lm/corpus_{explanations}_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         env=config["dag"]["env"],
         splits=config["lm"]["splits"],
@@ -51,6 +53,8 @@ rule lm_train:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         model=PIPELINE_MODEL,
         train=PIPELINE_TRAIN,
@@ -68,6 +72,8 @@ rule lm_eval_episodes:
         "logs/lm/eval_episodes_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         env=config["dag"]["env"],
         splits=config["lm"]["splits"],
@@ -91,6 +97,8 @@ rule lm_pipeline_test:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         env=config["dag"]["env"],
         splits=config["lm"]["splits"],
@@ -112,6 +120,8 @@ rule lm_materialize_smollm2:
         "benchmarks/lm/materialize_smollm2.tsv"
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     script:
         "../scripts/lm_materialize_smollm2.py"
 
@@ -131,6 +141,8 @@ rule lm_pretrained_test:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         env=config["dag"]["env"],
         splits=config["lm"]["splits"],
@@ -152,6 +164,8 @@ rule lm_baselines:
         "logs/lm/baselines_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         env=config["dag"]["env"],
         splits=config["lm"]["splits"],
@@ -192,6 +206,8 @@ rule lm_statistics:
         "benchmarks/lm/statistics.tsv"
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         stats=config["stats"],
         shots=PRETRAINED["shots"],
@@ -216,6 +232,8 @@ rule lm_figure:
         "logs/lm/figure.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         shots=PRETRAINED["shots"],
         splits=config["lm"]["splits"],
@@ -240,6 +258,8 @@ rule lm_report_numbers:
         "logs/lm/report_numbers.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         lm=config["lm"],
         model=PIPELINE_MODEL,

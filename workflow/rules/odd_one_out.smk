@@ -21,6 +21,8 @@ rule ooo_training_data:
         "logs/ooo/training_data_{regime}_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         env=config["ooo"]["env"],
         data=config["ooo"]["data"],
@@ -37,6 +39,8 @@ rule ooo_eval_episodes:
         "logs/ooo/eval_episodes_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         env=config["ooo"]["env"],
         eval=config["ooo"]["eval"],
@@ -59,6 +63,8 @@ rule ooo_train_agent:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         env=config["ooo"]["env"],
         explanation_weight=config["ooo"]["explanation_weight"],
@@ -81,6 +87,8 @@ rule ooo_active_test:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         env=config["ooo"]["env"],
         device=config["device"],
@@ -98,6 +106,8 @@ rule ooo_baselines:
         "logs/ooo/baselines_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         env=config["ooo"]["env"],
     script:
@@ -129,6 +139,8 @@ rule ooo_statistics:
         "logs/ooo/statistics.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         stats=config["stats"],
     script:
@@ -150,6 +162,8 @@ rule ooo_figure:
         "logs/ooo/figure.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     script:
         "../scripts/ooo_figure.py"
 
@@ -168,6 +182,8 @@ rule ooo_report_numbers:
         "logs/ooo/report_numbers.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         ooo=config["ooo"],
         train={**config["train"], **config["ooo"]["train"]},

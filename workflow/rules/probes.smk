@@ -41,6 +41,8 @@ rule probe_stimuli:
         "logs/probes/stimuli.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         counts=PROBES["items_per_condition"],
         seed=PROBES["stimulus_seed"],
@@ -66,6 +68,8 @@ rule probe_pretrained_score:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         model_name=PROBES["pretrained"]["model"],
         device=config["device"],
@@ -82,6 +86,8 @@ rule probe_world_stimuli:
         "logs/probes/world_stimuli.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         world=PROBES["pipeline"]["world"],
         n=PROBES["items_per_condition"]["syllogism"],
@@ -103,6 +109,8 @@ rule probe_world_corpus:
         regime=WORLD_REGIME,
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         corpus={
             key: PROBES["pipeline"][key]
@@ -136,6 +144,8 @@ rule probe_world_train:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         model=WORLD_MODEL,
         train=WORLD_TRAIN,
@@ -159,6 +169,8 @@ rule probe_world_score:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         device=config["device"],
     script:
@@ -193,6 +205,8 @@ rule probe_statistics:
         "benchmarks/probes/statistics.tsv"
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         stats=config["stats"],
         regimes=PROBES["pipeline"]["regimes"],
@@ -216,6 +230,8 @@ rule probe_figure:
         "logs/probes/figure.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         primary_score=PROBES["primary_score"],
         human=PROBES["human_reference"],
@@ -248,6 +264,8 @@ rule probe_report_numbers:
         "logs/probes/report_numbers.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         probes=PROBES,
         model=WORLD_MODEL,

@@ -51,6 +51,8 @@ rule regime_eval_episodes:
         "logs/regimes/eval_episodes_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         env=config["dag"]["env"],
         eval=REGIMES_CONFIG["eval"],
@@ -68,6 +70,8 @@ rule regime_baselines:
         "logs/regimes/baselines_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         env=config["dag"]["env"],
     script:
@@ -84,6 +88,8 @@ rule rc_demonstrations:
         "logs/regimes/rc_demonstrations_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         data=C6_DATA,
         settings=REGIMES_CONFIG["return_conditioning"],
@@ -102,6 +108,8 @@ rule rc_training_set:
         "logs/regimes/rc_training_set_{rc_learner}_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         data=C6_DATA,
         settings=REGIMES_CONFIG["return_conditioning"],
@@ -118,6 +126,8 @@ rule dagger_expert_round:
         "logs/regimes/dagger_expert_round{round}_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         data=C6_DATA,
         n_episodes=lambda w: REGIMES_CONFIG["dagger"][
@@ -138,6 +148,8 @@ rule dagger_visits:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         data=C6_DATA,
         n_episodes=REGIMES_CONFIG["dagger"]["episodes_per_round"],
@@ -158,6 +170,8 @@ rule dagger_training_set:
         "logs/regimes/dagger_training_set_{arm}_round{round}_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         data=C6_DATA,
     script:
@@ -174,6 +188,8 @@ rule fusion_training_set:
         "logs/regimes/fusion_training_set_obs{n_observational}_seed{seed}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         data=C6_DATA,
         settings={
@@ -199,6 +215,8 @@ rule regime_train_agent:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         model=config["model"],
         train=C6_TRAIN,
@@ -219,6 +237,8 @@ rule rc_active_test:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         env=config["dag"]["env"],
         settings={
@@ -242,6 +262,8 @@ rule dagger_active_test:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         env=config["dag"]["env"],
         device=config["device"],
@@ -261,6 +283,8 @@ rule fusion_active_test:
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
     params:
         env=config["dag"]["env"],
         settings=FUSION_SETTINGS,
@@ -290,6 +314,8 @@ rule regime_statistics:
         "benchmarks/regimes/statistics_{c6_regime}.tsv"
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         stats=config["stats"],
     script:
@@ -306,6 +332,8 @@ rule rc_mixture_summary:
         "logs/regimes/rc_mixture_summary.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         stats=config["stats"],
     script:
@@ -327,6 +355,8 @@ rule regime_figure:
         "logs/regimes/figure_{c6_regime}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     script:
         "../scripts/regime_figure.py"
 
@@ -346,6 +376,8 @@ rule regime_report_numbers:
         "logs/regimes/report_numbers_{c6_regime}.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         regimes=lambda w: {
             "eval": REGIMES_CONFIG["eval"],

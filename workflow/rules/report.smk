@@ -76,6 +76,8 @@ rule verdict_table:
         "logs/report/verdict_table.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     script:
         "../scripts/verdict_table.py"
 
@@ -90,6 +92,8 @@ rule report_provenance:
         "logs/report/provenance.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     params:
         config=config,
     script:
@@ -128,6 +132,8 @@ rule report_pdf:
         "logs/report/latexmk.log",
     conda:
         SOFTWARE
+    resources:
+        **job_resources("light"),
     shell:
         "cp {input.tex} paper/build/report.tex && "
         "cd paper/build && "
