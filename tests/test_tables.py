@@ -83,6 +83,7 @@ def test_odd_one_out_tables_need_their_outcome(tmp_path):
 
 
 def test_read_table_names_an_unreadable_or_absent_file(tmp_path):
-    (tmp_path / "bad.parquet").write_bytes(b"not parquet at all")
-    assert one_line_error(lambda: read_table(tmp_path / "bad.parquet")).startswith(f"{tmp_path / 'bad.parquet'}: unreadable")
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"not parquet at all")
+    assert one_line_error(lambda: read_table(bad)).startswith(f"{bad}: unreadable")
     assert one_line_error(lambda: read_table(tmp_path / "none.csv")) == f"{tmp_path / 'none.csv'}: file not found"
