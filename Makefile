@@ -1,14 +1,16 @@
 # Two entry points for a fresh machine (see README):
 #   make reproduce   set up everything, then run the default reproduction -> paper/build/report.pdf
 #   make test        set up everything, then run the test suite
+#   make run         the workflow alone (no set-up), resumed after any interruption
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PRESET ?= default
 CORES ?= 2
+SNAKEMAKE ?= $(BIN)/snakemake
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recommended latexmk
 
-.PHONY: setup tex reproduce test lint clean
+.PHONY: setup tex reproduce run test lint clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +32,12 @@ tex:
 setup: $(VENV)/.installed tex
 
 reproduce: setup
-	$(BIN)/snakemake --cores $(CORES) --config preset=$(PRESET)
+	$(MAKE) --no-print-directory run
+
+# After an interruption (kill -9, Ctrl-C, power loss) this goes on where the run
+# stopped: see workflow/run_workflow.sh and the README.
+run:
+	SNAKEMAKE=$(SNAKEMAKE) CORES=$(CORES) PRESET=$(PRESET) workflow/run_workflow.sh
 
 test: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider
