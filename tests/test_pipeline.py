@@ -26,7 +26,7 @@ COPY_IGNORE = shutil.ignore_patterns(
 pytestmark = pytest.mark.slow
 
 
-def snakemake(workdir: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+def snakemake(workdir: Path, *args: str, timeout: int = 3600) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [SNAKEMAKE, "--cores", "2", *args], cwd=workdir, capture_output=True, text=True, timeout=timeout,
     )
