@@ -2,6 +2,7 @@
 #   make reproduce   set up everything, then run the default reproduction -> paper/build/report.pdf
 #   make test        set up everything, start a single-node SLURM cluster, run the test
 #                    suite (the SLURM tests included), stop the cluster even on failure
+#   make run         the workflow alone (no set-up), resumed after any interruption
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,9 @@ CLUSTER := workflow/cluster/slurm.sh
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recommended latexmk
 
-.PHONY: setup tex reproduce test cluster-start cluster-stop lint clean
+SNAKEMAKE ?= $(BIN)/snakemake
+
+.PHONY: setup tex reproduce run test cluster-start cluster-stop lint clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +37,12 @@ tex:
 setup: $(VENV)/.installed tex
 
 reproduce: setup
-	$(BIN)/snakemake --cores $(CORES) --config preset=$(PRESET)
+	$(MAKE) --no-print-directory run
+
+# After an interruption (kill -9, Ctrl-C, power loss) this goes on where the run
+# stopped: see workflow/run_workflow.sh and the README.
+run:
+	SNAKEMAKE=$(SNAKEMAKE) CORES=$(CORES) PRESET=$(PRESET) workflow/run_workflow.sh
 
 test: setup
 	$(SUDO) $(CLUSTER) start

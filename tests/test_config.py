@@ -2,11 +2,15 @@
 
 import subprocess
 import sys
+from itertools import combinations
 from pathlib import Path
 
 import pytest
 
+import torch
+
 from pacs.config import ConfigError, load
+from pacs.envs.causal_dag import SPLITS, DagEnvConfig, sample_episodes
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG, SCHEMA = ROOT / "config.yaml", ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -44,6 +48,31 @@ def test_preset_overlays_and_command_line_wins():
          "regimes.return_conditioning.quality_edges"),
         ({"regimes": {"fusion": {"budget": 5}}}, "regimes.fusion.budget"),
         ({"regimes": {"fusion": {"observational_samples": [5, 10]}}}, "regimes.fusion.observational_samples"),
+        # relations between keys that jobs rely on, checked before any job runs
+        ({"dag": {"env": {"held_out_links": [[0, 9]]}}}, "dag.env.held_out_links"),
+        ({"dag": {"env": {"held_out_links": [[1, 1]]}}}, "dag.env.held_out_links"),
+        ({"dag": {"env": {"held_out_links": []}}}, "dag.env.held_out_links"),
+        ({"dag": {"env": {"weight_values": [0.0]}}}, "dag.env.weight_values"),
+        ({"dag": {"env": {"weight_values": [1.0], "held_out_links": [[0, 1], [1, 0]]}}}, "dag.env.weight_values"),
+        ({"dag": {"env": {"n_vars": 3, "held_out_links": [[a, b] for a in range(3) for b in range(3) if a != b]}},
+          "regimes": {"fusion": {"budget": 1}}, "cued": {"held_out_subsets": [[0, 1]], "subset_size": 2}},
+         "dag.env.held_out_links"),
+        ({"model": {"n_heads": 3}}, "model.n_heads"),
+        ({"lm": {"pipeline": {"model": {"n_heads": 3}}}}, "lm.pipeline.model.n_heads"),
+        ({"probes": {"pipeline": {"model": {"n_heads": 5}}}}, "probes.pipeline.model.n_heads"),
+        ({"preset": "smoke", "train": {"batch_size": 100000}}, "train.batch_size"),
+        ({"preset": "smoke", "ooo": {"train": {"batch_size": 5000}}}, "ooo.train.batch_size"),
+        ({"preset": "smoke", "lm": {"pipeline": {"train": {"batch_size": 500}}}}, "lm.pipeline.train.batch_size"),
+        ({"preset": "smoke", "probes": {"pipeline": {"train": {"batch_size": 500}}}},
+         "probes.pipeline.train.batch_size"),
+        ({"preset": "smoke", "regimes": {"train": {"batch_size": 3500}}}, "regimes.train.batch_size"),
+        ({"cued": {"subset_size": 5}}, "cued.subset_size"),
+        ({"cued": {"held_out_subsets": [[0, 1]]}}, "cued.held_out_subsets"),
+        ({"cued": {"held_out_subsets": [[0, 1, 9]]}}, "cued.held_out_subsets"),
+        ({"cued": {"held_out_subsets": [[0, 1, 1]]}}, "cued.held_out_subsets"),
+        ({"cued": {"held_out_subsets": [[0, 1, 2], [2, 1, 0]]}}, "cued.held_out_subsets"),
+        ({"cued": {"held_out_subsets": [list(s) for s in combinations(range(5), 3)]}}, "cued.held_out_subsets"),
+        ({"probes": {"pretrained": {"shots": [13]}}}, "probes.pretrained.shots"),
     ],
 )
 def test_bad_values_name_the_key_in_one_line(override, key):
@@ -62,3 +91,21 @@ def test_snakemake_stops_with_the_one_line_error(tmp_path):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.startswith("pacs:")]
     assert lines == ["pacs: config key 'dag.env.n_vars': 'five' is not of type 'integer' (Variables per graph.)"]
+
+
+def test_cuda_without_a_gpu_names_the_device_key(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ConfigError, match=r"^config key 'device': 'cuda', but no CUDA GPU"):
+        load(CONFIG, SCHEMA, {"device": "cuda"})
+    assert load(CONFIG, SCHEMA, {"device": "cpu"})["device"] == "cpu"
+
+
+@pytest.mark.parametrize("weight_values, links", [([1.0], [[0, 1]]), ([-1.0, 1.0], [[0, 1], [1, 2]]),
+                                                  ([0.0, 1.0], [[0, 1], [1, 0], [2, 3]])])
+def test_accepted_graph_settings_can_draw_every_split(weight_values, links):
+    """The start-up check's reasoning holds: what it accepts, the sampler can draw."""
+    config = load(CONFIG, SCHEMA, {"dag": {"env": {"weight_values": weight_values, "held_out_links": links}}})
+    env = DagEnvConfig.from_dict(config["dag"]["env"])
+    for split in SPLITS:
+        episodes = sample_episodes(20, env, split, torch.Generator().manual_seed(0))
+        assert len(episodes.targets) == 20

@@ -7,10 +7,12 @@ are untouched.
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +30,7 @@ COPY_IGNORE = shutil.ignore_patterns(
 pytestmark = pytest.mark.slow
 
 
-def snakemake(workdir: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+def snakemake(workdir: Path, *args: str, timeout: int = 3600) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [SNAKEMAKE, "--cores", "2", *args], cwd=workdir, capture_output=True, text=True, timeout=timeout,
     )
@@ -304,3 +306,57 @@ def test_another_dagger_round_trains_only_that_round(workdir):
     assert jobs["dagger_expert_round"] == 2 and jobs["dagger_visits"] == 2
     assert jobs["dagger_training_set"] == 4 and jobs["regime_train_agent"] == 4 and jobs["dagger_active_test"] == 4
     assert not {"rc_demonstrations", "fusion_training_set", "causal_train_agent"} & set(jobs)
+
+
+def interrupted_training_job(work: Path) -> Path | None:
+    """The model file of a causal-DAG training job that is mid-way: its log shows a
+    training step and the model is not written yet."""
+    for log in sorted(work.glob("logs/*/train_agent_seed*.log")):
+        experiment, seed = log.parent.name, log.stem.removeprefix("train_agent_seed")
+        model = work / "results" / experiment / f"seed{seed}" / "agent.safetensors"
+        if experiment in ("dag", "cued") and not model.exists() and "train_loss" in log.read_text():
+            return model
+    return None
+
+
+def result_tables(work: Path) -> dict[str, pd.DataFrame]:
+    """Every results table, without the training logs' wall-clock column."""
+    tables = {}
+    for path in sorted([*work.glob("results/**/*.csv"), *work.glob("results/**/*.parquet")]):
+        frame = pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path)
+        tables[str(path.relative_to(work))] = frame.drop(columns=["elapsed_s"], errors="ignore")
+    return tables
+
+
+def test_a_run_killed_during_training_resumes_with_make_to_identical_numbers(workdir, tmp_path_factory):
+    """kill -9 of the whole run (its process group) in the middle of a training job,
+    then `make run` (what `make reproduce` runs after its set-up) with no flag:
+    it finishes, and every table and generated number equals the uninterrupted run's."""
+    work = tmp_path_factory.mktemp("interrupted") / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    command = ["make", "--no-print-directory", "run", "PRESET=smoke", "CORES=2", f"SNAKEMAKE={SNAKEMAKE}"]
+    run = subprocess.Popen(command, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    deadline = time.monotonic() + 1800
+    while (model := interrupted_training_job(work)) is None:
+        assert run.poll() is None and time.monotonic() < deadline, "the run never reached a training job mid-way"
+        time.sleep(0.05)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    assert not model.exists(), "killed in the middle of its training job"
+    assert any((work / ".snakemake" / "incomplete").iterdir()) and any((work / ".snakemake" / "locks").iterdir())
+
+    resumed = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=3600)
+    assert resumed.returncode == 0, resumed.stderr[-4000:]
+    assert "removing the lock of an interrupted run" in resumed.stdout
+    assert planned_jobs(work, *SMOKE) == {}
+
+    expected, got = result_tables(workdir), result_tables(work)
+    assert sorted(got) == sorted(expected)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(got[name], frame, obj=name)
+    generated = sorted((workdir / "paper" / "build" / "generated").glob("*.tex"))
+    assert len(generated) > 10
+    for path in generated:
+        if path.name != "provenance.tex":  # stage times differ between runs
+            assert (work / path.relative_to(workdir)).read_text() == path.read_text(), path.name

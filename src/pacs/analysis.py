@@ -13,7 +13,7 @@ import pandas as pd
 
 from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER, pipeline_lm_policy, pretrained_policy
 from pacs.stats import BootstrapSettings, paired_differences, summarize
-from pacs.tables import read_table
+from pacs.tables import read_table, validation_measures
 
 EPISODE_COLUMNS = (
     "experiment", "seed", "split", "policy", "episode", "target", "goal_variable", "goal_sign",
@@ -122,8 +122,19 @@ OOO_EPISODE_COLUMNS = ("experiment", "seed", "split", "policy", "episode", "regi
                        "test_correct", "follows_other")
 
 
+# Columns that identify an episode and outcomes every policy's episode has; a missing
+# value there is a broken table (reward_over_optimal may be NaN: undefined where no
+# intervention moves the target; condition columns are empty for reference policies).
+EPISODE_KEYS = ("experiment", "seed", "split", "policy", "episode")
+DEFINED_OUTCOMES = ("target", "goal_variable", "goal_sign", "reward", "expected_reward", "optimal_reward",
+                    "optimal_choice", "test_correct")
+
+
 def read_episode_tables(paths, required=EPISODE_COLUMNS) -> pd.DataFrame:
-    return pd.concat([read_table(p, required) for p in paths], ignore_index=True)
+    """Episode tables with their ``required`` columns; keys and always-defined outcomes
+    among them must hold no missing value (a one-line TableError naming file and column)."""
+    complete = tuple(c for c in required if c in (*EPISODE_KEYS, *DEFINED_OUTCOMES))
+    return pd.concat([read_table(p, required, complete) for p in paths], ignore_index=True)
 
 
 def explanation_contrasts(episodes: pd.DataFrame, metrics, settings: BootstrapSettings,
@@ -196,7 +207,7 @@ def contrast_table(episodes: pd.DataFrame, plan: AnalysisPlan, settings: Bootstr
 def training_summary(training_logs: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
     """Final validation agreement and loss per seed, summarized across seeds."""
     final = training_logs.sort_values("step").groupby("seed").tail(1)
-    measures = [c for c in final.columns if c.startswith("val_") and ("agreement" in c or c.endswith("loss"))]
+    measures = validation_measures(final.columns)
     long = final.melt(id_vars=["seed"], value_vars=measures, var_name="measure", value_name="value")
     return summarize(long, "value", ["measure"], settings)
 

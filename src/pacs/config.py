@@ -9,6 +9,7 @@ reported as one line naming the key.
 from __future__ import annotations
 
 import copy
+import math
 from pathlib import Path
 
 import jsonschema
@@ -106,17 +107,153 @@ def validate(config: dict, schema_path: str | Path) -> None:
 
 
 def check_relations(config: dict) -> None:
-    """Constraints between values that the schema cannot state; one line naming the key."""
+    """Constraints between values that the schema cannot state, checked before any
+    job runs; the first one broken is a ConfigError of one line naming the key."""
+    for check in (_check_held_out_links, _check_weight_values, _check_cued_subsets, _check_attention_heads,
+                  _check_device, _check_batch_sizes, _check_few_shot_pool, _check_regimes):
+        check(config)
+
+
+def _fail(key: str, message: str) -> None:
+    raise ConfigError(f"config key '{key}': {message}")
+
+
+def _check_held_out_links(config: dict) -> None:
+    """Every held-out link (A, B) names two different variables of the graph."""
+    n_vars, links = config["dag"]["env"]["n_vars"], config["dag"]["env"]["held_out_links"]
+    if not links:
+        _fail("dag.env.held_out_links", "is empty, but the held-out test splits need at least one [A, B] link")
+    for a, b in links:
+        if max(a, b) >= n_vars:
+            _fail("dag.env.held_out_links", f"[{a}, {b}] names a variable outside 0..{n_vars - 1} "
+                                            f"(dag.env.n_vars is {n_vars})")
+        if a == b:
+            _fail("dag.env.held_out_links", f"[{a}, {b}] is a self-link; A and B must differ")
+
+
+def _check_weight_values(config: dict) -> None:
+    """Training graphs (no held-out path) and held-out graphs (a path A -> B) can both be
+    drawn. A graph draws each (earlier, later) weight from ``weight_values``, so:
+    without a nonzero weight no variable affects another (no held-out graph, no target
+    with a cause); without 0 every graph is complete, so a training graph exists only
+    if some variable order puts every B before its A (the links form no cycle); with
+    0, one edge that is not a held-out link makes a training graph with a cause."""
+    env = config["dag"]["env"]
+    weights, links = env["weight_values"], {tuple(link) for link in env["held_out_links"]}
+    if not any(w != 0 for w in weights):
+        _fail("dag.env.weight_values", f"{weights} has no nonzero weight: no variable could affect another, "
+                                       "so no held-out graph (a path A -> B) and no target with a cause exist")
+    if 0 in weights:
+        if len(links) >= env["n_vars"] * (env["n_vars"] - 1) and env["target_requires_cause"]:
+            _fail("dag.env.held_out_links", "holds out every ordered pair: no training graph has a cause")
+    elif _has_cycle(links):
+        _fail("dag.env.weight_values", f"{weights} has no 0, so every graph is complete and the held-out links "
+                                       f"{sorted(links)} (a cycle) leave no graph to train on")
+
+
+def _has_cycle(links: set[tuple[int, int]]) -> bool:
+    remaining = set(links)
+    while remaining:
+        sources = {a for a, _ in remaining} - {b for _, b in remaining}
+        if not sources:
+            return True
+        remaining = {(a, b) for a, b in remaining if a not in sources}
+    return False
+
+
+def _check_cued_subsets(config: dict) -> None:
+    """Experiment 2: a cued subset leaves a variable outside it for the target; every
+    held-out subset has ``subset_size`` different variables; some subset is trained on."""
+    n_vars, cued = config["dag"]["env"]["n_vars"], config["cued"]
+    size = cued["subset_size"]
+    if size >= n_vars:
+        _fail("cued.subset_size", f"{size} must be below dag.env.n_vars ({n_vars}): the target lies outside the cue")
+    seen = set()
+    for subset in cued["held_out_subsets"]:
+        if len(set(subset)) != len(subset) or len(subset) != size:
+            _fail("cued.held_out_subsets", f"{subset} must hold {size} different variables (cued.subset_size)")
+        if max(subset) >= n_vars:
+            _fail("cued.held_out_subsets", f"{subset} names a variable outside 0..{n_vars - 1}")
+        if frozenset(subset) in seen:
+            _fail("cued.held_out_subsets", f"{subset} is listed twice")
+        seen.add(frozenset(subset))
+    if len(seen) >= math.comb(n_vars, size):
+        _fail("cued.held_out_subsets", f"holds out all {math.comb(n_vars, size)} subsets of size {size}: "
+                                       "none is left to train on")
+
+
+def _check_attention_heads(config: dict) -> None:
+    for key, model in (("model", config["model"]), ("lm.pipeline.model", config["lm"]["pipeline"]["model"]),
+                       ("probes.pipeline.model", config["probes"]["pipeline"]["model"])):
+        if model["d_model"] % model["n_heads"]:
+            _fail(f"{key}.n_heads", f"{model['n_heads']} does not divide {key}.d_model ({model['d_model']})")
+
+
+def _check_device(config: dict) -> None:
+    if config["device"] == "cuda":
+        import torch  # only here: most runs never pay for importing torch at start-up
+
+        if not torch.cuda.is_available():
+            _fail("device", "'cuda', but no CUDA GPU is visible here (use auto or cpu)")
+
+
+def _check_batch_sizes(config: dict) -> None:
+    """No training batch is larger than the training set it samples from (a typo that
+    would silently multiply the training time). DAgger's round-0 set is small by
+    design and sampled with replacement, so it is not checked."""
+    shared = config["train"]["batch_size"]
+    regimes, pipeline = config["regimes"], config["probes"]["pipeline"]
+
+    def batch(section: str, overrides: dict) -> tuple[str, int]:
+        if "batch_size" in overrides:
+            return f"{section}.batch_size", overrides["batch_size"]
+        return "train.batch_size", shared
+
+    training_sets = [
+        (("train.batch_size", shared), "dag.data.train_episodes", config["dag"]["data"]["train_episodes"]),
+        (("train.batch_size", shared), "cued.data.train_episodes", config["cued"]["data"]["train_episodes"]),
+        (batch("ooo.train", config["ooo"]["train"]), "ooo.data.train_episodes",
+         config["ooo"]["data"]["train_episodes"]),
+        (batch("lm.pipeline.train", config["lm"]["pipeline"]["train"]), "lm.pipeline.train_episodes",
+         config["lm"]["pipeline"]["train_episodes"]),
+        (batch("probes.pipeline.train", pipeline["train"]), "probes.pipeline.train_problems + train_facts",
+         pipeline["train_problems"] + pipeline["train_facts"]),
+        (batch("regimes.train", regimes["train"]), "regimes.return_conditioning.train_episodes",
+         regimes["return_conditioning"]["train_episodes"]),
+        (batch("regimes.train", regimes["train"]), "regimes.fusion.train_episodes",
+         regimes["fusion"]["train_episodes"]),
+    ]
+    for (key, size), set_key, n_train in training_sets:
+        if size > n_train:
+            _fail(key, f"{size} is larger than the training set it samples from ({set_key} = {n_train})")
+
+
+def _check_few_shot_pool(config: dict) -> None:
+    """k-shot probe prompts draw k solved items of the task from its example pool."""
+    from pacs.probes import nli, syllogisms, wason
+
+    probes = config["probes"]
+    shots = max(probes["pretrained"]["shots"], default=0)
+    for task, module in (("nli", nli), ("syllogism", syllogisms), ("wason", wason)):
+        pool = probes["example_pool_per_condition"] * len(module.CONDITIONS)
+        if shots > pool:
+            _fail("probes.pretrained.shots", f"{shots}-shot prompts need {shots} {task} examples, but the pool has "
+                                             f"{pool} (probes.example_pool_per_condition x {len(module.CONDITIONS)} "
+                                             "conditions)")
+
+
+def _check_regimes(config: dict) -> None:
+    """Experiment 6's return-conditioning mix and quality edges, and the fusion budget."""
     mix = config["regimes"]["return_conditioning"]["mix"]
     if abs(sum(mix.values()) - 1.0) > 1e-9:
-        raise ConfigError(f"config key 'regimes.return_conditioning.mix': shares sum to {sum(mix.values()):g}, not 1")
+        _fail("regimes.return_conditioning.mix", f"shares sum to {sum(mix.values()):g}, not 1")
     edges = config["regimes"]["return_conditioning"]["quality_edges"]
     if any(a >= b for a, b in zip(edges, edges[1:])):
-        raise ConfigError(f"config key 'regimes.return_conditioning.quality_edges': {edges} is not increasing")
+        _fail("regimes.return_conditioning.quality_edges", f"{edges} is not increasing")
     budget, env = config["regimes"]["fusion"]["budget"], config["dag"]["env"]
     if budget >= env["n_vars"] or budget > env["explore_steps"]:
-        raise ConfigError(f"config key 'regimes.fusion.budget': {budget} must be below dag.env.n_vars "
-                          f"({env['n_vars']}) and at most dag.env.explore_steps ({env['explore_steps']})")
+        _fail("regimes.fusion.budget", f"{budget} must be below dag.env.n_vars ({env['n_vars']}) "
+                                       f"and at most dag.env.explore_steps ({env['explore_steps']})")
 
 
 def resolve(config: dict, schema_path: str | Path, command_line: dict | None = None) -> dict:

@@ -9,6 +9,7 @@ import logging
 import platform
 import subprocess
 import sys
+import traceback
 from importlib import metadata
 from pathlib import Path
 
@@ -18,7 +19,8 @@ PACKAGES = ("torch", "numpy", "pandas", "statsmodels", "seaborn", "snakemake", "
 
 
 def configure_logging(log_path: str | Path | None) -> None:
-    """Log to the rule's log file (and stderr, which Snakemake also captures)."""
+    """Log to the rule's log file (and stderr, which Snakemake also captures); an
+    uncaught error is logged there too (see log_uncaught_error)."""
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_path:
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
@@ -26,6 +28,25 @@ def configure_logging(log_path: str | Path | None) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", handlers=handlers, force=True
     )
+    sys.excepthook = log_uncaught_error
+
+
+def one_line_error(error: BaseException) -> str:
+    """``TypeName: first line of the message`` (what a user reads first)."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
+
+
+def log_uncaught_error(kind, error, trace) -> None:
+    """The hook a job's uncaught error goes through: its traceback, then its one-line
+    error, into the rule log (and stderr), since Snakemake points the user at the log.
+    Python still exits with status 1 after the hook returns."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, trace)
+        return
+    logger = logging.getLogger("pacs")
+    logger.error("job failed, traceback:\n%s", "".join(traceback.format_exception(kind, error, trace)).rstrip())
+    logger.error("job failed: %s", one_line_error(error))
 
 
 def set_threads(n_threads: int) -> None:

@@ -43,9 +43,10 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> None:
         frame.to_parquet(path, index=False)
 
 
-def read_table(path: str | Path, required: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Read a Parquet or CSV table; a missing file, bad file or missing column is a
-    one-line TableError naming the file."""
+def read_table(path: str | Path, required: tuple[str, ...] = (), complete: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Read a Parquet or CSV table; a missing file, bad file, missing ``required``
+    column or a missing value (NaN) in a ``complete`` column is a one-line TableError
+    naming the file and the column. Columns in ``complete`` must also be present."""
     path = Path(path)
     if not path.is_file():
         raise TableError(f"{path}: file not found")
@@ -54,9 +55,39 @@ def read_table(path: str | Path, required: tuple[str, ...] = ()) -> pd.DataFrame
     except Exception as error:  # noqa: BLE001 - any parse failure is reported the same way
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise TableError(f"{path}: unreadable table ({reason})") from None
-    missing = [c for c in required if c not in frame.columns]
+    missing = [c for c in dict.fromkeys([*required, *complete]) if c not in frame.columns]
     if missing:
         raise TableError(f"{path}: missing columns {missing}")
+    require_complete(frame, complete, path)
+    return frame
+
+
+def require_complete(frame: pd.DataFrame, columns, path: str | Path) -> None:
+    """A TableError naming the file and the first of ``columns`` with a missing value."""
+    for column in columns:
+        n_missing = int(frame[column].isna().sum())
+        if n_missing:
+            raise TableError(f"{path}: column '{column}' has {n_missing} missing (NaN) values of {len(frame)}")
+
+
+# A trainer's log (pacs.train, one row per evaluation): these columns, and the
+# validation measures (val_<set>_loss, val_<set>_agreement...) that summaries report.
+TRAINING_LOG_COLUMNS = ("seed", "step", "train_loss")
+
+
+def validation_measures(columns) -> list[str]:
+    """The validation loss and agreement columns of a training log."""
+    return [c for c in columns if c.startswith("val_") and ("agreement" in c or c.endswith("loss"))]
+
+
+def read_training_log(path: str | Path) -> pd.DataFrame:
+    """A training log whose seed, step, training loss and validation measures are all
+    present and complete (a TableError naming the file and the column otherwise)."""
+    frame = read_table(path, complete=TRAINING_LOG_COLUMNS)
+    measures = validation_measures(frame.columns)
+    if not measures:
+        raise TableError(f"{path}: missing columns ['val_*_loss', 'val_*_agreement'] (no validation measures)")
+    require_complete(frame, measures, path)
     return frame
 
 

@@ -5,7 +5,7 @@ import pandas as pd
 from pacs import analysis
 from pacs.runtime import configure_logging
 from pacs.stats import BootstrapSettings
-from pacs.tables import read_table, write_table
+from pacs.tables import read_training_log, write_table
 
 configure_logging(snakemake.log[0])
 settings = BootstrapSettings(**snakemake.params.stats)
@@ -16,5 +16,5 @@ episodes = analysis.prepare(
 write_table(episodes, snakemake.output.episodes)
 write_table(analysis.summary_table(episodes, plan, settings), snakemake.output.summary)
 write_table(analysis.contrast_table(episodes, plan, settings), snakemake.output.contrasts)
-logs = pd.concat([read_table(p, ("seed", "step")) for p in snakemake.input.training_logs])
+logs = pd.concat([read_training_log(p) for p in snakemake.input.training_logs])
 write_table(analysis.training_summary(logs, settings), snakemake.output.training)

@@ -8,7 +8,7 @@ from pacs import analysis
 from pacs.labels import pretrained_label, pretrained_policy
 from pacs.runtime import configure_logging
 from pacs.stats import BootstrapSettings
-from pacs.tables import read_table, write_table
+from pacs.tables import read_training_log, write_table
 
 configure_logging(snakemake.log[0])
 settings = BootstrapSettings(**snakemake.params.stats)
@@ -31,7 +31,7 @@ write_table(analysis.explanation_contrasts(episodes, ("reward_over_optimal", "op
                                            by=("model", "shots", "split")),
             snakemake.output.explanation_contrasts)
 logs = pd.concat([
-    read_table(path, ("seed", "step")).assign(condition=path.rsplit("_", 1)[-1].removesuffix(".csv"))
+    read_training_log(path).assign(condition=path.rsplit("_", 1)[-1].removesuffix(".csv"))
     for path in inputs.training_logs
 ])
 write_table(

@@ -5,7 +5,7 @@ import pandas as pd
 from pacs import analysis
 from pacs.runtime import configure_logging
 from pacs.stats import BootstrapSettings
-from pacs.tables import read_table, write_table
+from pacs.tables import read_training_log, write_table
 
 configure_logging(snakemake.log[0])
 settings = BootstrapSettings(**snakemake.params.stats)
@@ -17,7 +17,7 @@ write_table(analysis.summary_table(episodes, plan, settings), snakemake.output.s
 write_table(analysis.explanation_contrasts(episodes, ("test_correct", "follows_other"), settings),
             snakemake.output.contrasts)
 logs = pd.concat([
-    read_table(path, ("seed", "step")).assign(condition=path.split("/")[-3])
+    read_training_log(path).assign(condition=path.split("/")[-3])
     for path in snakemake.input.training_logs
 ])
 write_table(analysis.learner_training_summary(logs, settings), snakemake.output.training)

@@ -11,7 +11,7 @@ from pacs.experiments.content_effects import CONDITION_ORDER, ITEM_COLUMNS
 from pacs.probes import analysis
 from pacs.runtime import configure_logging
 from pacs.stats import BootstrapSettings
-from pacs.tables import read_table, write_table
+from pacs.tables import read_table, read_training_log, write_table
 
 configure_logging(snakemake.log[0])
 settings = BootstrapSettings(**snakemake.params.stats)
@@ -36,7 +36,7 @@ references = {task: conditions[0] for task, conditions in CONDITION_ORDER.items(
 write_table(pd.concat([analysis.regression_table(items, references, score) for score in analysis.SCORES],
                       ignore_index=True), output.regression)
 logs = pd.concat([
-    read_table(path, ("seed", "step")).assign(regime=Path(path).stem.removeprefix("training_log_"))
+    read_training_log(path).assign(regime=Path(path).stem.removeprefix("training_log_"))
     for path in inputs.training_logs
 ])
 write_table(pd.concat([agent_analysis.training_summary(rows, settings).assign(regime=regime)

@@ -5,7 +5,7 @@ import pandas as pd
 from pacs import analysis
 from pacs.runtime import configure_logging
 from pacs.stats import BootstrapSettings
-from pacs.tables import read_table, write_table
+from pacs.tables import read_training_log, write_table
 
 configure_logging(snakemake.log[0])
 settings = BootstrapSettings(**snakemake.params.stats)
@@ -14,6 +14,6 @@ summary, contrasts = analysis.regime_statistics(snakemake.wildcards.c6_regime, e
 write_table(episodes, snakemake.output.episodes)
 write_table(summary, snakemake.output.summary)
 write_table(contrasts, snakemake.output.contrasts)
-logs = pd.concat([read_table(path, ("seed", "step")).assign(condition=path.split("/")[-2])
+logs = pd.concat([read_training_log(path).assign(condition=path.split("/")[-2])
                   for path in snakemake.input.training_logs])
 write_table(analysis.learner_training_summary(logs, settings), snakemake.output.training)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# What `make reproduce` runs after the set-up: the workflow, resumed with no manual
+# flag after any interruption (see README, "If a run was interrupted").
+#   SNAKEMAKE, CORES, PRESET come from the environment (Makefile variables).
+# Incomplete outputs of killed jobs: rerun (rerun-incomplete in profiles/default).
+# Snakemake's own lock (.snakemake/locks) outlives a kill -9 or a power loss and
+# then stops every later run. It is removed (snakemake --unlock) only when it is
+# provably stale: this script holds an flock on .snakemake/make-run.lock for the
+# whole run (the kernel releases it when the run dies, however it dies), so no
+# other `make reproduce` is running here; and no live process in this directory
+# is a snakemake or one of its script jobs (one started by hand). Not --nolock:
+# that would let two runs write the same files at once.
+set -euo pipefail
+: "${SNAKEMAKE:?}" "${CORES:?}" "${PRESET:?}"
+mkdir -p .snakemake
+exec 9>.snakemake/make-run.lock
+if ! flock --nonblock 9; then
+  echo "pacs: another 'make reproduce' is running in $PWD; wait for it to finish" >&2
+  exit 1
+fi
+
+# pids of live snakemake processes (or their script jobs) whose working directory is here
+snakemake_here() {
+  local proc argv
+  for proc in /proc/[0-9]*; do
+    [ "$(readlink "$proc/cwd" 2>/dev/null)" = "$PWD" ] || continue
+    argv=$(tr '\0' '\n' <"$proc/cmdline" 2>/dev/null | sed -n 1,3p) || true  # sed reads all: no SIGPIPE
+    if grep -qE '(^|/)snakemake$|\.snakemake/scripts/' <<<"$argv"; then
+      echo "${proc#/proc/}"
+    fi
+  done
+}
+
+if [ -n "$(ls -A .snakemake/locks 2>/dev/null)" ]; then
+  running=$(snakemake_here | tr '\n' ' ')
+  if [ -n "$running" ]; then
+    echo "pacs: snakemake is running in $PWD (pid $running); wait for it to finish" >&2
+    exit 1
+  fi
+  echo "pacs: removing the lock of an interrupted run (no snakemake is running here)"
+  "$SNAKEMAKE" --unlock --config preset="$PRESET"
+fi
+exec "$SNAKEMAKE" --cores "$CORES" --config preset="$PRESET"
