@@ -1,6 +1,7 @@
 """Experiment 5's stimulus sets, few-shot examples and item scoring (with a scripted model)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from pacs.experiments import content_effects
@@ -84,3 +85,15 @@ def test_wason_categories_name_the_chosen_pair():
     categories = {content_effects.wason_category(item, option) for option in item.options}
     assert categories == {"correct", "matching", "denial", "consequent", "antecedent", "inverse"}
     assert content_effects.wason_category(item.__class__(**{**item.__dict__, "metadata": {}}), item.answer) == "unknown"
+
+
+def test_a_task_without_items_gives_empty_tables_with_each_column_once():
+    items, options = content_effects.score_items(AnswerKnowingLM([]), [], 0, 0, [], model="oracle", regime="")
+    assert items.empty and options.empty
+    assert set(content_effects.ITEM_COLUMNS) <= set(items.columns)
+    assert not items.columns.duplicated().any() and not options.columns.duplicated().any()
+    # and it concatenates with a scored table without error
+    stimuli = content_effects.generated_stimuli({"nli": 1, "syllogism": 0, "wason": 0}, 0)
+    scored, _ = content_effects.score_items(AnswerKnowingLM(stimuli), [("generated", s) for s in stimuli], 0, 0, [],
+                                            model="oracle", regime="")
+    assert len(pd.concat([scored, items], ignore_index=True)) == len(stimuli)

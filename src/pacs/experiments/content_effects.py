@@ -111,7 +111,8 @@ def score_items(lm: LanguageModel, items: Sequence[tuple[str, Stimulus]], shots:
         log.info("%s %d-shot seed %d on %s: accuracy %.3f (DC-PMI), %.3f (plain)", lm.name, shots, seed, task,
                  choices.correct_dcpmi.mean(), choices.correct_plain.mean())
     constants = {**columns, "shots": shots, "seed": seed, "prompt": f"{shots}-shot seed {seed}" if shots else "0-shot"}
-    if not item_frames:  # e.g. a task that only an extra stimulus file could have supplied
-        return pd.DataFrame(columns=[*ITEM_COLUMNS, *columns]), pd.DataFrame(columns=[*columns, "item_id"])
+    if not item_frames:  # no items of this task: empty tables with every column once
+        return (pd.DataFrame(columns=list(dict.fromkeys([*ITEM_COLUMNS, *constants]))),
+                pd.DataFrame(columns=list(dict.fromkeys([*constants, "item_id"]))))
     return (pd.concat(item_frames, ignore_index=True).assign(**constants),
             pd.concat(option_frames, ignore_index=True).assign(**constants))
