@@ -7,6 +7,7 @@ instead of being read back from metadata.
 
 import json
 import re
+from collections import Counter
 from itertools import combinations
 
 import pytest
@@ -95,6 +96,28 @@ def test_syllogism_items_have_the_validity_and_belief_they_claim(default_items):
         expected = {"believable": True, "unbelievable": False, "nonsense": None}[item.condition.split("-")[1]]
         assert belief is expected, item.prompt
         assert item.options == (" yes", " no")
+
+
+def test_disjoint_subordinates_make_every_conclusion_form_believable_and_unbelievable():
+    lexicon = syllogisms.CATEGORY_PAIRS
+    assert real_world_truth("I", "dogs", "roses", lexicon) is False
+    assert real_world_truth("E", "dogs", "roses", lexicon) is True
+    assert real_world_truth("O", "dogs", "roses", lexicon) is True
+    assert real_world_truth("A", "dogs", "roses", lexicon) is False
+    assert real_world_truth("I", "animals", "flowers", lexicon) is None  # superordinates may overlap
+
+
+@pytest.mark.parametrize("n", [4, 7, 48])
+def test_syllogism_conclusion_forms_are_the_same_in_every_condition(n):
+    items = generate_syllogisms(n, 3)
+    forms = Counter((s.condition, parse_statement(prompt_line(s.prompt, "Conclusion:")).quantifier) for s in items)
+    for condition in syllogisms.CONDITIONS:
+        assert [forms[(condition, q)] for q in "AEIO"] == [forms[("valid-believable", q)] for q in "AEIO"]
+    per_form = [forms[("valid-unbelievable", q)] for q in "AEIO"]
+    assert sum(per_form) == n and max(per_form) - min(per_form) <= 1
+    # today's bug: valid-unbelievable items with a "Some ... are ..." conclusion exist
+    assert any(s.condition == "valid-unbelievable" and prompt_line(s.prompt, "Conclusion:").startswith("Some ")
+               and " not " not in prompt_line(s.prompt, "Conclusion:") for s in items)
 
 
 def test_syllogism_conditions_vary_moods_and_figures(default_items):
