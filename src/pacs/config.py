@@ -14,6 +14,9 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from pacs.probes.sources import extra_files_by_task
+from pacs.probes.stimuli import StimulusFileError
+
 
 class ConfigError(ValueError):
     """A configuration value is missing, unknown or of the wrong type."""
@@ -119,12 +122,21 @@ def check_relations(config: dict) -> None:
                           f"({env['n_vars']}) and at most dag.env.explore_steps ({env['explore_steps']})")
 
 
+def check_stimulus_files(config: dict) -> None:
+    """Experiment 5's extra stimulus files exist and hold valid items (one line naming the file and line)."""
+    try:
+        extra_files_by_task(config["probes"]["extra_stimuli"])
+    except StimulusFileError as error:
+        raise ConfigError(f"config key 'probes.extra_stimuli': {error}") from None
+
+
 def resolve(config: dict, schema_path: str | Path, command_line: dict | None = None) -> dict:
     """Apply the preset, validate, and return the config every rule reads."""
     command_line = typed_command_line(dict(command_line or {}))
     resolved = apply_preset(deep_merge(config, command_line), command_line)
     validate(resolved, schema_path)
     check_relations(resolved)
+    check_stimulus_files(resolved)
     return resolved
 
 

@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from pacs.config import ConfigError, resolve
+from pacs.probes.sources import extra_files_by_task
 
 try:
     resolved = resolve(
