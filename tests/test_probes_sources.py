@@ -113,3 +113,46 @@ def test_snakemake_stops_at_start_up_on_a_mistyped_stimulus_file(tmp_path):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.startswith("pacs:")]
     assert lines == [f"pacs: config key 'probes.extra_stimuli': {missing}: file not found"]
+
+
+def test_the_report_says_where_items_came_from():
+    import pandas as pd
+
+    from pacs.probes.sources import ordered_sources, sources_text
+
+    items = pd.DataFrame({"source": ["b.jsonl", "generated", "generated", "generated", "a_b.jsonl", "generated"],
+                          "task": ["wason", "nli", "nli", "syllogism", "nli", "nli"],
+                          "item_id": ["w", "n1", "n2", "s1", "x", "n1"]})  # n1 answered twice
+    assert ordered_sources(items.source) == ["generated", "a_b.jsonl", "b.jsonl"]
+    assert sources_text(items, lambda name: name.replace("_", "\\_")) == (
+        "generated items (nli 2, syllogism 1), items from the extra file a\\_b.jsonl (nli 1) and "
+        "items from the extra file b.jsonl (wason 1)")
+    assert sources_text(items[items.source == "generated"]) == "generated items (nli 2, syllogism 1)"
+
+
+def test_the_readme_example_is_a_valid_file_whose_items_are_what_they_claim(tmp_path):
+    from pacs.probes import syllogisms
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("`my_syllogisms.jsonl`, with two syllogisms")[1].split("```json\n")[1].split("```")[0]
+    path = tmp_path / "my_syllogisms.jsonl"
+    path.write_text(block)
+    assert extra_files_by_task([str(path)]) == {"syllogism": [str(path)]}
+    for line in block.splitlines():
+        item = json.loads(line)
+        premise1, premise2, conclusion = (syllogisms.parse_statement(row.split(": ", 1)[1])
+                                          for row in item["prompt"].splitlines()[:3])
+        valid = syllogisms.is_valid(premise1, premise2, conclusion)
+        belief = syllogisms.real_world_truth(conclusion.quantifier, conclusion.subject, conclusion.predicate)
+        assert item["condition"] == f"{'valid' if valid else 'invalid'}-{'believable' if belief else 'unbelievable'}"
+        assert item["answer"] == (" yes" if valid else " no")
+    # the README's error example is the error the check gives
+    message = readme.split("one line such as\n`")[1].split("`")[0]
+    bad = path.read_text().replace('"invalid-believable"', '"invalid_believable"')
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "my_syllogisms.jsonl").write_text(bad)
+    with pytest.raises(ConfigError) as error:
+        with_extra(tmp_path / "bad" / "my_syllogisms.jsonl")
+    expected = message.removeprefix("pacs: ").split(" (expected")[0].replace(
+        "my_syllogisms.jsonl", str(tmp_path / "bad" / "my_syllogisms.jsonl"))
+    assert str(error.value).startswith(expected)

@@ -14,7 +14,8 @@ import pytest
 
 from pacs.probes import nli, syllogisms, wason
 from pacs.probes.nli import Comparison, generate_nli, nli_label, parse_comparison
-from pacs.probes.stimuli import Stimulus, StimulusFileError, balanced, read_stimuli, write_stimuli
+from pacs.probes.stimuli import (Stimulus, StimulusFileError, balanced, read_sourced_stimuli, read_stimuli,
+                                 write_stimuli)
 from pacs.probes.syllogisms import Statement, generate_syllogisms, is_valid, parse_statement, real_world_truth
 from pacs.probes.wason import Card, Rule, error_category, falsifying_cards, generate_wason, pair_option
 
@@ -248,6 +249,22 @@ def test_jsonl_round_trip(tmp_path, default_items):
     first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
     assert list(first) == sorted(first) == sorted(["item_id", "task", "condition", "prompt", "options", "answer",
                                                    "metadata"])
+
+
+def test_generated_items_pass_the_checks_of_an_extra_file_and_keep_their_source(tmp_path, default_items):
+    from pacs.probes.sources import TASK_CONDITIONS
+
+    items = [s for task_items in default_items.values() for s in task_items]
+    path = tmp_path / "stimuli.jsonl"
+    write_stimuli(path, items)
+    assert read_stimuli(path, TASK_CONDITIONS) == items  # known conditions, options with their space
+    sources = ["generated" if i % 3 else "theirs.jsonl" for i in range(len(items))]
+    write_stimuli(path, items, sources=sources)
+    assert read_sourced_stimuli(path) == list(zip(sources, items))
+    with pytest.raises(StimulusFileError, match=r":1: unknown key\(s\): 'source'"):
+        read_stimuli(path)  # an extra file may not claim a source
+    with pytest.raises(ValueError, match="2 sources for"):
+        write_stimuli(path, items, sources=["generated"] * 2)
 
 
 def test_write_rejects_metadata_that_does_not_survive_json(tmp_path):

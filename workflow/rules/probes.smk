@@ -252,7 +252,12 @@ rule probe_figure:
 rule probe_report_numbers:
     input:
         sources(
-            "report.py", "verdicts.py", "tables.py", "probes/analysis.py", "labels.py"
+            "report.py",
+            "verdicts.py",
+            "tables.py",
+            "probes/analysis.py",
+            "probes/sources.py",
+            "labels.py",
         ),
         **{
             name: rules.probe_statistics.output[name]

@@ -54,9 +54,31 @@ def extra_files_by_task(paths: Sequence[str]) -> dict[str, list[str]]:
                 raise StimulusFileError(f"{path}: item_id {stimulus.item_id!r} has the form of a generated item's "
                                         "id; rename it")
             if stimulus.item_id in ids:
-                raise StimulusFileError(f"{path}: item_id {stimulus.item_id!r} is already used by {ids[stimulus.item_id]}")
+                raise StimulusFileError(f"{path}: item_id {stimulus.item_id!r} is already used by "
+                                        f"{ids[stimulus.item_id]}")
             ids[stimulus.item_id] = path
         for task in TASK_CONDITIONS:
             if any(s.task == task for s in stimuli):
                 by_task.setdefault(task, []).append(path)
     return by_task
+
+
+def ordered_sources(sources) -> list[str]:
+    """Distinct sources, the generated items first, then extra files by name."""
+    return sorted(set(sources), key=lambda source: (source != GENERATED, source))
+
+
+def sources_text(items, file_name=str) -> str:
+    """Where the items of a tidy item table (columns source, task, item_id) came from, as
+    a phrase for the report: ``"generated items (nli 12, syllogism 24) and items from
+    the extra file x.jsonl (syllogism 6)"``. ``file_name`` formats a file's name (e.g.
+    LaTeX escaping)."""
+    counts = items.groupby(["source", "task"]).item_id.nunique()
+    phrases = []
+    for source in ordered_sources(items.source):
+        per_task = ", ".join(f"{task} {n}" for task, n in counts[source].items())
+        what = "generated items" if source == GENERATED else f"items from the extra file {file_name(source)}"
+        phrases.append(f"{what} ({per_task})")
+    if not phrases:
+        return "no items"
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
