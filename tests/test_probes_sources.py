@@ -156,3 +156,14 @@ def test_the_readme_example_is_a_valid_file_whose_items_are_what_they_claim(tmp_
     expected = message.removeprefix("pacs: ").split(" (expected")[0].replace(
         "my_syllogisms.jsonl", str(tmp_path / "bad" / "my_syllogisms.jsonl"))
     assert str(error.value).startswith(expected)
+
+
+def test_no_items_at_all_is_refused_but_extra_items_alone_are_enough(tmp_path):
+    nothing = {"nli": 0, "syllogism": 0, "wason": 0}
+    with pytest.raises(ConfigError, match=r"^config key 'probes.items_per_condition': 0 items for every task"):
+        load(CONFIG, SCHEMA, {"preset": "smoke", "probes": {"items_per_condition": nothing}})
+    path = tmp_path / "only.jsonl"
+    write_stimuli(path, own_items({"wason"}))
+    config = load(CONFIG, SCHEMA, {"preset": "smoke", "probes": {"items_per_condition": nothing,
+                                                                 "extra_stimuli": [str(path)]}})
+    assert config["probes"]["extra_stimuli"] == [str(path)]

@@ -85,3 +85,16 @@ def test_a_mistyped_path_stops_the_run_even_with_results(standin):
     assert result.returncode != 0
     assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
         f"pacs: config key 'probes.extra_stimuli': {missing}: file not found"]
+
+
+def test_without_syllogisms_no_world_lm_is_trained_and_only_the_tasks_with_items_are_scored(tmp_path):
+    fresh = tmp_path / "pacs"
+    shutil.copytree(ROOT, fresh, ignore=COPY_IGNORE)
+    result = snakemake(fresh, "--dry-run", "--quiet", "rules", *SMOKE,
+                       "probes={items_per_condition: {nli: 2, syllogism: 0, wason: 0}}",
+                       "--", "paper/build/generated/c5_results.tex")
+    jobs = {row.split()[0]: int(row.split()[1]) for row in result.stdout.split("Job stats:")[1].splitlines()[3:]
+            if len(row.split()) == 2 and row.split()[0] != "total"}
+    assert not {rule for rule in jobs if rule.startswith("probe_world")}
+    assert jobs["probe_stimuli"] == 1 and jobs["probe_pretrained_score"] == 1  # NLI only
+    assert jobs["probe_statistics"] == 1 and jobs["probe_report_numbers"] == 1

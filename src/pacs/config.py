@@ -123,11 +123,15 @@ def check_relations(config: dict) -> None:
 
 
 def check_stimulus_files(config: dict) -> None:
-    """Experiment 5's extra stimulus files exist and hold valid items (one line naming the file and line)."""
+    """Experiment 5's extra stimulus files exist and hold valid items (one line naming the file and line),
+    and Experiment 5 has items to score."""
     try:
-        extra_files_by_task(config["probes"]["extra_stimuli"])
+        by_task = extra_files_by_task(config["probes"]["extra_stimuli"])
     except StimulusFileError as error:
         raise ConfigError(f"config key 'probes.extra_stimuli': {error}") from None
+    if not by_task and not any(config["probes"]["items_per_condition"].values()):
+        raise ConfigError("config key 'probes.items_per_condition': 0 items for every task and no "
+                          "probes.extra_stimuli leave Experiment 5 nothing to score")
 
 
 def resolve(config: dict, schema_path: str | Path, command_line: dict | None = None) -> dict:

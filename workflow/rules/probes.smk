@@ -9,6 +9,8 @@ WORLD_DIR = "results/probes/world"
 WORLD_TRAIN = {**config["train"], **PROBES["pipeline"]["train"]}
 WORLD_MODEL = {**config["model"], **PROBES["pipeline"]["model"]}
 REGIMES = list(PROBES["pipeline"]["regimes"])
+# the world LMs answer syllogisms about their world: without syllogism items they are not trained
+WORLD_REGIMES = REGIMES if PROBES["items_per_condition"]["syllogism"] > 0 else []
 # the extra stimulus files holding items of each task (checked at start-up, pacs.probes.sources),
 # so that a file for one task reruns only that task's jobs
 EXTRA_BY_TASK = extra_files_by_task(PROBES["extra_stimuli"])
@@ -199,9 +201,13 @@ rule probe_statistics:
             for task in TASKS_RUN
             for shots, seed in PROMPTS
         ],
-        world=expand(rules.probe_world_score.output.answers, seed=SEEDS, regime=REGIMES),
+        world=expand(
+            rules.probe_world_score.output.answers, seed=SEEDS, regime=WORLD_REGIMES
+        ),
         training_logs=expand(
-            rules.probe_world_train.output.training_log, seed=SEEDS, regime=REGIMES
+            rules.probe_world_train.output.training_log,
+            seed=SEEDS,
+            regime=WORLD_REGIMES,
         ),
     output:
         answers=f"{PROBE_DIR}/items.parquet",

@@ -109,6 +109,8 @@ def regression_table() -> str:
 
 
 def regime_table() -> str:
+    if regimes.empty:
+        return "(no world LMs: no syllogism items)"
     body = [[f"{report.tex_escape(r.treated)} $-$ {report.tex_escape(r.control)}", SCORE_NAMES[r.score],
              report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.z, 1), report.fmt_p(r.p_value)]
             for r in regimes.itertuples()]
@@ -117,6 +119,8 @@ def regime_table() -> str:
 
 
 def training_table() -> str:
+    if training.empty:
+        return "(no world LMs: no syllogism items)"
     body = [[report.tex_escape(r.regime), r.measure.removeprefix("val_").replace("_", " "),
              report.fmt_ci(r.mean, r.ci_low, r.ci_high, 3)] for r in training.itertuples()]
     return report.tabular(["regime", "validation measure (next token)", "mean [95\\% CI]"], body, "llc")
@@ -176,5 +180,8 @@ if not world_rows.empty:
     verdict = effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds")
     verdicts.append(verdict)
     texts.append(report.verdict_macros("CFiveWorld", verdict, rule))
+else:  # no world LMs were trained: say so where the verdict would be
+    texts.append("\n".join(report.macro(f"CFiveWorld{part}", "not tested (no syllogism items)")
+                            for part in ("Verdict", "Reason", "Effect", "PHolm", "Rule")))
 report.write_tex(snakemake.output.verdict, "\n".join(texts))
 write_table(pd.DataFrame([v.as_row() for v in verdicts]), snakemake.output.verdict_row)

@@ -38,6 +38,8 @@ EMPTY_COLUMNS = {
     "categories": ("model", "shots", "source", "condition", *SUMMARY_COLUMNS, "category"),
     "regression": ("model", "task", "source", "term", "estimate", "ci_low", "ci_high", "p_value", "odds_ratio",
                    "n_obs", "n_groups", "converged", "score", "random_intercepts"),
+    "regimes": ("contrast", "treated", "control", "score", "estimate", "ci_low", "ci_high", "z", "p_value"),
+    "training": ("measure", *SUMMARY_COLUMNS, "regime"),
 }
 
 
