@@ -152,3 +152,33 @@ def test_tables_of_a_run_with_one_task_are_written_and_read_back(tmp_path):
         assert table.empty and "source" in table.columns, name
         write_table(table, tmp_path / f"{name}.csv")
         assert read_table(tmp_path / f"{name}.csv", ("model", "source")).empty
+
+
+def test_the_c5_figure_legend_names_respondents_of_every_panel(tmp_path):
+    """An extra file's respondent that answers only Wason items is in the legend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from pacs.figures import content_effect_figure
+
+    def rows(respondent, task, conditions):
+        return pd.DataFrame({"respondent": respondent, "task": task, "condition": conditions,
+                             "mean": 0.5, "ci_low": 0.4, "ci_high": 0.6})
+
+    accuracy = pd.concat([rows("m, 0-shot", "nli", ["consistent", "violate"]),
+                          rows("m, 0-shot [theirs.jsonl]", "wason", ["realistic", "arbitrary"])])
+    acceptance = rows("m, 0-shot", "syllogism", [analysis.VB, analysis.IU])
+    figures = []
+    original_close = plt.close
+    plt.close = lambda fig=None: figures.append(fig)
+    try:
+        content_effect_figure(accuracy, acceptance, {"nli": ("consistent", "violate"),
+                                                     "wason": ("realistic", "arbitrary")},
+                              {analysis.VB: 0.89, analysis.IU: 0.1}, [tmp_path / "f.png"], "t")
+    finally:
+        plt.close = original_close
+    labels = [text.get_text() for text in figures[0].legends[0].get_texts()]
+    assert labels == ["m, 0-shot", "m, 0-shot [theirs.jsonl]", "humans (E83)"]
+    original_close(figures[0])
