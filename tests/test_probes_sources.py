@@ -63,6 +63,13 @@ def test_a_json_array_gets_a_hint(tmp_path, layout):
     assert f"{path}:1: " in message and "JSON array" in message and "JSONL" in message
 
 
+def test_a_pretty_printed_object_gets_a_hint(tmp_path):
+    path = tmp_path / "pretty.jsonl"
+    path.write_text(json.dumps(json.loads(record_lines(own_items({"nli"}))[0]), indent=2))
+    message = config_error(path)
+    assert f"{path}:1: invalid JSON" in message and "a whole JSON object on one line" in message
+
+
 def test_an_option_without_its_leading_space_names_the_line(tmp_path):
     path = tmp_path / "unspaced.jsonl"
     lines = record_lines(own_items({"syllogism"}))

@@ -185,7 +185,12 @@ def _read(path: str | Path, keys: tuple[str, ...],
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            hint = f" ({JSON_ARRAY_HINT})" if not records and line.lstrip().startswith("[") else ""
+            if not records and line.lstrip().startswith("["):
+                hint = f" ({JSON_ARRAY_HINT})"
+            elif line.lstrip().startswith("{") and not line.rstrip().endswith("}"):
+                hint = " (each item must be a whole JSON object on one line)"
+            else:
+                hint = ""
             raise _fail(path, line_number, f"invalid JSON: {exc.msg} at column {exc.colno}{hint}") from None
         reason = _problem(record, keys, conditions)
         if reason is not None:
