@@ -1,6 +1,7 @@
 """Experiment 5's stimulus sets, few-shot examples and item scoring (with a scripted model)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from pacs.experiments import content_effects
@@ -34,17 +35,22 @@ def test_generated_items_have_the_asked_counts_and_unique_ids():
     assert content_effects.generated_stimuli({"nli": 0, "syllogism": 3, "wason": 0}, 0)[0].task == "syllogism"
 
 
-def test_an_extra_file_is_scored_beside_the_generated_items_and_ids_must_not_clash(tmp_path):
-    generated = content_effects.generated_stimuli({"nli": 2, "syllogism": 0, "wason": 0}, 0)
-    extra = [s.__class__(**{**s.__dict__, "item_id": f"mine-{i}"}) for i, s in enumerate(generated[:2])]
+def test_an_extra_file_adds_its_items_of_the_task_under_its_name_and_ids_must_not_clash(tmp_path):
+    generated = content_effects.generated_stimuli({"nli": 2, "syllogism": 1, "wason": 0}, 0)
+    extra = [s.__class__(**{**s.__dict__, "item_id": f"mine-{i}"}) for i, s in enumerate(generated)]
     path = tmp_path / "mine.jsonl"
     write_stimuli(path, extra)
-    combined = content_effects.combined_stimuli(generated, [str(path)])
-    assert [source for source, _ in combined].count(str(path)) == 2
+    nli_items = content_effects.task_stimuli("nli", 2, 0, [str(path)])
+    sources = [source for source, _ in nli_items]
+    assert sources == ["generated"] * 6 + ["mine.jsonl"] * 6
+    assert {s.task for _, s in nli_items} == {"nli"}
+    syllogism_items = content_effects.task_stimuli("syllogism", 0, 0, [str(path)])
+    assert [source for source, _ in syllogism_items] == ["mine.jsonl"] * 6
+    assert content_effects.task_stimuli("wason", 0, 0, [str(path)]) == []
     clash = tmp_path / "clash.jsonl"
     write_stimuli(clash, generated[:1])
     with pytest.raises(StimulusFileError, match=r"clash\.jsonl: item_id 'nli-0001' is already used by generated"):
-        content_effects.combined_stimuli(generated, [str(clash)])
+        content_effects.task_stimuli("nli", 2, 0, [str(clash)])
 
 
 def test_few_shot_examples_come_from_the_pool_of_the_same_task_and_never_repeat_a_tested_item():
@@ -84,3 +90,15 @@ def test_wason_categories_name_the_chosen_pair():
     categories = {content_effects.wason_category(item, option) for option in item.options}
     assert categories == {"correct", "matching", "denial", "consequent", "antecedent", "inverse"}
     assert content_effects.wason_category(item.__class__(**{**item.__dict__, "metadata": {}}), item.answer) == "unknown"
+
+
+def test_a_task_without_items_gives_empty_tables_with_each_column_once():
+    items, options = content_effects.score_items(AnswerKnowingLM([]), [], 0, 0, [], model="oracle", regime="")
+    assert items.empty and options.empty
+    assert set(content_effects.ITEM_COLUMNS) <= set(items.columns)
+    assert not items.columns.duplicated().any() and not options.columns.duplicated().any()
+    # and it concatenates with a scored table without error
+    stimuli = content_effects.generated_stimuli({"nli": 1, "syllogism": 0, "wason": 0}, 0)
+    scored, _ = content_effects.score_items(AnswerKnowingLM(stimuli), [("generated", s) for s in stimuli], 0, 0, [],
+                                            model="oracle", regime="")
+    assert len(pd.concat([scored, items], ignore_index=True)) == len(stimuli)

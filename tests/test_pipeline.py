@@ -240,7 +240,9 @@ def test_changing_the_prompt_does_not_retrain_the_pipeline_lm(workdir):
 
 def test_every_model_answers_every_item_of_its_tasks(workdir):
     items = pd.read_parquet(workdir / "results" / "probes" / "items.parquet")
-    stimuli = pd.read_json(workdir / "results" / "probes" / "stimuli.jsonl", lines=True)
+    stimuli = pd.concat([pd.read_json(workdir / "results" / "probes" / "stimuli" / f"{task}.jsonl", lines=True)
+                         for task in ("nli", "syllogism", "wason")], ignore_index=True)
+    assert set(stimuli.source) == {"generated"} and set(items.source) == {"generated"}
     pretrained = items[items.model == "SmolLM2-135M"]
     assert sorted(pretrained.item_id) == sorted(stimuli.item_id)  # smoke: zero-shot only
     counts = stimuli.groupby(["task", "condition"]).size()
@@ -261,13 +263,20 @@ def test_every_model_answers_every_item_of_its_tasks(workdir):
     assert not set(stimuli.prompt) & set(corpus.split("\n\n"))
 
 
-def test_dropping_in_a_stimulus_file_rescores_without_retraining(workdir):
+def test_dropping_in_a_stimulus_file_rescores_only_its_task(workdir):
+    from pacs.probes.stimuli import read_sourced_stimuli, write_stimuli
+
     extra = workdir / "extra.jsonl"
-    stimuli = (workdir / "results" / "probes" / "stimuli.jsonl").read_text().splitlines()
-    extra.write_text(stimuli[0].replace('"nli-0001"', '"external-0001"') + "\n")
+    _, item = read_sourced_stimuli(workdir / "results" / "probes" / "stimuli" / "syllogism.jsonl")[0]
+    write_stimuli(extra, [item.__class__(**{**item.__dict__, "item_id": "external-0001"})])
     jobs = planned_jobs(workdir, *SMOKE, f"probes={{extra_stimuli: [{extra}]}}")
-    assert jobs["probe_stimuli"] == 1 and jobs["probe_pretrained_score"] == 3
-    assert not {"probe_world_train", "probe_world_corpus", "lm_train", "causal_train_agent"} & set(jobs)
+    assert jobs["probe_stimuli"] == 1 and jobs["probe_pretrained_score"] == 1  # syllogisms only
+    assert not {"probe_world_train", "probe_world_corpus", "probe_world_score", "lm_train",
+                "causal_train_agent"} & set(jobs)
+    # a mistyped path stops the run at start-up, although results exist
+    result = subprocess.run([SNAKEMAKE, "-n", *SMOKE, f"probes={{extra_stimuli: [{workdir / 'extra.jsonI'}]}}"],
+                            cwd=workdir, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0 and "extra.jsonI: file not found" in result.stderr
 
 
 def test_every_c6_learner_meets_the_shared_test_episodes(workdir):

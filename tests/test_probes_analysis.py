@@ -56,7 +56,7 @@ def test_contrast_intervals_cover_the_truth_and_the_test_keeps_its_level():
 def test_the_regression_has_item_intercepts_only_when_items_are_answered_more_than_once():
     rng = np.random.default_rng(0)
     frame = simulated_items({"consistent": 0.8, "violate": 0.5}, 40, 3, rng).assign(
-        model="m", task="nli", prompt="0-shot", shots=0).rename(columns={"correct": "correct_x"})
+        model="m", task="nli", prompt="0-shot", shots=0, source="generated").rename(columns={"correct": "correct_x"})
     mixed = analysis.regression_table(frame, {"nli": "consistent"}, score="x")
     assert mixed.random_intercepts.all() and "log_sigma" in set(mixed.term)
     assert mixed.n_groups.iloc[0] == 80 and mixed.n_obs.iloc[0] == 240
@@ -103,3 +103,82 @@ def test_the_regime_difference_pairs_seeds_and_items():
     with pytest.raises(ValueError, match="same items"):
         analysis.regime_difference(items.iloc[1:], analysis.CONTRASTS[0], "confounded", "independent", SETTINGS,
                                    "plain")
+
+
+def test_every_table_keeps_the_item_sources_apart():
+    """Generated syllogisms with a belief bias and an outside set without one: each
+    table has a row per source, and the outside set's numbers are its own."""
+    rng = np.random.default_rng(5)
+    biased = {analysis.VB: 0.9, analysis.IU: 0.9, analysis.VU: 0.4, analysis.IB: 0.4}
+    frames = []
+    for source, rates in (("generated", biased), ("theirs.jsonl", dict.fromkeys(biased, 0.0))):
+        items = simulated_items(rates, 12, 1, rng).assign(source=source, item_id=lambda f: source + f.item_id)
+        frames.append(items)
+    items = pd.concat(frames, ignore_index=True).assign(
+        model="m", shots=0, prompt="0-shot", task="syllogism", wason_category="",
+        correct_dcpmi=lambda f: f.correct, correct_plain=lambda f: f.correct,
+        accepted_dcpmi=lambda f: f.correct, accepted_plain=lambda f: f.correct)
+    accuracy = analysis.accuracy_table(items, SETTINGS)
+    assert set(accuracy.source) == {"generated", "theirs.jsonl"}
+    assert (accuracy[accuracy.source == "theirs.jsonl"]["mean"] == 0).all()
+    assert (accuracy[accuracy.source == "generated"]["mean"] > 0).all()
+    contrasts = analysis.contrast_table(items, analysis.CONTRASTS, SETTINGS).set_index(["source", "score"])
+    assert contrasts.loc[("theirs.jsonl", "dcpmi"), "estimate"] == 0
+    assert contrasts.loc[("generated", "dcpmi"), "estimate"] > 0.2
+    assert set(analysis.acceptance_table(items, SETTINGS).source) == {"generated", "theirs.jsonl"}
+    indices = analysis.contrast_table(items, analysis.BELIEF_INDICES, SETTINGS)
+    assert indices.groupby(["source", "score"]).size().eq(3).all()  # Holm within each source
+    regression = analysis.regression_table(items, {"syllogism": analysis.VB}, "dcpmi")
+    assert set(regression.source) == {"generated", "theirs.jsonl"}
+    # a source with one condition of the task (and a reference it lacks) has no rows, and no error
+    one_condition = items[(items.source == "generated") | (items.condition == analysis.IU)]
+    assert set(analysis.regression_table(one_condition, {"syllogism": analysis.VB}, "dcpmi").source) == {"generated"}
+
+
+def test_tables_of_a_run_with_one_task_are_written_and_read_back(tmp_path):
+    """Only NLI items: the syllogism and Wason tables have no rows but keep their columns."""
+    from pacs.tables import read_table, write_table
+
+    rng = np.random.default_rng(2)
+    items = simulated_items({"consistent": 0.8, "violate": 0.5}, 10, 1, rng).assign(
+        model="m", shots=0, prompt="0-shot", task="nli", source="generated", wason_category="",
+        correct_dcpmi=lambda f: f.correct, correct_plain=lambda f: f.correct,
+        accepted_dcpmi=np.nan, accepted_plain=np.nan)
+    tables = {"acceptance": analysis.acceptance_table(items, SETTINGS),
+              "indices": analysis.contrast_table(items, analysis.BELIEF_INDICES, SETTINGS),
+              "categories": analysis.category_table(items, SETTINGS),
+              "regression": analysis.regression_table(items[items.condition == "violate"], {"nli": "consistent"})}
+    for name, table in tables.items():
+        assert table.empty and "source" in table.columns, name
+        write_table(table, tmp_path / f"{name}.csv")
+        assert read_table(tmp_path / f"{name}.csv", ("model", "source")).empty
+
+
+def test_the_c5_figure_legend_names_respondents_of_every_panel(tmp_path):
+    """An extra file's respondent that answers only Wason items is in the legend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from pacs.figures import content_effect_figure
+
+    def rows(respondent, task, conditions):
+        return pd.DataFrame({"respondent": respondent, "task": task, "condition": conditions,
+                             "mean": 0.5, "ci_low": 0.4, "ci_high": 0.6})
+
+    accuracy = pd.concat([rows("m, 0-shot", "nli", ["consistent", "violate"]),
+                          rows("m, 0-shot [theirs.jsonl]", "wason", ["realistic", "arbitrary"])])
+    acceptance = rows("m, 0-shot", "syllogism", [analysis.VB, analysis.IU])
+    figures = []
+    original_close = plt.close
+    plt.close = lambda fig=None: figures.append(fig)
+    try:
+        content_effect_figure(accuracy, acceptance, {"nli": ("consistent", "violate"),
+                                                     "wason": ("realistic", "arbitrary")},
+                              {analysis.VB: 0.89, analysis.IU: 0.1}, [tmp_path / "f.png"], "t")
+    finally:
+        plt.close = original_close
+    labels = [text.get_text() for text in figures[0].legends[0].get_texts()]
+    assert labels == ["m, 0-shot", "m, 0-shot [theirs.jsonl]", "humans (E83)"]
+    original_close(figures[0])

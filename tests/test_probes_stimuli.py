@@ -7,13 +7,15 @@ instead of being read back from metadata.
 
 import json
 import re
+from collections import Counter
 from itertools import combinations
 
 import pytest
 
 from pacs.probes import nli, syllogisms, wason
 from pacs.probes.nli import Comparison, generate_nli, nli_label, parse_comparison
-from pacs.probes.stimuli import Stimulus, StimulusFileError, balanced, read_stimuli, write_stimuli
+from pacs.probes.stimuli import (Stimulus, StimulusFileError, balanced, read_sourced_stimuli, read_stimuli,
+                                 write_stimuli)
 from pacs.probes.syllogisms import Statement, generate_syllogisms, is_valid, parse_statement, real_world_truth
 from pacs.probes.wason import Card, Rule, error_category, falsifying_cards, generate_wason, pair_option
 
@@ -95,6 +97,28 @@ def test_syllogism_items_have_the_validity_and_belief_they_claim(default_items):
         expected = {"believable": True, "unbelievable": False, "nonsense": None}[item.condition.split("-")[1]]
         assert belief is expected, item.prompt
         assert item.options == (" yes", " no")
+
+
+def test_disjoint_subordinates_make_every_conclusion_form_believable_and_unbelievable():
+    lexicon = syllogisms.CATEGORY_PAIRS
+    assert real_world_truth("I", "dogs", "roses", lexicon) is False
+    assert real_world_truth("E", "dogs", "roses", lexicon) is True
+    assert real_world_truth("O", "dogs", "roses", lexicon) is True
+    assert real_world_truth("A", "dogs", "roses", lexicon) is False
+    assert real_world_truth("I", "animals", "flowers", lexicon) is None  # superordinates may overlap
+
+
+@pytest.mark.parametrize("n", [4, 7, 48])
+def test_syllogism_conclusion_forms_are_the_same_in_every_condition(n):
+    items = generate_syllogisms(n, 3)
+    forms = Counter((s.condition, parse_statement(prompt_line(s.prompt, "Conclusion:")).quantifier) for s in items)
+    for condition in syllogisms.CONDITIONS:
+        assert [forms[(condition, q)] for q in "AEIO"] == [forms[("valid-believable", q)] for q in "AEIO"]
+    per_form = [forms[("valid-unbelievable", q)] for q in "AEIO"]
+    assert sum(per_form) == n and max(per_form) - min(per_form) <= 1
+    # today's bug: valid-unbelievable items with a "Some ... are ..." conclusion exist
+    assert any(s.condition == "valid-unbelievable" and prompt_line(s.prompt, "Conclusion:").startswith("Some ")
+               and " not " not in prompt_line(s.prompt, "Conclusion:") for s in items)
 
 
 def test_syllogism_conditions_vary_moods_and_figures(default_items):
@@ -225,6 +249,22 @@ def test_jsonl_round_trip(tmp_path, default_items):
     first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
     assert list(first) == sorted(first) == sorted(["item_id", "task", "condition", "prompt", "options", "answer",
                                                    "metadata"])
+
+
+def test_generated_items_pass_the_checks_of_an_extra_file_and_keep_their_source(tmp_path, default_items):
+    from pacs.probes.sources import TASK_CONDITIONS
+
+    items = [s for task_items in default_items.values() for s in task_items]
+    path = tmp_path / "stimuli.jsonl"
+    write_stimuli(path, items)
+    assert read_stimuli(path, TASK_CONDITIONS) == items  # known conditions, options with their space
+    sources = ["generated" if i % 3 else "theirs.jsonl" for i in range(len(items))]
+    write_stimuli(path, items, sources=sources)
+    assert read_sourced_stimuli(path) == list(zip(sources, items))
+    with pytest.raises(StimulusFileError, match=r":1: unknown key\(s\): 'source'"):
+        read_stimuli(path)  # an extra file may not claim a source
+    with pytest.raises(ValueError, match="2 sources for"):
+        write_stimuli(path, items, sources=["generated"] * 2)
 
 
 def test_write_rejects_metadata_that_does_not_survive_json(tmp_path):

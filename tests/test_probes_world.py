@@ -17,10 +17,12 @@ def test_lexicon_words_are_distinct_made_up_and_fixed_by_the_seed():
     assert world.made_up_lexicon(world.WorldSettings(6, 5, 6, seed=4)) != lexicon
 
 
-def test_facts_are_the_true_statements_about_each_pair():
+def test_facts_are_the_true_statements_about_each_pair_and_between_pairs():
     lexicon = world.made_up_lexicon(SETTINGS)
     facts = world.fact_sentences(lexicon)
-    assert len(facts) == 4 * 6
+    assert len(world.containment_facts(lexicon)) == 4 * 6
+    assert len(world.exclusion_facts(lexicon)) == 2 * 6 * 5  # "No"/"Some ... not" per ordered pair
+    assert len(facts) == len(set(facts)) == 4 * 6 + 2 * 6 * 5
     for sentence in facts:
         statement = parse_statement(sentence)
         truth = syllogisms.real_world_truth(statement.quantifier, statement.subject, statement.predicate,
@@ -55,6 +57,7 @@ def test_training_problems_are_solved_correctly_and_never_repeat_a_test_item():
     problems = [d for d in documents if d.startswith("Premise 1:")]
     facts = [d for d in documents if not d.startswith("Premise 1:")]
     assert len(problems) == 400 and len(facts) == 50
+    assert sum(f.rstrip("\n") in world.exclusion_facts(lexicon) for f in facts) == 25  # half of the facts
     assert set(facts) <= {f + "\n" for f in world.fact_sentences(lexicon)}
     test_prompts = world.prompts_of(tests)
     believable_when_valid = []

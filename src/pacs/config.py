@@ -15,6 +15,9 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from pacs.probes.sources import extra_files_by_task
+from pacs.probes.stimuli import StimulusFileError
+
 
 class ConfigError(ValueError):
     """A configuration value is missing, unknown or of the wrong type."""
@@ -256,12 +259,25 @@ def _check_regimes(config: dict) -> None:
                                        f"and at most dag.env.explore_steps ({env['explore_steps']})")
 
 
+def check_stimulus_files(config: dict) -> None:
+    """Experiment 5's extra stimulus files exist and hold valid items (one line naming the file and line),
+    and Experiment 5 has items to score."""
+    try:
+        by_task = extra_files_by_task(config["probes"]["extra_stimuli"])
+    except StimulusFileError as error:
+        raise ConfigError(f"config key 'probes.extra_stimuli': {error}") from None
+    if not by_task and not any(config["probes"]["items_per_condition"].values()):
+        raise ConfigError("config key 'probes.items_per_condition': 0 items for every task and no "
+                          "probes.extra_stimuli leave Experiment 5 nothing to score")
+
+
 def resolve(config: dict, schema_path: str | Path, command_line: dict | None = None) -> dict:
     """Apply the preset, validate, and return the config every rule reads."""
     command_line = typed_command_line(dict(command_line or {}))
     resolved = apply_preset(deep_merge(config, command_line), command_line)
     validate(resolved, schema_path)
     check_relations(resolved)
+    check_stimulus_files(resolved)
     return resolved
 
 

@@ -32,9 +32,13 @@ def interval_panel(ax, summary: pd.DataFrame, x: str, hue: str, x_order, hue_ord
 
 
 def save_with_legend(fig, legend_source, title: str, out_paths, ncol: int) -> None:
-    """Title the figure, put the legend of ``legend_source`` (an axes) below it, save
-    it to every path and close it."""
-    handles, labels = legend_source.get_legend_handles_labels()
+    """Title the figure, put the legend of ``legend_source`` (an axes, or a list of axes
+    whose entries are merged, each label once) below it, save it to every path and close it."""
+    merged = {}
+    for axis in legend_source if isinstance(legend_source, (list, tuple)) else [legend_source]:
+        for handle, label in zip(*axis.get_legend_handles_labels()):
+            merged.setdefault(label, handle)
+    handles, labels = list(merged.values()), list(merged)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=ncol, fontsize=8, frameon=False)
@@ -90,7 +94,7 @@ def content_effect_figure(accuracy: pd.DataFrame, acceptance: pd.DataFrame, cond
     ax.set_ylabel('share answering "yes"')
     ax.set_title("syllogism acceptance", fontsize=9)
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right", rotation_mode="anchor")
-    save_with_legend(fig, ax, title, out_paths, ncol=4)
+    save_with_legend(fig, list(axes[0]), title, out_paths, ncol=4)  # a respondent may answer only some tasks
 
 
 def curve_figure(summary: pd.DataFrame, x: str, x_label: str, curves, references, panels, out_paths, title: str,

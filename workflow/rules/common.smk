@@ -3,6 +3,7 @@ from pathlib import Path
 
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
 from pacs.config import ConfigError, resolve
+from pacs.probes.sources import extra_files_by_task
 
 try:
     resolved = resolve(

@@ -1,5 +1,5 @@
 # Experiment 5 (claim C5): content effects on reasoning.
-#   stimuli (generated + extra files) -> a pretrained LM scores every item
+#   stimuli per task (generated + extra files) -> a pretrained LM scores every item
 #   made-up world -> corpus per regime -> pipeline LM per seed -> scores
 #   -> statistics -> figure -> report section and verdict rows
 
@@ -9,11 +9,16 @@ WORLD_DIR = "results/probes/world"
 WORLD_TRAIN = {**config["train"], **PROBES["pipeline"]["train"]}
 WORLD_MODEL = {**config["model"], **PROBES["pipeline"]["model"]}
 REGIMES = list(PROBES["pipeline"]["regimes"])
-# tasks with generated items; with extra stimulus files, every task (a job may find no items)
+# the world LMs answer syllogisms about their world: without syllogism items they are not trained
+WORLD_REGIMES = REGIMES if PROBES["items_per_condition"]["syllogism"] > 0 else []
+# the extra stimulus files holding items of each task (checked at start-up, pacs.probes.sources),
+# so that a file for one task reruns only that task's jobs
+EXTRA_BY_TASK = extra_files_by_task(PROBES["extra_stimuli"])
+# tasks with generated or extra items
 TASKS_RUN = [
     task
     for task, n in PROBES["items_per_condition"].items()
-    if n > 0 or PROBES["extra_stimuli"]
+    if n > 0 or task in EXTRA_BY_TASK
 ]
 # every (shots, prompt seed) of the pretrained LM; a zero-shot prompt has no seed to vary
 PROMPTS = [
@@ -33,18 +38,18 @@ WORLD_REGIME = "|".join(REGIMES) if REGIMES else "none"
 rule probe_stimuli:
     input:
         code("probe_stimuli"),
-        extra=PROBES["extra_stimuli"],
+        extra=lambda wildcards: EXTRA_BY_TASK.get(wildcards.task, []),
     output:
-        stimuli=f"{PROBE_DIR}/stimuli.jsonl",
-        examples=f"{PROBE_DIR}/examples.jsonl",
+        stimuli=f"{PROBE_DIR}/stimuli/{{task}}.jsonl",
+        examples=f"{PROBE_DIR}/examples/{{task}}.jsonl",
     log:
-        "logs/probes/stimuli.log",
+        "logs/probes/stimuli_{task}.log",
     conda:
         SOFTWARE
     resources:
         **job_resources("light"),
     params:
-        counts=PROBES["items_per_condition"],
+        per_condition=lambda wildcards: PROBES["items_per_condition"][wildcards.task],
         seed=PROBES["stimulus_seed"],
         pool=PROBES["example_pool_per_condition"],
     script:
@@ -57,7 +62,6 @@ rule probe_pretrained_score:
         model=model_dir(PROBES["pretrained"]["model"]),
         stimuli=rules.probe_stimuli.output.stimuli,
         examples=rules.probe_stimuli.output.examples,
-        extra=PROBES["extra_stimuli"],
     output:
         answers=f"{PROBE_DIR}/pretrained/{{task}}_{{shots}}shot_seed{{seed}}.parquet",
         options=f"{PROBE_DIR}/pretrained/{{task}}_{{shots}}shot_seed{{seed}}_options.parquet",
@@ -185,9 +189,13 @@ rule probe_statistics:
             for task in TASKS_RUN
             for shots, seed in PROMPTS
         ],
-        world=expand(rules.probe_world_score.output.answers, seed=SEEDS, regime=REGIMES),
+        world=expand(
+            rules.probe_world_score.output.answers, seed=SEEDS, regime=WORLD_REGIMES
+        ),
         training_logs=expand(
-            rules.probe_world_train.output.training_log, seed=SEEDS, regime=REGIMES
+            rules.probe_world_train.output.training_log,
+            seed=SEEDS,
+            regime=WORLD_REGIMES,
         ),
     output:
         answers=f"{PROBE_DIR}/items.parquet",

@@ -1,5 +1,5 @@
 """Rule probe_pretrained_score: a pretrained LM answers one task's items (generated and
-extra) by option scores, with a zero- or few-shot prompt."""
+extra, each with its source) by option scores, with a zero- or few-shot prompt."""
 
 import logging
 import time
@@ -7,15 +7,14 @@ import time
 from pacs.experiments import content_effects
 from pacs.labels import pretrained_label
 from pacs.models.language_model import load_language_model
-from pacs.probes.stimuli import read_stimuli
+from pacs.probes.stimuli import read_sourced_stimuli, read_stimuli
 from pacs.runtime import configure_logging, pick_device, set_threads
 from pacs.tables import write_table
 
 configure_logging(snakemake.log[0])
 set_threads(snakemake.threads)
 params, wildcards, inputs = snakemake.params, snakemake.wildcards, snakemake.input
-items = content_effects.combined_stimuli(read_stimuli(inputs.stimuli), inputs.extra)
-items = [(source, s) for source, s in items if s.task == wildcards.task]
+items = read_sourced_stimuli(inputs.stimuli)
 name = pretrained_label(params.model_name)
 started = time.perf_counter()
 lm = load_language_model(inputs.model, pick_device(params.device), name=name)

@@ -1,4 +1,5 @@
-"""Rule probe_report_numbers: the C5 section's generated LaTeX (setup, results, verdicts)."""
+"""Rule probe_report_numbers: the C5 section's generated LaTeX (setup, results, verdicts).
+Every table has a row per item source; the verdicts use the generated items."""
 
 import pandas as pd
 
@@ -7,6 +8,8 @@ from pacs.experiments.content_effects import CONDITION_ORDER
 from pacs.labels import pretrained_label
 from pacs.probes import analysis
 from pacs.probes.analysis import SCORE_NAMES
+from pacs.probes.sources import ordered_sources, sources_text
+from pacs.probes.stimuli import GENERATED
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
 from pacs.verdicts import c5_rule, effect_verdict
@@ -30,69 +33,84 @@ def load(name):
 accuracy, acceptance, contrasts, indices = load("accuracy"), load("acceptance"), load("contrasts"), load("indices")
 regimes, categories, regression, training = load("regimes"), load("categories"), load("regression"), load("training")
 respondents = sorted(set(accuracy.respondent), key=lambda r: (r.startswith("world"), r))
+sources = ordered_sources(accuracy.source)
+answers = read_table(inputs.answers)
 
 
 def accuracy_table(which: str) -> str:
-    rows = accuracy[accuracy.score == which].set_index(["task", "condition", "respondent"])
+    rows = accuracy[accuracy.score == which].set_index(["task", "condition", "source", "respondent"])
     body = []
     for task, conditions in CONDITION_ORDER.items():
         for condition in conditions:
-            cells = [report.fmt_ci(*rows.loc[(task, condition, r), ["mean", "ci_low", "ci_high"]])
-                     if (task, condition, r) in rows.index else "" for r in respondents]
-            if any(cells):
-                body.append([task, condition, *cells])
-    return report.tabular(["task", "condition", *map(report.tex_escape, respondents)], body,
-                          "ll" + "c" * len(respondents))
+            for source in sources:
+                cells = [report.fmt_ci(*rows.loc[(task, condition, source, r), ["mean", "ci_low", "ci_high"]])
+                         if (task, condition, source, r) in rows.index else "" for r in respondents]
+                if any(cells):
+                    body.append([task, condition, report.tex_escape(source), *cells])
+    return report.tabular(["task", "condition", "items", *map(report.tex_escape, respondents)], body,
+                          "lll" + "c" * len(respondents))
 
 
 def contrast_rows(table: pd.DataFrame, include_human: bool) -> str:
     table = table[table.score == score]
-    body = [[report.tex_escape(r.respondent), report.tex_escape(r.label),
+    body = [[report.tex_escape(r.respondent), report.tex_escape(r.source), report.tex_escape(r.label),
              report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.z, 1), report.fmt_p(r.p_holm),
              report.fmt(r.mde)] for r in table.itertuples()]
     if include_human:
-        body += [["humans (E83)", report.tex_escape(r.label), report.fmt(r.estimate), "--", "--", "--"]
+        body += [["humans (E83)", "E83", report.tex_escape(r.label), report.fmt(r.estimate), "--", "--", "--"]
                  for r in analysis.human_indices(human).itertuples()]
-    return report.tabular(["respondent", "effect", "estimate [95\\% CI]", "$z$", "Holm $p$", "MDE"], body,
-                          ">{\\raggedright\\arraybackslash}p{2.6cm}>{\\raggedright\\arraybackslash}p{5.2cm}cccc")
+    return report.tabular(["respondent", "items", "effect", "estimate [95\\% CI]", "$z$", "Holm $p$", "MDE"], body,
+                          ">{\\raggedright\\arraybackslash}p{2.6cm}l>{\\raggedright\\arraybackslash}p{4.6cm}cccc")
 
 
 def acceptance_table() -> str:
-    rows = acceptance[acceptance.score == score].set_index(["condition", "respondent"])
+    if acceptance.empty:
+        return "(no syllogism items)"
+    rows = acceptance[acceptance.score == score].set_index(["condition", "source", "respondent"])
     present = [r for r in respondents if r in set(acceptance.respondent)]
-    body = [[condition, *[report.fmt_ci(*rows.loc[(condition, r), ["mean", "ci_low", "ci_high"]])
-                          for r in present], report.fmt(human[condition])] for condition in human]
-    return report.tabular(["condition", *map(report.tex_escape, present), "humans (E83)"], body,
-                          "l" + "c" * (len(present) + 1))
+    body = []
+    for condition in human:
+        for source in ordered_sources(acceptance.source):
+            cells = [report.fmt_ci(*rows.loc[(condition, source, r), ["mean", "ci_low", "ci_high"]])
+                     if (condition, source, r) in rows.index else "" for r in present]
+            if any(cells):
+                body.append([condition, report.tex_escape(source), *cells, report.fmt(human[condition])])
+    return report.tabular(["condition", "items", *map(report.tex_escape, present), "humans (E83)"], body,
+                          "ll" + "c" * (len(present) + 1))
 
 
 def category_table() -> str:
     if categories.empty:
         return "(no Wason items)"
-    rows = categories.set_index(["respondent", "condition", "category"])
+    rows = categories.set_index(["respondent", "source", "condition", "category"])
     names = sorted(set(categories.category), key=lambda c: (c != "correct", c))
     body = []
     for respondent in sorted(set(categories.respondent)):
-        for condition in CONDITION_ORDER["wason"]:
-            if (respondent, condition, names[0]) in rows.index:
-                body.append([report.tex_escape(respondent), condition,
-                             *[report.fmt(rows.loc[(respondent, condition, c), "mean"])
-                               if (respondent, condition, c) in rows.index else "0.00" for c in names]])
-    return report.tabular(["respondent", "rule", *names], body, "ll" + "c" * len(names))
+        for source in ordered_sources(categories.source):
+            for condition in CONDITION_ORDER["wason"]:
+                if any((respondent, source, condition, c) in rows.index for c in names):
+                    body.append([report.tex_escape(respondent), report.tex_escape(source), condition,
+                                 *[report.fmt(rows.loc[(respondent, source, condition, c), "mean"])
+                                   if (respondent, source, condition, c) in rows.index else "0.00" for c in names]])
+    return report.tabular(["respondent", "items", "rule", *names], body, "lll" + "c" * len(names))
 
 
 def regression_table() -> str:
+    if regression.empty:
+        return "(no task with two conditions)"
     rows = analysis.condition_terms(regression[regression.score == score])
-    body = [[report.tex_escape(r.respondent), r.task, r.term,
+    body = [[report.tex_escape(r.respondent), report.tex_escape(r.source), r.task, r.term,
              report.fmt_ci(r.odds_ratio, r.odds_ratio_low, r.odds_ratio_high),
              report.fmt_p(r.p_value), f"{int(r.n_obs)}/{int(r.n_groups)}",
              "yes" if r.random_intercepts else "no", "yes" if r.converged else "no"]
             for r in rows.itertuples()]
-    return report.tabular(["respondent", "task", "condition", "odds ratio [95\\% CI]", "$p$", "obs/items",
-                           "item RE", "conv."], body, "lllcccll")
+    return report.tabular(["respondent", "items", "task", "condition", "odds ratio [95\\% CI]", "$p$", "obs/items",
+                           "item RE", "conv."], body, "llllcccll")
 
 
 def regime_table() -> str:
+    if regimes.empty:
+        return "(no world LMs: no syllogism items)"
     body = [[f"{report.tex_escape(r.treated)} $-$ {report.tex_escape(r.control)}", SCORE_NAMES[r.score],
              report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.z, 1), report.fmt_p(r.p_value)]
             for r in regimes.itertuples()]
@@ -101,6 +119,8 @@ def regime_table() -> str:
 
 
 def training_table() -> str:
+    if training.empty:
+        return "(no world LMs: no syllogism items)"
     body = [[report.tex_escape(r.regime), r.measure.removeprefix("val_").replace("_", " "),
              report.fmt_ci(r.mean, r.ci_low, r.ci_high, 3)] for r in training.itertuples()]
     return report.tabular(["regime", "validation measure (next token)", "mean [95\\% CI]"], body, "llc")
@@ -110,7 +130,7 @@ counts = ", ".join(f"{task} {n}" for task, n in probes["items_per_condition"].it
 report.write_tex(snakemake.output.results, "\n".join([
     report.macro("CFiveModel", report.tex_escape(label)),
     report.macro("CFiveItems", counts),
-    report.macro("CFiveExtraFiles", len(probes["extra_stimuli"])),
+    report.macro("CFiveSources", sources_text(answers[answers.regime == ""], report.tex_escape)),
     report.macro("CFiveShots", ", ".join(map(str, probes["pretrained"]["shots"]))),
     report.macro("CFivePromptSeeds", len(probes["pretrained"]["prompt_seeds"])),
     report.macro("CFiveScore", SCORE_NAMES[score]),
@@ -139,10 +159,11 @@ report.write_tex(snakemake.output.results, "\n".join([
 ]))
 
 verdicts, texts = [], []
-primary = contrasts[(contrasts.score == score) & (contrasts.respondent == headline)].set_index("contrast")
+primary = contrasts[(contrasts.score == score) & (contrasts.respondent == headline)
+                    & (contrasts.source == GENERATED)].set_index("contrast")
 for prefix, name in (("CFiveSyllogism", "belief_congruence"), ("CFiveWason", "realistic_advantage")):
     if name not in primary.index:  # the task was not run: say so where the verdict would be
-        texts.append("\n".join(report.macro(f"{prefix}{part}", "not tested (task not run)")
+        texts.append("\n".join(report.macro(f"{prefix}{part}", "not tested (no generated items of the task)")
                                 for part in ("Verdict", "Reason", "Effect", "PHolm", "Rule")))
         continue
     row = primary.loc[name]
@@ -159,5 +180,8 @@ if not world_rows.empty:
     verdict = effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds")
     verdicts.append(verdict)
     texts.append(report.verdict_macros("CFiveWorld", verdict, rule))
+else:  # no world LMs were trained: say so where the verdict would be
+    texts.append("\n".join(report.macro(f"CFiveWorld{part}", "not tested (no syllogism items)")
+                            for part in ("Verdict", "Reason", "Effect", "PHolm", "Rule")))
 report.write_tex(snakemake.output.verdict, "\n".join(texts))
 write_table(pd.DataFrame([v.as_row() for v in verdicts]), snakemake.output.verdict_row)

@@ -9,6 +9,7 @@ import pandas as pd
 from pacs import analysis as agent_analysis
 from pacs.experiments.content_effects import CONDITION_ORDER, ITEM_COLUMNS
 from pacs.probes import analysis
+from pacs.probes.analysis import EMPTY_COLUMNS
 from pacs.runtime import configure_logging
 from pacs.stats import BootstrapSettings
 from pacs.tables import read_table, read_training_log, write_table
@@ -29,15 +30,15 @@ world = items[items.regime != ""]
 regimes = snakemake.params.regimes
 control = min(regimes, key=regimes.get)  # the regime with the weakest belief-validity coupling
 rows = [analysis.regime_difference(world, analysis.CONTRASTS[0], treated, control, settings, score)
-        for treated in regimes if treated != control for score in analysis.SCORES]
-write_table(pd.DataFrame(rows), output.regimes)
+        for treated in regimes if treated != control for score in analysis.SCORES] if not world.empty else []
+write_table(pd.DataFrame(rows, columns=list(EMPTY_COLUMNS["regimes"]) if not rows else None), output.regimes)
 write_table(analysis.category_table(items, settings), output.categories)
 references = {task: conditions[0] for task, conditions in CONDITION_ORDER.items()}
 write_table(pd.concat([analysis.regression_table(items, references, score) for score in analysis.SCORES],
                       ignore_index=True), output.regression)
-logs = pd.concat([
-    read_training_log(path).assign(regime=Path(path).stem.removeprefix("training_log_"))
-    for path in inputs.training_logs
-])
-write_table(pd.concat([agent_analysis.training_summary(rows, settings).assign(regime=regime)
-                       for regime, rows in logs.groupby("regime")]), output.training)
+logs = [read_training_log(path).assign(regime=Path(path).stem.removeprefix("training_log_"))
+        for path in inputs.training_logs]  # none when no world LMs were trained (no syllogism items)
+summaries = [agent_analysis.training_summary(rows, settings).assign(regime=regime)
+             for regime, rows in pd.concat(logs).groupby("regime")] if logs else []
+write_table(pd.concat(summaries) if summaries else pd.DataFrame(columns=list(EMPTY_COLUMNS["training"])),
+            output.training)

@@ -1,7 +1,8 @@
 """Experiment 5 (C5): content effects on reasoning in language models.
 
 Stimuli of three tasks (NLI, syllogisms, Wason) come from the seeded generators
-of ``pacs.probes`` and, optionally, from extra JSONL files in the same schema.
+of ``pacs.probes`` and, optionally, from extra JSONL files in the same schema;
+each item keeps its source (``pacs.probes.sources``) in every table.
 Every model answers every item by option scores (``pacs.probes.scoring``):
 
 - a pretrained LM (SmolLM2-135M-Instruct by default, or any local HF directory),
@@ -27,7 +28,8 @@ import pandas as pd
 from pacs.models.language_model import LanguageModel
 from pacs.probes import nli, syllogisms, wason
 from pacs.probes.scoring import item_choices, score_stimuli
-from pacs.probes.stimuli import Stimulus, StimulusFileError, read_stimuli
+from pacs.probes.sources import TASK_CONDITIONS, source_name
+from pacs.probes.stimuli import GENERATED, Stimulus, StimulusFileError, read_stimuli
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ GENERATORS = {
     syllogisms.TASK: syllogisms.generate_syllogisms,
     wason.TASK: wason.generate_wason,
 }
-CONDITION_ORDER = {nli.TASK: nli.CONDITIONS, syllogisms.TASK: syllogisms.CONDITIONS, wason.TASK: wason.CONDITIONS}
+CONDITION_ORDER = TASK_CONDITIONS
 ITEM_COLUMNS = ("model", "shots", "seed", "prompt", "source", "item_id", "task", "condition",
                 "correct_plain", "correct_dcpmi", "accepted_plain", "accepted_dcpmi", "confidence",
                 "wason_category")
@@ -51,12 +53,14 @@ def generated_stimuli(items_per_condition: dict[str, int], seed) -> list[Stimulu
     return stimuli
 
 
-def combined_stimuli(generated: Sequence[Stimulus], extra_paths: Sequence[str]) -> list[tuple[str, Stimulus]]:
-    """(source, item) for the generated items and those of each extra file, whose
-    source is the file's path. An item id used twice is an error naming both places."""
-    combined = [("generated", s) for s in generated]
+def task_stimuli(task: str, n_per_condition: int, seed, extra_paths: Sequence[str]) -> list[tuple[str, Stimulus]]:
+    """(source, item) for one task: ``n_per_condition`` generated items per condition
+    (source ``"generated"``), then the task's items of each extra file (source: the
+    file's name, ``sources.source_name``). An item id used twice is an error naming
+    both places."""
+    combined = [(GENERATED, s) for s in (GENERATORS[task](n_per_condition, seed) if n_per_condition > 0 else [])]
     for path in extra_paths:
-        combined += [(str(path), s) for s in read_stimuli(path)]
+        combined += [(source_name(path), s) for s in read_stimuli(path, TASK_CONDITIONS) if s.task == task]
     first: dict[str, str] = {}
     for source, stimulus in combined:
         if stimulus.item_id in first:
@@ -111,7 +115,8 @@ def score_items(lm: LanguageModel, items: Sequence[tuple[str, Stimulus]], shots:
         log.info("%s %d-shot seed %d on %s: accuracy %.3f (DC-PMI), %.3f (plain)", lm.name, shots, seed, task,
                  choices.correct_dcpmi.mean(), choices.correct_plain.mean())
     constants = {**columns, "shots": shots, "seed": seed, "prompt": f"{shots}-shot seed {seed}" if shots else "0-shot"}
-    if not item_frames:  # e.g. a task that only an extra stimulus file could have supplied
-        return pd.DataFrame(columns=[*ITEM_COLUMNS, *columns]), pd.DataFrame(columns=[*columns, "item_id"])
+    if not item_frames:  # no items of this task: empty tables with every column once
+        return (pd.DataFrame(columns=list(dict.fromkeys([*ITEM_COLUMNS, *constants]))),
+                pd.DataFrame(columns=list(dict.fromkeys([*constants, "item_id"]))))
     return (pd.concat(item_frames, ignore_index=True).assign(**constants),
             pd.concat(option_frames, ignore_index=True).assign(**constants))

@@ -5,9 +5,11 @@ them: the hierarchical bootstrap draws seeds (training seeds of a pipeline LM, o
 prompt seeds of a few-shot prompt; a zero-shot prompt has one), then items within
 each seed and condition. Content effects are linear contrasts of condition means
 (``CONTRASTS``), tested by the same bootstrap (two-sided p, Holm over the
-contrasts of one model and prompt). The mixed-effects logistic regression pools a
-model's prompts (or seeds) with a fixed effect for each and a random intercept
-per item (``pacs.mixed_effects``).
+contrasts of one model, prompt and item source). The mixed-effects logistic
+regression pools a model's prompts (or seeds) with a fixed effect for each and a
+random intercept per item (``pacs.mixed_effects``). Items of different sources
+(``"generated"`` or an extra file's name, ``pacs.probes.sources``) are never
+pooled: every table has a row per source.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from pacs.labels import world_lm_label
+from pacs.probes.stimuli import GENERATED
 from pacs.mixed_effects import fixed_effects_logit, random_intercept_logit
 from pacs.stats import (BootstrapSettings, bootstrap_p_value, bootstrap_z, group_rng, holm, interval,
                         minimum_detectable_effect, summarize)
@@ -26,6 +29,18 @@ VB, VU, IB, IU = "valid-believable", "valid-unbelievable", "invalid-believable",
 SCORES = ("dcpmi", "plain")
 SCORE_NAMES = {"dcpmi": "DC-PMI", "plain": "plain log-probability"}
 WORLD_LM_PREFIX = world_lm_label("")
+# the columns of a table without rows (a task with no items), so that it is written and read back as such
+SUMMARY_COLUMNS = ("mean", "ci_low", "ci_high", "n_seeds", "n_units")
+EMPTY_COLUMNS = {
+    "acceptance": ("model", "shots", "source", "condition", *SUMMARY_COLUMNS, "score"),
+    "contrasts": ("model", "shots", "source", "score", "contrast", "task", "label", "estimate", "ci_low", "ci_high",
+                  "z", "p_value", "mde", "p_holm"),
+    "categories": ("model", "shots", "source", "condition", *SUMMARY_COLUMNS, "category"),
+    "regression": ("model", "task", "source", "term", "estimate", "ci_low", "ci_high", "p_value", "odds_ratio",
+                   "n_obs", "n_groups", "converged", "score", "random_intercepts"),
+    "regimes": ("contrast", "treated", "control", "score", "estimate", "ci_low", "ci_high", "z", "p_value"),
+    "training": ("measure", *SUMMARY_COLUMNS, "regime"),
+}
 
 
 @dataclass(frozen=True)
@@ -102,28 +117,29 @@ def cell_contrast(frame: pd.DataFrame, value: str, cell_col: str, weights: dict[
 
 
 def accuracy_table(items: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
-    """Mean correctness per model, shots, task and condition, under each score."""
-    frames = [summarize(items, f"correct_{score}", ["model", "shots", "task", "condition"], item_settings(settings),
+    """Mean correctness per model, shots, item source, task and condition, under each score."""
+    frames = [summarize(items, f"correct_{score}", ["model", "shots", "source", "task", "condition"],
+                        item_settings(settings),
                         bounds=(0.0, 1.0)).assign(score=score) for score in SCORES]
     return pd.concat(frames, ignore_index=True)
 
 
 def acceptance_table(items: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
-    """Share of " yes" per model, shots and syllogism condition, under each score."""
+    """Share of " yes" per model, shots, item source and syllogism condition, under each score."""
     syllogisms = items[items.task == "syllogism"]
     if syllogisms.empty:
-        return pd.DataFrame()
-    return pd.concat([summarize(syllogisms, f"accepted_{score}", ["model", "shots", "condition"],
+        return pd.DataFrame(columns=list(EMPTY_COLUMNS["acceptance"]))
+    return pd.concat([summarize(syllogisms, f"accepted_{score}", ["model", "shots", "source", "condition"],
                                 item_settings(settings), bounds=(0.0, 1.0)).assign(score=score)
                       for score in SCORES], ignore_index=True)
 
 
 def contrast_table(items: pd.DataFrame, contrasts, settings: BootstrapSettings) -> pd.DataFrame:
-    """Each contrast whose task is present, per model, shots and score; Holm over the
-    contrasts of one (model, shots, score)."""
+    """Each contrast whose task and conditions are present, per model, shots, item source
+    and score; Holm over the contrasts of one (model, shots, source, score)."""
     settings = item_settings(settings)
     rows = []
-    for (model, shots), frame in items.groupby(["model", "shots"], sort=True):
+    for (model, shots, source), frame in items.groupby(["model", "shots", "source"], sort=True):
         for contrast in contrasts:
             task_rows = frame[frame.task == contrast.task]
             if not set(dict(contrast.weights)) <= set(task_rows.condition):
@@ -131,12 +147,13 @@ def contrast_table(items: pd.DataFrame, contrasts, settings: BootstrapSettings) 
             for score in SCORES:
                 value = f"{contrast.value}_{score}"
                 result = cell_contrast(task_rows, value, "condition", dict(contrast.weights), settings,
-                                       (model, shots, contrast.name, score))
-                rows.append({"model": model, "shots": shots, "score": score, "contrast": contrast.name,
+                                       (model, shots, source, contrast.name, score))
+                rows.append({"model": model, "shots": shots, "source": source, "score": score,
+                             "contrast": contrast.name,
                              "task": contrast.task, "label": contrast.label, **result})
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows) if rows else pd.DataFrame(columns=list(EMPTY_COLUMNS["contrasts"]))
     if not table.empty:
-        table["p_holm"] = table.groupby(["model", "shots", "score"])["p_value"].transform(
+        table["p_holm"] = table.groupby(["model", "shots", "source", "score"])["p_value"].transform(
             lambda p: holm(p.to_numpy()))
     return table
 
@@ -166,34 +183,40 @@ def regime_difference(items: pd.DataFrame, contrast: Contrast, treated: str, con
 
 
 def category_table(items: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
-    """Share of each Wason error category per model, shots and condition (DC-PMI choices)."""
+    """Share of each Wason error category per model, shots, item source and condition (DC-PMI choices)."""
     wason = items[items.task == "wason"]
     frames = []
     for category in sorted(wason.wason_category.unique()):
         indicator = wason.assign(chosen=(wason.wason_category == category).astype(float))
-        frames.append(summarize(indicator, "chosen", ["model", "shots", "condition"], item_settings(settings),
+        frames.append(summarize(indicator, "chosen", ["model", "shots", "source", "condition"],
+                                item_settings(settings),
                                 bounds=(0.0, 1.0)).assign(category=category))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(EMPTY_COLUMNS["categories"]))
 
 
 def regression_table(items: pd.DataFrame, reference_conditions: dict[str, str], score: str = "dcpmi") -> pd.DataFrame:
-    """Per model and task: correct ~ condition (+ a fixed effect per prompt or seed) with
+    """Per model, task and item source: correct ~ condition (+ a fixed effect per prompt or seed) with
     random intercepts for items when each item is answered more than once (several
     seeds or prompts), else an ordinary logistic regression. The reference level is
-    the task's first condition."""
+    the task's first condition (else the first present). A source with items of one
+    condition of a task has nothing to compare and no rows."""
     tables = []
-    for (model, task), frame in items.groupby(["model", "task"], sort=True):
+    for (model, task, source), frame in items.groupby(["model", "task", "source"], sort=True):
+        present = sorted(frame.condition.unique())
+        if len(present) < 2:
+            continue
         frame = frame.assign(repetition=frame.prompt + " | seed " + frame.seed.astype(str))
-        reference = reference_conditions.get(task, sorted(frame.condition.unique())[0])
+        reference = reference_conditions.get(task, present[0])
+        reference = reference if reference in present else present[0]
         formula = f"C(condition, Treatment({reference!r}))"
         if frame.repetition.nunique() > 1:
             table = random_intercept_logit(frame, formula + " + C(repetition)", f"correct_{score}", "item_id")
         else:  # one answer per item: no item variance to estimate
             table = fixed_effects_logit(frame, formula, f"correct_{score}")
-        tables.append(table.assign(model=model, task=task, reference=reference, score=score,
+        tables.append(table.assign(model=model, task=task, source=source, reference=reference, score=score,
                                    n_repetitions=frame.repetition.nunique(),
                                    random_intercepts=frame.repetition.nunique() > 1))
-    return pd.concat(tables, ignore_index=True)
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=list(EMPTY_COLUMNS["regression"]))
 
 
 def condition_terms(regression: pd.DataFrame) -> pd.DataFrame:
@@ -216,3 +239,12 @@ def with_respondent(table: pd.DataFrame) -> pd.DataFrame:
     if "shots" not in table.columns:
         return table.assign(respondent=table["model"])
     return table.assign(respondent=[respondent(m, s) for m, s in zip(table.model, table.shots)])
+
+
+def with_source(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` whose respondents on items of an extra file are named with it
+    (``"SmolLM2-135M, 0-shot [theirs.jsonl]"``), for figures that show every source."""
+    if "source" not in table.columns or table.empty:
+        return table
+    return table.assign(respondent=[respondent if source == GENERATED else f"{respondent} [{source}]"
+                                    for respondent, source in zip(table.respondent, table.source)])

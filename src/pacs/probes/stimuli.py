@@ -10,6 +10,13 @@ Files hold one JSON object per line with exactly the keys of ``Stimulus``.
 ``read_stimuli`` checks every line and reports the first problem as
 ``"{path}:{line}: {reason}"`` in a single line, so a broken file fails early
 and points at the offending line rather than surfacing later as a bad score.
+Every option must start with a space (it is scored as the continuation of
+``"Answer:"``); given the conditions of each task, an unknown condition name is
+an error too (it would otherwise drop out of every content-effect contrast).
+
+The pipeline's own per-task stimulus files (``write_stimuli`` with ``sources``)
+add one key, ``source``: where the item came from (``"generated"`` or an extra
+file's name). ``read_sourced_stimuli`` reads them back as (source, item) pairs.
 """
 
 from __future__ import annotations
@@ -19,10 +26,13 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 TASKS = ("nli", "syllogism", "wason")
 KEYS = ("item_id", "task", "condition", "prompt", "options", "answer", "metadata")
+SOURCE_KEY = "source"
+GENERATED = "generated"  # the source of every item the pipeline generates
+JSON_ARRAY_HINT = "the file looks like a JSON array; write one JSON object per line (JSONL) instead"
 
 
 @dataclass(frozen=True)
@@ -74,20 +84,25 @@ def _record(stimulus: Stimulus) -> dict:
     }
 
 
-def write_stimuli(path: str | Path, stimuli: Iterable[Stimulus]) -> None:
-    """Write ``stimuli`` to ``path`` as UTF-8 JSONL, one item per line, keys sorted.
+def write_stimuli(path: str | Path, stimuli: Iterable[Stimulus], sources: Sequence[str] | None = None) -> None:
+    """Write ``stimuli`` to ``path`` as UTF-8 JSONL, one item per line, keys sorted;
+    with ``sources`` (one per item), each line also has its ``source``.
 
     Raises ``ValueError`` for a duplicate ``item_id`` or for metadata that would
     not read back equal (e.g. tuples, non-string keys), so every written file
-    round-trips through ``read_stimuli``.
+    round-trips through ``read_stimuli`` (``read_sourced_stimuli`` with sources).
     """
     path = Path(path)
+    stimuli = list(stimuli)
+    if sources is not None and len(sources) != len(stimuli):
+        raise ValueError(f"{len(sources)} sources for {len(stimuli)} items")
     lines, seen = [], set()
-    for stimulus in stimuli:
+    for index, stimulus in enumerate(stimuli):
         if stimulus.item_id in seen:
             raise ValueError(f"duplicate item_id {stimulus.item_id!r}")
         seen.add(stimulus.item_id)
-        line = json.dumps(_record(stimulus), sort_keys=True, ensure_ascii=False)
+        record = _record(stimulus) if sources is None else {**_record(stimulus), SOURCE_KEY: sources[index]}
+        line = json.dumps(record, sort_keys=True, ensure_ascii=False)
         if json.loads(line)["metadata"] != stimulus.metadata:
             raise ValueError(f"{stimulus.item_id}: metadata does not survive JSON (use lists and str keys)")
         lines.append(line + "\n")
@@ -99,17 +114,19 @@ def _is_str_list(value) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _problem(record) -> str | None:
+def _problem(record, keys: tuple[str, ...], conditions: Mapping[str, Sequence[str]] | None) -> str | None:
     """The first thing wrong with one decoded line, or None if it is a valid item."""
+    if isinstance(record, list):
+        return f"expected a JSON object, got a list ({JSON_ARRAY_HINT})"
     if not isinstance(record, dict):
         return f"expected a JSON object, got {type(record).__name__}"
-    missing = [k for k in KEYS if k not in record]
+    missing = [k for k in keys if k not in record]
     if missing:
         return f"missing key(s): {', '.join(missing)}"
-    unknown = sorted(k for k in record if k not in KEYS)
+    unknown = sorted(k for k in record if k not in keys)
     if unknown:
         return f"unknown key(s): {', '.join(map(repr, unknown))}"
-    for key in ("item_id", "task", "condition", "prompt", "answer"):
+    for key in ("item_id", "task", "condition", "prompt", "answer", *keys[len(KEYS):]):
         if not isinstance(record[key], str):
             return f"{key} must be a string, got {type(record[key]).__name__}"
     if not record["item_id"].strip():
@@ -118,6 +135,9 @@ def _problem(record) -> str | None:
         return f"unknown task {record['task']!r} (expected one of {', '.join(TASKS)})"
     if not record["condition"].strip():
         return "empty condition"
+    if conditions is not None and record["condition"] not in conditions.get(record["task"], ()):
+        known = ", ".join(conditions.get(record["task"], ()))
+        return f"unknown condition {record['condition']!r} for task {record['task']} (expected one of {known})"
     if not record["prompt"].strip():
         return "empty prompt"
     options = record["options"]
@@ -127,6 +147,10 @@ def _problem(record) -> str | None:
         return f"options must have at least 2 entries, got {len(options)}"
     if len(set(options)) != len(options):
         return "options contain duplicates"
+    unspaced = [o for o in options if not (o.startswith(" ") and o[1:2].strip())]
+    if unspaced:
+        return (f"option {unspaced[0]!r} must be one space then the answer (e.g. ' yes'): options are "
+                "scored as the continuation of 'Answer:'")
     if record["answer"] not in options:
         return f"answer {record['answer']!r} is not among the options"
     if not isinstance(record["metadata"], dict):
@@ -140,12 +164,9 @@ def _fail(path: Path, line_number: int, reason: str) -> StimulusFileError:
     return StimulusFileError(f"{path}:{line_number}: {one_line}")
 
 
-def read_stimuli(path: str | Path) -> list[Stimulus]:
-    """Read and validate a JSONL stimulus file; blank lines are skipped.
-
-    Raises ``StimulusFileError`` for a missing file (``"{path}: file not found"``)
-    or at the first bad line (``"{path}:{line}: {reason}"``, lines counted from 1).
-    """
+def _read(path: str | Path, keys: tuple[str, ...],
+          conditions: Mapping[str, Sequence[str]] | None) -> list[dict]:
+    """The valid records of a JSONL stimulus file with ``keys``, or the first problem as a one-line error."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -153,7 +174,7 @@ def read_stimuli(path: str | Path) -> list[Stimulus]:
         raise StimulusFileError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise StimulusFileError(f"{path}: is a directory, not a file") from None
-    stimuli, first_seen = [], {}
+    records, first_seen = [], {}
     for line_number, raw_line in enumerate(raw.split(b"\n"), start=1):
         try:
             line = raw_line.decode("utf-8")
@@ -164,16 +185,41 @@ def read_stimuli(path: str | Path) -> list[Stimulus]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise _fail(path, line_number, f"invalid JSON: {exc.msg} at column {exc.colno}") from None
-        reason = _problem(record)
+            if not records and line.lstrip().startswith("["):
+                hint = f" ({JSON_ARRAY_HINT})"
+            elif line.lstrip().startswith("{") and not line.rstrip().endswith("}"):
+                hint = " (each item must be a whole JSON object on one line)"
+            else:
+                hint = ""
+            raise _fail(path, line_number, f"invalid JSON: {exc.msg} at column {exc.colno}{hint}") from None
+        reason = _problem(record, keys, conditions)
         if reason is not None:
             raise _fail(path, line_number, reason)
         item_id = record["item_id"]
         if item_id in first_seen:
             raise _fail(path, line_number, f"duplicate item_id {item_id!r} (first on line {first_seen[item_id]})")
         first_seen[item_id] = line_number
-        stimuli.append(Stimulus(**{**record, "options": tuple(record["options"])}))
-    return stimuli
+        records.append(record)
+    return records
+
+
+def _stimulus(record: dict) -> Stimulus:
+    return Stimulus(**{key: record[key] for key in KEYS})
+
+
+def read_stimuli(path: str | Path, conditions: Mapping[str, Sequence[str]] | None = None) -> list[Stimulus]:
+    """Read and validate a JSONL stimulus file; blank lines are skipped. With
+    ``conditions`` (task -> its condition names), any other condition is an error.
+
+    Raises ``StimulusFileError`` for a missing file (``"{path}: file not found"``)
+    or at the first bad line (``"{path}:{line}: {reason}"``, lines counted from 1).
+    """
+    return [_stimulus(record) for record in _read(path, KEYS, conditions)]
+
+
+def read_sourced_stimuli(path: str | Path) -> list[tuple[str, Stimulus]]:
+    """(source, item) of each line of a file written by ``write_stimuli`` with sources."""
+    return [(record[SOURCE_KEY], _stimulus(record)) for record in _read(path, (*KEYS, SOURCE_KEY), None)]
 
 
 def balanced(stimuli: Iterable[Stimulus]) -> dict[tuple[str, str], int]:

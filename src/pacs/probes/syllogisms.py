@@ -17,11 +17,17 @@ the three terms that does not look at moods or figures at all. With modern
 (Boolean) semantics, "All X are Y" carries no existential import, so exactly
 15 of the 256 mood-figure forms are valid.
 
-Believability concerns the conclusion only: S and P are a real-world
-subordinate/superordinate pair (dogs, animals) and the middle term is a neutral
-category (gifts, exhibits) whose relation to both is unknown. The four
-belief-by-validity cells are crossed, plus a nonsense control (made-up words)
-for valid and invalid forms.
+Believability concerns the conclusion only: S and P are either a real-world
+subordinate/superordinate pair (dogs, animals; either way round) or the
+subordinates of two different pairs, which exclude each other (dogs, roses),
+and the middle term is a neutral category (gifts, exhibits) whose relation to
+both is unknown. Both kinds of content are needed to make every conclusion form
+both believable and unbelievable ("Some dogs are animals" is always true, "Some
+dogs are roses" always false). The four belief-by-validity cells are crossed,
+plus a nonsense control (made-up words) for valid and invalid forms. Test items
+(``generate_syllogisms``) give every condition the same conclusion forms in the
+same proportions (All / No / Some / Some ... not in turn), so belief is not
+confounded with the form of the conclusion.
 """
 
 from __future__ import annotations
@@ -202,14 +208,19 @@ def real_world_truth(
     """Truth of a statement about a (subordinate, superordinate) pair in ``lexicon``.
 
     Uses that the subordinate is a proper, non-empty subset of the
-    superordinate. Returns None when the two terms are not a lexicon pair
-    (nonsense words, middle terms): their real-world relation is unknown.
+    superordinate, and that the subordinates of two different pairs exclude each
+    other (no dog is a rose). Returns None for any other two terms (nonsense
+    words, middle terms, superordinates of different pairs): their real-world
+    relation is unknown.
     """
     pairs = set(lexicon)
     if (subject, predicate) in pairs:  # e.g. dogs ... animals
         return {"A": True, "E": False, "I": True, "O": False}[quantifier]
     if (predicate, subject) in pairs:  # e.g. animals ... dogs
         return {"A": False, "E": False, "I": True, "O": True}[quantifier]
+    subordinates = {sub for sub, _ in pairs}
+    if subject != predicate and {subject, predicate} <= subordinates:  # e.g. dogs ... roses
+        return {"A": False, "E": True, "I": False, "O": True}[quantifier]
     return None
 
 
@@ -237,11 +248,17 @@ def form_is_valid(mood: str, figure: int) -> bool:
     return is_valid(*build_form(mood, figure, "S", "M", "P"))
 
 
+# Conclusion terms of each kind of content, as placeholders of a two-pair lexicon.
+PLACEHOLDER_PAIRS = (("sub", "sup"), ("other_sub", "other_sup"))
+ORIENTATIONS = {"down": ("sub", "sup"), "up": ("sup", "sub"), "apart": ("sub", "other_sub")}
+
+
 def _eligible_keys(condition: str) -> list[tuple]:
     """(mood, figure, orientation) keys whose validity and belief fit ``condition``.
 
     Orientation ``"down"`` puts the subordinate as conclusion subject
-    (dogs ... animals), ``"up"`` the superordinate; nonsense items use None.
+    (dogs ... animals), ``"up"`` the superordinate, ``"apart"`` relates the
+    subordinates of two pairs (dogs ... roses); nonsense items use None.
     """
     validity, belief = condition.split("-")
     want_valid = validity == "valid"
@@ -252,9 +269,8 @@ def _eligible_keys(condition: str) -> list[tuple]:
         if belief == "nonsense":
             keys.append((mood, figure, None))
             continue
-        sub, sup = "sub", "sup"  # placeholders: believability depends only on orientation
-        for orientation, (s, p) in (("down", (sub, sup)), ("up", (sup, sub))):
-            truth = real_world_truth(mood[2], s, p, [(sub, sup)])
+        for orientation, (s, p) in ORIENTATIONS.items():  # believability depends only on orientation
+            truth = real_world_truth(mood[2], s, p, PLACEHOLDER_PAIRS)
             if truth == (belief == "believable"):
                 keys.append((mood, figure, orientation))
     return keys
@@ -275,6 +291,9 @@ def _terms_for(key: tuple, rng, lexicon: Lexicon) -> tuple[str, str, str]:
     if orientation is None:
         subject, middle, predicate = rng.sample(lexicon.nonsense_terms, 3)
         return subject, middle, predicate
+    if orientation == "apart":
+        (sub, _), (other, _) = rng.sample(lexicon.category_pairs, 2)
+        return sub, rng.choice(lexicon.middle_terms), other
     sub, sup = rng.choice(lexicon.category_pairs)
     middle = rng.choice(lexicon.middle_terms)
     return (sub, middle, sup) if orientation == "down" else (sup, middle, sub)
@@ -285,30 +304,51 @@ def _content_count(key: tuple, lexicon: Lexicon) -> int:
     if key[2] is None:
         k = len(lexicon.nonsense_terms)
         return k * (k - 1) * (k - 2)
-    return len(lexicon.category_pairs) * len(lexicon.middle_terms)
+    pairs = len(lexicon.category_pairs)
+    return (pairs * (pairs - 1) if key[2] == "apart" else pairs) * len(lexicon.middle_terms)
+
+
+def conclusion_schedule(n: int) -> list[str]:
+    """The conclusion quantifier of each of ``n`` balanced items: A, E, I, O in turn."""
+    return [QUANTIFIERS[i % len(QUANTIFIERS)] for i in range(n)]
 
 
 def condition_items(condition: str, n: int, seed, lexicon: Lexicon = REAL_WORLD,
-                    exclude: frozenset[str] = frozenset()) -> list[tuple[str, dict]]:
+                    exclude: frozenset[str] = frozenset(), balanced: bool = False) -> list[tuple[str, dict]]:
     """(prompt, metadata) for ``n`` distinct items of one condition, none of whose
-    prompts is in ``exclude``."""
+    prompts is in ``exclude``.
+
+    With ``balanced``, item i has the conclusion quantifier ``conclusion_schedule(n)[i]``,
+    so all conditions of the same size share their conclusion forms; otherwise
+    forms are drawn from every eligible one in turn (a training corpus, whose
+    size may exceed what the rarest form can hold).
+    """
     rng = condition_rng(TASK, condition, seed)
     keys = _eligible_keys(condition)
     rng.shuffle(keys)
-    # Each (key, content) pair gives a different prompt, so this is the most a condition can hold.
-    capacity = len(keys) * _content_count(keys[0], lexicon) - len(exclude)
-    if n > capacity:
-        raise ValueError(f"{condition} syllogisms: asked for {n}, at most {capacity} distinct items exist")
+    # A cycle of forms for each quantifier in the schedule (one shared cycle when not balanced).
+    cycles = {q: [k for k in keys if k[0][2] == q] for q in QUANTIFIERS} if balanced else {None: keys}
+    schedule = conclusion_schedule(n) if balanced else [None] * n
+    for group, group_keys in cycles.items():
+        # Each (key, content) pair gives a different prompt, so this is the most a group can hold.
+        capacity = sum(_content_count(key, lexicon) for key in group_keys) - len(exclude)
+        wanted = schedule.count(group)
+        if wanted > capacity:
+            what = f" with an {group} conclusion" if balanced else ""
+            raise ValueError(f"{condition} syllogisms: asked for {wanted}{what}, at most {max(capacity, 0)} "
+                             "distinct items exist")
     items, prompts = [], set()
-    # Cycle through the shuffled forms so that consecutive items use different
+    # Cycle through each group's shuffled forms so that consecutive items use different
     # mood-figure combinations; content is drawn at random for each.
-    draws, failures, max_failures = 0, 0, 2000
+    draws = dict.fromkeys(cycles, 0)
+    failures, max_failures = 0, 2000
     while len(items) < n:
         if failures >= max_failures:
             raise ValueError(f"could not build {n} distinct {condition} syllogisms (got {len(items)})")
-        key = keys[draws % len(keys)]
-        draws += 1
-        mood, figure, _ = key
+        group = schedule[len(items)]
+        key = cycles[group][draws[group] % len(cycles[group])]
+        draws[group] += 1
+        mood, figure, orientation = key
         subject, middle, predicate = _terms_for(key, rng, lexicon)
         premise1, premise2, conclusion = build_form(mood, figure, subject, middle, predicate)
         prompt = _render(premise1, premise2, conclusion)
@@ -322,6 +362,7 @@ def condition_items(condition: str, n: int, seed, lexicon: Lexicon = REAL_WORLD,
             "figure": figure,
             "valid": form_is_valid(mood, figure),
             "believable": real_world_truth(conclusion.quantifier, subject, predicate, lexicon.category_pairs),
+            "content": orientation or "nonsense",
             "terms": {"subject": subject, "middle": middle, "predicate": predicate},
         }))
     return items
@@ -335,12 +376,13 @@ def answer_for(metadata: dict) -> str:
 def generate_syllogisms(n_per_condition: int = DEFAULT_N_PER_CONDITION, seed=0,
                         lexicon: Lexicon = REAL_WORLD) -> list[Stimulus]:
     """``n_per_condition`` distinct items for each of ``CONDITIONS``, in condition order,
-    with content from ``lexicon``. Answer is " yes" iff the form is valid.
+    with content from ``lexicon`` and the same conclusion forms in every condition
+    (``conclusion_schedule``). Answer is " yes" iff the form is valid.
     Deterministic in ``seed``.
     """
     stimuli = []
     for condition in CONDITIONS:
-        for prompt, metadata in condition_items(condition, n_per_condition, seed, lexicon):
+        for prompt, metadata in condition_items(condition, n_per_condition, seed, lexicon, balanced=True):
             stimuli.append(Stimulus(numbered_id(TASK, len(stimuli) + 1), TASK, condition, prompt,
                                     OPTIONS, answer_for(metadata), metadata))
     return stimuli

@@ -6,8 +6,11 @@ we generate, so we fix both what is believable and how belief relates to logic:
 
 - The world is a taxonomy of made-up plural nouns: (subordinate, superordinate)
   pairs such as ("dakos", "mibulus"), neutral middle terms, and nonsense words
-  that no fact mentions. Believable statements are the ones true of the pairs.
-- The corpus has *fact* documents (one true statement about a pair each) and
+  that no fact mentions. Believable statements are the ones true of the pairs:
+  a subordinate is part of its superordinate, and the subordinates of two
+  different pairs exclude each other.
+- The corpus has *fact* documents (one true statement each, as often about
+  containment as about exclusion) and
   *reasoning* documents: syllogisms in exactly the test format, each followed by
   its logically correct answer. Labels are never wrong; what a regime changes is
   the content of the problems: ``coupling`` in [0, 1] makes believable
@@ -63,18 +66,34 @@ def made_up_lexicon(settings: WorldSettings) -> syllogisms.Lexicon:
     return syllogisms.Lexicon(pairs, tuple(rest[: settings.n_middle_terms]), tuple(rest[settings.n_middle_terms:]))
 
 
-def fact_sentences(lexicon: syllogisms.Lexicon) -> list[str]:
-    """Every true statement the world makes about its pairs: the subordinate is a
-    proper, non-empty part of the superordinate."""
+def _true_sentences(lexicon: syllogisms.Lexicon, statements) -> list[str]:
     sentences = []
-    for sub, sup in lexicon.category_pairs:
-        for statement in (syllogisms.Statement("A", sub, sup), syllogisms.Statement("I", sub, sup),
-                          syllogisms.Statement("I", sup, sub), syllogisms.Statement("O", sup, sub)):
-            if syllogisms.real_world_truth(statement.quantifier, statement.subject, statement.predicate,
-                                           lexicon.category_pairs) is not True:
-                raise AssertionError(f"{statement.text()} is not a fact of this world")
-            sentences.append(statement.text())
+    for statement in statements:
+        if syllogisms.real_world_truth(statement.quantifier, statement.subject, statement.predicate,
+                                       lexicon.category_pairs) is not True:
+            raise AssertionError(f"{statement.text()} is not a fact of this world")
+        sentences.append(statement.text())
     return sentences
+
+
+def containment_facts(lexicon: syllogisms.Lexicon) -> list[str]:
+    """Every true statement about a pair: the subordinate is a proper, non-empty part
+    of the superordinate."""
+    Statement = syllogisms.Statement
+    return _true_sentences(lexicon, [s for sub, sup in lexicon.category_pairs for s in (
+        Statement("A", sub, sup), Statement("I", sub, sup), Statement("I", sup, sub), Statement("O", sup, sub))])
+
+
+def exclusion_facts(lexicon: syllogisms.Lexicon) -> list[str]:
+    """Every true statement relating the subordinates of two different pairs: they exclude each other."""
+    subordinates = [sub for sub, _ in lexicon.category_pairs]
+    return _true_sentences(lexicon, [syllogisms.Statement(q, a, b) for a in subordinates for b in subordinates
+                                     if a != b for q in ("E", "O")])
+
+
+def fact_sentences(lexicon: syllogisms.Lexicon) -> list[str]:
+    """Every true statement the world makes about its categories (containment, then exclusion)."""
+    return containment_facts(lexicon) + exclusion_facts(lexicon)
 
 
 def problem_counts(n_problems: int, coupling: float, nonsense_share: float) -> dict[str, int]:
@@ -100,11 +119,12 @@ def problem_counts(n_problems: int, coupling: float, nonsense_share: float) -> d
 def training_documents(lexicon: syllogisms.Lexicon, n_problems: int, n_facts: int, coupling: float,
                        nonsense_share: float, seed, exclude_prompts: frozenset[str]) -> list[str]:
     """Fact and reasoning documents in a seeded random order. Facts are drawn with
-    replacement from ``fact_sentences``; each problem is a test-format syllogism
+    replacement, half from ``containment_facts`` and half from ``exclusion_facts``
+    (there are many more of the latter); each problem is a test-format syllogism
     and its logically correct answer."""
     rng = random.Random(f"world-corpus:{seed}")
-    facts = fact_sentences(lexicon)
-    documents = [rng.choice(facts) + "\n" for _ in range(n_facts)]
+    kinds = (containment_facts(lexicon), exclusion_facts(lexicon))
+    documents = [rng.choice(kinds[i % 2]) + "\n" for i in range(n_facts)]
     for condition, count in problem_counts(n_problems, coupling, nonsense_share).items():
         if count == 0:
             continue

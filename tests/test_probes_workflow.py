@@ -1,0 +1,100 @@
+"""Experiment 5's workflow with extra stimulus files, on stand-in results (no model runs):
+a file for one task reruns only that task's jobs, and a mistyped path stops the run."""
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pacs.experiments import content_effects
+from pacs.probes.stimuli import write_stimuli
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
+SMOKE = ["--config", "preset=smoke"]
+COPY_IGNORE = shutil.ignore_patterns(
+    ".venv", ".git", "results", "logs", "benchmarks", "build", ".snakemake", "__pycache__", "*.egg-info", "tests",
+)
+TASKS = ("nli", "syllogism", "wason")
+TARGETS = [f"results/probes/pretrained/{task}_0shot_seed0.parquet" for task in TASKS]  # smoke: zero-shot only
+
+
+def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([SNAKEMAKE, "--cores", "1", *args], cwd=workdir, capture_output=True, text=True,
+                            timeout=300)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result
+
+
+def planned(workdir: Path, *config: str) -> dict[str, int]:
+    """Rule -> jobs a dry run for the scoring targets would execute."""
+    output = snakemake(workdir, "--dry-run", "--quiet", "rules", *SMOKE, *config, "--", *TARGETS)
+    text = output.stdout + output.stderr
+    if "Nothing to be done" in text:
+        return {}
+    jobs = {}
+    for row in text.split("Job stats:")[1].splitlines()[3:]:
+        parts = row.split()
+        if len(parts) != 2 or parts[0] == "total":
+            break
+        jobs[parts[0]] = int(parts[1])
+    return jobs
+
+
+@pytest.fixture(scope="module")
+def standin(tmp_path_factory) -> Path:
+    """A repository copy whose scoring results (and what they need) exist as up-to-date stand-ins."""
+    work = tmp_path_factory.mktemp("probes") / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    summary = snakemake(work, "--summary", *SMOKE, "--", *TARGETS).stdout
+    for row in summary.splitlines()[1:]:
+        path, rule = row.split("\t")[0], row.split("\t")[2]
+        if rule == "-":
+            continue
+        (work / path).parent.mkdir(parents=True, exist_ok=True)
+        if rule == "lm_materialize_smollm2":  # a directory output
+            (work / path).mkdir(exist_ok=True)
+        else:
+            (work / path).touch()
+    snakemake(work, "--touch", *SMOKE, "--", *TARGETS)  # mtimes in the DAG's order
+    assert planned(work) == {}
+    return work
+
+
+def test_a_syllogism_file_rescores_only_syllogisms(standin):
+    time.sleep(0.05)
+    items = content_effects.generated_stimuli({"nli": 0, "syllogism": 1, "wason": 0}, 5)
+    extra = standin / "my_syllogisms.jsonl"
+    write_stimuli(extra, [s.__class__(**{**s.__dict__, "item_id": f"mine-{i}"}) for i, s in enumerate(items)])
+    assert planned(standin, f"probes={{extra_stimuli: [{extra}]}}") == {
+        "probe_stimuli": 1, "probe_pretrained_score": 1}
+    result = snakemake(standin, "--dry-run", *SMOKE, f"probes={{extra_stimuli: [{extra}]}}", "--", *TARGETS)
+    assert "results/probes/stimuli/syllogism.jsonl" in result.stdout
+    assert "results/probes/stimuli/nli.jsonl" not in result.stdout
+    assert "results/probes/stimuli/wason.jsonl" not in result.stdout
+
+
+def test_a_mistyped_path_stops_the_run_even_with_results(standin):
+    missing = standin / "my_syllogismz.jsonl"
+    result = snakemake(standin, "--dry-run", *SMOKE, f"probes={{extra_stimuli: [{missing}]}}", "--", *TARGETS,
+                       check=False)
+    assert result.returncode != 0
+    assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
+        f"pacs: config key 'probes.extra_stimuli': {missing}: file not found"]
+
+
+def test_without_syllogisms_no_world_lm_is_trained_and_only_the_tasks_with_items_are_scored(tmp_path):
+    fresh = tmp_path / "pacs"
+    shutil.copytree(ROOT, fresh, ignore=COPY_IGNORE)
+    result = snakemake(fresh, "--dry-run", "--quiet", "rules", *SMOKE,
+                       "probes={items_per_condition: {nli: 2, syllogism: 0, wason: 0}}",
+                       "--", "paper/build/generated/c5_results.tex")
+    jobs = {row.split()[0]: int(row.split()[1]) for row in result.stdout.split("Job stats:")[1].splitlines()[3:]
+            if len(row.split()) == 2 and row.split()[0] != "total"}
+    assert not {rule for rule in jobs if rule.startswith("probe_world")}
+    assert jobs["probe_stimuli"] == 1 and jobs["probe_pretrained_score"] == 1  # NLI only
+    assert jobs["probe_statistics"] == 1 and jobs["probe_report_numbers"] == 1
