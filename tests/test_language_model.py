@@ -145,3 +145,13 @@ def test_pipeline_lm_generation_with_its_cache_equals_generation_without():
             if token in (lm.tokenizer.index["\n"], lm.tokenizer.index["<eos>"]):
                 break
         assert lm.generate(context, 5) == lm.tokenizer.decode(produced)
+
+
+def test_token_trees_share_leading_tokens_and_respect_their_size():
+    from pacs.models.language_model import token_trees
+
+    (tree,) = token_trees([[5, 6, 7], [5, 6, 8], [5, 9], []], max_nodes=10)
+    assert tree.tokens == [5, 6, 7, 8, 9] and tree.depths == [0, 1, 2, 2, 1]
+    assert tree.paths == {0: [0, 1, 2], 1: [0, 1, 3], 2: [0, 4], 3: []}
+    assert tree.ancestry()[3].tolist() == [True, True, False, True, False]  # 8 sees 5, 6 and itself
+    assert [len(t.tokens) for t in token_trees([[1, 2], [1, 3], [4, 5]], max_nodes=3)] == [3, 2]

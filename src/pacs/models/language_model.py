@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -87,6 +88,59 @@ def token_chunks(lengths: Sequence[int], max_tokens: int) -> list[range]:
     if lengths:
         chunks.append(range(start, len(lengths)))
     return chunks
+
+
+@dataclass
+class TokenTree:
+    """Token sequences merged on their shared leading tokens: node k holds token
+    ``tokens[k]`` at depth ``depths[k]`` (0: first token) below node ``parents[k]``
+    (-1: a root); ``paths[j]`` lists the nodes of sequence j, in order."""
+
+    tokens: list[int] = field(default_factory=list)
+    depths: list[int] = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
+    paths: dict[int, list[int]] = field(default_factory=dict)
+    _children: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def new_nodes(self, sequence: Sequence[int]) -> int:
+        """How many nodes adding ``sequence`` would create."""
+        parent = -1
+        for depth, token in enumerate(sequence):
+            if (parent, token) not in self._children:
+                return len(sequence) - depth
+            parent = self._children[parent, token]
+        return 0
+
+    def add(self, j: int, sequence: Sequence[int]) -> None:
+        parent, path = -1, []
+        for depth, token in enumerate(sequence):
+            if (parent, token) not in self._children:
+                self._children[parent, token] = len(self.tokens)
+                self.tokens.append(token)
+                self.depths.append(depth)
+                self.parents.append(parent)
+            parent = self._children[parent, token]
+            path.append(parent)
+        self.paths[j] = path
+
+    def ancestry(self) -> torch.Tensor:
+        """(nodes, nodes) bool: node a sees node b (b is a or one of its ancestors)."""
+        sees = torch.eye(len(self.tokens), dtype=torch.bool)
+        for node, parent in enumerate(self.parents):
+            if parent >= 0:  # parents come before their children
+                sees[node] |= sees[parent]
+        return sees
+
+
+def token_trees(sequences: Sequence[Sequence[int]], max_nodes: int) -> list[TokenTree]:
+    """The sequences as token trees of at most ``max_nodes`` nodes each (a longer
+    sequence gets a tree of its own); sequence j keeps its index j in ``paths``."""
+    trees = [TokenTree()]
+    for j, sequence in enumerate(sequences):
+        if trees[-1].tokens and len(trees[-1].tokens) + trees[-1].new_nodes(sequence) > max_nodes:
+            trees.append(TokenTree())
+        trees[-1].add(j, sequence)
+    return trees
 
 
 class HuggingFaceLM:
@@ -161,9 +215,14 @@ class HuggingFaceLM:
             for text, ids in zip(texts, options[-1]):
                 if not ids:
                     raise ValueError(f"option {text!r} encodes to no tokens")
-        scores: list[np.ndarray] = []
-        for chunk in token_chunks([len(c) for c in contexts], self.max_batch_tokens):
-            scores += self._score_chunk([contexts[i] for i in chunk], [options[i] for i in chunk])
+        # in token order, contexts that share a prefix come together (one chunk encodes it once)
+        order = sorted(range(len(contexts)), key=lambda i: contexts[i])
+        scores: list[np.ndarray] = [np.zeros(0)] * len(contexts)
+        for chunk in token_chunks([len(contexts[i]) for i in order], self.max_batch_tokens):
+            members = [order[k] for k in chunk]
+            for i, got in zip(members, self._score_chunk([contexts[i] for i in members],
+                                                         [options[i] for i in members])):
+                scores[i] = got
         return scores
 
     def _score_chunk(self, contexts: list[list[int]], options: list[list[list[int]]]) -> list[np.ndarray]:
@@ -183,25 +242,35 @@ class HuggingFaceLM:
         first = out.logits[:, 0].float().log_softmax(-1)  # (contexts, vocabulary)
         context_cache = out.past_key_values
         scores = [np.array([float(first[i, o[0]]) for o in opts]) for i, opts in enumerate(options)]
-        # 3. every option longer than one token: its tokens after its context's cache
-        rows = sorted(((i, j) for i, opts in enumerate(options) for j, o in enumerate(opts) if len(o) > 1),
-                      key=lambda row: len(options[row[0]][row[1]]))  # similar lengths share a batch: less padding
-        for chunk in token_chunks([len(options[i][j]) - 1 for i, j in rows], self.max_batch_tokens):
-            batch = [rows[k] for k in chunk]
+        # 3. the options' tokens after their context's cache, as token trees: options that
+        #    share leading tokens share those positions (tree attention)
+        trees = [(i, tree) for i, opts in enumerate(options)
+                 for tree in token_trees([o[:-1] for o in opts], self.max_batch_tokens)]
+        # trees of similar size share a batch (less padding); all options one token long: done
+        trees = sorted(((i, tree) for i, tree in trees if tree.tokens), key=lambda pair: len(pair[1].tokens))
+        for chunk in token_chunks([len(tree.tokens) for _, tree in trees], self.max_batch_tokens):
+            batch = [trees[k] for k in chunk]
             index = torch.tensor([i for i, _ in batch], device=self.device)
-            ids, option_mask = right_padded([options[i][j][:-1] for i, j in batch], self.device)
-            start = shared + last[index]  # position of each option's first fed token, minus one
-            positions = start + 1 + torch.arange(ids.shape[1], device=self.device)
+            ids, node_mask = right_padded([tree.tokens for _, tree in batch], self.device)
+            depth, _ = right_padded([tree.depths for _, tree in batch], self.device)
+            positions = shared + last[index] + 1 + depth  # an option's first token sits right after its context
+            sees = torch.zeros(len(batch), ids.shape[1], ids.shape[1], dtype=torch.bool, device=self.device)
+            for row, (_, tree) in enumerate(batch):
+                sees[row, : len(tree.tokens), : len(tree.tokens)] = tree.ancestry().to(self.device)
+            sees |= torch.eye(ids.shape[1], dtype=torch.bool, device=self.device)  # padding sees itself
+            sees = torch.cat([mask[index].bool()[:, None, :].expand(-1, ids.shape[1], -1), sees], 2)
+            dtype = next(self.model.parameters()).dtype
+            bias = torch.zeros(sees.shape, dtype=dtype, device=self.device).masked_fill(~sees, torch.finfo(dtype).min)
             out = self.model(ids, past_key_values=self._cache_rows(context_cache, index),
-                             attention_mask=torch.cat([mask[index], option_mask], 1), position_ids=positions,
-                             use_cache=True, logits_to_keep=option_mask.bool())
-            log_probs = out.logits.float().log_softmax(-1)  # (real option positions, vocabulary), row-major
-            offset = 0
-            for i, j in batch:
-                targets = torch.tensor(options[i][j][1:], device=self.device)
-                picked = log_probs[offset + torch.arange(len(targets), device=self.device), targets]
-                scores[i][j] += float(picked.sum())
-                offset += len(targets)
+                             attention_mask=bias[:, None], position_ids=positions, use_cache=True)
+            log_probs = out.logits.float().log_softmax(-1)  # (rows, nodes, vocabulary)
+            for row, (i, tree) in enumerate(batch):
+                for j, nodes in tree.paths.items():
+                    if not nodes:  # a one-token option: scored by its context alone
+                        continue
+                    targets = torch.tensor(options[i][j][1:], device=self.device)
+                    picked = log_probs[row, torch.tensor(nodes, dtype=torch.long, device=self.device), targets]
+                    scores[i][j] += float(picked.sum())
         return scores
 
     @torch.no_grad()

@@ -22,7 +22,7 @@ from pacs.probes.stimuli import Stimulus
 
 NEUTRAL_CONTEXT = "Answer:"
 EXAMPLE_SEPARATOR = "\n\n"
-ITEMS_PER_CALL = 16  # items per batched scoring call (a progress-bar step)
+ITEMS_PER_CALL = 64  # items per batched scoring call (a progress-bar step)
 
 
 def few_shot_prefix(examples: Sequence[Stimulus]) -> str:
