@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pacs.config import ConfigError, load
+from pacs.config import ConfigError, load, load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG, SCHEMA = ROOT / "config.yaml", ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -62,3 +62,19 @@ def test_snakemake_stops_with_the_one_line_error(tmp_path):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.startswith("pacs:")]
     assert lines == ["pacs: config key 'dag.env.n_vars': 'five' is not of type 'integer' (Variables per graph.)"]
+
+
+def test_device_auto_is_the_default_and_resolves_to_what_is_visible(monkeypatch):
+    import torch
+
+    from pacs.runtime import pick_device
+
+    assert load_yaml(ROOT / "config.yaml")["device"] == "auto"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert pick_device("auto") == torch.device("cpu") and pick_device("cpu") == torch.device("cpu")
+    with pytest.raises(RuntimeError, match="no CUDA GPU is visible"):
+        pick_device("cuda")
+    with pytest.raises(ValueError, match="'tpu' is not one of auto, cpu, cuda"):
+        pick_device("tpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert pick_device("auto") == torch.device("cuda")
