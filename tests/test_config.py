@@ -9,7 +9,7 @@ import pytest
 
 import torch
 
-from pacs.config import ConfigError, load
+from pacs.config import ConfigError, load, load_yaml
 from pacs.envs.causal_dag import SPLITS, DagEnvConfig, sample_episodes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,3 +109,17 @@ def test_accepted_graph_settings_can_draw_every_split(weight_values, links):
     for split in SPLITS:
         episodes = sample_episodes(20, env, split, torch.Generator().manual_seed(0))
         assert len(episodes.targets) == 20
+def test_device_auto_is_the_default_and_resolves_to_what_is_visible(monkeypatch):
+    import torch
+
+    from pacs.runtime import pick_device
+
+    assert load_yaml(ROOT / "config.yaml")["device"] == "auto"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert pick_device("auto") == torch.device("cpu") and pick_device("cpu") == torch.device("cpu")
+    with pytest.raises(RuntimeError, match="no CUDA GPU is visible"):
+        pick_device("cuda")
+    with pytest.raises(ValueError, match="'tpu' is not one of auto, cpu, cuda"):
+        pick_device("tpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert pick_device("auto") == torch.device("cuda")

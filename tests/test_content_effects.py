@@ -24,6 +24,9 @@ class AnswerKnowingLM:
         prompt = next((p for p in self.answers if context.endswith(p)), None)
         return np.array([2.0 if prompt is not None and o == self.answers[prompt] else 0.0 for o in options])
 
+    def score_batch(self, requests):
+        return [self.score_options(context, options) for context, options in requests]
+
     def generate(self, context, max_new_tokens):
         raise NotImplementedError
 

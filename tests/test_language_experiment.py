@@ -105,3 +105,23 @@ def test_unparseable_lines_are_counted_and_replaced(episodes):
     assert set(table.goal_variable) <= set(range(DESIGN.env.n_vars))
     assert (table.goal_variable != table.target).all()  # the random fallback is a legal action
     assert "the the the" in transcripts
+
+
+def test_pipeline_lm_closed_loop_is_the_same_with_and_without_its_cache(episodes):
+    """The pipeline LM writes its lines through a key/value cache; an uncached copy of
+    the same model writes the same transcripts."""
+    from pacs.models.text_lm import PipelineLM, WordTokenizer, build_text_model
+
+    class UncachedLM(PipelineLM):
+        def _next_log_probs(self, ids):
+            return self._log_probs(ids)[-1]
+
+    documents = language.expert_documents(DESIGN, DESIGN.train_split, 4, True, 0, "vocabulary")
+    tokenizer = WordTokenizer.from_corpus(documents)
+    model = build_text_model(len(tokenizer), 400, {"n_layers": 1, "d_model": 16, "n_heads": 2, "d_mlp": 32}, 3)
+    cached, uncached = (cls(model, tokenizer, "tiny", torch.device("cpu")) for cls in (PipelineLM, UncachedLM))
+    batch, settings = episodes["in_distribution"], language.TextSettings(max_new_tokens=8)
+    for index in range(3):
+        runs = [language.run_episode(lm, batch, index, DESIGN, documents[0], "generate", settings)
+                for lm in (cached, uncached)]
+        assert runs[0] == runs[1] and runs[0].transcript

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from pacs.data import DataFileError, TokenDataset, load_dataset, save_dataset
-from pacs.models.transformer import CausalTransformer, TransformerConfig, load_checkpoint, save_checkpoint
+from pacs.models.transformer import CausalTransformer, TransformerConfig, build_model, load_checkpoint, save_checkpoint
 
 
 def tiny_model(seed=0) -> CausalTransformer:
@@ -52,3 +52,20 @@ def test_dataset_round_trip_and_foreign_file(tmp_path):
     save_checkpoint(tmp_path / "m.safetensors", tiny_model())
     with pytest.raises(DataFileError, match="not a token dataset"):
         load_dataset(tmp_path / "m.safetensors")
+
+
+def test_cached_decoding_gives_the_logits_of_one_full_pass():
+    """Feeding a sequence in pieces through the key/value cache (a multi-token piece
+    after cached positions too) equals one causal pass over all of it."""
+    from pacs.models.transformer import empty_cache
+
+    model = build_model(TransformerConfig(token_width=3, max_len=10, heads={"a": 4}, n_layers=2, d_model=16,
+                                          n_heads=2, d_mlp=32), init_seed=0)
+    tokens = torch.randn(2, 9, 3)
+    with torch.no_grad():
+        full = model(tokens)["a"]
+        cache = empty_cache(model)
+        pieces = [model(tokens[:, a:b], cache)["a"] for a, b in ((0, 4), (4, 5), (5, 9))]
+    torch.testing.assert_close(torch.cat(pieces, dim=1), full, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="exceeds max_len"):
+        model(torch.randn(2, 2, 3), cache)

@@ -54,9 +54,14 @@ def set_threads(n_threads: int) -> None:
 
 
 def pick_device(preference: str = "auto") -> torch.device:
-    """``auto`` takes a CUDA GPU when one is visible, else the CPU."""
+    """The one place the config's ``device`` is resolved: ``auto`` takes a CUDA GPU
+    when one is visible, else the CPU; ``cuda`` without a visible GPU is an error."""
     if preference == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if preference not in ("cpu", "cuda"):
+        raise ValueError(f"config key 'device': {preference!r} is not one of auto, cpu, cuda")
+    if preference == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("config key 'device': cuda asked for, but no CUDA GPU is visible (use auto or cpu)")
     return torch.device(preference)
 
 

@@ -3,7 +3,8 @@
 Every model, pretrained or trained in the pipeline, answers two questions:
 
 - ``score_options(context, options)``: the summed log-probability (nats) of each
-  option string as the continuation of ``context``;
+  option string as the continuation of ``context``; ``score_batch(requests)`` the
+  same for many (context, options) requests at once, in batched forward passes;
 - ``generate(context, max_new_tokens)``: the greedy continuation of ``context`` up
   to and including the next newline.
 
@@ -17,7 +18,8 @@ Context and options are tokenized separately (an option is its own token
 sequence after the context's), so every option is scored on the same context
 tokens. The Hugging Face path keeps a key/value cache of the last context and
 reuses its longest common token prefix, so a shared few-shot prompt or a growing
-episode is encoded once.
+episode is encoded once; a batch of requests encodes its contexts' shared prefix
+once, the rest of the contexts together, then all options together.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -47,17 +50,114 @@ class LanguageModel(Protocol):
 
     def score_options(self, context: str, options: Sequence[str]) -> np.ndarray: ...
 
+    def score_batch(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[np.ndarray]: ...
+
     def generate(self, context: str, max_new_tokens: int) -> str: ...
 
 
-class HuggingFaceLM:
-    """A Hugging Face causal LM and its tokenizer, scoring with a prefix cache."""
+def common_prefix_length(sequences: Sequence[Sequence[int]]) -> int:
+    """How many leading tokens all ``sequences`` share."""
+    shortest = min(len(s) for s in sequences)
+    for position in range(shortest):
+        token = sequences[0][position]
+        if any(s[position] != token for s in sequences):
+            return position
+    return shortest
 
-    def __init__(self, model, tokenizer, name: str, device: torch.device):
+
+def right_padded(sequences: Sequence[Sequence[int]], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """(ids, mask), both (n, longest): each sequence then zeros, mask 1 on real tokens."""
+    longest = max(len(s) for s in sequences)
+    ids = torch.zeros(len(sequences), longest, dtype=torch.long)
+    mask = torch.zeros(len(sequences), longest, dtype=torch.long)
+    for row, sequence in enumerate(sequences):
+        ids[row, : len(sequence)] = torch.tensor(sequence, dtype=torch.long)
+        mask[row, : len(sequence)] = 1
+    return ids.to(device), mask.to(device)
+
+
+def token_chunks(lengths: Sequence[int], max_tokens: int) -> list[range]:
+    """Consecutive index ranges whose padded size (count x longest) stays within
+    ``max_tokens`` (a range holds at least one index)."""
+    chunks, start, longest = [], 0, 0
+    for index, length in enumerate(lengths):
+        if index > start and (index - start + 1) * max(longest, length) > max_tokens:
+            chunks.append(range(start, index))
+            start, longest = index, 0
+        longest = max(longest, length)
+    if lengths:
+        chunks.append(range(start, len(lengths)))
+    return chunks
+
+
+@dataclass
+class TokenTree:
+    """Token sequences merged on their shared leading tokens: node k holds token
+    ``tokens[k]`` at depth ``depths[k]`` (0: first token) below node ``parents[k]``
+    (-1: a root); ``paths[j]`` lists the nodes of sequence j, in order."""
+
+    tokens: list[int] = field(default_factory=list)
+    depths: list[int] = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
+    paths: dict[int, list[int]] = field(default_factory=dict)
+    _children: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def new_nodes(self, sequence: Sequence[int]) -> int:
+        """How many nodes adding ``sequence`` would create."""
+        parent = -1
+        for depth, token in enumerate(sequence):
+            if (parent, token) not in self._children:
+                return len(sequence) - depth
+            parent = self._children[parent, token]
+        return 0
+
+    def add(self, j: int, sequence: Sequence[int]) -> None:
+        parent, path = -1, []
+        for depth, token in enumerate(sequence):
+            if (parent, token) not in self._children:
+                self._children[parent, token] = len(self.tokens)
+                self.tokens.append(token)
+                self.depths.append(depth)
+                self.parents.append(parent)
+            parent = self._children[parent, token]
+            path.append(parent)
+        self.paths[j] = path
+
+    def ancestry(self) -> torch.Tensor:
+        """(nodes, nodes) bool: node a sees node b (b is a or one of its ancestors)."""
+        sees = torch.eye(len(self.tokens), dtype=torch.bool)
+        for node, parent in enumerate(self.parents):
+            if parent >= 0:  # parents come before their children
+                sees[node] |= sees[parent]
+        return sees
+
+
+def token_trees(sequences: Sequence[Sequence[int]], max_nodes: int) -> list[TokenTree]:
+    """The sequences as token trees of at most ``max_nodes`` nodes each (a longer
+    sequence gets a tree of its own); sequence j keeps its index j in ``paths``."""
+    trees = [TokenTree()]
+    for j, sequence in enumerate(sequences):
+        if trees[-1].tokens and len(trees[-1].tokens) + trees[-1].new_nodes(sequence) > max_nodes:
+            trees.append(TokenTree())
+        trees[-1].add(j, sequence)
+    return trees
+
+
+class HuggingFaceLM:
+    """A Hugging Face causal LM and its tokenizer, scoring with a prefix cache.
+
+    ``score_batch`` scores many (context, options) requests in few forward passes:
+    the contexts' shared token prefix once (kept in the cache across calls), the
+    rest of every context in one padded batch, then every option of every context
+    in padded batches that attend to their context's cached keys and values.
+    ``max_batch_tokens`` bounds the padded tokens in one forward pass."""
+
+    def __init__(self, model, tokenizer, name: str, device: torch.device, max_batch_tokens: int = 2048):
         self.model = model.to(device).eval()
         self.tokenizer = tokenizer
         self.name = name
         self.device = device
+        self.max_batch_tokens = max_batch_tokens
         self._ids: list[int] = []  # the tokens now in the cache
         self._cache = None
 
@@ -65,18 +165,16 @@ class HuggingFaceLM:
         return list(self.tokenizer(text, add_special_tokens=special)["input_ids"])
 
     @torch.no_grad()
-    def _feed(self, ids: list[int], reuse_at_most: int | None = None) -> torch.Tensor:
+    def _feed(self, ids: list[int], last_only: bool = False) -> torch.Tensor:
         """Bring the cache to exactly ``ids``; return the next-token log-probs at every
-        position fed anew (all positions after the reused cached prefix, which is at
-        most ``reuse_at_most`` tokens long)."""
+        position fed anew (all positions after the reused cached prefix), or at the
+        last one only (``last_only``)."""
         keep = 0
         for a, b in zip(self._ids, ids):
             if a != b:
                 break
             keep += 1
         keep = min(keep, len(ids) - 1)  # always run at least the last token
-        if reuse_at_most is not None:
-            keep = min(keep, reuse_at_most)
         if self._cache is not None and keep < len(self._ids):
             if keep == 0:
                 self._cache = None
@@ -85,33 +183,102 @@ class HuggingFaceLM:
         if self._cache is None:
             keep = 0
         new = torch.tensor([ids[keep:]], device=self.device)
-        out = self.model(new, past_key_values=self._cache, use_cache=True)
+        out = self.model(new, past_key_values=self._cache, use_cache=True, logits_to_keep=1 if last_only else 0)
         self._cache, self._ids = out.past_key_values, list(ids)
         return out.logits[0].float().log_softmax(-1)
 
-    @torch.no_grad()
+    @staticmethod
+    def _cache_rows(cache, rows: torch.Tensor | int):
+        """A new cache holding ``rows`` of ``cache`` (a batch index), or its one row
+        repeated ``rows`` times (no copy), leaving ``cache`` as it was."""
+        from transformers import DynamicCache
+
+        if isinstance(rows, int):
+            return DynamicCache([(layer.keys.expand(rows, -1, -1, -1), layer.values.expand(rows, -1, -1, -1))
+                                 for layer in cache.layers])
+        return DynamicCache([(layer.keys[rows], layer.values[rows]) for layer in cache.layers])
+
     def score_options(self, context: str, options: Sequence[str]) -> np.ndarray:
-        context_ids = self._encode(context, special=True)
-        first = self._feed(context_ids)[-1]
-        scores = []
-        for option in options:
-            option_ids = self._encode(option, special=False)
-            if not option_ids:
-                raise ValueError(f"option {option!r} encodes to no tokens")
-            total = float(first[option_ids[0]])
-            if len(option_ids) > 1:
-                # options may share their first tokens: reuse only the context
-                rest = self._feed(context_ids + option_ids[:-1], reuse_at_most=len(context_ids))
-                total += float(rest.gather(1, torch.tensor(option_ids[1:], device=self.device)[:, None]).sum())
-            scores.append(total)
-        return np.array(scores)
+        return self.score_batch([(context, options)])[0]
+
+    @torch.no_grad()
+    def score_batch(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[np.ndarray]:
+        """For each (context, options): the summed log-probability (nats) of each
+        option after the context, as ``score_options`` gives it one at a time."""
+        contexts = [self._encode(context, special=True) for context, _ in requests]
+        for (text, _), ids in zip(requests, contexts):
+            if not ids:
+                raise ValueError(f"context {text!r} encodes to no tokens: nothing predicts an option's first token")
+        options = []
+        for _, texts in requests:
+            options.append([self._encode(option, special=False) for option in texts])
+            for text, ids in zip(texts, options[-1]):
+                if not ids:
+                    raise ValueError(f"option {text!r} encodes to no tokens")
+        # in token order, contexts that share a prefix come together (one chunk encodes it once)
+        order = sorted(range(len(contexts)), key=lambda i: contexts[i])
+        scores: list[np.ndarray] = [np.zeros(0)] * len(contexts)
+        for chunk in token_chunks([len(contexts[i]) for i in order], self.max_batch_tokens):
+            members = [order[k] for k in chunk]
+            for i, got in zip(members, self._score_chunk([contexts[i] for i in members],
+                                                         [options[i] for i in members])):
+                scores[i] = got
+        return scores
+
+    def _score_chunk(self, contexts: list[list[int]], options: list[list[list[int]]]) -> list[np.ndarray]:
+        # 1. the shared prefix, through the persistent cache (at least one token left per context)
+        shared = min(common_prefix_length(contexts), min(len(c) for c in contexts) - 1)
+        prefix_cache = None
+        if shared > 0:
+            self._feed(contexts[0][:shared], last_only=True)
+            prefix_cache = self._cache_rows(self._cache, len(contexts))
+        # 2. the rest of every context, right-padded; the log-probs after its last token
+        suffix, suffix_mask = right_padded([c[shared:] for c in contexts], self.device)
+        mask = torch.cat([torch.ones(len(contexts), shared, dtype=torch.long, device=self.device), suffix_mask], 1)
+        positions = shared + torch.arange(suffix.shape[1], device=self.device).expand_as(suffix)
+        last = suffix_mask.sum(1, keepdim=True) - 1
+        out = self.model(suffix, past_key_values=prefix_cache, attention_mask=mask, position_ids=positions,
+                         use_cache=True, logits_to_keep=last)
+        first = out.logits[:, 0].float().log_softmax(-1)  # (contexts, vocabulary)
+        context_cache = out.past_key_values
+        scores = [np.array([float(first[i, o[0]]) for o in opts]) for i, opts in enumerate(options)]
+        # 3. the options' tokens after their context's cache, as token trees: options that
+        #    share leading tokens share those positions (tree attention)
+        trees = [(i, tree) for i, opts in enumerate(options)
+                 for tree in token_trees([o[:-1] for o in opts], self.max_batch_tokens)]
+        # trees of similar size share a batch (less padding); all options one token long: done
+        trees = sorted(((i, tree) for i, tree in trees if tree.tokens), key=lambda pair: len(pair[1].tokens))
+        for chunk in token_chunks([len(tree.tokens) for _, tree in trees], self.max_batch_tokens):
+            batch = [trees[k] for k in chunk]
+            index = torch.tensor([i for i, _ in batch], device=self.device)
+            ids, node_mask = right_padded([tree.tokens for _, tree in batch], self.device)
+            depth, _ = right_padded([tree.depths for _, tree in batch], self.device)
+            positions = shared + last[index] + 1 + depth  # an option's first token sits right after its context
+            sees = torch.zeros(len(batch), ids.shape[1], ids.shape[1], dtype=torch.bool, device=self.device)
+            for row, (_, tree) in enumerate(batch):
+                sees[row, : len(tree.tokens), : len(tree.tokens)] = tree.ancestry().to(self.device)
+            sees |= torch.eye(ids.shape[1], dtype=torch.bool, device=self.device)  # padding sees itself
+            sees = torch.cat([mask[index].bool()[:, None, :].expand(-1, ids.shape[1], -1), sees], 2)
+            dtype = next(self.model.parameters()).dtype
+            bias = torch.zeros(sees.shape, dtype=dtype, device=self.device).masked_fill(~sees, torch.finfo(dtype).min)
+            out = self.model(ids, past_key_values=self._cache_rows(context_cache, index),
+                             attention_mask=bias[:, None], position_ids=positions, use_cache=True)
+            log_probs = out.logits.float().log_softmax(-1)  # (rows, nodes, vocabulary)
+            for row, (i, tree) in enumerate(batch):
+                for j, nodes in tree.paths.items():
+                    if not nodes:  # a one-token option: scored by its context alone
+                        continue
+                    targets = torch.tensor(options[i][j][1:], device=self.device)
+                    picked = log_probs[row, torch.tensor(nodes, dtype=torch.long, device=self.device), targets]
+                    scores[i][j] += float(picked.sum())
+        return scores
 
     @torch.no_grad()
     def generate(self, context: str, max_new_tokens: int) -> str:
         ids = self._encode(context, special=True)
         produced: list[int] = []
         for _ in range(max_new_tokens):
-            token = int(self._feed(ids + produced)[-1].argmax())
+            token = int(self._feed(ids + produced, last_only=True)[-1].argmax())
             produced.append(token)
             if "\n" in self.tokenizer.decode([token]) or token == self.tokenizer.eos_token_id:
                 break

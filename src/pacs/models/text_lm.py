@@ -23,7 +23,8 @@ import torch
 import torch.nn as nn
 
 from pacs.data import DataFileError, TokenDataset, load_metadata, load_tensors, save_tensors
-from pacs.models.transformer import CausalTransformer, TransformerConfig
+from pacs.models.language_model import common_prefix_length, right_padded, token_chunks
+from pacs.models.transformer import CausalTransformer, TransformerConfig, empty_cache
 
 PAD, UNK, EOS, NEWLINE = "<pad>", "<unk>", "<eos>", "\n"
 SPECIALS = (PAD, UNK, EOS, NEWLINE)
@@ -115,13 +116,22 @@ def load_pipeline_lm(path: str | Path, device: torch.device, name: str | None = 
 
 class PipelineLM:
     """A trained ``TextTransformer`` behind the language-model interface. Contexts
-    longer than the model's window keep their last ``max_len`` tokens."""
+    longer than the model's window keep their last ``max_len`` tokens.
 
-    def __init__(self, model: TextTransformer, tokenizer: WordTokenizer, name: str, device: torch.device):
+    ``score_batch`` scores every (context, option) pair as one row of padded
+    batches of at most ``max_batch_tokens`` tokens. ``generate`` decodes with a
+    key/value cache that it keeps between calls, so a growing closed-loop
+    transcript is encoded once."""
+
+    def __init__(self, model: TextTransformer, tokenizer: WordTokenizer, name: str, device: torch.device,
+                 max_batch_tokens: int = 8192):
         self.model = model.to(device).eval()
         self.tokenizer = tokenizer
         self.name = name
         self.device = device
+        self.max_batch_tokens = max_batch_tokens
+        self._ids: list[int] = []  # the tokens now in the cache
+        self._cache = empty_cache(self.model)
 
     @torch.no_grad()
     def _log_probs(self, ids: list[int]) -> torch.Tensor:
@@ -129,15 +139,49 @@ class PipelineLM:
         logits = self.model(torch.tensor([window], device=self.device))["next_token"][0]
         return logits.float().log_softmax(-1)
 
-    @torch.no_grad()
     def score_options(self, context: str, options: Sequence[str]) -> np.ndarray:
-        context_ids = self.tokenizer.encode(context)
-        scores = []
-        for option in options:
-            option_ids = self.tokenizer.encode(option)
-            log_probs = self._log_probs(context_ids + option_ids)[-len(option_ids) - 1: -1]
-            scores.append(float(log_probs.gather(1, torch.tensor(option_ids, device=self.device)[:, None]).sum()))
-        return np.array(scores)
+        return self.score_batch([(context, options)])[0]
+
+    @torch.no_grad()
+    def score_batch(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[np.ndarray]:
+        """For each (context, options): the summed log-probability (nats) of each
+        option's words after the context's."""
+        window = self.model.cfg.max_len
+        rows = []  # (request, option, window of context + option ids, option length)
+        for i, (context, options) in enumerate(requests):
+            context_ids = self.tokenizer.encode(context)
+            if not context_ids:
+                raise ValueError(f"context {context!r} has no words: nothing predicts an option's first word")
+            for j, option in enumerate(options):
+                option_ids = self.tokenizer.encode(option)
+                if not option_ids or len(option_ids) >= window:
+                    raise ValueError(f"option {option!r} has {len(option_ids)} words; needs 1 to {window - 1}")
+                rows.append((i, j, (context_ids + option_ids)[-window:], len(option_ids)))
+        scores = [np.zeros(len(options)) for _, options in requests]
+        rows.sort(key=lambda row: len(row[2]))  # similar lengths share a batch: less padding
+        for chunk in token_chunks([len(row[2]) for row in rows], self.max_batch_tokens):
+            batch = [rows[k] for k in chunk]
+            ids, _ = right_padded([row[2] for row in batch], self.device)  # causal: padding is never seen
+            log_probs = self.model(ids)["next_token"].float().log_softmax(-1)
+            for b, (i, j, row_ids, n_option) in enumerate(batch):
+                targets = torch.tensor(row_ids[-n_option:], device=self.device)
+                positions = torch.arange(len(row_ids) - n_option - 1, len(row_ids) - 1, device=self.device)
+                scores[i][j] = float(log_probs[b, positions, targets].sum())
+        return scores
+
+    @torch.no_grad()
+    def _next_log_probs(self, ids: list[int]) -> torch.Tensor:
+        """Log-probs of the token after ``ids``, through the cache of the last call's
+        tokens (reusing their longest common prefix)."""
+        if len(ids) > self.model.cfg.max_len:  # a sliding window moves every position: no cache
+            self._ids, self._cache = [], empty_cache(self.model)
+            return self._log_probs(ids)[-1]
+        keep = min(common_prefix_length([self._ids, ids]), len(ids) - 1)
+        if keep < len(self._ids):
+            self._cache = [[t[:, :, :keep] for t in layer] if keep else [] for layer in self._cache]
+        logits = self.model(torch.tensor([ids[keep:]], device=self.device), self._cache)["next_token"][0, -1]
+        self._ids = list(ids)
+        return logits.float().log_softmax(-1)
 
     @torch.no_grad()
     def generate(self, context: str, max_new_tokens: int) -> str:
@@ -145,9 +189,8 @@ class PipelineLM:
         produced: list[int] = []
         stops = {self.tokenizer.index[NEWLINE], self.tokenizer.index[EOS]}
         for _ in range(max_new_tokens):
-            token = int(self._log_probs(ids + produced)[-1].argmax())
+            token = int(self._next_log_probs(ids + produced).argmax())
             produced.append(token)
             if token in stops:
                 break
         return self.tokenizer.decode(produced)
-

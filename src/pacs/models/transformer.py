@@ -40,13 +40,23 @@ class CausalSelfAttention(nn.Module):
         self.proj = nn.Linear(cfg.d_model, cfg.d_model)
         self.dropout = cfg.dropout
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, cache: list[torch.Tensor] | None = None) -> torch.Tensor:
+        """``cache``: this layer's [keys, values] of the earlier positions (empty at
+        first), extended in place with those of ``x`` (key/value-cached decoding)."""
         n_batch, length, width = x.shape
         q, k, v = self.qkv(x).split(width, dim=2)
         shape = (n_batch, length, self.n_heads, width // self.n_heads)
         q, k, v = (t.view(shape).transpose(1, 2) for t in (q, k, v))
+        mask, causal = None, True
+        if cache is not None:
+            if cache:
+                k, v = torch.cat([cache[0], k], dim=2), torch.cat([cache[1], v], dim=2)
+                # query i sits at position past + i and sees keys 0..past + i
+                mask = torch.ones(length, k.shape[2], dtype=torch.bool, device=x.device).tril(k.shape[2] - length)
+                causal = False
+            cache[:] = [k, v]
         y = F.scaled_dot_product_attention(
-            q, k, v, is_causal=True, dropout_p=self.dropout if self.training else 0.0
+            q, k, v, attn_mask=mask, is_causal=causal, dropout_p=self.dropout if self.training else 0.0
         )
         return self.proj(y.transpose(1, 2).reshape(n_batch, length, width))
 
@@ -70,8 +80,8 @@ class Block(nn.Module):
         self.norm_mlp = nn.LayerNorm(cfg.d_model)
         self.mlp = MLP(cfg)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attention(self.norm_attention(x))
+    def forward(self, x: torch.Tensor, cache: list[torch.Tensor] | None = None) -> torch.Tensor:
+        x = x + self.attention(self.norm_attention(x), cache)
         return x + self.mlp(self.norm_mlp(x))
 
 
@@ -87,16 +97,24 @@ class CausalTransformer(nn.Module):
         self.norm = nn.LayerNorm(cfg.d_model)
         self.heads = nn.ModuleDict({name: nn.Linear(cfg.d_model, n) for name, n in cfg.heads.items()})
 
-    def forward(self, tokens: torch.Tensor) -> dict[str, torch.Tensor]:
-        length = tokens.shape[1]
+    def forward(self, tokens: torch.Tensor, cache: list[list[torch.Tensor]] | None = None) -> dict[str, torch.Tensor]:
+        """``cache`` (decoding): one list per block, from ``empty_cache``; ``tokens``
+        then continue the cached positions, and the cache grows by them."""
+        past = cache[0][0].shape[2] if cache and cache[0] else 0
+        length = past + tokens.shape[1]
         if length > self.cfg.max_len:
             raise ValueError(f"sequence of {length} steps exceeds max_len {self.cfg.max_len}")
-        positions = torch.arange(length, device=tokens.device)
+        positions = torch.arange(past, length, device=tokens.device)
         x = self.embed(tokens) + self.position(positions)
-        for block in self.blocks:
-            x = block(x)
+        for index, block in enumerate(self.blocks):
+            x = block(x, None if cache is None else cache[index])
         x = self.norm(x)
         return {name: head(x) for name, head in self.heads.items()}
+
+
+def empty_cache(model: CausalTransformer) -> list[list[torch.Tensor]]:
+    """A key/value cache for ``model.forward(tokens, cache)``: nothing cached yet."""
+    return [[] for _ in model.blocks]
 
 
 def build_model(cfg: TransformerConfig, init_seed: int) -> CausalTransformer:

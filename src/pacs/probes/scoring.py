@@ -22,6 +22,7 @@ from pacs.probes.stimuli import Stimulus
 
 NEUTRAL_CONTEXT = "Answer:"
 EXAMPLE_SEPARATOR = "\n\n"
+ITEMS_PER_CALL = 64  # items per batched scoring call (a progress-bar step)
 
 
 def few_shot_prefix(examples: Sequence[Stimulus]) -> str:
@@ -30,25 +31,28 @@ def few_shot_prefix(examples: Sequence[Stimulus]) -> str:
 
 
 def score_stimuli(lm: LanguageModel, stimuli: Sequence[Stimulus], examples: Sequence[Stimulus] = (),
-                  neutral_context: str = NEUTRAL_CONTEXT, progress: str | None = None) -> pd.DataFrame:
+                  neutral_context: str = NEUTRAL_CONTEXT, progress: str | None = None,
+                  items_per_call: int = ITEMS_PER_CALL) -> pd.DataFrame:
     """One row per (item, option): ``logprob`` after the (few-shot) prompt,
     ``logprob_neutral`` after the neutral context, and ``dcpmi`` = their difference.
 
-    All prompts are scored first, then the neutral context once per distinct option
-    set, so a model that caches a shared prefix (the few-shot examples) keeps it.
-    ``progress``: a label for a progress bar."""
+    The prompts go to the model ``items_per_call`` items at a time (batched scoring;
+    the few-shot prefix they share is encoded once), then every distinct option
+    of all items after the neutral context in one request. ``progress``: a label
+    for a progress bar."""
     prefix = few_shot_prefix(examples)
-    plain = [lm.score_options(prefix + item.prompt, item.options)
-             for item in tqdm(stimuli, desc=progress, mininterval=5.0, disable=progress is None)]
-    neutral = {options: lm.score_options(neutral_context, options) for options in dict.fromkeys(
-        item.options for item in stimuli)}  # items of a task often share their options
+    blocks = [stimuli[start: start + items_per_call] for start in range(0, len(stimuli), items_per_call)]
+    plain = [scores for block in tqdm(blocks, desc=progress, mininterval=5.0, disable=progress is None)
+             for scores in lm.score_batch([(prefix + item.prompt, item.options) for item in block])]
+    distinct = list(dict.fromkeys(option for item in stimuli for option in item.options))
+    neutral = dict(zip(distinct, lm.score_batch([(neutral_context, distinct)])[0])) if distinct else {}
     rows = []
     for item, item_scores in zip(stimuli, plain):
-        for option, lp, lp_neutral in zip(item.options, item_scores, neutral[item.options]):
+        for option, lp in zip(item.options, item_scores):
             rows.append({"item_id": item.item_id, "task": item.task, "condition": item.condition,
                          "option": option, "is_answer": option == item.answer,
-                         "logprob": float(lp), "logprob_neutral": float(lp_neutral),
-                         "dcpmi": float(lp - lp_neutral)})
+                         "logprob": float(lp), "logprob_neutral": float(neutral[option]),
+                         "dcpmi": float(lp - neutral[option])})
     return pd.DataFrame(rows)
 
 
