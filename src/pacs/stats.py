@@ -14,6 +14,16 @@ the percentile interval's half-widths, which covers ~95% in both regimes. Both
 choices are config keys (``stats.resample_episodes``,
 ``stats.small_sample_correction``). With a single seed the episodes are always
 resampled (seed variation cannot be estimated, and the report says so).
+
+p-values are not read off the bootstrap: with S seeds a resampling distribution
+cannot reach past its most extreme seed, so its tail is far too thin at the
+levels Holm compares with (0.05 / 24 and below). A seed-level contrast is tested
+by the one-sample t-test on its per-seed values, t with S - 1 degrees of freedom
+(``seed_level_test``): exact for normal seed means, and valid at every level.
+With a single seed the units inside it (episodes) are the replicates instead.
+Items shared by every seed are crossed with seeds, not nested: ``crossed_contrast``
+adds the item variance the seed-level test cannot see (moment estimates of the
+two-way crossed design, Satterthwaite degrees of freedom).
 """
 
 from __future__ import annotations
@@ -68,34 +78,94 @@ def hierarchical_bootstrap(
 
 
 def interval(
-    estimate: float, distribution: np.ndarray, n_groups: int, settings: BootstrapSettings
+    estimate: float, distribution: np.ndarray, n_groups: int, settings: BootstrapSettings,
+    level: float | None = None,
 ) -> tuple[float, float]:
     """Percentile interval of a bootstrap distribution, widened about the estimate by
-    the small-sample factor when there are at least two seeds and it is enabled."""
-    alpha = 1 - settings.level
+    the small-sample factor when there are at least two seeds and it is enabled.
+    ``level``: the coverage (default: the settings' level; 0.90 for equivalence tests)."""
+    level = settings.level if level is None else level
+    alpha = 1 - level
     low, high = np.quantile(distribution, [alpha / 2, 1 - alpha / 2])
-    factor = small_sample_factor(n_groups, settings)
+    factor = small_sample_factor(n_groups, settings, level)
     return estimate + factor * (low - estimate), estimate + factor * (high - estimate)
 
 
-def small_sample_factor(n_groups: int, settings: BootstrapSettings) -> float:
+def small_sample_factor(n_groups: int, settings: BootstrapSettings, level: float | None = None) -> float:
     if not settings.small_sample_correction or n_groups < 2:
         return 1.0
-    alpha = 1 - settings.level
+    alpha = 1 - (settings.level if level is None else level)
     t_quantile = scipy_stats.t.ppf(1 - alpha / 2, n_groups - 1)
     z_quantile = scipy_stats.norm.ppf(1 - alpha / 2)
     return float(np.sqrt(n_groups / (n_groups - 1)) * t_quantile / z_quantile)
 
 
-def bootstrap_p_value(
-    estimate: float, distribution: np.ndarray, n_groups: int, settings: BootstrapSettings
-) -> float:
-    """Two-sided p-value for 'the mean is 0', from the same (widened) bootstrap
-    distribution as the interval, so p < 1 - level exactly when the interval
-    excludes 0. Never below 1 / (n_boot + 1)."""
-    scaled = estimate + small_sample_factor(n_groups, settings) * (distribution - estimate)
-    tail = min(np.mean(scaled <= 0), np.mean(scaled >= 0))
-    return float(min(1.0, max(2 * tail, 1 / (len(distribution) + 1))))
+def t_p_value(estimate, se, df):
+    """Two-sided p-value of 'the mean is 0' from an estimate, its standard error and
+    the t distribution's degrees of freedom (arrays broadcast). A zero SE gives p = 0
+    for a nonzero estimate and 1 for a zero one."""
+    estimate, se, df = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (estimate, se, df)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(se > 0, np.abs(estimate) / np.where(se > 0, se, 1.0), np.where(estimate == 0, 0.0, np.inf))
+    p = 2 * scipy_stats.t.sf(t, np.maximum(df, 1))
+    return np.where(np.isnan(se), np.nan, np.minimum(p, 1.0))
+
+
+def seed_level_test(values, axis: int = -1):
+    """Estimate, standard error and degrees of freedom of the mean of independent
+    replicate values (per-seed means, or the episodes of a single seed): the mean,
+    SD / sqrt(n), n - 1. Vectorized over the other axes."""
+    values = np.asarray(values, dtype=float)
+    n = values.shape[axis]
+    if n < 2:
+        raise ValueError(f"a t-test needs at least 2 replicates, got {n}")
+    return values.mean(axis=axis), values.std(axis=axis, ddof=1) / np.sqrt(n), n - 1
+
+
+def crossed_contrast(cells, weights):
+    """Estimate, standard error and Satterthwaite degrees of freedom of
+    sum_c w_c * mean(Y_c) where each Y_c (..., S seeds, I_c items) has every item
+    answered by every seed (items crossed with seeds, distinct items per cell).
+
+    Model per cell: y = mu_c + seed_c + item + noise. Var(estimate) =
+    Var(per-seed contrast) / S + sum_c w_c^2 (item variance_c / I_c), where the
+    item part is the variance of item means over seeds / I_c minus the two-way
+    residual variance / (S I_c) (that part is already in the seed term), clipped
+    at 0. With one seed only the item part is there (the residual is then inside
+    it). Vectorized over the leading axes."""
+    cells = [np.asarray(c, dtype=float) for c in cells]
+    n_seeds = cells[0].shape[-2]
+    per_seed = sum(w * c.mean(axis=-1) for c, w in zip(cells, weights))  # (..., S)
+    estimate = per_seed.mean(axis=-1)
+    item_parts, item_dfs = [], []
+    for cell, weight in zip(cells, weights):
+        n_items = cell.shape[-1]
+        if n_items < 2:
+            raise ValueError(f"a crossed contrast needs at least 2 items per cell, got {n_items}")
+        item_means = cell.mean(axis=-2)
+        part = item_means.var(axis=-1, ddof=1) / n_items
+        if n_seeds > 1:
+            residual = (cell - cell.mean(axis=-1, keepdims=True) - item_means[..., None, :]
+                        + cell.mean(axis=(-2, -1), keepdims=True))
+            residual_var = (residual ** 2).sum(axis=(-2, -1)) / ((n_seeds - 1) * (n_items - 1))
+            part = np.maximum(part - residual_var / (n_seeds * n_items), 0.0)
+        item_parts.append(weight ** 2 * part)
+        item_dfs.append(n_items - 1)
+    seed_part = per_seed.var(axis=-1, ddof=1) / n_seeds if n_seeds > 1 else np.zeros_like(estimate)
+    variance = seed_part + sum(item_parts)
+    denominator = sum(p ** 2 / d for p, d in zip(item_parts, item_dfs))
+    if n_seeds > 1:
+        denominator = denominator + seed_part ** 2 / (n_seeds - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = np.where(denominator > 0, variance ** 2 / np.where(denominator > 0, denominator, 1.0), 1.0)
+    df = np.maximum(df, 1.0)
+    return estimate, np.sqrt(variance), df
+
+
+def t_interval(estimate, se, df, level: float):
+    """estimate -/+ t_{df, 1 - (1 - level) / 2} * se."""
+    half = scipy_stats.t.ppf(1 - (1 - level) / 2, df) * np.asarray(se)
+    return estimate - half, estimate + half
 
 
 def bootstrap_z(estimate: float, distribution: np.ndarray, n_groups: int, settings: BootstrapSettings) -> float:
@@ -115,6 +185,15 @@ def minimum_detectable_effect(ci_low: float, ci_high: float, level: float = 0.95
     z_level = scipy_stats.norm.ppf(1 - (1 - level) / 2)
     se = (ci_high - ci_low) / (2 * z_level)
     return float((z_level + scipy_stats.norm.ppf(power)) * se)
+
+
+def contrast_p_value(groups: list[np.ndarray]) -> float:
+    """Two-sided p of 'the mean of per-seed means is 0': t-test on the per-seed means
+    (S - 1 df), or, with a single seed, on its units (n - 1 df; NaN with one unit)."""
+    replicates = np.array([g.mean() for g in groups]) if len(groups) > 1 else groups[0]
+    if len(replicates) < 2:
+        return float("nan")
+    return float(t_p_value(*seed_level_test(replicates)))
 
 
 def _groups(frame: pd.DataFrame, value: str, seed_col: str) -> list[np.ndarray]:
@@ -159,15 +238,15 @@ def summarize(
 
 
 def holm(p_values) -> np.ndarray:
-    """Holm-Bonferroni adjusted p-values (same order as given)."""
+    """Holm-Bonferroni adjusted p-values (same order as given), along the last axis
+    (so a stack of families is adjusted family by family)."""
     p = np.asarray(p_values, dtype=float)
-    order = np.argsort(p)
-    n_tests = len(p)
-    adjusted = np.empty(n_tests)
-    running = 0.0
-    for rank, index in enumerate(order):
-        running = max(running, (n_tests - rank) * p[index])
-        adjusted[index] = min(1.0, running)
+    n_tests = p.shape[-1]
+    order = np.argsort(p, axis=-1)
+    ranked = np.take_along_axis(p, order, axis=-1) * (n_tests - np.arange(n_tests))
+    ranked = np.minimum(np.maximum.accumulate(ranked, axis=-1), 1.0)
+    adjusted = np.empty_like(ranked)
+    np.put_along_axis(adjusted, order, ranked, axis=-1)
     return adjusted
 
 
@@ -186,9 +265,11 @@ def paired_differences(
     """Paired contrasts ``reference - other`` on shared units (same seed and episode).
 
     For each group of ``by`` and each other condition: mean difference with its
-    hierarchical-bootstrap CI, two-sided bootstrap p-value, Holm-adjusted p over
-    the family (all rows sharing ``family_cols``; default: the whole table), the
-    test statistic z (difference / bootstrap SE), the standardized effect
+    hierarchical-bootstrap CI (95%, and 90% for equivalence tests: ``ci90_low``,
+    ``ci90_high``), the two-sided p-value of the seed-level t-test
+    (``contrast_p_value``), Holm-adjusted p over the family (all rows sharing
+    ``family_cols``; default: the whole table), the test statistic z
+    (difference / bootstrap SE), the standardized effect
     d_z = mean difference / SD of unit-level differences, and the minimum
     detectable effect at 80% power (``mde``).
     """
@@ -210,12 +291,13 @@ def paired_differences(
                 groups, settings.n_boot, group_rng(settings, (*key, other)), settings.resample_episodes
             )
             low, high = interval(estimate, distribution, len(groups), settings)
+            low90, high90 = interval(estimate, distribution, len(groups), settings, level=0.90)
             spread = float(np.std(diff["diff"], ddof=1)) if len(diff) > 1 else float("nan")
             rows.append({
                 **dict(zip(by, key)), "reference": reference, "other": other,
-                "diff": estimate, "ci_low": low, "ci_high": high,
+                "diff": estimate, "ci_low": low, "ci_high": high, "ci90_low": low90, "ci90_high": high90,
                 "z": bootstrap_z(estimate, distribution, len(groups), settings),
-                "p_value": bootstrap_p_value(estimate, distribution, len(groups), settings),
+                "p_value": contrast_p_value(groups),
                 "effect_size_dz": estimate / spread if spread > 0 else float("nan"),
                 "n_seeds": len(groups), "n_units": len(diff),
                 "n_boot": settings.n_boot, "boot_seed": settings.rng_seed,

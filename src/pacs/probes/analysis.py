@@ -1,11 +1,14 @@
 """Statistics of Experiment 5 on the tidy item table of ``pacs.experiments.content_effects``.
 
-Items are a random sample from their generator, so every interval resamples
-them: the hierarchical bootstrap draws seeds (training seeds of a pipeline LM, or
-prompt seeds of a few-shot prompt; a zero-shot prompt has one), then items within
-each seed and condition. Content effects are linear contrasts of condition means
-(``CONTRASTS``), tested by the same bootstrap (two-sided p, Holm over the
-contrasts of one model and prompt). The mixed-effects logistic regression pools a
+Items are a random sample from their generator, so every interval accounts for
+them. Seeds are training seeds of a pipeline LM, or prompt seeds of a few-shot
+prompt (a zero-shot prompt has one). Content effects are linear contrasts of
+condition means (``CONTRASTS``); every seed answers the same items, so items are
+crossed with seeds and a contrast's standard error adds an item part to the seed
+part (``cell_contrast``, ``pacs.stats.crossed_contrast``): t-intervals and
+two-sided t-tests on Satterthwaite degrees of freedom, Holm over the contrasts of
+one model and prompt. Cell means (accuracy tables) use the hierarchical bootstrap
+of ``pacs.stats.summarize``. The mixed-effects logistic regression pools a
 model's prompts (or seeds) with a fixed effect for each and a random intercept
 per item (``pacs.mixed_effects``).
 """
@@ -19,8 +22,8 @@ import pandas as pd
 
 from pacs.labels import world_lm_label
 from pacs.mixed_effects import fixed_effects_logit, random_intercept_logit
-from pacs.stats import (BootstrapSettings, bootstrap_p_value, bootstrap_z, group_rng, holm, interval,
-                        minimum_detectable_effect, summarize)
+from pacs.stats import (BootstrapSettings, crossed_contrast, holm, minimum_detectable_effect, seed_level_test,
+                        summarize, t_interval, t_p_value)
 
 VB, VU, IB, IU = "valid-believable", "valid-unbelievable", "invalid-believable", "invalid-unbelievable"
 SCORES = ("dcpmi", "plain")
@@ -65,40 +68,69 @@ def item_settings(settings: BootstrapSettings) -> BootstrapSettings:
 
 
 def cell_contrast(frame: pd.DataFrame, value: str, cell_col: str, weights: dict[str, float],
-                  settings: BootstrapSettings, key, seed_col: str = "seed") -> dict:
-    """Estimate, CI, z, two-sided p and MDE of sum_c w_c * mean(value | cell c), averaged
-    over seeds; the bootstrap resamples seeds, then items within each seed and cell."""
+                  settings: BootstrapSettings, key, seed_col: str = "seed", item_col: str = "item_id") -> dict:
+    """Estimate, 95% and 90% CIs, t statistic (``z``), two-sided p and MDE of
+    sum_c w_c * mean(value | cell c), averaged over seeds.
+
+    When every seed answered the same items of each cell (``item_col``), items are
+    crossed with seeds and the standard error has a seed and an item part
+    (``stats.crossed_contrast``); with a single seed the same formula is the Welch
+    test over items. When seeds answered different items (nested), the per-seed
+    contrasts are the replicates (t-test, S - 1 df). Intervals are t-intervals on
+    those degrees of freedom (``settings.level`` and 0.90); ``key`` is unused and
+    kept for the callers' signature (the result is deterministic)."""
+    del key
     frame = frame[frame[cell_col].isin(weights)].dropna(subset=[value])
     seeds = sorted(frame[seed_col].unique())
     if not seeds:
         raise ValueError(f"no observations of {value} in cells {sorted(weights)}")
-    rng = group_rng(settings, key)
-    n_seeds = len(seeds)
-    per_seed_estimate, per_seed_draws = [], []
     for seed in seeds:
-        rows = frame[frame[seed_col] == seed]
-        estimate, draws = 0.0, np.zeros((n_seeds, settings.n_boot))
-        for cell, weight in weights.items():
-            values = rows.loc[rows[cell_col] == cell, value].to_numpy(dtype=float)
-            if len(values) == 0:
+        present = set(frame.loc[frame[seed_col] == seed, cell_col])
+        for cell in weights:
+            if cell not in present:
                 raise ValueError(f"seed {seed} has no {value} observations in {cell!r}")
-            estimate += weight * values.mean()
-            # one independent item resample per slot, so a seed drawn twice gets two
-            draws += weight * values[rng.integers(len(values), size=(n_seeds, settings.n_boot, len(values)))].mean(-1)
-        per_seed_estimate.append(estimate)
-        per_seed_draws.append(draws)
-    estimate = float(np.mean(per_seed_estimate))
-    draws = np.stack(per_seed_draws)  # (seed, slot, replicate)
-    picks = rng.integers(n_seeds, size=(settings.n_boot, n_seeds))
-    distribution = draws[picks, np.arange(n_seeds)[None, :], np.arange(settings.n_boot)[:, None]].mean(axis=1)
-    low, high = interval(estimate, distribution, len(seeds), settings)
+    matrices = crossed_matrices(frame, value, cell_col, list(weights), seed_col, item_col)
+    if matrices is not None:
+        estimate, se, df = crossed_contrast(matrices, list(weights.values()))
+        design = "crossed" if len(seeds) > 1 else "items"
+    else:
+        per_seed = [sum(w * frame.loc[(frame[seed_col] == s) & (frame[cell_col] == c), value].mean()
+                        for c, w in weights.items()) for s in seeds]
+        estimate, se, df = seed_level_test(per_seed)
+        design = "nested"
+    estimate, se, df = float(estimate), float(se), float(df)
+    low, high = t_interval(estimate, se, df, settings.level)
+    low90, high90 = t_interval(estimate, se, df, 0.90)
     return {
-        "estimate": estimate, "ci_low": low, "ci_high": high,
-        "z": bootstrap_z(estimate, distribution, len(seeds), settings),
-        "p_value": bootstrap_p_value(estimate, distribution, len(seeds), settings),
-        "mde": minimum_detectable_effect(low, high, settings.level),
+        "estimate": estimate, "ci_low": float(low), "ci_high": float(high),
+        "ci90_low": float(low90), "ci90_high": float(high90),
+        "z": estimate / se if se > 0 else float(np.sign(estimate) * np.inf) if estimate else float("nan"),
+        "df": df, "p_value": float(t_p_value(estimate, se, df)),
+        "mde": minimum_detectable_effect(low, high, settings.level), "design": design,
         "n_seeds": len(seeds), "n_units": len(frame), "n_boot": settings.n_boot, "boot_seed": settings.rng_seed,
     }
+
+
+def crossed_matrices(frame: pd.DataFrame, value: str, cell_col: str, cells: list[str], seed_col: str,
+                     item_col: str) -> list[np.ndarray] | None:
+    """One (seed x item) matrix of ``value`` per cell when each seed answered every
+    item of the cell exactly once (with one seed: always, each row an item); None
+    when the items are not shared (nested in seeds) or ``item_col`` is absent."""
+    n_seeds = frame[seed_col].nunique()
+    if n_seeds == 1:
+        return [frame.loc[frame[cell_col] == c, value].to_numpy(dtype=float)[None, :] for c in cells]
+    if item_col not in frame.columns:
+        return None
+    matrices = []
+    for cell in cells:
+        rows = frame[frame[cell_col] == cell]
+        if rows.duplicated([seed_col, item_col]).any():
+            return None
+        wide = rows.pivot(index=seed_col, columns=item_col, values=value)
+        if wide.isna().any().any():
+            return None
+        matrices.append(wide.to_numpy(dtype=float))
+    return matrices
 
 
 def accuracy_table(items: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
