@@ -67,17 +67,20 @@ def test_the_regression_has_item_intercepts_only_when_items_are_answered_more_th
 
 
 @pytest.mark.parametrize("low, high, p, expected", [
-    (0.05, 0.3, 0.01, "supported"),
-    (-0.3, -0.05, 0.01, "not supported"),
+    (0.06, 0.3, 0.01, "supported"),
+    (0.01, 0.03, 0.01, "not supported"),  # significant but smaller than the margin: equivalent to none
+    (-0.3, -0.06, 0.01, "not supported"),
     (-0.03, 0.04, 0.6, "not supported"),
     (-0.1, 0.3, 0.3, "inconclusive"),
 ])
 def test_the_c5_rule(low, high, p, expected):
-    row = pd.Series({"estimate": (low + high) / 2, "ci_low": low, "ci_high": high, "z": 1.0, "p_holm": p, "mde": 0.1})
+    centre, half90 = (low + high) / 2, (high - low) / 2 * 1.645 / 1.96
+    row = pd.Series({"estimate": centre, "ci_low": low, "ci_high": high, "ci90_low": centre - half90,
+                     "ci90_high": centre + half90, "z": 1.0, "p_holm": p, "mde": 0.1})
     rule = c5_rule({"alpha": 0.05, "c5_equivalence_margin": 0.05}, "an effect", "a model")
     verdict = effect_verdict(row, rule, "a test")
     assert verdict.verdict == expected and verdict.claim == "C5"
-    assert "a model" in rule.text() and "0.05" in rule.text()
+    assert "a model" in rule.text() and "0.05" in rule.text() and "90" in rule.text()
 
 
 def test_human_indices_from_the_published_rates():
