@@ -83,10 +83,12 @@ def test_summary_mean_is_the_mean_of_seed_means():
 def test_rates_keep_their_interval_inside_zero_and_one():
     frame = pd.DataFrame({"seed": [0, 0, 1, 1, 2, 2], "value": [1.0, 1.0, 1.0, 0.0, 1.0, 1.0], "policy": "a"})
     wide = summarize(frame, "value", ["policy"], BootstrapSettings(n_boot=300))
-    clipped = summarize(frame, "value", ["policy"], BootstrapSettings(n_boot=300), bounds=(0.0, 1.0))
+    bounded = summarize(frame, "value", ["policy"], BootstrapSettings(n_boot=300), bounds=(0.0, 1.0))
     assert wide.ci_high.item() > 1.0 and wide.ci_low.item() < 0.0, "the 3-seed widening overshoots"
-    assert (clipped.ci_low.item(), clipped.ci_high.item()) == (0.0, 1.0)
-    assert clipped["mean"].item() == wide["mean"].item()
+    assert 0.0 < bounded.ci_low.item() < bounded["mean"].item() < bounded.ci_high.item() < 1.0
+    assert bounded["mean"].item() == wide["mean"].item() and bounded.interval.item() == "logit-t"
+    one_seed = summarize(frame[frame.seed == 1], "value", ["policy"], BootstrapSettings(n_boot=300), bounds=(0, 1))
+    assert one_seed.interval.item() == "bootstrap" and 0.0 <= one_seed.ci_low.item() <= one_seed.ci_high.item() <= 1.0
 
 
 def test_same_settings_same_interval():

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from pacs.stats import contrast_p_value, crossed_contrast, holm, seed_level_test, t_interval, t_p_value
+from pacs.stats import (bounded_mean_interval, contrast_p_value, crossed_contrast, holm, seed_level_test, t_interval,
+                        t_p_value)
 
 HOLM_LEVEL = 0.05 / 24  # the smallest level Holm compares with in a 24-test family
 
@@ -95,3 +96,29 @@ def test_crossed_contrast_with_one_seed_is_the_welch_test_over_items():
     estimate, se, df = crossed_contrast([a[None, :], b[None, :]], [1.0, -1.0])
     welch = scipy_stats.ttest_ind(a, b, equal_var=False)
     assert float(t_p_value(estimate, se, df)) == pytest.approx(welch.pvalue)
+
+
+def beta_seed_means(rng, repeats, n_seeds, mean, sd):
+    """Seed means of a [0, 1] rate drawn from the beta distribution with this mean and SD."""
+    concentration = mean * (1 - mean) / sd ** 2 - 1
+    return rng.beta(mean * concentration, (1 - mean) * concentration, (repeats, n_seeds))
+
+
+@pytest.mark.parametrize("mean, sd", [(0.97, 0.04), (0.03, 0.04), (0.6, 0.1)], ids=["ceiling", "floor", "middle"])
+@pytest.mark.parametrize("n_seeds", [3, 5, 10])
+def test_bounded_interval_covers_a_rate_near_its_bound_93_to_97_percent(n_seeds, mean, sd):
+    """40,000 data sets of beta-distributed seed means (1000 episodes each, so the
+    edge adjustment is immaterial): 95% CI coverage of the true mean in [0.93, 0.97]."""
+    repeats = 40_000
+    seed_means = beta_seed_means(np.random.default_rng(n_seeds + int(100 * mean)), repeats, n_seeds, mean, sd)
+    low, high = bounded_mean_interval(seed_means, 1000, (0.0, 1.0), 0.95)
+    coverage = float(np.mean((low <= mean) & (mean <= high)))
+    assert 0.93 <= coverage <= 0.97, f"coverage {coverage:.4f}"
+    assert np.all((low >= 0) & (high <= 1))
+
+
+def test_bounded_interval_rescales_other_bounds():
+    seed_means = np.array([0.2, 0.5, 0.4])
+    low, high = bounded_mean_interval(seed_means * 10 - 5, 100, (-5.0, 5.0), 0.95)
+    unit_low, unit_high = bounded_mean_interval(seed_means, 100, (0.0, 1.0), 0.95)
+    assert (low, high) == pytest.approx((unit_low * 10 - 5, unit_high * 10 - 5))

@@ -21,6 +21,12 @@ levels Holm compares with (0.05 / 24 and below). A seed-level contrast is tested
 by the one-sample t-test on its per-seed values, t with S - 1 degrees of freedom
 (``seed_level_test``): exact for normal seed means, and valid at every level.
 With a single seed the units inside it (episodes) are the replicates instead.
+Rates (and any metric with known bounds) are different near a bound: seed means
+pile up against it and their spread under-states the uncertainty on the side
+away from it (a rate of mean 0.97 and seed SD 0.04 covered only 83-89% with the
+bootstrap). ``summarize`` with ``bounds`` and at least 2 seeds therefore builds
+the interval on the logit scale (``bounded_mean_interval``).
+
 Items shared by every seed are crossed with seeds, not nested: ``crossed_contrast``
 adds the item variance the seed-level test cannot see (moment estimates of the
 two-way crossed design, Satterthwaite degrees of freedom).
@@ -33,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import special as scipy_special
 from scipy import stats as scipy_stats
 
 
@@ -196,6 +203,38 @@ def contrast_p_value(groups: list[np.ndarray]) -> float:
     return float(t_p_value(*seed_level_test(replicates)))
 
 
+def bounded_mean_interval(seed_means, units_per_seed, bounds: tuple[float, float], level: float):
+    """CI for the mean of per-seed means of a metric bounded by ``bounds``, on the logit
+    scale of the metric rescaled to [0, 1]: centre logit(mean of seed means), so the
+    interval targets the mean (not the median); standard error the root mean square
+    of two estimates on that scale, the delta method's SE(mean) / (m (1 - m)) and the
+    SE of the logits of the seed means (which grows with the skew near a bound);
+    t quantile with S - 1 df. A seed mean at a bound is moved 0.5 / (n + 1) inside it
+    (n: that seed's units). Vectorized over leading axes of ``seed_means`` (..., S).
+
+    Measured coverage of a nominal 95% interval (beta-distributed seed means,
+    40,000 repeats; tests/test_stats_validity.py): mean 0.97 and seed SD 0.04:
+    0.936, 0.935, 0.943 with 3, 5, 10 seeds; mean 0.6, SD 0.1: 0.951-0.954."""
+    low_bound, high_bound = bounds
+    span = high_bound - low_bound
+    scaled = (np.asarray(seed_means, dtype=float) - low_bound) / span
+    eps = np.broadcast_to(0.5 / (np.asarray(units_per_seed, dtype=float) + 1), scaled.shape)
+    n_seeds = scaled.shape[-1]
+    if n_seeds < 2:
+        raise ValueError(f"a seed-level interval needs at least 2 seeds, got {n_seeds}")
+    mean = scaled.mean(axis=-1)
+    edge = eps.min(axis=-1)
+    centre = np.where(mean <= 0, edge, np.where(mean >= 1, 1 - edge, mean))
+    delta_se = scaled.std(axis=-1, ddof=1) / np.sqrt(n_seeds) / (centre * (1 - centre))
+    logits = scipy_special.logit(np.where(scaled <= 0, eps, np.where(scaled >= 1, 1 - eps, scaled)))
+    spread_se = logits.std(axis=-1, ddof=1) / np.sqrt(n_seeds)
+    se = np.sqrt((delta_se ** 2 + spread_se ** 2) / 2)
+    half = scipy_stats.t.ppf(1 - (1 - level) / 2, n_seeds - 1) * se
+    logit_centre = scipy_special.logit(centre)
+    to_bounds = lambda x: low_bound + span * scipy_special.expit(x)  # noqa: E731
+    return to_bounds(logit_centre - half), to_bounds(logit_centre + half)
+
+
 def _groups(frame: pd.DataFrame, value: str, seed_col: str) -> list[np.ndarray]:
     return [g[value].to_numpy(dtype=float) for _, g in frame.groupby(seed_col, sort=True)]
 
@@ -214,10 +253,12 @@ def summarize(
 ) -> pd.DataFrame:
     """Mean of ``value`` per group of ``by`` with its hierarchical-bootstrap CI.
 
-    ``bounds``: the range the value can take (e.g. (0, 1) for a rate); the
-    small-sample widening can push an interval past it, so it is clipped there.
-    Returns one row per group: the ``by`` columns, mean, ci_low, ci_high, n_seeds,
-    n_units (episodes), n_boot, boot_seed."""
+    ``bounds``: the range the value can take (e.g. (0, 1) for a rate). With at
+    least 2 seeds the interval is then ``bounded_mean_interval`` (logit scale,
+    keeps its coverage near a bound); with one seed the episode bootstrap's
+    interval is clipped to the bounds. Returns one row per group: the ``by``
+    columns, mean, ci_low, ci_high, n_seeds, n_units (episodes), n_boot, boot_seed,
+    interval (which method made the CI)."""
     rows = []
     for key, group in frame.groupby(by, sort=True):
         groups = _groups(group, value, seed_col)
@@ -226,11 +267,16 @@ def summarize(
             groups, settings.n_boot, group_rng(settings, key), settings.resample_episodes
         )
         low, high = interval(estimate, distribution, len(groups), settings)
-        if bounds is not None:
+        method = "bootstrap"
+        if bounds is not None and len(groups) > 1:
+            low, high = (float(x) for x in bounded_mean_interval(
+                [g.mean() for g in groups], [len(g) for g in groups], bounds, settings.level))
+            method = "logit-t"
+        elif bounds is not None:
             low, high = max(low, bounds[0]), min(high, bounds[1])
         key = key if isinstance(key, tuple) else (key,)
         rows.append({
-            **dict(zip(by, key)), "mean": estimate, "ci_low": low, "ci_high": high,
+            **dict(zip(by, key)), "mean": estimate, "ci_low": low, "ci_high": high, "interval": method,
             "n_seeds": len(groups), "n_units": len(group),
             "n_boot": settings.n_boot, "boot_seed": settings.rng_seed,
         })
