@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from pacs.verdicts import (BeatAndApproachRule, BenefitRule, Verdict, beat_and_approach_verdict, benefit_verdict,
-                           c1_rule, c2_rule, c3_rule, c4_explanation_rule, c4_strategy_rule, c6_benefit_rule,
-                           c6_conditioning_rule)
+from pacs.verdicts import (BeatAndApproachRule, BenefitRule, Verdict, adjust_across_claims, beat_and_approach_verdict,
+                           benefit_verdict, c1_rule, c2_rule, c3_rule, c4_explanation_rule, c4_strategy_rule,
+                           c6_benefit_rule, c6_conditioning_rule)
 
 VERDICTS = {"alpha": 0.05, "c1_near_expert_margin": 0.1, "c2_near_expert_margin": 0.1, "c3_equivalence_margin": 0.05,
             "c4_near_expert_margin": 0.1, "c4_equivalence_margin": 0.05, "c5_equivalence_margin": 0.05,
@@ -99,3 +99,11 @@ def test_every_claim_rule_states_its_margin_and_the_equivalence_test():
     for rule in rules:
         text = rule.text()
         assert f"{rule.margin:g}" in text and "90\\%" in text and "two one-sided tests" in text, rule.claim
+
+
+def test_the_verdict_table_adjusts_p_over_all_its_rows():
+    rows = pd.DataFrame({"claim": ["C1", "C2", "C3", "C5"], "p_holm": [0.01, 0.04, float("nan"), 0.02]})
+    adjusted = adjust_across_claims(rows)
+    # sorted: 0.01 * 3, 0.02 * 2, 0.04 * 1 -> monotone 0.03, 0.04, 0.04; the untested row stays NaN
+    assert adjusted.p_all.tolist()[:2] == pytest.approx([0.03, 0.04]) and adjusted.p_all[3] == pytest.approx(0.04)
+    assert pd.isna(adjusted.p_all[2]) and adjusted.p_holm.equals(rows.p_holm)

@@ -178,14 +178,15 @@ def verdict_table(rows: pd.DataFrame) -> str:
             f"{r.effect_label}: {fmt_ci(r.effect, r.ci_low, r.ci_high)}",
             fmt(r.z, 1),
             fmt_p(r.p_holm),
+            fmt_p(r.p_all),
             fmt(r.mde),
             f"\\textbf{{{r.verdict}}}",
         ]
         for r in rows.itertuples()
     ]
-    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$", "Holm $p$", "MDE", "verdict"]
+    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$", "Holm $p$", "$p$ all rows", "MDE", "verdict"]
     ragged = "".join(f">{{\\raggedright\\arraybackslash}}p{{{w}}}" for w in ("3.2cm", "2.8cm", "3.2cm"))
-    return tabular(header, body, f"l{ragged}cccl")
+    return tabular(header, body, f"l{ragged}ccccl")
 
 
 def stage_time_table(times: pd.DataFrame) -> str:

@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from pacs.stats import holm
+
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 
 # The claims as ../shared/PROTOCOL.md states them (shortened); what we test is in each row.
@@ -87,6 +89,19 @@ class Verdict:
 
     def as_row(self) -> dict:
         return asdict(self)
+
+
+def adjust_across_claims(rows: pd.DataFrame) -> pd.DataFrame:
+    """The verdict table with ``p_all``: Holm's adjustment over all its rows of each
+    row's p (already Holm-adjusted within its claim's family, so ``p_all`` controls
+    the family-wise error over every contrast the table rests on). Rows without a
+    p keep NaN and do not count."""
+    p = rows["p_holm"].to_numpy(dtype=float)
+    adjusted = np.full(len(p), np.nan)
+    tested = ~np.isnan(p)
+    if tested.any():
+        adjusted[tested] = holm(p[tested])
+    return rows.assign(p_all=adjusted)
 
 
 def require_rows(rows: pd.DataFrame, column: str, names, claim: str, what: str) -> None:

@@ -5,10 +5,11 @@ import pandas as pd
 from pacs import report
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
-from pacs.verdicts import CLAIMS
+from pacs.verdicts import CLAIMS, adjust_across_claims
 
 configure_logging(snakemake.log[0])
-rows = pd.concat([read_table(p, ("claim", "verdict")) for p in snakemake.input.rows], ignore_index=True)
+rows = pd.concat([read_table(p, ("claim", "verdict", "p_holm")) for p in snakemake.input.rows], ignore_index=True)
+rows = adjust_across_claims(rows)
 rows.insert(1, "original_claim", rows.claim.map(CLAIMS))
 write_table(rows, snakemake.output.table)
 report.write_tex(snakemake.output.tex, report.macro("VerdictTable", report.verdict_table(rows)))
