@@ -106,3 +106,25 @@ def test_the_regime_difference_pairs_seeds_and_items():
     with pytest.raises(ValueError, match="same items"):
         analysis.regime_difference(items.iloc[1:], analysis.CONTRASTS[0], "confounded", "independent", SETTINGS,
                                    "plain")
+
+
+def test_rate_tables_use_the_crossed_interval_when_every_seed_answers_every_item():
+    rng = np.random.default_rng(9)
+    crossed = simulated_items({"a": 0.7, "b": 0.4}, 30, 3, rng)
+    crossed["item_id"] = crossed.item_id  # the same ids in every seed: crossed
+    table = analysis.rate_table(crossed, "correct", ["condition"], SETTINGS)
+    assert (table.interval == "crossed logit-t").all()
+    assert ((table.ci_low < table["mean"]) & (table["mean"] < table.ci_high)).all()
+    nested = crossed.assign(item_id=crossed.item_id + "-seed" + crossed.seed.astype(str))
+    assert (analysis.rate_table(nested, "correct", ["condition"], SETTINGS).interval == "logit-t").all()
+
+
+def test_contrasts_of_crossed_items_include_the_item_variance():
+    """Every seed answers the same items, and items differ a lot: the crossed SE is
+    larger than the spread of the per-seed contrasts alone would say."""
+    rng = np.random.default_rng(10)
+    easy = rng.random(40) < 0.5  # half the items are always right, half always wrong, in every seed
+    rows = [{"seed": s, "condition": c, "item_id": f"{c}{i}", "correct": float(easy[i] if c == "a" else easy[i + 20])}
+            for s in range(4) for c in ("a", "b") for i in range(20)]
+    result = analysis.cell_contrast(pd.DataFrame(rows), "correct", "condition", {"a": 1.0, "b": -1.0}, SETTINGS, "k")
+    assert result["design"] == "crossed" and result["ci_high"] - result["ci_low"] > 0.3

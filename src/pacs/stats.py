@@ -169,6 +169,31 @@ def crossed_contrast(cells, weights):
     return estimate, np.sqrt(variance), df
 
 
+def crossed_rate_interval(matrix, level: float):
+    """CI for the mean of a [0, 1] rate over a (..., seeds, items) matrix of answers
+    with items crossed with seeds: the standard error and degrees of freedom of
+    ``crossed_contrast`` carried to the logit scale by the delta method (centre the
+    logit of the mean, moved 0.5 / (N + 1) inside a bound), t quantile. When every
+    answer is the same (SE 0) the SE of a pooled proportion of N answers is used,
+with N - 1 degrees of freedom.
+
+    Measured coverage of a nominal 95% interval (4,000 data sets of 0/1 answers,
+    40 items, logit = mu + seed + item effects; tests/test_stats_validity.py):
+    mean 0.66: 0.95-0.97, mean 0.95: 0.94-0.97 with 3, 5, 10 seeds. With one seed
+    the interval is about that seed's items only (seed variation is unknown)."""
+    matrix = np.asarray(matrix, dtype=float)
+    estimate, se, df = crossed_contrast([matrix], [1.0])
+    n_answers = matrix.shape[-1] * matrix.shape[-2]
+    edge = 0.5 / (n_answers + 1)
+    centre = np.clip(estimate, edge, 1 - edge)
+    pooled_se = 1 / np.sqrt(n_answers * centre * (1 - centre))
+    logit_se = np.where(se > 0, se / (centre * (1 - centre)), pooled_se)
+    df = np.where(se > 0, df, n_answers - 1)
+    half = scipy_stats.t.ppf(1 - (1 - level) / 2, df) * logit_se
+    logit_centre = scipy_special.logit(centre)
+    return scipy_special.expit(logit_centre - half), scipy_special.expit(logit_centre + half)
+
+
 def t_interval(estimate, se, df, level: float):
     """estimate -/+ t_{df, 1 - (1 - level) / 2} * se."""
     half = scipy_stats.t.ppf(1 - (1 - level) / 2, df) * np.asarray(se)
