@@ -283,7 +283,8 @@ def summarize(
     keeps its coverage near a bound); with one seed the episode bootstrap's
     interval is clipped to the bounds. Returns one row per group: the ``by``
     columns, mean, ci_low, ci_high, n_seeds, n_units (episodes), n_boot, boot_seed,
-    interval (which method made the CI)."""
+    interval (which method made the CI), seed_means (the per-seed means, in seed
+    order, as text: ``format_seed_means``; figures draw them beside the mean)."""
     rows = []
     for key, group in frame.groupby(by, sort=True):
         groups = _groups(group, value, seed_col)
@@ -304,8 +305,21 @@ def summarize(
             **dict(zip(by, key)), "mean": estimate, "ci_low": low, "ci_high": high, "interval": method,
             "n_seeds": len(groups), "n_units": len(group),
             "n_boot": settings.n_boot, "boot_seed": settings.rng_seed,
+            "seed_means": format_seed_means([g.mean() for g in groups]),
         })
     return pd.DataFrame(rows)
+
+
+def format_seed_means(values) -> str:
+    """Per-seed means as one table cell ("0.91;0.87;..."), so a summary row keeps them."""
+    return ";".join(repr(float(v)) for v in values)
+
+
+def parse_seed_means(text) -> list[float]:
+    """The inverse of ``format_seed_means`` (an empty or missing cell: no values)."""
+    if not isinstance(text, str) or not text:
+        return []
+    return [float(v) for v in text.split(";")]
 
 
 def holm(p_values) -> np.ndarray:
