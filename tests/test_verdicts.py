@@ -1,11 +1,12 @@
 """Every verdict rule's outcomes on constructed contrast tables, including a missing row."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from pacs.verdicts import (BeatAndApproachRule, BenefitRule, Verdict, adjust_across_claims, beat_and_approach_verdict,
                            benefit_verdict, c1_rule, c2_rule, c3_rule, c4_explanation_rule, c4_strategy_rule,
-                           c6_benefit_rule, c6_conditioning_rule)
+                           c6_benefit_rule, c6_conditioning_rule, planning_table)
 
 VERDICTS = {"alpha": 0.05, "c1_near_expert_margin": 0.1, "c2_near_expert_margin": 0.1, "c3_equivalence_margin": 0.05,
             "c4_near_expert_margin": 0.1, "c4_equivalence_margin": 0.05, "c5_equivalence_margin": 0.05,
@@ -19,6 +20,7 @@ def row(low, high, p=0.001, **keys):
     centre, half90 = (low + high) / 2, (high - low) / 2 * RATIO_90_TO_95
     return {"metric": "m", "subset": "all", "diff": centre, "ci_low": low, "ci_high": high,
             "ci90_low": centre - half90, "ci90_high": centre + half90, "z": 3.0, "p_value": p / 2, "p_holm": p,
+            "se": (high - low) / 4, "n_seeds": 5,
             "mde": 0.05, **keys}
 
 
@@ -51,6 +53,7 @@ def test_beat_and_approach_outcomes(table, expected, reason):
     verdict = beat_and_approach_verdict(table, BEAT)
     assert verdict.verdict == expected and reason in verdict.reason
     assert isinstance(verdict, Verdict) and verdict.p_value == pytest.approx(verdict.p_holm / 2)
+    assert verdict.margin == 0.1 and verdict.n_seeds == 5 and verdict.se > 0
 
 
 @pytest.mark.parametrize("drop, named", [
@@ -107,3 +110,12 @@ def test_the_verdict_table_adjusts_p_over_all_its_rows():
     # sorted: 0.01 * 3, 0.02 * 2, 0.04 * 1 -> monotone 0.03, 0.04, 0.04; the untested row stays NaN
     assert adjusted.p_all.tolist()[:2] == pytest.approx([0.03, 0.04]) and adjusted.p_all[3] == pytest.approx(0.04)
     assert pd.isna(adjusted.p_all[2]) and adjusted.p_holm.equals(rows.p_holm)
+
+
+def test_planning_needs_more_seeds_for_noisier_claims_and_none_without_a_seed_sd():
+    rows = pd.DataFrame({"claim": ["C1", "C3", "C5"], "effect_label": ["a", "b", "c"], "margin": [0.1, 0.05, 0.05],
+                         "se": [0.1 / np.sqrt(5), 0.1 / np.sqrt(5), 0.02], "n_seeds": [5, 5, 1]})
+    plan = planning_table(rows, level=0.05, power=0.8)
+    # seed SD 0.1: one margin of 0.1 is d = 1 (10 seeds), of 0.05 is d = 0.5 (34 seeds)
+    assert plan.seed_sd.tolist()[:2] == pytest.approx([0.1, 0.1])
+    assert plan.seeds_needed.tolist()[:2] == [10, 34] and np.isnan(plan.seeds_needed[2])

@@ -189,6 +189,17 @@ def verdict_table(rows: pd.DataFrame) -> str:
     return tabular(header, body, f"l{ragged}ccccl")
 
 
+def planning_table(plan: pd.DataFrame) -> str:
+    """Seeds used and seeds needed for 80% power at each verdict row's margin."""
+    def seeds(n) -> str:
+        return "--" if pd.isna(n) else ("$>$10000" if n == float("inf") else str(int(n)))
+
+    body = [[r.claim, r.effect_label, fmt(r.margin), fmt(r.seed_sd, 3), str(int(r.n_seeds)), seeds(r.seeds_needed)]
+            for r in plan.itertuples()]
+    header = ["", "effect", "margin", "seed SD", "seeds used", "seeds needed"]
+    return tabular(header, body, ">{\\raggedright\\arraybackslash}p{0.5cm}>{\\raggedright\\arraybackslash}p{6cm}rrrr")
+
+
 def stage_time_table(times: pd.DataFrame) -> str:
     """Wall time per pipeline stage, summed over seeds, from Snakemake benchmark files."""
     stages = times.assign(stage=times.job.str.replace(r"_seed\d+$", "", regex=True))

@@ -260,6 +260,34 @@ def bounded_mean_interval(seed_means, units_per_seed, bounds: tuple[float, float
     return to_bounds(logit_centre - half), to_bounds(logit_centre + half)
 
 
+def seeds_for_power(seed_sd: float, shift: float, level: float, power: float, max_seeds: int = 10_000) -> float:
+    """Fewest seeds S (at least 2) for which the two-sided one-sample t-test at
+    ``level`` on S per-seed values of SD ``seed_sd`` detects a true difference of
+    ``shift`` with probability at least ``power`` (noncentral t, exact for normal
+    seed values). NaN when ``seed_sd`` is unknown or ``shift`` is not positive; inf
+    past ``max_seeds``. Zero spread: 2 seeds suffice."""
+    if not np.isfinite(seed_sd) or not shift > 0:
+        return float("nan")
+    if seed_sd <= 0:
+        return 2.0
+    n = np.arange(2, max_seeds + 1)
+    df = n - 1
+    critical = scipy_stats.t.ppf(1 - level / 2, df)
+    noncentrality = shift / seed_sd * np.sqrt(n)
+    achieved = scipy_stats.nct.sf(critical, df, noncentrality) + scipy_stats.nct.cdf(-critical, df, noncentrality)
+    enough = np.flatnonzero(achieved >= power)
+    return float(n[enough[0]]) if len(enough) else float("inf")
+
+
+def contrast_se(groups: list[np.ndarray]) -> float:
+    """The standard error behind ``contrast_p_value``: SD of the per-seed means over
+    sqrt(S) (or, with one seed, of its units over sqrt(n)); NaN with one value."""
+    replicates = np.array([g.mean() for g in groups]) if len(groups) > 1 else groups[0]
+    if len(replicates) < 2:
+        return float("nan")
+    return float(seed_level_test(replicates)[1])
+
+
 def _groups(frame: pd.DataFrame, value: str, seed_col: str) -> list[np.ndarray]:
     return [g[value].to_numpy(dtype=float) for _, g in frame.groupby(seed_col, sort=True)]
 
@@ -382,7 +410,7 @@ def paired_differences(
                 **dict(zip(by, key)), "reference": reference, "other": other,
                 "diff": estimate, "ci_low": low, "ci_high": high, "ci90_low": low90, "ci90_high": high90,
                 "z": bootstrap_z(estimate, distribution, len(groups), settings),
-                "p_value": contrast_p_value(groups),
+                "p_value": contrast_p_value(groups), "se": contrast_se(groups),
                 "effect_size_dz": estimate / spread if spread > 0 else float("nan"),
                 "n_seeds": len(groups), "n_units": len(diff),
                 "n_boot": settings.n_boot, "boot_seed": settings.rng_seed,

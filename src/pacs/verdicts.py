@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from pacs.stats import holm
+from pacs.stats import holm, seeds_for_power
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 
@@ -86,6 +86,9 @@ class Verdict:
     verdict: str
     reason: str
     p_value: float = float("nan")  # the same contrast's p before any adjustment
+    margin: float = float("nan")  # the rule's margin (smallest effect that counts)
+    se: float = float("nan")  # standard error of the effect's test
+    n_seeds: int = 0  # seeds behind the effect
 
     def as_row(self) -> dict:
         return asdict(self)
@@ -102,6 +105,21 @@ def adjust_across_claims(rows: pd.DataFrame) -> pd.DataFrame:
     if tested.any():
         adjusted[tested] = holm(p[tested])
     return rows.assign(p_all=adjusted)
+
+
+def planning_table(rows: pd.DataFrame, level: float, power: float) -> pd.DataFrame:
+    """Per verdict row: the seeds needed for ``power`` to detect a true difference of
+    one margin (the distance between "no effect" and "counts as an effect") with the
+    two-sided t-test at ``level``, given the SD of the per-seed values observed in
+    this run (SE x sqrt(seeds)); beside the seeds used. Rows with fewer than 2
+    seeds have no observed seed SD: NaN. For C5's crossed contrasts the SE also
+    holds the item variance, which more seeds do not shrink, so there the number
+    is optimistic (more items are needed as well when the item part is large)."""
+    seed_sd = rows["se"].to_numpy(dtype=float) * np.sqrt(rows["n_seeds"].to_numpy(dtype=float))
+    seed_sd = np.where(rows["n_seeds"].to_numpy() >= 2, seed_sd, np.nan)
+    needed = [seeds_for_power(sd, margin, level, power) for sd, margin in zip(seed_sd, rows["margin"])]
+    return pd.DataFrame({"claim": rows["claim"], "effect_label": rows["effect_label"], "margin": rows["margin"],
+                         "seed_sd": seed_sd, "n_seeds": rows["n_seeds"], "seeds_needed": needed})
 
 
 def require_rows(rows: pd.DataFrame, column: str, names, claim: str, what: str) -> None:
@@ -168,7 +186,7 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
         verdict=verdict,
         reason=f"{reason}; largest {rule.reference} advantage: {-gap['diff']:.2f} "
                f"[{-gap.ci_high:.2f}, {-gap.ci_low:.2f}] ({gap.split.replace('_', ' ')})",
-        p_value=float(weakest.p_value),
+        p_value=float(weakest.p_value), margin=rule.margin, se=float(weakest.se), n_seeds=int(weakest.n_seeds),
     )
 
 
@@ -221,7 +239,8 @@ def benefit_verdict(contrasts: pd.DataFrame, rule: BenefitRule) -> Verdict:
         effect_label=f"{rule.contrast} ({weakest[rule.group_col]})".replace("_", " "),
         effect=float(weakest["diff"]), ci_low=float(weakest.ci_low), ci_high=float(weakest.ci_high),
         z=float(weakest.z), p_holm=float(weakest.p_holm), mde=float(weakest.mde),
-        verdict=verdict, reason=reason, p_value=float(weakest.p_value),
+        verdict=verdict, reason=reason, p_value=float(weakest.p_value), margin=rule.margin,
+        se=float(weakest.se), n_seeds=int(weakest.n_seeds),
     )
 
 
@@ -309,7 +328,8 @@ def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
         claim=rule.claim, test=test, effect_label=f"{rule.effect_label} ({rule.subject})",
         effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.z),
         p_holm=float(row.p_holm), mde=float(row.mde), verdict=verdict, reason=reason,
-        p_value=float(row.get("p_value", np.nan)),
+        p_value=float(row.get("p_value", np.nan)), margin=rule.margin, se=float(row.get("se", np.nan)),
+        n_seeds=int(row.get("n_seeds", 0)),
     )
 
 

@@ -76,6 +76,8 @@ rule verdict_table:
         "logs/report/verdict_table.log",
     conda:
         SOFTWARE
+    params:
+        verdicts=config["verdicts"],
     script:
         "../scripts/verdict_table.py"
 

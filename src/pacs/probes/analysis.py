@@ -120,7 +120,7 @@ def cell_contrast(frame: pd.DataFrame, value: str, cell_col: str, weights: dict[
         "estimate": estimate, "ci_low": float(low), "ci_high": float(high),
         "ci90_low": float(low90), "ci90_high": float(high90),
         "z": estimate / se if se > 0 else float(np.sign(estimate) * np.inf) if estimate else float("nan"),
-        "df": df, "p_value": float(t_p_value(estimate, se, df)),
+        "se": se, "df": df, "p_value": float(t_p_value(estimate, se, df)),
         "mde": minimum_detectable_effect(low, high, settings.level), "design": design,
         "n_seeds": len(seeds), "n_units": len(frame), "n_boot": settings.n_boot, "boot_seed": settings.rng_seed,
     }
