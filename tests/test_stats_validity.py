@@ -167,3 +167,14 @@ def test_seeds_for_power_delivers_its_power_in_simulation():
     values = np.random.default_rng(8).normal(0.1, 0.2, (20_000, seeds))
     rate = float(np.mean(t_p_value(*seed_level_test(values)) < 0.05))
     assert rate >= 0.8 - mc_band(0.8, 20_000), f"power {rate:.3f} with {seeds} seeds"
+
+
+@pytest.mark.parametrize("seed_means", [[1.0, 1.0, 1.0], [0.0, 0.0], [0.3, 0.3, 0.3], [0.2, 0.7, 0.9]])
+def test_bounded_interval_always_holds_its_mean(seed_means):
+    low, high = bounded_mean_interval(np.array(seed_means), 50, (0.0, 1.0), 0.95)
+    assert low <= np.mean(seed_means) <= high and 0.0 <= low and high <= 1.0
+
+
+def test_crossed_rate_interval_holds_a_perfect_score():
+    low, high = crossed_rate_interval(np.ones((2, 10)), 0.95)
+    assert low < 1.0 and high == 1.0

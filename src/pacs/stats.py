@@ -169,6 +169,13 @@ def crossed_contrast(cells, weights):
     return estimate, np.sqrt(variance), df
 
 
+def widened_to_hold(low, high, mean):
+    """[low, high] stretched to contain ``mean``: a mean at a bound (every seed at
+    100%) keeps the bound inside its interval, and rounding on the logit scale never
+    leaves the mean just outside."""
+    return np.minimum(low, mean), np.maximum(high, mean)
+
+
 def crossed_rate_interval(matrix, level: float):
     """CI for the mean of a [0, 1] rate over a (..., seeds, items) matrix of answers
     with items crossed with seeds: the standard error and degrees of freedom of
@@ -191,7 +198,8 @@ with N - 1 degrees of freedom.
     df = np.where(se > 0, df, n_answers - 1)
     half = scipy_stats.t.ppf(1 - (1 - level) / 2, df) * logit_se
     logit_centre = scipy_special.logit(centre)
-    return scipy_special.expit(logit_centre - half), scipy_special.expit(logit_centre + half)
+    return widened_to_hold(scipy_special.expit(logit_centre - half), scipy_special.expit(logit_centre + half),
+                           estimate)
 
 
 def t_interval(estimate, se, df, level: float):
@@ -260,8 +268,8 @@ def bounded_mean_interval(seed_means, units_per_seed, bounds: tuple[float, float
     se = np.sqrt((delta_se ** 2 + spread_se ** 2) / 2)
     half = scipy_stats.t.ppf(1 - (1 - level) / 2, n_seeds - 1) * se
     logit_centre = scipy_special.logit(centre)
-    to_bounds = lambda x: low_bound + span * scipy_special.expit(x)  # noqa: E731
-    return to_bounds(logit_centre - half), to_bounds(logit_centre + half)
+    low, high = (low_bound + span * scipy_special.expit(logit_centre + sign * half) for sign in (-1, 1))
+    return widened_to_hold(low, high, low_bound + span * mean)
 
 
 def seeds_for_power(seed_sd: float, shift: float, level: float, power: float, max_seeds: int = 10_000) -> float:
