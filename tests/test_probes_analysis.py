@@ -67,17 +67,20 @@ def test_the_regression_has_item_intercepts_only_when_items_are_answered_more_th
 
 
 @pytest.mark.parametrize("low, high, p, expected", [
-    (0.05, 0.3, 0.01, "supported"),
-    (-0.3, -0.05, 0.01, "not supported"),
+    (0.06, 0.3, 0.01, "supported"),
+    (0.01, 0.03, 0.01, "not supported"),  # significant but smaller than the margin: equivalent to none
+    (-0.3, -0.06, 0.01, "not supported"),
     (-0.03, 0.04, 0.6, "not supported"),
     (-0.1, 0.3, 0.3, "inconclusive"),
 ])
 def test_the_c5_rule(low, high, p, expected):
-    row = pd.Series({"estimate": (low + high) / 2, "ci_low": low, "ci_high": high, "z": 1.0, "p_holm": p, "mde": 0.1})
+    centre, half90 = (low + high) / 2, (high - low) / 2 * 1.645 / 1.96
+    row = pd.Series({"estimate": centre, "ci_low": low, "ci_high": high, "ci90_low": centre - half90,
+                     "ci90_high": centre + half90, "z": 1.0, "p_holm": p, "mde": 0.1})
     rule = c5_rule({"alpha": 0.05, "c5_equivalence_margin": 0.05}, "an effect", "a model")
     verdict = effect_verdict(row, rule, "a test")
     assert verdict.verdict == expected and verdict.claim == "C5"
-    assert "a model" in rule.text() and "0.05" in rule.text()
+    assert "a model" in rule.text() and "0.05" in rule.text() and "90" in rule.text()
 
 
 def test_human_indices_from_the_published_rates():
@@ -182,3 +185,23 @@ def test_the_c5_figure_legend_names_respondents_of_every_panel(tmp_path):
     labels = [text.get_text() for text in figures[0].legends[0].get_texts()]
     assert labels == ["m, 0-shot", "m, 0-shot [theirs.jsonl]", "humans (E83)"]
     original_close(figures[0])
+def test_rate_tables_use_the_crossed_interval_when_every_seed_answers_every_item():
+    rng = np.random.default_rng(9)
+    crossed = simulated_items({"a": 0.7, "b": 0.4}, 30, 3, rng)
+    crossed["item_id"] = crossed.item_id  # the same ids in every seed: crossed
+    table = analysis.rate_table(crossed, "correct", ["condition"], SETTINGS)
+    assert (table.interval == "crossed logit-t").all()
+    assert ((table.ci_low < table["mean"]) & (table["mean"] < table.ci_high)).all()
+    nested = crossed.assign(item_id=crossed.item_id + "-seed" + crossed.seed.astype(str))
+    assert (analysis.rate_table(nested, "correct", ["condition"], SETTINGS).interval == "logit-t").all()
+
+
+def test_contrasts_of_crossed_items_include_the_item_variance():
+    """Every seed answers the same items, and items differ a lot: the crossed SE is
+    larger than the spread of the per-seed contrasts alone would say."""
+    rng = np.random.default_rng(10)
+    easy = rng.random(40) < 0.5  # half the items are always right, half always wrong, in every seed
+    rows = [{"seed": s, "condition": c, "item_id": f"{c}{i}", "correct": float(easy[i] if c == "a" else easy[i + 20])}
+            for s in range(4) for c in ("a", "b") for i in range(20)]
+    result = analysis.cell_contrast(pd.DataFrame(rows), "correct", "condition", {"a": 1.0, "b": -1.0}, SETTINGS, "k")
+    assert result["design"] == "crossed" and result["ci_high"] - result["ci_low"] > 0.3

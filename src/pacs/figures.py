@@ -1,5 +1,7 @@
-"""Figures with seaborn styling; confidence intervals come from pacs.stats tables
-(the hierarchical bootstrap), never from seaborn's own resampling."""
+"""Figures with seaborn styling; confidence intervals come from pacs.stats tables,
+never from seaborn's own resampling. As rliable recommends, every mean with its CI
+has its per-seed means drawn beside it (small open markers; a summary row's
+``seed_means``), so a reader sees how many seeds there are and how they spread."""
 
 from __future__ import annotations
 
@@ -14,6 +16,29 @@ import seaborn as sns  # noqa: E402
 
 from pacs.analysis import FUSION_POLICIES, PLANS  # noqa: E402
 from pacs.labels import METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER  # noqa: E402
+from pacs.stats import parse_seed_means  # noqa: E402
+
+SEED_POINT_SIZE = 7
+
+
+def seed_point_positions(centre: float, n_seeds: int, width: float) -> list[float]:
+    """x positions of ``n_seeds`` per-seed points spread evenly over ``width`` just
+    left of a mean drawn at ``centre`` (deterministic: no random jitter)."""
+    if n_seeds == 0:
+        return []
+    if n_seeds == 1:
+        return [centre - width / 2]
+    return [centre - width + width * i / (n_seeds - 1) for i in range(n_seeds)]
+
+
+def seed_points(ax, centres, rows: pd.DataFrame, colour, width: float) -> None:
+    """Each row's per-seed means (``seed_means``), as small open markers beside its mean."""
+    if "seed_means" not in rows.columns:
+        return
+    for centre, text in zip(centres, rows["seed_means"]):
+        values = parse_seed_means(text)
+        ax.scatter(seed_point_positions(centre, len(values), width), values, s=SEED_POINT_SIZE,
+                   facecolors="none", edgecolors=colour, linewidths=0.6, alpha=0.8, zorder=1)
 
 def interval_panel(ax, summary: pd.DataFrame, x: str, hue: str, x_order, hue_order, palette) -> None:
     """Points with CI bars: one group per ``x`` value, one dodged point per ``hue``."""
@@ -22,6 +47,7 @@ def interval_panel(ax, summary: pd.DataFrame, x: str, hue: str, x_order, hue_ord
     for hue_index, level in enumerate(hue_order):
         rows = summary[summary[hue] == level].set_index(x).reindex(x_order)
         offsets = [i - width / 2 + step * (hue_index + 0.5) for i in range(len(x_order))]
+        seed_points(ax, offsets, rows, palette[hue_index], step * 0.4)
         ax.errorbar(
             offsets, rows["mean"],
             yerr=[rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]],
@@ -109,6 +135,7 @@ def curve_figure(summary: pd.DataFrame, x: str, x_label: str, curves, references
         rows = summary[(summary.metric == metric) & (summary.split == split)]
         for colour, policy in zip(palette, curves):
             line = rows[(rows.policy == policy) & rows[x].notna()].sort_values(x)
+            seed_points(ax, line[x].to_numpy(dtype=float), line, colour, 0.0)
             ax.errorbar(line[x], line["mean"], yerr=[line["mean"] - line.ci_low, line.ci_high - line["mean"]],
                         fmt="o-", ms=4, capsize=2, color=colour, label=POLICY_LABELS.get(policy, policy))
         for colour, policy in zip(palette[len(curves):], references):

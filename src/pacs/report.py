@@ -178,14 +178,26 @@ def verdict_table(rows: pd.DataFrame) -> str:
             f"{r.effect_label}: {fmt_ci(r.effect, r.ci_low, r.ci_high)}",
             fmt(r.z, 1),
             fmt_p(r.p_holm),
+            fmt_p(r.p_all),
             fmt(r.mde),
             f"\\textbf{{{r.verdict}}}",
         ]
         for r in rows.itertuples()
     ]
-    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$", "Holm $p$", "MDE", "verdict"]
+    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$", "Holm $p$", "$p$ all rows", "MDE", "verdict"]
     ragged = "".join(f">{{\\raggedright\\arraybackslash}}p{{{w}}}" for w in ("3.2cm", "2.8cm", "3.2cm"))
-    return tabular(header, body, f"l{ragged}cccl")
+    return tabular(header, body, f"l{ragged}ccccl")
+
+
+def planning_table(plan: pd.DataFrame) -> str:
+    """Seeds used and seeds needed for 80% power at each verdict row's margin."""
+    def seeds(n) -> str:
+        return "--" if pd.isna(n) else ("$>$10000" if n == float("inf") else str(int(n)))
+
+    body = [[r.claim, r.effect_label, fmt(r.margin), fmt(r.seed_sd, 3), str(int(r.n_seeds)), seeds(r.seeds_needed)]
+            for r in plan.itertuples()]
+    header = ["", "effect", "margin", "seed SD", "seeds used", "seeds needed"]
+    return tabular(header, body, ">{\\raggedright\\arraybackslash}p{0.5cm}>{\\raggedright\\arraybackslash}p{6cm}rrrr")
 
 
 def stage_time_table(times: pd.DataFrame) -> str:

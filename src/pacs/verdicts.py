@@ -1,17 +1,31 @@
 """Verdicts: rules that turn contrast tables into a claim's verdict (pure pandas).
 
 Every claim tested on the agent uses one rule shape: on the splits that test
-generalization, the agent must beat the named baselines (Holm-adjusted p below
-alpha, CI above zero) and come within a margin of a reference policy (the whole
-CI of reference-minus-agent below the margin). The rule is printed in the report
-beside the verdict (``rule_text``), so a reader can check it against the numbers.
+generalization, the agent must beat the named baselines and come within a margin
+of a reference policy. One margin per rule defines both what counts as an effect
+and what counts as none:
+
+- an effect counts only when its 95% CI lies wholly beyond the margin (and its
+  Holm-adjusted p is below alpha): an effect of [0.01, 0.03] under a margin of
+  0.05 is too small to count;
+- "no effect" (equivalence) is shown by two one-sided tests at level 0.05, i.e.
+  the 90% CI lies wholly inside +/- margin; "near a reference" is the one-sided
+  half of it (non-inferiority: the 90% CI's lower end above -margin).
+
+A rule that names a row (split, baseline, group) the contrast table lacks raises
+a one-line ValueError naming it: a verdict never rests on fewer rows than its rule
+names. The rule is printed in the report beside the verdict (``rule_text``), so a
+reader can check it against the numbers.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
+
+from pacs.stats import holm, seeds_for_power
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 
@@ -48,10 +62,13 @@ class BeatAndApproachRule:
         baselines = ", ".join(b.replace("_", " ") for b in self.must_beat)
         return (
             f"{self.claim} is supported when, on {split_words}, the {self.subject}'s {self.metric_label} exceeds "
-            f"{baselines} with a Holm-adjusted $p$ below {self.alpha:g} and a 95\\% CI above "
-            f"zero, and the {self.reference}'s advantage over the {self.subject} has its whole CI below {self.margin:g}. "
-            f"It is not supported when one of those baselines is significantly better than the {self.subject} or the "
-            f"{self.reference}'s advantage has its whole CI above {self.margin:g}; otherwise it is inconclusive."
+            f"{baselines} by more than {self.margin:g} (the whole 95\\% CI above {self.margin:g}, Holm-adjusted $p$ "
+            f"below {self.alpha:g}) and the {self.reference}'s advantage over the {self.subject} is below "
+            f"{self.margin:g} (non-inferiority: the whole 90\\% CI below {self.margin:g}). It is not supported when "
+            f"one of those baselines is better than the {self.subject} (whole 95\\% CI beyond zero, Holm $p$ below "
+            f"{self.alpha:g}), when the {self.subject} is equivalent to one of them (the whole 90\\% CI of the "
+            f"difference inside $\\pm${self.margin:g}: two one-sided tests), or when the {self.reference}'s "
+            f"advantage has its whole 95\\% CI above {self.margin:g}; otherwise it is inconclusive."
         )
 
 
@@ -68,27 +85,88 @@ class Verdict:
     mde: float  # smallest effect this design detects with 80% power (same contrast)
     verdict: str
     reason: str
+    p_value: float = float("nan")  # the same contrast's p before any adjustment
+    margin: float = float("nan")  # the rule's margin (smallest effect that counts)
+    se: float = float("nan")  # standard error of the effect's test
+    n_seeds: int = 0  # seeds behind the effect
 
     def as_row(self) -> dict:
         return asdict(self)
 
 
+def adjust_across_claims(rows: pd.DataFrame) -> pd.DataFrame:
+    """The verdict table with ``p_all``: Holm's adjustment over all its rows of each
+    row's p (already Holm-adjusted within its claim's family, so ``p_all`` controls
+    the family-wise error over every contrast the table rests on). Rows without a
+    p keep NaN and do not count."""
+    p = rows["p_holm"].to_numpy(dtype=float)
+    adjusted = np.full(len(p), np.nan)
+    tested = ~np.isnan(p)
+    if tested.any():
+        adjusted[tested] = holm(p[tested])
+    return rows.assign(p_all=adjusted)
+
+
+def planning_table(rows: pd.DataFrame, level: float, power: float) -> pd.DataFrame:
+    """Per verdict row: the seeds needed for ``power`` to detect a true difference of
+    one margin (the distance between "no effect" and "counts as an effect") with the
+    two-sided t-test at ``level``, given the SD of the per-seed values observed in
+    this run (SE x sqrt(seeds)); beside the seeds used. Rows with fewer than 2
+    seeds have no observed seed SD: NaN. For C5's crossed contrasts the SE also
+    holds the item variance, which more seeds do not shrink, so there the number
+    is optimistic (more items are needed as well when the item part is large)."""
+    seed_sd = rows["se"].to_numpy(dtype=float) * np.sqrt(rows["n_seeds"].to_numpy(dtype=float))
+    seed_sd = np.where(rows["n_seeds"].to_numpy() >= 2, seed_sd, np.nan)
+    needed = [seeds_for_power(sd, margin, level, power) for sd, margin in zip(seed_sd, rows["margin"])]
+    return pd.DataFrame({"claim": rows["claim"], "effect_label": rows["effect_label"], "margin": rows["margin"],
+                         "seed_sd": seed_sd, "n_seeds": rows["n_seeds"], "seeds_needed": needed})
+
+
+def require_rows(rows: pd.DataFrame, column: str, names, claim: str, what: str) -> None:
+    """One-line ValueError naming the first of ``names`` with no row in ``rows[column]``."""
+    present = set(rows[column]) if column in rows.columns else set()
+    for name in names:
+        if name not in present:
+            raise ValueError(f"{claim}: the contrast table has no {what} {name!r} ({column}); its rule names it")
+
+
+def beyond(rows: pd.DataFrame, margin: float, alpha: float) -> pd.Series:
+    """An effect that counts: whole 95% CI above ``margin`` and Holm p below alpha."""
+    return (rows.ci_low > margin) & (rows.p_holm < alpha)
+
+
+def reversed_beyond(rows: pd.DataFrame, margin: float, alpha: float) -> pd.Series:
+    """An effect that counts in the wrong direction: whole 95% CI below ``-margin``."""
+    return (rows.ci_high < -margin) & (rows.p_holm < alpha)
+
+
+def equivalent(rows: pd.DataFrame, margin: float) -> pd.Series:
+    """No effect by two one-sided tests at 0.05: the whole 90% CI inside +/- margin."""
+    return (rows.ci90_low > -margin) & (rows.ci90_high < margin)
+
+
 def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule) -> Verdict:
     """Apply a rule to agent-minus-policy contrasts (episode set 'all')."""
     rows = contrasts[(contrasts.metric == rule.metric) & (contrasts.subset == "all")]
+    require_rows(rows, "split", rule.splits, rule.claim, f"split with {rule.metric}")
+    for split in rule.splits:
+        require_rows(rows[rows.split == split], "other", (*rule.must_beat, rule.reference), rule.claim,
+                     f"contrast on split {split!r} with")
     rows = rows[rows.split.isin(rule.splits)]
     versus_baselines = rows[rows.other.isin(rule.must_beat)]
     versus_reference = rows[rows.other == rule.reference]
-    if versus_baselines.empty or versus_reference.empty:
-        raise ValueError(f"{rule.claim} needs agent contrasts with {rule.must_beat} and {rule.reference}")
-    beats = ((versus_baselines.ci_low > 0) & (versus_baselines.p_holm < rule.alpha)).all()
-    loses = ((versus_baselines.ci_high < 0) & (versus_baselines.p_holm < rule.alpha)).any()
-    near = (versus_reference.ci_low > -rule.margin).all()  # reference - agent < margin
+    beats = beyond(versus_baselines, rule.margin, rule.alpha).all()
+    loses = reversed_beyond(versus_baselines, 0.0, rule.alpha).any()
+    ties = equivalent(versus_baselines, rule.margin).any()
+    near = (versus_reference.ci90_low > -rule.margin).all()  # reference - agent below the margin
     far = (versus_reference.ci_high < -rule.margin).any()
     if beats and near:
-        verdict, reason = SUPPORTED, f"the {rule.subject} beats every named baseline and is near the {rule.reference}"
+        verdict, reason = SUPPORTED, (f"the {rule.subject} beats every named baseline by more than the margin "
+                                      f"and is near the {rule.reference}")
     elif loses:
         verdict, reason = NOT_SUPPORTED, f"a named baseline is significantly better than the {rule.subject}"
+    elif ties:
+        verdict, reason = NOT_SUPPORTED, f"the {rule.subject} is equivalent to a named baseline (within the margin)"
     elif far:
         verdict, reason = NOT_SUPPORTED, f"the {rule.subject} is clearly further from the {rule.reference} than the margin"
     else:
@@ -108,6 +186,7 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
         verdict=verdict,
         reason=f"{reason}; largest {rule.reference} advantage: {-gap['diff']:.2f} "
                f"[{-gap.ci_high:.2f}, {-gap.ci_low:.2f}] ({gap.split.replace('_', ' ')})",
+        p_value=float(weakest.p_value), margin=rule.margin, se=float(weakest.se), n_seeds=int(weakest.n_seeds),
     )
 
 
@@ -130,25 +209,27 @@ class BenefitRule:
         groups = " and ".join(g.replace("_", " ") for g in self.groups)
         return (
             f"{self.claim} is supported when {self.manipulation} raise the {self.metric_label} in each of "
-            f"{groups} (paired difference with a Holm-adjusted $p$ below {self.alpha:g} and a 95\\% CI above "
-            f"zero). It is not supported when {self.manipulation} significantly lower it somewhere, or when every "
-            f"difference has its whole CI inside $\\pm${self.margin:g}; otherwise it is inconclusive."
+            f"{groups} by more than {self.margin:g} (paired difference with its whole 95\\% CI above "
+            f"{self.margin:g} and a Holm-adjusted $p$ below {self.alpha:g}). It is not supported when "
+            f"{self.manipulation} lower it somewhere by more than {self.margin:g} (whole 95\\% CI below "
+            f"$-${self.margin:g}, Holm $p$ below {self.alpha:g}), or when every difference is equivalent to zero "
+            f"(two one-sided tests: its whole 90\\% CI inside $\\pm${self.margin:g}); otherwise it is inconclusive."
         )
 
 
 def benefit_verdict(contrasts: pd.DataFrame, rule: BenefitRule) -> Verdict:
-    rows = contrasts[(contrasts.metric == rule.metric) & contrasts[rule.group_col].isin(rule.groups)]
-    if rows.empty:
-        raise ValueError(f"{rule.claim} needs contrasts of {rule.metric} in {rule.groups}")
-    helps = ((rows.ci_low > 0) & (rows.p_holm < rule.alpha)).all()
-    hurts = ((rows.ci_high < 0) & (rows.p_holm < rule.alpha)).any()
-    null = ((rows.ci_low > -rule.margin) & (rows.ci_high < rule.margin)).all()
+    rows = contrasts[contrasts.metric == rule.metric] if "metric" in contrasts.columns else contrasts.iloc[:0]
+    require_rows(rows, rule.group_col, rule.groups, rule.claim, f"group with {rule.metric}")
+    rows = rows[rows[rule.group_col].isin(rule.groups)]
+    helps = beyond(rows, rule.margin, rule.alpha).all()
+    hurts = reversed_beyond(rows, rule.margin, rule.alpha).any()
+    null = equivalent(rows, rule.margin).all()
     if helps:
-        verdict, reason = SUPPORTED, f"{rule.manipulation} raise it in every group"
+        verdict, reason = SUPPORTED, f"{rule.manipulation} raise it by more than the margin in every group"
     elif hurts:
-        verdict, reason = NOT_SUPPORTED, f"{rule.manipulation} significantly lower it in some group"
+        verdict, reason = NOT_SUPPORTED, f"{rule.manipulation} lower it by more than the margin in some group"
     elif null:
-        verdict, reason = NOT_SUPPORTED, f"every effect of {rule.manipulation} lies within the margin"
+        verdict, reason = NOT_SUPPORTED, f"every effect of {rule.manipulation} is equivalent to zero (within the margin)"
     else:
         verdict, reason = INCONCLUSIVE, "the CIs do not settle every part of the rule"
     weakest = rows.sort_values("diff").iloc[0]
@@ -158,7 +239,8 @@ def benefit_verdict(contrasts: pd.DataFrame, rule: BenefitRule) -> Verdict:
         effect_label=f"{rule.contrast} ({weakest[rule.group_col]})".replace("_", " "),
         effect=float(weakest["diff"]), ci_low=float(weakest.ci_low), ci_high=float(weakest.ci_high),
         z=float(weakest.z), p_holm=float(weakest.p_holm), mde=float(weakest.mde),
-        verdict=verdict, reason=reason,
+        verdict=verdict, reason=reason, p_value=float(weakest.p_value), margin=rule.margin,
+        se=float(weakest.se), n_seeds=int(weakest.n_seeds),
     )
 
 
@@ -222,27 +304,32 @@ class EffectRule:
 
     def text(self) -> str:
         return (
-            f"{self.claim} ({self.subject}) is supported when the {self.effect_label} is above zero with a "
-            f"Holm-adjusted $p$ below {self.alpha:g} and a 95\\% CI above zero. It is not supported when it is "
-            f"significantly below zero or its whole CI lies inside $\\pm${self.margin:g}; otherwise it is "
-            f"inconclusive."
+            f"{self.claim} ({self.subject}) is supported when the {self.effect_label} exceeds {self.margin:g} "
+            f"(its whole 95\\% CI above {self.margin:g}, Holm-adjusted $p$ below {self.alpha:g}). It is not "
+            f"supported when it is below $-${self.margin:g} (whole 95\\% CI below $-${self.margin:g}, Holm $p$ below "
+            f"{self.alpha:g}) or equivalent to zero (two one-sided tests: its whole 90\\% CI inside "
+            f"$\\pm${self.margin:g}); otherwise it is inconclusive."
         )
 
 
 def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
-    """Apply an ``EffectRule`` to one contrast row (estimate, ci_low, ci_high, z, p_holm, mde)."""
-    if row.ci_low > 0 and row.p_holm < rule.alpha:
-        verdict, reason = SUPPORTED, "the effect is positive"
-    elif row.ci_high < 0 and row.p_holm < rule.alpha:
-        verdict, reason = NOT_SUPPORTED, "the effect is significantly reversed"
-    elif row.ci_low > -rule.margin and row.ci_high < rule.margin:
-        verdict, reason = NOT_SUPPORTED, "the effect lies within the margin"
+    """Apply an ``EffectRule`` to one contrast row (estimate, ci_low, ci_high,
+    ci90_low, ci90_high, z, p_holm, mde; p_value if there)."""
+    frame = pd.DataFrame([{key: row[key] for key in ("ci_low", "ci_high", "ci90_low", "ci90_high", "p_holm")}])
+    if beyond(frame, rule.margin, rule.alpha).item():
+        verdict, reason = SUPPORTED, "the effect exceeds the margin"
+    elif reversed_beyond(frame, rule.margin, rule.alpha).item():
+        verdict, reason = NOT_SUPPORTED, "the effect is reversed beyond the margin"
+    elif equivalent(frame, rule.margin).item():
+        verdict, reason = NOT_SUPPORTED, "the effect is equivalent to zero (within the margin)"
     else:
         verdict, reason = INCONCLUSIVE, "the CI does not settle the rule"
     return Verdict(
         claim=rule.claim, test=test, effect_label=f"{rule.effect_label} ({rule.subject})",
         effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.z),
         p_holm=float(row.p_holm), mde=float(row.mde), verdict=verdict, reason=reason,
+        p_value=float(row.get("p_value", np.nan)), margin=rule.margin, se=float(row.get("se", np.nan)),
+        n_seeds=int(row.get("n_seeds", 0)),
     )
 
 

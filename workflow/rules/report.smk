@@ -78,6 +78,8 @@ rule verdict_table:
         SOFTWARE
     resources:
         **job_resources("light"),
+    params:
+        verdicts=config["verdicts"],
     script:
         "../scripts/verdict_table.py"
 

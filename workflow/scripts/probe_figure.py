@@ -14,4 +14,4 @@ accuracy = with_source(with_respondent(read_table(snakemake.input.accuracy))).qu
 acceptance = with_source(with_respondent(read_table(snakemake.input.acceptance))).query("score == @score")
 content_effect_figure(accuracy, acceptance, CONDITION_ORDER, params.human["syllogism_acceptance"],
                       [snakemake.output.pdf, snakemake.output.png],
-                      f"Content effects on reasoning ({SCORE_NAMES[score]} choices); 95% CIs resample seeds and items")
+                      f"Content effects on reasoning ({SCORE_NAMES[score]} choices); 95% CIs, seeds crossed with items")

@@ -1,14 +1,22 @@
-"""Rule verdict_table: one row per claim whose experiment has run, as LaTeX and CSV."""
+"""Rule verdict_table: one row per claim whose experiment has run, as LaTeX and CSV, and the
+planning table (seeds needed for the configured power at each row's margin)."""
 
 import pandas as pd
 
 from pacs import report
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
-from pacs.verdicts import CLAIMS
+from pacs.verdicts import CLAIMS, adjust_across_claims, planning_table
 
 configure_logging(snakemake.log[0])
-rows = pd.concat([read_table(p, ("claim", "verdict")) for p in snakemake.input.rows], ignore_index=True)
+rows = pd.concat([read_table(p, ("claim", "verdict", "p_holm", "margin", "se", "n_seeds")) for p in snakemake.input.rows], ignore_index=True)
+rows = adjust_across_claims(rows)
 rows.insert(1, "original_claim", rows.claim.map(CLAIMS))
 write_table(rows, snakemake.output.table)
-report.write_tex(snakemake.output.tex, report.macro("VerdictTable", report.verdict_table(rows)))
+verdicts = snakemake.params.verdicts
+plan = planning_table(rows, verdicts["alpha"], verdicts["planning_power"])
+report.write_tex(snakemake.output.tex, "\n".join([
+    report.macro("VerdictTable", report.verdict_table(rows)),
+    report.macro("PlanningTable", report.planning_table(plan)),
+    report.macro("PlanningPower", f"{100 * verdicts['planning_power']:g}"),
+]))

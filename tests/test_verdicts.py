@@ -1,0 +1,121 @@
+"""Every verdict rule's outcomes on constructed contrast tables, including a missing row."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pacs.verdicts import (BeatAndApproachRule, BenefitRule, Verdict, adjust_across_claims, beat_and_approach_verdict,
+                           benefit_verdict, c1_rule, c2_rule, c3_rule, c4_explanation_rule, c4_strategy_rule,
+                           c6_benefit_rule, c6_conditioning_rule, planning_table)
+
+VERDICTS = {"alpha": 0.05, "c1_near_expert_margin": 0.1, "c2_near_expert_margin": 0.1, "c3_equivalence_margin": 0.05,
+            "c4_near_expert_margin": 0.1, "c4_equivalence_margin": 0.05, "c5_equivalence_margin": 0.05,
+            "c6_near_margin": 0.1, "c6_equivalence_margin": 0.05}
+RATIO_90_TO_95 = 1.645 / 1.96
+
+
+def row(low, high, p=0.001, **keys):
+    """One contrast row with its 95% CI [low, high]; the 90% CI is the same centre
+    with the normal ratio of half-widths."""
+    centre, half90 = (low + high) / 2, (high - low) / 2 * RATIO_90_TO_95
+    return {"metric": "m", "subset": "all", "diff": centre, "ci_low": low, "ci_high": high,
+            "ci90_low": centre - half90, "ci90_high": centre + half90, "z": 3.0, "p_value": p / 2, "p_holm": p,
+            "se": (high - low) / 4, "n_seeds": 5,
+            "mde": 0.05, **keys}
+
+
+BEAT = BeatAndApproachRule(claim="CX", metric="m", metric_label="m", splits=("s1", "s2"), must_beat=("b1", "b2"),
+                           reference="expert", margin=0.1, alpha=0.05)
+
+
+def beat_table(baseline=(0.2, 0.4), reference=(-0.05, 0.05), p=0.001, weak=None):
+    """Agent-minus-policy rows on two splits; ``weak`` replaces (s2, b2)'s CI and p."""
+    rows = []
+    for split in ("s1", "s2"):
+        for other in ("b1", "b2"):
+            low, high, p_row = (*weak,) if weak and (split, other) == ("s2", "b2") else (*baseline, p)
+            rows.append(row(low, high, p_row, split=split, other=other))
+        rows.append(row(*reference, p=0.5, split=split, other="expert"))
+    rows.append(row(-0.5, -0.4, split="s1", other="b1", subset="diagnostic"))  # another episode set: ignored
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("table, expected, reason", [
+    (beat_table(), "supported", "beats every named baseline"),
+    (beat_table(weak=(0.02, 0.3, 0.01)), "inconclusive", "do not settle"),  # CI reaches below the margin
+    (beat_table(weak=(0.01, 0.04, 0.001)), "not supported", "equivalent to a named baseline"),
+    (beat_table(weak=(-0.3, -0.01, 0.01)), "not supported", "significantly better"),
+    (beat_table(weak=(-0.3, -0.01, 0.2)), "inconclusive", "do not settle"),  # reversed, but not after Holm
+    (beat_table(reference=(-0.3, -0.15)), "not supported", "further from the expert"),
+    (beat_table(reference=(-0.14, -0.02)), "inconclusive", "do not settle"),  # 90% CI reaches past -0.1
+])
+def test_beat_and_approach_outcomes(table, expected, reason):
+    verdict = beat_and_approach_verdict(table, BEAT)
+    assert verdict.verdict == expected and reason in verdict.reason
+    assert isinstance(verdict, Verdict) and verdict.p_value == pytest.approx(verdict.p_holm / 2)
+    assert verdict.margin == 0.1 and verdict.n_seeds == 5 and verdict.se > 0
+
+
+@pytest.mark.parametrize("drop, named", [
+    (("split", "s2"), "'s2'"), (("other", "b2"), "'b2'"), (("other", "expert"), "'expert'"),
+])
+def test_beat_and_approach_names_a_missing_row(drop, named):
+    table = beat_table()
+    column, value = drop
+    table = table[~((table[column] == value) & ((table.split == "s2") | (column == "split")))]
+    with pytest.raises(ValueError, match=f"CX: .*{named}"):
+        beat_and_approach_verdict(table, BEAT)
+
+
+BENEFIT = BenefitRule(claim="CY", metric="m", metric_label="m", manipulation="explanations", groups=("g1", "g2"),
+                      group_col="regime", margin=0.05, alpha=0.05)
+
+
+def benefit_table(first=(0.1, 0.3, 0.001), second=(0.1, 0.3, 0.001)):
+    return pd.DataFrame([row(*first[:2], p=first[2], regime="g1"), row(*second[:2], p=second[2], regime="g2"),
+                         row(-0.9, -0.8, regime="g3")])  # a group the rule does not name: ignored
+
+
+@pytest.mark.parametrize("table, expected, reason", [
+    (benefit_table(), "supported", "in every group"),
+    (benefit_table(second=(0.01, 0.03, 0.001)), "inconclusive", "do not settle"),  # tiny effect in one group only
+    (benefit_table((0.01, 0.03, 0.001), (-0.02, 0.04, 0.5)), "not supported", "equivalent to zero"),
+    (benefit_table(second=(-0.3, -0.1, 0.001)), "not supported", "lower it"),
+    (benefit_table(second=(-0.3, -0.02, 0.001)), "inconclusive", "do not settle"),  # harm not beyond the margin
+    (benefit_table(second=(-0.1, 0.3, 0.4)), "inconclusive", "do not settle"),
+])
+def test_benefit_outcomes(table, expected, reason):
+    verdict = benefit_verdict(table, BENEFIT)
+    assert verdict.verdict == expected and reason in verdict.reason
+
+
+def test_benefit_names_a_missing_group():
+    with pytest.raises(ValueError, match="CY: .*'g2'"):
+        benefit_verdict(benefit_table().query("regime != 'g2'"), BENEFIT)
+
+
+def test_every_claim_rule_states_its_margin_and_the_equivalence_test():
+    rules = [c1_rule(VERDICTS, ["correlational"]), c2_rule(VERDICTS), c3_rule(VERDICTS, ["deconfounded"]),
+             c4_strategy_rule(VERDICTS, ["held_out"], "LM"), c4_explanation_rule(VERDICTS, ["LM"]),
+             c6_conditioning_rule(VERDICTS, ["held_out"], "rc", "plain", "expert_only"),
+             c6_benefit_rule(VERDICTS, "DAgger", "plain", "DAgger $-$ plain", ["held_out"])]
+    for rule in rules:
+        text = rule.text()
+        assert f"{rule.margin:g}" in text and "90\\%" in text and "two one-sided tests" in text, rule.claim
+
+
+def test_the_verdict_table_adjusts_p_over_all_its_rows():
+    rows = pd.DataFrame({"claim": ["C1", "C2", "C3", "C5"], "p_holm": [0.01, 0.04, float("nan"), 0.02]})
+    adjusted = adjust_across_claims(rows)
+    # sorted: 0.01 * 3, 0.02 * 2, 0.04 * 1 -> monotone 0.03, 0.04, 0.04; the untested row stays NaN
+    assert adjusted.p_all.tolist()[:2] == pytest.approx([0.03, 0.04]) and adjusted.p_all[3] == pytest.approx(0.04)
+    assert pd.isna(adjusted.p_all[2]) and adjusted.p_holm.equals(rows.p_holm)
+
+
+def test_planning_needs_more_seeds_for_noisier_claims_and_none_without_a_seed_sd():
+    rows = pd.DataFrame({"claim": ["C1", "C3", "C5"], "effect_label": ["a", "b", "c"], "margin": [0.1, 0.05, 0.05],
+                         "se": [0.1 / np.sqrt(5), 0.1 / np.sqrt(5), 0.02], "n_seeds": [5, 5, 1]})
+    plan = planning_table(rows, level=0.05, power=0.8)
+    # seed SD 0.1: one margin of 0.1 is d = 1 (10 seeds), of 0.05 is d = 0.5 (34 seeds)
+    assert plan.seed_sd.tolist()[:2] == pytest.approx([0.1, 0.1])
+    assert plan.seeds_needed.tolist()[:2] == [10, 34] and np.isnan(plan.seeds_needed[2])
