@@ -252,12 +252,13 @@ rule lm_figure:
 
 rule lm_report_numbers:
     input:
-        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        sources("report.py", "verdicts.py", "tables.py", "analysis.py", "adequacy.py"),
         summary=rules.lm_statistics.output.summary,
         contrasts=rules.lm_statistics.output.contrasts,
         explanation_contrasts=rules.lm_statistics.output.explanation_contrasts,
         training=rules.lm_statistics.output.training,
         episodes=rules.lm_statistics.output.episodes,
+        training_logs=rules.lm_statistics.input.training_logs,
     output:
         results="paper/build/generated/c4_results.tex",
         verdict="paper/build/generated/c4_verdict.tex",

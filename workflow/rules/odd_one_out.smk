@@ -167,10 +167,11 @@ rule ooo_figure:
 
 rule ooo_report_numbers:
     input:
-        sources("report.py", "verdicts.py", "tables.py", "analysis.py"),
+        sources("report.py", "verdicts.py", "tables.py", "analysis.py", "adequacy.py"),
         summary=rules.ooo_statistics.output.summary,
         contrasts=rules.ooo_statistics.output.contrasts,
         training=rules.ooo_statistics.output.training,
+        training_logs=rules.ooo_statistics.input.training_logs,
     output:
         results="paper/build/generated/c3_results.tex",
         verdict="paper/build/generated/c3_verdict.tex",

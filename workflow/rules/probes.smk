@@ -248,7 +248,12 @@ rule probe_figure:
 rule probe_report_numbers:
     input:
         sources(
-            "report.py", "verdicts.py", "tables.py", "probes/analysis.py", "labels.py"
+            "report.py",
+            "verdicts.py",
+            "tables.py",
+            "probes/analysis.py",
+            "labels.py",
+            "adequacy.py",
         ),
         **{
             name: rules.probe_statistics.output[name]
@@ -264,6 +269,7 @@ rule probe_report_numbers:
                 "training",
             )
         },
+        training_logs=rules.probe_statistics.input.training_logs,
     output:
         results="paper/build/generated/c5_results.tex",
         verdict="paper/build/generated/c5_verdict.tex",

@@ -354,10 +354,18 @@ rule regime_figure:
 
 rule regime_report_numbers:
     input:
-        sources("report.py", "verdicts.py", "tables.py", "analysis.py", "labels.py"),
+        sources(
+            "report.py",
+            "verdicts.py",
+            "tables.py",
+            "analysis.py",
+            "labels.py",
+            "adequacy.py",
+        ),
         summary=rules.regime_statistics.output.summary,
         contrasts=rules.regime_statistics.output.contrasts,
         training=rules.regime_statistics.output.training,
+        training_logs=rules.regime_statistics.input.training_logs,
         mixture=lambda w: rules.rc_mixture_summary.output if w.c6_regime == "rc" else [],
     output:
         results="paper/build/generated/c6_{c6_regime}_results.tex",

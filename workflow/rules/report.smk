@@ -67,7 +67,7 @@ BENCHMARKED = (
 
 rule verdict_table:
     input:
-        sources("report.py", "verdicts.py", "tables.py"),
+        sources("report.py", "verdicts.py", "tables.py", "adequacy.py"),
         rows=VERDICT_ROWS,
     output:
         tex="paper/build/generated/verdict_table.tex",

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pacs import report
+from pacs import adequacy, report
 from pacs.experiments.content_effects import CONDITION_ORDER
 from pacs.labels import pretrained_label
 from pacs.probes import analysis
@@ -157,6 +157,7 @@ if not world_rows.empty:
     rule = c5_rule(params.verdicts, "difference in syllogism belief congruence between training regimes",
                    f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
     verdict = effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds")
+    verdict = adequacy.qualify(verdict, adequacy.assess(snakemake.input.training_logs))
     verdicts.append(verdict)
     texts.append(report.verdict_macros("CFiveWorld", verdict, rule))
 report.write_tex(snakemake.output.verdict, "\n".join(texts))
