@@ -110,16 +110,18 @@ def learning_rate(step: int, cfg: TrainConfig) -> float:
 def imitation_loss(
     logits: dict[str, torch.Tensor], labels: dict[str, torch.Tensor], head_weights: dict[str, float]
 ) -> torch.Tensor:
-    """Weighted sum over heads of the mean cross-entropy at labelled positions."""
+    """Weighted sum over heads of the mean cross-entropy at labelled positions (a head
+    with none in the batch adds 0). Written as sum / count so that no step waits for
+    the device to say whether a head has labels."""
     total = torch.zeros((), device=next(iter(logits.values())).device)
     for head, head_labels in labels.items():
         weight = head_weights.get(head, 1.0)
-        if weight == 0 or not (head_labels != IGNORE).any():
+        if weight == 0:
             continue
         head_logits = logits[head]
-        total = total + weight * F.cross_entropy(
-            head_logits.reshape(-1, head_logits.shape[-1]), head_labels.reshape(-1), ignore_index=IGNORE
-        )
+        summed = F.cross_entropy(head_logits.reshape(-1, head_logits.shape[-1]), head_labels.reshape(-1),
+                                 ignore_index=IGNORE, reduction="sum")
+        total = total + weight * summed / (head_labels != IGNORE).sum().clamp(min=1)
     return total
 
 
@@ -290,17 +292,22 @@ def train(
 
     started = time.perf_counter() - elapsed_before
     reason = CAP
+    # the first step whose loss was not finite (0: none so far), kept on the device and
+    # read at each evaluation, so that steps never wait for the device
+    first_bad_step = torch.zeros((), dtype=torch.long, device=device)
     bar = tqdm(range(first_step, cfg.steps), desc="imitation", disable=not progress, mininterval=2.0,
                initial=first_step, total=cfg.steps)
     for step in bar:
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, cfg)
         index = torch.randint(len(data), (cfg.batch_size,), generator=sampler, device=device)
-        train_loss = float(_optimizer_step(model, optimizer, data, index, cfg))
+        loss = _optimizer_step(model, optimizer, data, index, cfg)
         done = step + 1
-        if not math.isfinite(train_loss):
-            raise job.fail(done, f"non-finite training loss ({train_loss})")
+        first_bad_step = torch.where((first_bad_step == 0) & ~loss.isfinite(), done, first_bad_step)
         if done % cfg.eval_every == 0 or done == cfg.steps:
+            train_loss = float(loss)
+            if int(first_bad_step):
+                raise job.fail(int(first_bad_step), "non-finite training loss")
             if not _all_finite(model):
                 raise job.fail(done, "non-finite model weights")
             metrics = {
@@ -332,6 +339,8 @@ def train(
                 reason = CONVERGED
                 break
         if job.resume_path is not None and done % cfg.resume_every == 0 and done < cfg.steps:
+            if int(first_bad_step):  # never save a state that went bad
+                raise job.fail(int(first_bad_step), "non-finite training loss")
             _save_state(job.resume_path, {
                 "format": RESUME_FORMAT,
                 "fingerprint": fingerprint,
