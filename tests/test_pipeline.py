@@ -157,9 +157,10 @@ def test_editing_the_baselines_module_reruns_only_baselines_and_what_follows(wor
                          "cued_report_numbers", "lm_baselines", "lm_statistics", "lm_figure", "lm_report_numbers",
                          "regime_baselines", "fusion_training_set", "regime_train_agent", "fusion_active_test",
                          "regime_statistics", "regime_figure", "regime_report_numbers",
-                         "verdict_table", "report_provenance", "report_pdf", "all"}
+                         "learning_curves", "verdict_table", "report_provenance", "report_pdf", "all"}
     assert jobs["causal_baselines"] == 4 and jobs["lm_baselines"] == 2 and jobs["regime_baselines"] == 2
     assert jobs["regime_train_agent"] == 4, "only the fusion learners (2 conditions x 2 seeds) retrain"
+    assert jobs["learning_curves"] == 1, "only the retrained fusion learners' curves are redrawn"
 
 
 def test_language_models_and_baselines_meet_the_same_episodes(workdir):
