@@ -101,7 +101,7 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
     assert "agent (imitation, intervenes)" in results and "correlational" in results
     assert re.search(r"-?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\]", results), "a mean [CI] cell"
     verdict = pd.read_csv(workdir / "results" / "verdicts" / "c1.csv")
-    assert verdict.verdict.item() in {"supported", "not supported", "inconclusive"}
+    assert verdict.verdict.item() in {"supported", "not supported", "inconclusive", "undertrained"}
     verdict_tex = (workdir / "paper" / "build" / "generated" / "c1_verdict.tex").read_text()
     assert verdict.verdict.item() in verdict_tex
 
@@ -112,7 +112,7 @@ def test_verdict_table_has_a_row_for_each_claim_that_ran(workdir):
     # C5 three: syllogisms and Wason (pretrained LM), and the world LM's regimes;
     # C6 three: return conditioning, DAgger, data fusion
     assert table.claim.tolist() == ["C1", "C2", "C3", "C4", "C4", "C4", "C5", "C5", "C5", "C6", "C6", "C6"]
-    assert set(table.verdict) <= {"supported", "not supported", "inconclusive"}
+    assert set(table.verdict) <= {"supported", "not supported", "inconclusive", "undertrained"}
     # an MDE is positive wherever the contrast varies at all (smoke LMs may answer identically)
     assert (table.mde.gt(0) | table.ci_low.eq(table.ci_high)).all() and table.ci_low.le(table.effect).all()
     tex = (workdir / "paper" / "build" / "generated" / "verdict_table.tex").read_text()
@@ -179,7 +179,7 @@ def test_editing_the_figures_code_reruns_only_the_figures_and_the_pdf(workdir):
     with edited_module(workdir, "figures.py", lambda text: text + "\nEDITED = True\n"):
         jobs = planned_jobs(workdir, *SMOKE)
     figures = rules_running("figures.py")
-    assert figures == {"causal_figure", "ooo_figure", "lm_figure", "probe_figure", "regime_figure"}
+    assert figures == {"causal_figure", "ooo_figure", "lm_figure", "probe_figure", "regime_figure", "learning_curves"}
     assert jobs == {**{rule: everything[rule] for rule in figures}, "report_pdf": 1, "all": 1}
 
 

@@ -205,8 +205,9 @@ def contrast_table(episodes: pd.DataFrame, plan: AnalysisPlan, settings: Bootstr
 
 
 def training_summary(training_logs: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
-    """Final validation agreement and loss per seed, summarized across seeds."""
-    final = training_logs.sort_values("step").groupby("seed").tail(1)
+    """Validation agreement and loss per seed at the evaluation whose weights the
+    learner kept (its ``best_step``), summarized across seeds."""
+    final = training_logs[training_logs.step == training_logs.best_step].sort_values("step").groupby("seed").tail(1)
     measures = validation_measures(final.columns)
     long = final.melt(id_vars=["seed"], value_vars=measures, var_name="measure", value_name="value")
     return summarize(long, "value", ["measure"], settings)

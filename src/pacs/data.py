@@ -2,14 +2,19 @@
 
 A ``TokenDataset`` is what the shared trainer consumes, whatever the experiment:
 ``tokens`` (N, L, D) float inputs, one ``labels[head]`` (N, L) long per output
-head (-100 where that head is not trained), an optional ``support[head]``
+head (``IGNORE`` where that head is not trained), an optional ``support[head]``
 (N, L, C) bool marking every action the demonstrator could have taken (for
 agreement metrics), and ``extras`` the experiment keeps alongside (targets,
 actions, ...).
+
+Every file ``save_tensors`` writes carries a SHA-256 of its tensors (names,
+dtypes, shapes and bytes) in its metadata; ``load_tensors`` recomputes it and
+refuses a file whose tensors changed since they were written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +22,9 @@ from pathlib import Path
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
+
+IGNORE = -100  # the label of a position a head is not trained on (cross-entropy's ignore_index)
+CHECKSUM_KEY = "tensor_sha256"
 
 
 class DataFileError(RuntimeError):
@@ -41,6 +49,14 @@ class TokenDataset:
             extras={k: v[index] for k, v in self.extras.items()},
         )
 
+    def to(self, device: torch.device) -> "TokenDataset":
+        return TokenDataset(
+            tokens=self.tokens.to(device),
+            labels={k: v.to(device) for k, v in self.labels.items()},
+            support={k: v.to(device) for k, v in self.support.items()},
+            extras={k: v.to(device) for k, v in self.extras.items()},
+        )
+
     def to_tensors(self) -> dict[str, torch.Tensor]:
         tensors = {"tokens": self.tokens}
         for group in ("labels", "support", "extras"):
@@ -62,24 +78,44 @@ class TokenDataset:
         return cls(tokens=tensors["tokens"], **groups)
 
 
+def tensor_checksum(tensors: dict[str, torch.Tensor]) -> str:
+    """SHA-256 over every tensor's name, dtype, shape and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(tensors):
+        tensor = tensors[name].detach().cpu().contiguous()
+        digest.update(json.dumps([name, str(tensor.dtype), list(tensor.shape)]).encode())
+        digest.update(tensor.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
+
+
 def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor], metadata: dict | None = None):
-    """Write tensors (contiguous copies) and JSON-encoded metadata to a safetensors file."""
+    """Write tensors (contiguous copies), JSON-encoded metadata and the tensors'
+    checksum to a safetensors file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    meta = {k: json.dumps(v) for k, v in (metadata or {}).items()}
-    save_file({k: v.contiguous() for k, v in tensors.items()}, str(path), metadata=meta)
+    tensors = {k: v.detach().contiguous() for k, v in tensors.items()}
+    meta = {k: json.dumps(v) for k, v in (metadata or {}).items() if k != CHECKSUM_KEY}
+    meta[CHECKSUM_KEY] = json.dumps(tensor_checksum(tensors))
+    save_file(tensors, str(path), metadata=meta)
 
 
 def load_tensors(path: str | Path) -> dict[str, torch.Tensor]:
-    """Read a safetensors file; a missing or corrupt file raises a one-line DataFileError."""
+    """Read a safetensors file and verify its checksum; a missing, corrupt or
+    altered file raises a one-line DataFileError naming it."""
     path = Path(path)
     if not path.is_file():
         raise DataFileError(f"{path}: file not found")
     try:
-        return load_file(str(path))
+        tensors = load_file(str(path))
     except (SafetensorError, OSError, ValueError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise DataFileError(f"{path}: not a readable safetensors file ({reason})") from None
+    expected = load_metadata(path).get(CHECKSUM_KEY)
+    if expected is None:
+        raise DataFileError(f"{path}: no {CHECKSUM_KEY} in its metadata; not written by pacs (regenerate it)")
+    if tensor_checksum(tensors) != expected:
+        raise DataFileError(f"{path}: tensor checksum mismatch; the file was altered or corrupted (regenerate it)")
+    return tensors
 
 
 def load_metadata(path: str | Path) -> dict:

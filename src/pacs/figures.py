@@ -5,6 +5,7 @@ has its per-seed means drawn beside it (small open markers; a summary row's
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib
@@ -177,3 +178,37 @@ def training_regime_figure(regime: str, summary: pd.DataFrame, out_paths) -> Non
                      "C6: observational samples before a small budget of tests (95% CIs)", symlog_x=True)
     else:
         raise ValueError(f"unknown C6 regime {regime!r}")
+
+
+def learning_curve_figure(logs: pd.DataFrame, out_paths, title: str) -> None:
+    """Validation loss and agreement on each learner's monitored set (its own
+    training distribution) against training episodes seen: one line per learner
+    (``learner``: one per seed and ``condition``), coloured by condition, its kept
+    (best) evaluation marked with a dot; the line ends where training stopped."""
+    sns.set_theme(style="whitegrid", context="paper")
+    conditions = list(dict.fromkeys(logs.condition))
+    palette = dict(zip(conditions, sns.color_palette("tab10", len(conditions))))
+    fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.2), squeeze=False)
+    for learner, rows in logs.sort_values("step").groupby("learner", sort=False):
+        monitor, condition = rows.monitor.iloc[0], rows.condition.iloc[0]
+        kept = rows[rows.step == rows.best_step]
+        first_of_condition = learner == logs[logs.condition == condition].learner.iloc[0]
+        for ax, measure in zip(axes[0], ("loss", "agreement")):
+            ax.plot(rows.episodes_seen, rows[f"{monitor}_{measure}"], color=palette[condition], lw=1, alpha=0.8,
+                    label=condition if first_of_condition else None)
+            ax.plot(kept.episodes_seen, kept[f"{monitor}_{measure}"], "o", color=palette[condition], ms=4)
+    for ax, measure in zip(axes[0], ("validation loss (nats)", "validation agreement")):
+        ax.set_xlabel("training episodes seen")
+        ax.set_ylabel(measure)
+    axes[0][0].set_yscale("log")
+    reasons = logs.drop_duplicates("learner").stop_reason.value_counts()
+    stops = ", ".join(f"{count} {reason}" for reason, count in reasons.items())
+    save_with_legend(fig, axes[0][0], f"{title} (learners: {stops}; dot: kept evaluation)", out_paths,
+                     ncol=min(4, len(conditions)))
+
+
+def learner_condition(path) -> str:
+    """A training log's condition label: its path under results/ without the seed."""
+    parts = [p for p in Path(path).with_suffix("").parts if p != "results" and not re.fullmatch(r"seed\d+", p)]
+    label = "/".join(parts).replace("training_log_", "").replace("/training_log", "")
+    return label or str(path)

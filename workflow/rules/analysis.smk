@@ -59,6 +59,9 @@ rule dag_report_numbers:
         summary="results/dag/summary.csv",
         contrasts="results/dag/contrasts.csv",
         training="results/dag/training_summary.csv",
+        training_logs=expand(
+            rules.causal_train_agent.output.training_log, experiment="dag", seed=SEEDS
+        ),
     output:
         setup="paper/build/generated/c1_setup.tex",
         results="paper/build/generated/c1_results.tex",
@@ -87,6 +90,9 @@ rule cued_report_numbers:
         summary="results/cued/summary.csv",
         contrasts="results/cued/contrasts.csv",
         training="results/cued/training_summary.csv",
+        training_logs=expand(
+            rules.causal_train_agent.output.training_log, experiment="cued", seed=SEEDS
+        ),
     output:
         results="paper/build/generated/c2_results.tex",
         verdict="paper/build/generated/c2_verdict.tex",

@@ -250,6 +250,7 @@ rule lm_report_numbers:
         explanation_contrasts=rules.lm_statistics.output.explanation_contrasts,
         training=rules.lm_statistics.output.training,
         episodes=rules.lm_statistics.output.episodes,
+        training_logs=rules.lm_statistics.input.training_logs,
     output:
         results="paper/build/generated/c4_results.tex",
         verdict="paper/build/generated/c4_verdict.tex",

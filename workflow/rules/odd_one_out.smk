@@ -174,6 +174,7 @@ rule ooo_report_numbers:
         summary=rules.ooo_statistics.output.summary,
         contrasts=rules.ooo_statistics.output.contrasts,
         training=rules.ooo_statistics.output.training,
+        training_logs=rules.ooo_statistics.input.training_logs,
     output:
         results="paper/build/generated/c3_results.tex",
         verdict="paper/build/generated/c3_verdict.tex",

@@ -264,6 +264,7 @@ rule probe_report_numbers:
                 "training",
             )
         },
+        training_logs=rules.probe_statistics.input.training_logs,
     output:
         results="paper/build/generated/c5_results.tex",
         verdict="paper/build/generated/c5_verdict.tex",

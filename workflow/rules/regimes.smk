@@ -367,6 +367,7 @@ rule regime_report_numbers:
         summary=rules.regime_statistics.output.summary,
         contrasts=rules.regime_statistics.output.contrasts,
         training=rules.regime_statistics.output.training,
+        training_logs=rules.regime_statistics.input.training_logs,
         mixture=lambda w: rules.rc_mixture_summary.output if w.c6_regime == "rc" else [],
     output:
         results="paper/build/generated/c6_{c6_regime}_results.tex",

@@ -65,6 +65,56 @@ BENCHMARKED = (
 )
 
 
+# every learner's training log, per experiment (C6: per regime), for its learning curves
+LEARNING_CURVES = {
+    "dag": expand(
+        rules.causal_train_agent.output.training_log, experiment="dag", seed=SEEDS
+    ),
+    "cued": expand(
+        rules.causal_train_agent.output.training_log, experiment="cued", seed=SEEDS
+    ),
+    "ooo": rules.ooo_statistics.input.training_logs,
+    "lm": rules.lm_statistics.input.training_logs,
+    "probes": rules.probe_statistics.input.training_logs,
+    **{
+        f"c6_{regime}": c6_learner_files(
+            regime, C6_LEARNERS[regime], "training_log.csv"
+        )
+        for regime in C6_REGIMES
+    },
+}
+LEARNING_CURVE_TITLES = {
+    "dag": "C1 agents",
+    "cued": "C2 agents",
+    "ooo": "C3 agents",
+    "lm": "C4 pipeline LMs",
+    "probes": "C5 world LMs",
+    "c6_rc": "C6 return-conditioning learners",
+    "c6_dagger": "C6 DAgger learners",
+    "c6_fusion": "C6 data-fusion learners",
+}
+
+
+rule learning_curves:
+    input:
+        code("learning_curves"),
+        logs=lambda w: LEARNING_CURVES[w.curves],
+    output:
+        pdf="paper/build/figures/learning_{curves}.pdf",
+    log:
+        "logs/report/learning_curves_{curves}.log",
+    wildcard_constraints:
+        curves="|".join(LEARNING_CURVES),
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        title=lambda w: LEARNING_CURVE_TITLES[w.curves],
+    script:
+        "../scripts/learning_curves.py"
+
+
 rule verdict_table:
     input:
         code("verdict_table"),
@@ -123,6 +173,9 @@ rule report_pdf:
         c6_figures=expand(rules.regime_figure.output.pdf, c6_regime=C6_REGIMES),
         figures=expand(rules.causal_figure.output.pdf, experiment=CAUSAL_EXPERIMENTS),
         verdicts=rules.verdict_table.output.tex,
+        learning_curves=expand(
+            rules.learning_curves.output.pdf, curves=list(LEARNING_CURVES)
+        ),
         provenance=rules.report_provenance.output[0],
     output:
         report(

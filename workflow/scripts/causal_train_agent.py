@@ -13,4 +13,5 @@ fit_and_save(
     dag.build_agent(design, params.model, seed), snakemake.input.train, snakemake.input.validation,
     TrainConfig(**params.train), seed, pick_device(params.device),
     snakemake.output.model, snakemake.output.training_log, {"model": params.model, "train": params.train},
+    monitor=design.val_splits[0],  # the training distribution's validation set
 )

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pacs import report
+from pacs import adequacy, report
 from pacs.analysis import DAG_ASSOCIATIONAL, PLANS
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
@@ -54,6 +54,6 @@ report.write_tex(snakemake.output.results, "\n".join([
 ]))
 
 rule = c1_rule(params.verdicts, DAG_ASSOCIATIONAL)
-verdict = beat_and_approach_verdict(contrasts, rule)
+verdict = adequacy.qualify(beat_and_approach_verdict(contrasts, rule), adequacy.assess(snakemake.input.training_logs))
 report.write_verdict(snakemake.output.verdict, "COne", verdict, rule)
 write_table(pd.DataFrame([verdict.as_row()]), snakemake.output.verdict_row)

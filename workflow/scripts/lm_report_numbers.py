@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pacs import report
+from pacs import adequacy, report
 from pacs.analysis import LM_BASELINES, lm_plan
 from pacs.labels import SPLIT_LABELS, pipeline_lm_policy, pretrained_label, pretrained_policy
 from pacs.runtime import configure_logging
@@ -62,18 +62,21 @@ report.write_tex(snakemake.output.results, "\n".join([
 ]))
 
 verdicts, texts = [], []
+trained = adequacy.assess(snakemake.input.training_logs)  # the pipeline LMs' (the pretrained LM is not trained here)
 for prefix, who, reference in (
     ("CFourPipeline", "pipeline LM (with explanations)", pipeline_lm_policy("with")),
     ("CFourPrompted", f"{label} ({most_shots}-shot, with explanations)", pretrained_policy(label, most_shots, "with")),
 ):
     rule = c4_strategy_rule(params.verdicts, lm["splits"], who)
     verdict = beat_and_approach_verdict(contrasts[contrasts.reference == reference], rule)
+    if prefix == "CFourPipeline":
+        verdict = adequacy.qualify(verdict, trained)
     verdicts.append(verdict)
     texts.append(report.verdict_macros(prefix, verdict, rule))
 
 decisive = explained[(explained.split == decisive_split) & explained.shots.isin([0, most_shots])]
 rule = c4_explanation_rule(params.verdicts, ["pipeline LM", label])
-verdict = benefit_verdict(decisive, rule)
+verdict = adequacy.qualify(benefit_verdict(decisive, rule), trained)  # pipeline LM among its learners
 verdicts.append(verdict)
 texts.append(report.verdict_macros("CFourExplain", verdict, rule))
 texts.append(report.macro("CFourDecisiveSplit", SPLIT_LABELS.get(decisive_split, decisive_split)))

@@ -12,4 +12,5 @@ fit_pipeline_lm(
     params.model, TrainConfig(**params.train), seed, pick_device(params.device),
     snakemake.output.model, snakemake.output.training_log,
     provenance({"model": params.model, "train": params.train}, seed),
+    monitor="in_distribution",
 )

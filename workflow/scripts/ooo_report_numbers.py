@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pacs import report
+from pacs import adequacy, report
 from pacs.analysis import PLANS
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
@@ -42,6 +42,6 @@ report.write_tex(snakemake.output.results, "\n".join([
 ]))
 
 rule = c3_rule(params.verdicts, ooo["regimes"])
-verdict = benefit_verdict(contrasts, rule)
+verdict = adequacy.qualify(benefit_verdict(contrasts, rule), adequacy.assess(snakemake.input.training_logs))
 report.write_verdict(snakemake.output.verdict, "CThree", verdict, rule)
 write_table(pd.DataFrame([verdict.as_row()]), snakemake.output.verdict_row)

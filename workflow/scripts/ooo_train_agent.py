@@ -14,4 +14,5 @@ fit_and_save(
     odd_one_out.train_config(params.train, wildcards.explanations, params.explanation_weight),
     seed, pick_device(params.device),
     snakemake.output.model, snakemake.output.training_log, {"model": params.model, "train": params.train},
+    monitor=wildcards.regime,  # validation demonstrations of the training regime
 )

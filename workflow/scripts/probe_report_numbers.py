@@ -3,7 +3,7 @@ Every table has a row per item source; the verdicts use the generated items."""
 
 import pandas as pd
 
-from pacs import report
+from pacs import adequacy, report
 from pacs.experiments.content_effects import CONDITION_ORDER
 from pacs.labels import pretrained_label
 from pacs.probes import analysis
@@ -178,6 +178,7 @@ if not world_rows.empty:
     rule = c5_rule(params.verdicts, "difference in syllogism belief congruence between training regimes",
                    f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
     verdict = effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds")
+    verdict = adequacy.qualify(verdict, adequacy.assess(snakemake.input.training_logs))
     verdicts.append(verdict)
     texts.append(report.verdict_macros("CFiveWorld", verdict, rule))
 else:  # no world LMs were trained: say so where the verdict would be

@@ -11,4 +11,5 @@ fit_pipeline_lm(
     inputs.train, {"world": inputs.validation}, params.model, TrainConfig(**params.train), seed,
     pick_device(params.device), snakemake.output.model, snakemake.output.training_log,
     provenance({"model": params.model, "train": params.train, "regime": snakemake.wildcards.regime}, seed),
+    monitor="world",
 )

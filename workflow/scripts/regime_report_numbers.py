@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pacs import report
+from pacs import adequacy, report
 from pacs.analysis import C6_BASELINES, C6_VERDICT_SPLITS, FUSION_POLICIES, PLANS
 from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER
 from pacs.runtime import configure_logging
@@ -123,6 +123,7 @@ def fusion():
 
 
 results, rule, verdict = {"rc": return_conditioning, "dagger": dagger, "fusion": fusion}[regime]()
+verdict = adequacy.qualify(verdict, adequacy.assess(snakemake.input.training_logs))
 report.write_tex(snakemake.output.results, "\n".join(results))
 report.write_verdict(snakemake.output.verdict, PREFIX, verdict, rule)
 write_table(pd.DataFrame([verdict.as_row()]), snakemake.output.verdict_row)

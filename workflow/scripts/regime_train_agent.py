@@ -12,4 +12,5 @@ fit_and_save(
     regimes.build_learner(snakemake.input.train, params.model, seed, wildcards.c6_regime),
     snakemake.input.train, snakemake.input.validation, TrainConfig(**params.train), seed, pick_device(params.device),
     snakemake.output.model, snakemake.output.training_log, {"model": params.model, "train": params.train},
+    monitor="in_distribution",
 )

@@ -3,7 +3,7 @@ planning table (seeds needed for the configured power at each row's margin)."""
 
 import pandas as pd
 
-from pacs import report
+from pacs import adequacy, report
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
 from pacs.verdicts import CLAIMS, adjust_across_claims, planning_table
@@ -19,4 +19,5 @@ report.write_tex(snakemake.output.tex, "\n".join([
     report.macro("VerdictTable", report.verdict_table(rows)),
     report.macro("PlanningTable", report.planning_table(plan)),
     report.macro("PlanningPower", f"{100 * verdicts['planning_power']:g}"),
+    report.macro("AdequacyRule", adequacy.RULE_TEXT),
 ]))

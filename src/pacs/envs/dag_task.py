@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import torch
 
-from pacs.data import TokenDataset
+from pacs.data import IGNORE, TokenDataset
 from pacs.envs.causal_dag import (
     NO_INTERVENTION,
     DagEnvConfig,
@@ -33,7 +33,6 @@ from pacs.envs.causal_dag import (
     total_effects,
 )
 
-IGNORE = -100
 EXPLORATION_MODES = ("agent", "none", "random")
 
 

@@ -28,9 +28,8 @@ from dataclasses import dataclass, fields
 
 import torch
 
-from pacs.data import TokenDataset
+from pacs.data import IGNORE, TokenDataset
 
-IGNORE = -100
 REGIMES = ("deconfounded", "confounded")
 DIMENSIONS = ("colour", "shape", "texture")
 PHASES = ("transform", "pick", "test", "outcome")

@@ -221,13 +221,14 @@ def read_documents(path) -> list[str]:
 
 
 def fit_pipeline_lm(train_path, validation_paths: dict, model: dict, settings, seed: int, device, model_path,
-                    log_path, meta: dict) -> None:
+                    log_path, meta: dict, monitor: str) -> None:
     """Next-token training of a fresh word-level LM on the documents at ``train_path``
-    (the vocabulary is the corpus's), validated on each named document file; writes
-    the model (with its vocabulary) and the training log."""
+    (the vocabulary is the corpus's), validated on each named document file and
+    stopped on the one named ``monitor``; writes the best model (with its
+    vocabulary) and the training log. An interrupted job resumes."""
     from pacs.models.text_lm import WordTokenizer, build_text_model, corpus_dataset, save_pipeline_lm
     from pacs.tables import write_table
-    from pacs.train import train
+    from pacs.train import TrainJob, train
 
     documents = read_documents(train_path)
     tokenizer = WordTokenizer.from_corpus(documents)
@@ -236,7 +237,10 @@ def fit_pipeline_lm(train_path, validation_paths: dict, model: dict, settings, s
                   for name, path in validation_paths.items()}
     lm = build_text_model(len(tokenizer), max_len, model, derive_seed("lm", "init", seed))
     log.info("pipeline LM: %d documents, vocabulary %d, window %d tokens", len(documents), len(tokenizer), max_len)
-    training_log = train(lm, corpus_dataset(documents, tokenizer, max_len), validation, settings, seed, device)
+    job = TrainJob.for_checkpoint(model_path, train_path)
+    training_log = train(lm, corpus_dataset(documents, tokenizer, max_len), validation, settings, seed, device,
+                         monitor=f"val_{monitor}", job=job)
     save_pipeline_lm(model_path, lm, tokenizer, meta)
     training_log.insert(0, "seed", seed)
     write_table(training_log, log_path)
+    job.discard_resume_state()

@@ -22,13 +22,12 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from pacs.data import DataFileError, TokenDataset, load_metadata, load_tensors, save_tensors
+from pacs.data import IGNORE, DataFileError, TokenDataset, load_metadata, load_tensors, save_tensors
 from pacs.models.language_model import common_prefix_length, right_padded, token_chunks
 from pacs.models.transformer import CausalTransformer, TransformerConfig, empty_cache
 
 PAD, UNK, EOS, NEWLINE = "<pad>", "<unk>", "<eos>", "\n"
 SPECIALS = (PAD, UNK, EOS, NEWLINE)
-IGNORE = -100
 _WORD = re.compile(r"[A-Z]=[+-]?\d+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|[A-Za-z']+|\n|[^\sA-Za-z\d]")
 
 
