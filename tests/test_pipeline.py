@@ -317,6 +317,24 @@ def test_another_dagger_round_trains_only_that_round(workdir):
     assert not {"rc_demonstrations", "fusion_training_set", "causal_train_agent"} & set(jobs)
 
 
+def wait_until_the_run_lock_is_free(work: Path, timeout: float) -> None:
+    """Every process of the killed run has exited (SIGKILL takes effect asynchronously):
+    the run lock that `make run` holds for the whole run, inherited by its jobs, is free."""
+    import fcntl
+
+    deadline = time.monotonic() + timeout
+    with open(work / ".snakemake" / "make-run.lock", "a") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                assert time.monotonic() < deadline, "the killed run's processes did not exit"
+                time.sleep(0.1)
+            else:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+                return
+
+
 def interrupted_training_job(work: Path) -> Path | None:
     """The model file of a causal-DAG training job that is mid-way: its log shows a
     training step and the model is not written yet."""
@@ -352,6 +370,7 @@ def test_a_run_killed_during_training_resumes_with_make_to_identical_numbers(wor
         time.sleep(0.05)
     os.killpg(run.pid, signal.SIGKILL)
     run.wait()
+    wait_until_the_run_lock_is_free(work, timeout=120)
     assert not model.exists(), "killed in the middle of its training job"
     assert any((work / ".snakemake" / "incomplete").iterdir()) and any((work / ".snakemake" / "locks").iterdir())
 

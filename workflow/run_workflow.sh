@@ -14,7 +14,8 @@ set -euo pipefail
 : "${SNAKEMAKE:?}" "${CORES:?}" "${PRESET:?}"
 mkdir -p .snakemake
 exec 9>.snakemake/make-run.lock
-if ! flock --nonblock 9; then
+# a few seconds' grace: the processes of a run killed just now may still be exiting
+if ! flock --wait 10 9; then
   echo "pacs: another 'make reproduce' is running in $PWD; wait for it to finish" >&2
   exit 1
 fi
