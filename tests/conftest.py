@@ -21,6 +21,15 @@ def hand_built_episode(weights, target, noise=None, order=None, noise_std=0.0) -
     return DagEpisodes(w, torch.tensor([target]), noise, order), cfg
 
 
+def one_line_error(error_type: type[Exception], call) -> str:
+    """The message ``call()`` raises as ``error_type``, checked to be one line."""
+    with pytest.raises(error_type) as raised:
+        call()
+    message = str(raised.value)
+    assert "\n" not in message
+    return message
+
+
 TINY_WORDS = ["the", "cat", "dog", "sat", "on", "mat", "a", "red", "blue", "Test", "A", "B", "C", "."]
 
 

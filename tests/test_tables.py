@@ -7,6 +7,7 @@ import pytest
 
 from pacs import analysis
 from pacs.tables import TableError, read_table, read_training_log, write_table
+from conftest import one_line_error
 
 
 def training_log(**changes) -> pd.DataFrame:
@@ -31,14 +32,6 @@ def episode_table(n=4, **changes) -> pd.DataFrame:
     return frame
 
 
-def one_line_error(call) -> str:
-    with pytest.raises(TableError) as error:
-        call()
-    message = str(error.value)
-    assert "\n" not in message
-    return message
-
-
 def test_a_complete_training_log_reads_and_summarizes(tmp_path):
     path = tmp_path / "training_log.csv"
     write_table(training_log(), path)
@@ -55,7 +48,7 @@ def test_a_complete_training_log_reads_and_summarizes(tmp_path):
 def test_a_training_log_without_or_with_nan_in_a_needed_column_names_file_and_column(tmp_path, changes, column):
     path = tmp_path / "seed0" / "training_log.csv"
     write_table(training_log(**changes), path)
-    message = one_line_error(lambda: read_training_log(path))
+    message = one_line_error(TableError, lambda: read_training_log(path))
     assert message.startswith(str(path)) and f"'{column}'" in message
 
 
@@ -66,10 +59,10 @@ def test_episode_tables_refuse_missing_keys_and_outcomes_but_allow_undefined_rat
     write_table(episode_table(reward_over_optimal=[0.5, np.nan, 1.0, 0.9]), undefined)
     assert len(analysis.read_episode_tables([good, undefined])) == 8
     write_table(episode_table(reward=[4.9, np.nan, 1.0, 2.0]), broken)
-    message = one_line_error(lambda: analysis.read_episode_tables([good, broken]))
+    message = one_line_error(TableError, lambda: analysis.read_episode_tables([good, broken]))
     assert message == f"{broken}: column 'reward' has 1 missing (NaN) values of 4"
     write_table(episode_table(optimal_choice=None), missing)
-    assert one_line_error(lambda: analysis.read_episode_tables([missing])) == (
+    assert one_line_error(TableError, lambda: analysis.read_episode_tables([missing])) == (
         f"{missing}: missing columns ['optimal_choice']")
 
 
@@ -78,12 +71,12 @@ def test_odd_one_out_tables_need_their_outcome(tmp_path):
     frame = episode_table(n=2).assign(regime="confounded", explanations=True, test_correct=[1.0, np.nan],
                                       follows_other=0.0)
     write_table(frame, path)
-    message = one_line_error(lambda: analysis.read_episode_tables([path], analysis.OOO_EPISODE_COLUMNS))
+    message = one_line_error(TableError, lambda: analysis.read_episode_tables([path], analysis.OOO_EPISODE_COLUMNS))
     assert "'test_correct'" in message
 
 
 def test_read_table_names_an_unreadable_or_absent_file(tmp_path):
     bad = tmp_path / "bad.parquet"
     bad.write_bytes(b"not parquet at all")
-    assert one_line_error(lambda: read_table(bad)).startswith(f"{bad}: unreadable")
-    assert one_line_error(lambda: read_table(tmp_path / "none.csv")) == f"{tmp_path / 'none.csv'}: file not found"
+    assert one_line_error(TableError, lambda: read_table(bad)).startswith(f"{bad}: unreadable")
+    assert one_line_error(TableError, lambda: read_table(tmp_path / "none.csv")) == f"{tmp_path / 'none.csv'}: file not found"

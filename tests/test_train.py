@@ -9,6 +9,7 @@ import pacs.train as trainer
 from pacs.data import TokenDataset
 from pacs.models.transformer import TransformerConfig, build_model
 from pacs.train import CAP, CONVERGED, DIVERGED, StoppingState, TrainConfig, TrainingError, TrainJob, train
+from conftest import one_line_error
 
 CPU = torch.device("cpu")
 
@@ -67,19 +68,11 @@ def test_stopping_rule_counts_evaluations_without_improvement_and_above_the_best
     assert reason == CONVERGED and state.best_step == 0
 
 
-def one_line_error(call) -> str:
-    with pytest.raises(TrainingError) as raised:
-        call()
-    message = str(raised.value)
-    assert "\n" not in message
-    return message
-
-
 def test_non_finite_training_data_stops_the_job_naming_job_step_and_file():
     broken = argmax_task(256, 0)
     broken.tokens[:, 0, 0] = math.nan
     job = TrainJob(name="results/x/agent.safetensors", data="results/x/train.safetensors")
-    message = one_line_error(lambda: fit(TrainConfig(steps=20, batch_size=32, eval_every=10), job, broken))
+    message = one_line_error(TrainingError, lambda: fit(TrainConfig(steps=20, batch_size=32, eval_every=10), job, broken))
     assert "results/x/agent.safetensors" in message and "results/x/train.safetensors" in message
     assert "non-finite training loss at step 1 " in message
 
@@ -96,7 +89,7 @@ def test_a_diverging_loss_stops_the_job_with_one_line(monkeypatch):
     job = TrainJob(name="agent.safetensors", data="train.safetensors")
     settings = TrainConfig(steps=100, batch_size=32, eval_every=10, patience=10, divergence_factor=3.0,
                            divergence_evals=3)
-    message = one_line_error(lambda: fit(settings, job))
+    message = one_line_error(TrainingError, lambda: fit(settings, job))
     assert message.startswith("agent.safetensors: training diverged") and "at step 50" in message
 
 

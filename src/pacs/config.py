@@ -193,11 +193,14 @@ def _check_attention_heads(config: dict) -> None:
 
 
 def _check_device(config: dict) -> None:
+    """The device rule is runtime.pick_device's; checked here so no job starts on a bad value."""
     if config["device"] == "cuda":
-        import torch  # only here: most runs never pay for importing torch at start-up
+        from pacs.runtime import pick_device  # only here: most runs never pay for importing torch at start-up
 
-        if not torch.cuda.is_available():
-            _fail("device", "'cuda', but no CUDA GPU is visible here (use auto or cpu)")
+        try:
+            pick_device(config["device"])
+        except RuntimeError as error:
+            raise ConfigError(str(error)) from None
 
 
 def _check_batch_sizes(config: dict) -> None:

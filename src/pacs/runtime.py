@@ -61,7 +61,7 @@ def pick_device(preference: str = "auto") -> torch.device:
     if preference not in ("cpu", "cuda"):
         raise ValueError(f"config key 'device': {preference!r} is not one of auto, cpu, cuda")
     if preference == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("config key 'device': cuda asked for, but no CUDA GPU is visible (use auto or cpu)")
+        raise RuntimeError("config key 'device': 'cuda', but no CUDA GPU is visible here (use auto or cpu)")
     return torch.device(preference)
 
 
