@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pacs.tables import TableError, read_table
+from pacs.tables import CAP, CONVERGED, DIVERGED, STOP_REASONS, TableError, read_table
 
 UNDERTRAINED = "undertrained"
-CONVERGED, CAP, DIVERGED = "converged", "cap", "diverged"  # as pacs.train writes them
 STATE_COLUMNS = ("seed", "step", "best_step", "stop_reason")
 
 RULE_TEXT = (
@@ -38,7 +37,7 @@ def learner_states(training_logs) -> pd.DataFrame:
     for path in training_logs:
         log = read_table(path, STATE_COLUMNS)
         reasons = set(log.stop_reason.dropna())
-        if len(reasons) != 1 or not reasons <= {CONVERGED, CAP, DIVERGED}:
+        if len(reasons) != 1 or not reasons <= set(STOP_REASONS):
             raise TableError(f"{path}: column stop_reason holds {sorted(map(str, reasons))}, "
                              f"expected one of {CONVERGED}, {CAP}, {DIVERGED}")
         rows.append({"learner": str(Path(path)), "seed": int(log.seed.iloc[0]), "stop_reason": reasons.pop(),

@@ -73,6 +73,10 @@ def require_complete(frame: pd.DataFrame, columns, path: str | Path) -> None:
 # A trainer's log (pacs.train, one row per evaluation): these columns, and the
 # validation measures (val_<set>_loss, val_<set>_agreement...) that summaries report.
 TRAINING_LOG_COLUMNS = ("seed", "step", "train_loss")
+# why a trainer stopped (its log's stop_reason column): validation loss stopped improving,
+# the step cap reached while still improving, or the loss diverged
+CONVERGED, CAP, DIVERGED = "converged", "cap", "diverged"
+STOP_REASONS = (CONVERGED, CAP, DIVERGED)
 
 
 def validation_measures(columns) -> list[str]:

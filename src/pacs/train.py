@@ -39,11 +39,10 @@ from tqdm import tqdm
 
 from pacs.data import IGNORE, TokenDataset
 from pacs.models.transformer import CausalTransformer
+from pacs.tables import CAP, CONVERGED, DIVERGED
 
 log = logging.getLogger(__name__)
 
-CONVERGED, CAP, DIVERGED = "converged", "cap", "diverged"
-STOP_REASONS = (CONVERGED, CAP, DIVERGED)
 RESUME_FORMAT = 1
 
 
