@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import time
 
 import pandas as pd
@@ -37,7 +38,7 @@ from torch.func import functional_call, stack_module_state, vmap
 from pacs.data import TokenDataset
 from pacs.models.transformer import CausalTransformer
 from pacs.tables import CAP, CONVERGED, DIVERGED
-from pacs.train import (StoppingState, TrainConfig, TrainJob, choose_monitor, diverged, evaluate_all,
+from pacs.train import (StoppingState, TrainConfig, TrainJob, _all_finite, choose_monitor, evaluate,
                         imitation_loss, learning_rate)
 
 log = logging.getLogger(__name__)
@@ -145,13 +146,21 @@ def train_ensemble(
             if int(first_bad_step[m]):
                 raise job.fail(int(first_bad_step[m]), "non-finite training loss")
             model.load_state_dict({k: v[position].detach() for k, v in batch.params.items()})
-            metrics = evaluate_all(model, val_sets[m], cfg, job, done)
+            if not _all_finite(model):
+                raise job.fail(done, "non-finite model weights")
+            metrics = {f"{name}_{key}": value for name, val_set in val_sets[m].items()
+                       for key, value in evaluate(model, val_set, cfg).items()}
+            bad = [name for name, value in metrics.items() if not math.isfinite(value)]
+            if bad:
+                raise job.fail(done, f"non-finite validation metric {bad[0]}")
             rows[m].append({"step": done, "train_loss": float(losses[position].detach()), "lr": lr,
                             "episodes_seen": done * cfg.batch_size, "elapsed_s": time.perf_counter() - started,
                             **metrics})
             verdict = stopping[m].update(metrics[f"{monitor}_loss"], done, model, cfg)
             if verdict == DIVERGED:
-                raise diverged(job, done, monitor, metrics, stopping[m], cfg)
+                raise job.fail(done, f"training diverged: {monitor} loss {metrics[f'{monitor}_loss']:.4g} above "
+                                     f"{cfg.divergence_factor:g}x its best {stopping[m].best_loss:.4g} (step "
+                                     f"{stopping[m].best_step}) for {cfg.divergence_evals} evaluations")
             if verdict == CONVERGED:
                 reasons[m] = CONVERGED
                 stopped.append(m)

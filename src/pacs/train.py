@@ -201,28 +201,6 @@ def _all_finite(model: torch.nn.Module) -> bool:
     return bool(torch.stack([p.detach().isfinite().all() for p in model.parameters()]).all())
 
 
-def evaluate_all(model: CausalTransformer, val_sets: dict[str, TokenDataset], cfg: TrainConfig, job: TrainJob,
-                 step: int) -> dict[str, float]:
-    """``evaluate`` on every validation set, as ``{name}_{metric}``; non-finite weights or
-    metrics stop the job (a one-line ``TrainingError`` at ``step``)."""
-    if not _all_finite(model):
-        raise job.fail(step, "non-finite model weights")
-    metrics = {f"{name}_{key}": value for name, val_set in val_sets.items()
-               for key, value in evaluate(model, val_set, cfg).items()}
-    bad = [name for name, value in metrics.items() if not math.isfinite(value)]
-    if bad:
-        raise job.fail(step, f"non-finite validation metric {bad[0]}")
-    return metrics
-
-
-def diverged(job: TrainJob, step: int, monitor: str, metrics: dict[str, float], stopping: StoppingState,
-             cfg: TrainConfig) -> TrainingError:
-    """The error that ends a job whose stopping rule said DIVERGED."""
-    return job.fail(step, f"training diverged: {monitor} loss {metrics[f'{monitor}_loss']:.4g} above "
-                          f"{cfg.divergence_factor:g}x its best {stopping.best_loss:.4g} (step "
-                          f"{stopping.best_step}) for {cfg.divergence_evals} evaluations")
-
-
 def _fingerprint(cfg: TrainConfig, seed: int, n_train: int, monitor: str) -> str:
     """What a saved state must match to be resumed (resume_every may change)."""
     settings = {k: v for k, v in asdict(cfg).items() if k != "resume_every"}
@@ -329,7 +307,16 @@ def train(
             train_loss = float(loss)
             if int(first_bad_step):
                 raise job.fail(int(first_bad_step), "non-finite training loss")
-            metrics = evaluate_all(model, val_sets, cfg, job, done)
+            if not _all_finite(model):
+                raise job.fail(done, "non-finite model weights")
+            metrics = {
+                f"{name}_{key}": value
+                for name, val_set in val_sets.items()
+                for key, value in evaluate(model, val_set, cfg).items()
+            }
+            bad = [name for name, value in metrics.items() if not math.isfinite(value)]
+            if bad:
+                raise job.fail(done, f"non-finite validation metric {bad[0]}")
             rows.append({
                 "step": done,
                 "train_loss": train_loss,
@@ -344,7 +331,9 @@ def train(
                      done, train_loss, _agreement_summary(metrics), monitor, stopping.best_loss, stopping.best_step,
                      stopping.since_best, cfg.patience)
             if verdict == DIVERGED:
-                raise diverged(job, done, monitor, metrics, stopping, cfg)
+                raise job.fail(done, f"training diverged: {monitor} loss {metrics[f'{monitor}_loss']:.4g} above "
+                                     f"{cfg.divergence_factor:g}x its best {stopping.best_loss:.4g} (step "
+                                     f"{stopping.best_step}) for {cfg.divergence_evals} evaluations")
             if verdict == CONVERGED:
                 reason = CONVERGED
                 break
