@@ -242,7 +242,8 @@ class CodeGraph:
                 if found is None:
                     raise CodeInputError(f"{path}: imports {name}, which is not a module under {self.source_root}")
                 files.add(found)
-            files.update(found for name in facts["maybe"] if (found := module_file(name, self.source_root)) is not None)
+            maybe = (module_file(name, self.source_root) for name in facts["maybe"])
+            files.update(found for found in maybe if found is not None)
             self._imports[path] = sorted(files)
         return self._imports[path]
 

@@ -19,9 +19,11 @@ batched step replaces one per member. On CPU it does not pay: measured on the
 2-core machine (one thread, default C1 model, batch 256, 5 members, under load),
 7,150-7,440 episodes per CPU-second batched against 7,250-7,600 one by one (this
 model is bound by arithmetic, and CPU attention has no batching rule), so
-``use_ensemble`` chooses it only on CUDA. Dropout must be 0 (a member's dropout masks would come
-from another random stream than when it trains alone). Ensemble training keeps no
-resumable state.
+``use_ensemble`` chooses it only on CUDA.
+
+Dropout must be 0 (a member's dropout masks would come from another random
+stream than when it trains alone). Ensemble training keeps no resumable state,
+and no rule uses it yet (one job would train all the seeds of an experiment).
 """
 
 from __future__ import annotations
