@@ -3,11 +3,11 @@
 import pytest
 import torch
 
-from pacs.data import TokenDataset
 from pacs.ensemble import train_ensemble, use_ensemble
 from pacs.models.transformer import TransformerConfig, build_model
 from pacs.train import CAP, CONVERGED, TrainConfig, TrainingError, train
 from conftest import one_line_error
+from test_train import argmax_task
 
 CPU = torch.device("cpu")
 SEEDS = [0, 1, 2]
@@ -23,12 +23,6 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
-
-
-def argmax_task(n: int, seed: int) -> TokenDataset:
-    """The label at each step is the largest of the token's first three features."""
-    tokens = torch.randn(n, 4, 6, generator=torch.Generator().manual_seed(seed))
-    return TokenDataset(tokens=tokens, labels={"act": tokens[..., :3].argmax(dim=-1)})
 
 
 def tiny_model(seed: int):
