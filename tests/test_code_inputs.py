@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import pacs.code_inputs as code_inputs
 from pacs.code_inputs import (
     CodeGraph,
     CodeInputError,
@@ -193,6 +194,40 @@ def test_the_store_lists_the_script_and_its_modules_and_rewrites_only_changed_be
     deep.write_text("VALUE = 3\n")
     parse_workflow()
     assert [p for p in inputs if Path(p).stat().st_mtime != old] == [str(stored)]
+
+
+def test_the_parse_cache_parses_only_files_whose_text_changed_and_answers_as_parsing_does(repository, monkeypatch):
+    monkeypatch.chdir(repository)
+    script = repository / "workflow" / "scripts" / "step.py"
+    cache = STORE / "parse_cache.json"
+    parsed = []
+    parse = code_inputs.parse_source
+    monkeypatch.setattr(code_inputs, "parse_source",
+                        lambda source, filename: parsed.append(Path(filename).name) or parse(source, filename))
+
+    def parse_workflow(cache_file=cache):
+        parsed.clear()
+        inputs = FingerprintStore(repository, STORE, CodeGraph(repository / "src", cache_file=cache_file)) \
+            .code_inputs(script)
+        return {path: Path(path).read_text() for path in inputs}
+
+    uncached = parse_workflow(cache_file=None)
+    assert len(parsed) == len(uncached) == 7
+    assert parse_workflow() == uncached and len(parsed) == 7 and cache.is_file()
+    assert parse_workflow() == uncached and parsed == [], "a start with nothing edited parses nothing"
+
+    deep = repository / "src/pacs/deep.py"
+    deep.write_text("VALUE = 3\nfrom pacs import unused\n")
+    edited = parse_workflow()
+    assert parsed == ["deep.py", "unused.py"], "the edited file, and the module it now imports"
+    assert edited == parse_workflow(cache_file=None), "the same fingerprints and closure as parsing everything"
+    stored = str(fingerprint_file(STORE, Path("src/pacs/deep.py")))
+    assert edited[stored].strip() == behaviour_fingerprint(deep.read_text()) != uncached[stored].strip()
+
+    for stale in ("{not json", json.dumps({"version": {**code_inputs.CACHE_VERSION, "python": "2.7"},
+                                           "package": "pacs", "files": {}})):
+        cache.write_text(stale)
+        assert parse_workflow() == edited and len(parsed) == 8, "an unreadable or foreign cache is parsed afresh"
 
 
 # --- the workflow: every rule's code inputs are its script's closure -------------------------------------

@@ -206,6 +206,18 @@ def test_editing_only_docstrings_and_comments_plans_no_job(workdir):
         assert planned_jobs(workdir, *SMOKE) == {}
 
 
+def test_editing_the_report_prose_reruns_only_the_pdf(workdir):
+    report = workdir / "paper" / "report.tex"
+    text, stat = report.read_text(), report.stat()
+    assert "\\end{document}" in text
+    try:
+        report.write_text(text.replace("\\end{document}", "An added sentence of prose.\n\\end{document}"))
+        assert planned_jobs(workdir, *SMOKE) == {"report_pdf": 1, "all": 1}
+    finally:
+        report.write_text(text)
+        os.utime(report, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
 def test_changing_a_constant_in_derive_seed_plans_the_data_of_every_experiment(workdir):
     everything = planned_jobs(workdir, *SMOKE, "--forceall")
     with edited_module(workdir, "runtime.py", lambda text: text.replace("digest[:8]", "digest[1:9]")):

@@ -15,13 +15,21 @@ when the code changes and stays put when only the prose does.
 only when the hash differs, so the file's modification time, which Snakemake
 compares with a job's outputs, moves only when the behaviour may have changed.
 The workflow lists those files as the rules' inputs (``workflow/rules/common.smk``).
+
+Every workflow start (a dry run included) needs the imports and fingerprint of
+every module. ``CodeGraph`` can keep them in a cache file keyed by a SHA-256 of
+each file's text (and the Python version, whose syntax trees they come from), so
+a start parses only the files whose text changed; a missing, stale or unreadable
+cache only costs the parsing.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import os
+import sys
 import tempfile
 import warnings
 from dataclasses import dataclass, field
@@ -122,11 +130,6 @@ def parse_source(source: str, filename: str) -> ast.Module:
         raise CodeInputError(f"{filename}:{error.lineno}: not valid Python ({error.msg})") from None
 
 
-def parse_file(path: Path) -> ast.Module:
-    """The syntax tree of a Python file; a clear one-line error when it cannot be read or parsed."""
-    return parse_source(read_source(path), str(path))
-
-
 def strip_docstrings(tree: ast.AST) -> ast.AST:
     """Remove the docstring of the module and of every class and function, in place; returns ``tree``."""
     for node in ast.walk(tree):
@@ -144,9 +147,17 @@ def behaviour_fingerprint(source: str, filename: str = "<module>") -> str:
     The hash depends on the Python version's AST layout, so a new Python may
     rewrite every fingerprint once (and rerun what depends on them).
     """
-    tree = parse_source(source, filename)
+    return tree_fingerprint(parse_source(source, filename))
+
+
+def tree_fingerprint(tree: ast.Module) -> str:
+    """``behaviour_fingerprint`` of a parsed module (its docstrings are stripped from ``tree``)."""
     text = f"{FINGERPRINT_FORMAT}\n{ast.dump(strip_docstrings(tree), include_attributes=False)}"
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# What a cache file must say to be used: entries depend on these.
+CACHE_VERSION = {"format": FINGERPRINT_FORMAT, "python": sys.version}
 
 
 @dataclass
@@ -154,35 +165,87 @@ class CodeGraph:
     """The import graph of one package, read from its files once and cached.
 
     ``source_root`` is the folder holding the package (``src``); paths returned
-    are files under it or the scripts themselves.
+    are files under it or the scripts themselves. ``cache_file``: where what was
+    learnt from each file's text (imported names, behaviour fingerprint) is kept
+    between runs, keyed by a hash of that text (None: in memory only); written
+    by ``save_cache``.
     """
 
     source_root: Path
     package: str = PACKAGE
-    _trees: dict[Path, ast.Module] = field(default_factory=dict, repr=False)
+    cache_file: Path | None = None
+    _facts: dict[Path, dict] = field(default_factory=dict, repr=False)
+    _imports: dict[Path, list[Path]] = field(default_factory=dict, repr=False)
     _closures: dict[Path, list[Path]] = field(default_factory=dict, repr=False)
+    _cache: dict[str, dict] | None = field(default=None, repr=False)
+    _cache_changed: bool = field(default=False, repr=False)
 
-    def tree(self, path: Path) -> ast.Module:
-        if path not in self._trees:
-            self._trees[path] = parse_file(path)
-        return self._trees[path]
+    def _cached(self) -> dict[str, dict]:
+        if self._cache is None:
+            self._cache = {}
+            if self.cache_file is not None and self.cache_file.is_file():
+                try:
+                    saved = json.loads(self.cache_file.read_text())
+                    if saved.get("version") == CACHE_VERSION and saved.get("package") == self.package:
+                        self._cache = saved["files"]
+                except (OSError, ValueError, KeyError, AttributeError):
+                    pass  # unreadable: parse again, and write a fresh one
+        return self._cache
+
+    def facts(self, path: Path) -> dict:
+        """What the text of ``path`` says: ``modules`` and ``maybe`` (``imported_names``) and
+        ``fingerprint`` (``behaviour_fingerprint``); parsed only when the text is new."""
+        if path not in self._facts:
+            source = read_source(path)
+            text_hash = hashlib.sha256(source.encode()).hexdigest()
+            inside = path.resolve().is_relative_to(self.source_root.resolve())
+            importer = module_name(path, self.source_root) if inside else None
+            # the same text names other modules from another place (relative imports)
+            key = f"{importer}|{path.name == '__init__.py'}|{text_hash}"
+            entry = self._cached().get(str(path))
+            if entry is None or entry["key"] != key:
+                tree = parse_source(source, str(path))
+                try:
+                    modules, maybe = imported_names(tree, importer, path.name == "__init__.py", self.package)
+                except CodeInputError as error:
+                    raise CodeInputError(f"{path}: {error}") from None
+                entry = {"key": key, "modules": sorted(modules), "maybe": sorted(maybe),
+                         "fingerprint": tree_fingerprint(tree)}
+                self._cached()[str(path)] = entry
+                self._cache_changed = True
+            self._facts[path] = entry
+        return self._facts[path]
+
+    def save_cache(self) -> None:
+        """Write the cache file if anything was parsed since it was read (atomically; two
+        runs writing at once leave one complete file, and a lost entry is parsed again)."""
+        if self.cache_file is None or not self._cache_changed:
+            return
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.cache_file.parent, prefix=f".{self.cache_file.name}.")
+        try:
+            with os.fdopen(handle, "w") as stream:
+                json.dump({"version": CACHE_VERSION, "package": self.package, "files": self._cached()}, stream)
+            os.replace(temporary, self.cache_file)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        self._cache_changed = False
 
     def direct_imports(self, path: Path) -> list[Path]:
         """Files of the package modules that ``path`` (a module of the package, or a script) imports itself."""
-        inside = path.resolve().is_relative_to(self.source_root.resolve())
-        importer = module_name(path, self.source_root) if inside else None
-        try:
-            modules, maybe = imported_names(self.tree(path), importer, path.name == "__init__.py", self.package)
-        except CodeInputError as error:
-            raise CodeInputError(f"{path}: {error}") from None
-        files = set()
-        for name in modules:
-            found = module_file(name, self.source_root)
-            if found is None:
-                raise CodeInputError(f"{path}: imports {name}, which is not a module under {self.source_root}")
-            files.add(found)
-        files.update(found for name in maybe if (found := module_file(name, self.source_root)) is not None)
-        return sorted(files)
+        if path not in self._imports:
+            facts = self.facts(path)
+            files = set()
+            for name in facts["modules"]:
+                found = module_file(name, self.source_root)
+                if found is None:
+                    raise CodeInputError(f"{path}: imports {name}, which is not a module under {self.source_root}")
+                files.add(found)
+            maybe = (module_file(name, self.source_root) for name in facts["maybe"])
+            files.update(found for found in maybe if found is not None)
+            self._imports[path] = sorted(files)
+        return self._imports[path]
 
     def closure(self, script: Path) -> list[Path]:
         """Every package module ``script`` may run (transitively), sorted; the script itself not included."""
@@ -251,12 +314,14 @@ class FingerprintStore:
         """The fingerprint file of ``source`` (an absolute path under ``repository``), brought up to date once."""
         if source not in self._written:
             target = fingerprint_file(self.store, source.relative_to(self.repository))
-            digest = behaviour_fingerprint(read_source(source), str(source))
+            digest = self.graph.facts(source)["fingerprint"]
             write_if_changed(target, digest, source.stat().st_mtime)
             self._written[source] = target
         return self._written[source]
 
     def code_inputs(self, script: Path) -> list[str]:
         """Fingerprint files of ``script`` and of every package module it may run: a rule's code inputs."""
-        return [str(self.fingerprint(path)) for path in (script, *self.graph.closure(script))]
+        inputs = [str(self.fingerprint(path)) for path in (script, *self.graph.closure(script))]
+        self.graph.save_cache()
+        return inputs
 

@@ -203,7 +203,20 @@ stop() {
   stop_pid slurmdbd "$RUN_DIR/slurmdbd.pid"
   stop_pid mariadb /run/mysqld/pacs-mariadb.pid
   stop_pid munged /run/munge/munged.pid
+  fail_fast_while_stopped
   say "cluster stopped"
+}
+
+# snakemake's SLURM plugin runs `scontrol show config` whenever snakemake starts, a local
+# run or a dry run included (it computes its --help text on import); with the controller
+# down, scontrol waits MessageTimeout (10 s by default; 9 s measured) before failing. A
+# stopped cluster's config says 1 s, which makes it fail at once; `start` writes the
+# config afresh.
+fail_fast_while_stopped() {
+  local conf=$CONF_DIR/slurm.conf
+  [ -f "$conf" ] || return 0
+  grep -qx 'MessageTimeout=1' "$conf" && return 0
+  printf '# the cluster is stopped (slurm.sh stop): clients fail at once\nMessageTimeout=1\n' >>"$conf"
 }
 
 status() {

@@ -19,9 +19,15 @@ config.update(resolved)
 SEEDS = config["seeds"]
 SOFTWARE = "../envs/pacs.yaml"
 REPOSITORY = Path(workflow.basedir)
-# one behaviour fingerprint per module, brought up to date while the workflow is parsed
+# one behaviour fingerprint per module, brought up to date while the workflow is parsed;
+# each module is parsed only when its text changed (the cache file is keyed by it)
 CODE_FINGERPRINTS = FingerprintStore(
-    REPOSITORY, Path("results/code_fingerprints"), CodeGraph(REPOSITORY / "src")
+    REPOSITORY,
+    Path("results/code_fingerprints"),
+    CodeGraph(
+        REPOSITORY / "src",
+        cache_file=Path("results/code_fingerprints/parse_cache.json"),
+    ),
 )
 
 

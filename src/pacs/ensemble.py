@@ -1,0 +1,183 @@
+"""Training several members (the seeds of one experiment) together, as one batched model.
+
+The members share an architecture and the training settings; each has its own
+initial weights, training data, minibatch sampler and validation sets. Their
+weights are stacked along a leading member axis (``torch.func.stack_module_state``)
+and one step runs every member's forward and backward at once (``vmap`` of
+``functional_call`` over the one model class). Everything else is per member and
+as ``pacs.train.train`` does it for one model: the same minibatches (a sampler
+seeded with the member's seed), the same learning rate, gradient clipping by the
+member's own gradient norm, AdamW (elementwise, so a stacked tensor is updated as
+its members would be one by one), the same evaluations on the member's own
+module, the same stopping rule. A member that converges keeps its best weights
+and leaves the batch (its rows and weights are final); the others go on. Per
+member the numbers equal training one by one up to floating-point reassociation
+in the batched kernels (``tests/test_ensemble.py``).
+
+When it pays: on a GPU a small model's step is bound by kernel launches, and one
+batched step replaces one per member. On CPU it does not pay: measured on the
+2-core machine (one thread, default C1 model, batch 256, 5 members, under load),
+7,150-7,440 episodes per CPU-second batched against 7,250-7,600 one by one (this
+model is bound by arithmetic, and CPU attention has no batching rule), so
+``use_ensemble`` chooses it only on CUDA.
+
+Dropout must be 0 (a member's dropout masks would come from another random
+stream than when it trains alone). Ensemble training keeps no resumable state,
+and no rule uses it yet (one job would train all the seeds of an experiment).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import math
+import time
+
+import pandas as pd
+import torch
+from torch.func import functional_call, stack_module_state, vmap
+
+from pacs.data import TokenDataset
+from pacs.models.transformer import CausalTransformer
+from pacs.tables import CAP, CONVERGED, DIVERGED
+from pacs.train import (StoppingState, TrainConfig, TrainJob, _all_finite, choose_monitor, evaluate,
+                        imitation_loss, learning_rate)
+
+log = logging.getLogger(__name__)
+
+
+def use_ensemble(setting: str, device: torch.device) -> bool:
+    """``setting`` "auto": batched on CUDA, one by one elsewhere (faster on CPU); "off": never."""
+    if setting not in ("auto", "off"):
+        raise ValueError(f"ensemble setting {setting!r} is not 'auto' or 'off'")
+    return setting == "auto" and device.type == "cuda"
+
+
+def _clip_per_member(grads: list[torch.Tensor], max_norm: float) -> None:
+    """``torch.nn.utils.clip_grad_norm_`` for each member (leading axis) of stacked gradients, in place."""
+    per_tensor = torch.stack([g.flatten(1).norm(dim=1) for g in grads])  # (tensors, members)
+    total = torch.linalg.vector_norm(per_tensor, dim=0)
+    scale = (max_norm / (total + 1e-6)).clamp(max=1.0)
+    for g in grads:
+        g.mul_(scale.view(-1, *[1] * (g.dim() - 1)))
+
+
+class _Batch:
+    """The stacked weights of the members still training, and their optimizer."""
+
+    def __init__(self, params: dict[str, torch.Tensor], cfg: TrainConfig, state: list[dict] | None = None):
+        self.params = params
+        self.optimizer = torch.optim.AdamW(params.values(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+        for tensor, saved in zip(params.values(), state or []):
+            self.optimizer.state[tensor] = saved
+
+    def keep(self, rows: torch.Tensor, cfg: TrainConfig) -> "_Batch":
+        """The same batch without the members not in ``rows`` (positions), optimizer state included."""
+        params = {k: v.detach()[rows].clone().requires_grad_() for k, v in self.params.items()}
+        state = [{key: value.clone() if key == "step" else value[rows].clone()
+                  for key, value in self.optimizer.state[tensor].items()} for tensor in self.params.values()]
+        return _Batch(params, cfg, state)
+
+
+def train_ensemble(
+    models: list[CausalTransformer],
+    train_sets: list[TokenDataset],
+    val_sets: list[dict[str, TokenDataset]],
+    cfg: TrainConfig,
+    seeds: list[int],
+    device: torch.device,
+    monitor: str | None = None,
+    jobs: list[TrainJob] | None = None,
+) -> list[pd.DataFrame]:
+    """Train every member of ``models`` in place, as ``pacs.train.train`` would one by
+    one (same arguments, one per member); each ends with its best evaluation's
+    weights. Returns one training log per member (the columns of ``train``'s).
+    A member's non-finite numbers or divergence stop the whole ensemble with that
+    member's one-line ``TrainingError``."""
+    n_members = len(models)
+    if not (len(train_sets) == len(val_sets) == len(seeds) == n_members):
+        raise ValueError("one training set, validation sets and seed per member")
+    if any(model.cfg.dropout for model in models):
+        raise ValueError("ensemble training needs dropout 0 (each member's masks would differ from training alone)")
+    jobs = jobs or [TrainJob(name=f"member {member} (seed {seed})") for member, seed in enumerate(seeds)]
+    monitor = choose_monitor(val_sets[0], monitor)
+    samplers = [torch.Generator(device=device).manual_seed(seed) for seed in seeds]
+    for model in models:
+        model.to(device).train()
+    data = [TokenDataset(t.tokens.to(device), {k: v.to(device) for k, v in t.labels.items()}) for t in train_sets]
+    val_sets = [{name: v.to(device) for name, v in sets.items()} for sets in val_sets]
+    params, buffers = stack_module_state(models)
+    if buffers:
+        raise ValueError("ensemble training supports models without buffers")
+    skeleton = copy.deepcopy(models[0]).to("meta")
+    batched_forward = vmap(lambda weights, tokens: functional_call(skeleton, weights, (tokens,)))
+
+    batch = _Batch(params, cfg)
+    active = list(range(n_members))  # members still training, in the batch's order
+    rows: list[list[dict]] = [[] for _ in models]
+    stopping = [StoppingState() for _ in models]
+    reasons = [CAP] * n_members
+    first_bad_step = torch.zeros(n_members, dtype=torch.long, device=device)
+    started = time.perf_counter()
+    for step in range(cfg.steps):
+        lr = learning_rate(step, cfg)
+        for group in batch.optimizer.param_groups:
+            group["lr"] = lr
+        index = [torch.randint(len(data[m]), (cfg.batch_size,), generator=samplers[m], device=device)
+                 for m in active]
+        logits = batched_forward(batch.params, torch.stack([data[m].tokens[i] for m, i in zip(active, index)]))
+        losses = torch.stack([
+            imitation_loss({head: value[position] for head, value in logits.items()},
+                           {head: labels[index[position]] for head, labels in data[m].labels.items()},
+                           cfg.head_weights)
+            for position, m in enumerate(active)
+        ])
+        batch.optimizer.zero_grad(set_to_none=True)
+        losses.sum().backward()
+        _clip_per_member([p.grad for p in batch.params.values()], cfg.grad_clip)
+        batch.optimizer.step()
+        done = step + 1
+        members = torch.tensor(active, device=device)
+        bad_now = (first_bad_step[members] == 0) & ~losses.detach().isfinite()
+        first_bad_step[members] = torch.where(bad_now, done, first_bad_step[members])
+        if not (done % cfg.eval_every == 0 or done == cfg.steps):
+            continue
+        stopped = []
+        for position, m in enumerate(active):
+            job, model = jobs[m], models[m]
+            if int(first_bad_step[m]):
+                raise job.fail(int(first_bad_step[m]), "non-finite training loss")
+            model.load_state_dict({k: v[position].detach() for k, v in batch.params.items()})
+            if not _all_finite(model):
+                raise job.fail(done, "non-finite model weights")
+            metrics = {f"{name}_{key}": value for name, val_set in val_sets[m].items()
+                       for key, value in evaluate(model, val_set, cfg).items()}
+            bad = [name for name, value in metrics.items() if not math.isfinite(value)]
+            if bad:
+                raise job.fail(done, f"non-finite validation metric {bad[0]}")
+            rows[m].append({"step": done, "train_loss": float(losses[position].detach()), "lr": lr,
+                            "episodes_seen": done * cfg.batch_size, "elapsed_s": time.perf_counter() - started,
+                            **metrics})
+            verdict = stopping[m].update(metrics[f"{monitor}_loss"], done, model, cfg)
+            if verdict == DIVERGED:
+                raise job.fail(done, f"training diverged: {monitor} loss {metrics[f'{monitor}_loss']:.4g} above "
+                                     f"{cfg.divergence_factor:g}x its best {stopping[m].best_loss:.4g} (step "
+                                     f"{stopping[m].best_step}) for {cfg.divergence_evals} evaluations")
+            if verdict == CONVERGED:
+                reasons[m] = CONVERGED
+                stopped.append(m)
+                log.info("%s: converged at step %d; %d members go on", job.name, done,
+                         len(active) - len(stopped))
+        if stopped:
+            kept = [position for position, m in enumerate(active) if m not in stopped]
+            active = [active[position] for position in kept]
+            if not active:
+                break
+            batch = batch.keep(torch.tensor(kept, device=device), cfg)
+    tables = []
+    for m, model in enumerate(models):
+        if stopping[m].best_weights is not None:
+            model.load_state_dict(stopping[m].best_weights)
+        tables.append(pd.DataFrame(rows[m]).assign(monitor=monitor, best_step=stopping[m].best_step,
+                                                   stop_reason=reasons[m]))
+    return tables

@@ -1,0 +1,103 @@
+"""Ensemble training (pacs.ensemble): the same numbers per member as training one by one."""
+
+import pytest
+import torch
+
+from pacs.ensemble import train_ensemble, use_ensemble
+from pacs.models.transformer import TransformerConfig, build_model
+from pacs.train import CAP, CONVERGED, TrainConfig, TrainingError, train
+from conftest import one_line_error
+from test_train import argmax_task
+
+CPU = torch.device("cpu")
+SEEDS = [0, 1, 2]
+SETTINGS = TrainConfig(steps=150, batch_size=32, lr=0.01, warmup_steps=10, eval_every=10, patience=2,
+                       min_improvement=0.05)
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Models this small gain nothing from a second thread, and on a shared machine its
+    waiting costs minutes."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def tiny_model(seed: int):
+    cfg = TransformerConfig(token_width=6, max_len=4, heads={"act": 3}, n_layers=2, d_model=16, n_heads=2, d_mlp=32)
+    return build_model(cfg, seed)
+
+
+def member_data(seed: int):
+    return argmax_task(256, 10 + seed), {"val": argmax_task(128, 100 + seed)}
+
+
+def comparable_weights(model) -> dict[str, torch.Tensor]:
+    """The weights, without the attention's key biases: softmax ignores them (a key bias adds
+    the same number to every score of a query), so their gradient is rounding noise, which
+    AdamW scales up to steps of the learning rate's size; they differ between two summation
+    orders and change no output."""
+    weights = dict(model.state_dict())
+    for name in [n for n in weights if n.endswith("attention.qkv.bias")]:
+        width = weights[name].shape[0] // 3
+        weights[name] = torch.cat([weights[name][:width], weights[name][2 * width:]])
+    return weights
+
+
+def one_by_one(settings: TrainConfig):
+    results = []
+    for seed in SEEDS:
+        model = tiny_model(seed)
+        train_set, val_sets = member_data(seed)
+        results.append((model, train(model, train_set, val_sets, settings, seed, CPU, progress=False)))
+    return results
+
+
+def together(settings: TrainConfig):
+    models = [tiny_model(seed) for seed in SEEDS]
+    data = [member_data(seed) for seed in SEEDS]
+    logs = train_ensemble(models, [d[0] for d in data], [d[1] for d in data], settings, SEEDS, CPU)
+    return list(zip(models, logs))
+
+
+@pytest.mark.parametrize("settings", [SETTINGS, TrainConfig(steps=40, batch_size=32, eval_every=20, patience=5)],
+                         ids=["members converge at different steps", "all reach the cap"])
+def test_each_member_trains_as_it_would_alone(settings):
+    alone, batched = one_by_one(settings), together(settings)
+    for (model, log), (member, member_log) in zip(alone, batched):
+        # same evaluations, same stop: step, reason, kept step
+        assert member_log.step.tolist() == log.step.tolist()
+        assert member_log.stop_reason.iloc[0] == log.stop_reason.iloc[0]
+        assert member_log.best_step.iloc[0] == log.best_step.iloc[0]
+        numbers = [c for c in log.columns if c not in ("elapsed_s", "monitor", "stop_reason")]
+        assert list(member_log.columns) == list(log.columns)
+        torch.testing.assert_close(torch.tensor(member_log[numbers].to_numpy()), torch.tensor(log[numbers].to_numpy()),
+                                   rtol=1e-4, atol=1e-5)
+        for name, weights in comparable_weights(model).items():
+            torch.testing.assert_close(comparable_weights(member)[name], weights, rtol=1e-4, atol=1e-5)
+        tokens = member_data(0)[1]["val"].tokens
+        torch.testing.assert_close(member(tokens)["act"], model(tokens)["act"], rtol=1e-4, atol=1e-4)
+    if settings is SETTINGS:  # the case that tests masking: members stop at different steps, before the cap
+        stops = [int(log.step.max()) for _, log in alone]
+        assert {log.stop_reason.iloc[0] for _, log in alone} == {CONVERGED} and len(set(stops)) > 1, stops
+    else:
+        assert {log.stop_reason.iloc[0] for _, log in batched} == {CAP}
+
+
+def test_a_member_with_non_finite_data_stops_the_ensemble_naming_it():
+    models = [tiny_model(seed) for seed in SEEDS]
+    data = [member_data(seed) for seed in SEEDS]
+    data[1][0].tokens[:] = float("nan")
+    message = one_line_error(TrainingError, lambda: train_ensemble(
+        models, [d[0] for d in data], [d[1] for d in data], TrainConfig(steps=20, batch_size=8, eval_every=10),
+        SEEDS, CPU))
+    assert message.startswith("member 1 (seed 1): non-finite training loss at step 1")
+
+
+def test_the_ensemble_is_chosen_on_cuda_only_and_can_be_switched_off():
+    assert use_ensemble("auto", torch.device("cuda")) and not use_ensemble("auto", CPU)
+    assert not use_ensemble("off", torch.device("cuda"))
+    with pytest.raises(ValueError):
+        use_ensemble("on", CPU)
