@@ -1,6 +1,7 @@
 import sys
 from pathlib import Path
 
+from pacs.claims import REGISTRY
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
 from pacs.config import ConfigError, resolve
 from pacs.probes.sources import extra_files_by_task
@@ -36,6 +37,45 @@ def code(script):
         )
     except CodeInputError as error:
         sys.exit(f"pacs: {error}")
+
+
+# What the generic rules read for each claim of the registry (pacs.claims.REGISTRY):
+# each claim's rule file fills its entry with wire_claim; analysis.smk checks it.
+WIRING = {}
+
+
+def wire_claim(claim, *, tables, params, figures, learning_logs, benchmarks):
+    """Wire one claim of the registry into the generic rules.
+
+    tables: the report_numbers job's named inputs (its spec's statistics tables, and
+    ``training_logs*``: lists of training logs whose adequacy qualifies its verdicts);
+    params: the config values its report numbers read; figures: figure name ->
+    dict(inputs=named statistics tables, params=config values, caption=text of its
+    caption in the HTML report); learning_logs: learning-curve name -> training logs;
+    benchmarks: its benchmark files, for the report's stage-time table.
+    """
+    WIRING[claim] = dict(
+        tables=tables,
+        params=params,
+        figures=figures,
+        learning_logs=learning_logs,
+        benchmarks=benchmarks,
+    )
+
+
+def check_wiring():
+    """Every claim of the registry is wired with the tables its spec reads and the figures it draws."""
+    for claim in REGISTRY.values():
+        wired = WIRING.get(claim.id)
+        if wired is None:
+            sys.exit(f"pacs: claim {claim.id} has no rule file calling wire_claim")
+        missing = [name for name in claim.tables if name not in wired["tables"]]
+        if missing or set(wired["figures"]) != set(claim.figures):
+            sys.exit(
+                f"pacs: claim {claim.id} is wired with tables {sorted(wired['tables'])} and figures "
+                f"{sorted(wired['figures'])}; its spec reads {sorted(claim.tables)} and draws "
+                f"{list(claim.figures)}"
+            )
 
 
 def job_resources(kind):
@@ -117,3 +157,8 @@ def c6_learner_files(regime, learners, name):
         seed=SEEDS,
         learner=learners,
     )
+
+
+def c6_statistics(regime, name):
+    """A C6 regime's statistics table ``name`` (an output of rule regime_statistics)."""
+    return expand(rules.regime_statistics.output[name], c6_regime=regime)[0]
