@@ -1,3 +1,4 @@
+import itertools
 import sys
 from pathlib import Path
 
@@ -162,3 +163,29 @@ def c6_learner_files(regime, learners, name):
 def c6_statistics(regime, name):
     """A C6 regime's statistics table ``name`` (an output of rule regime_statistics)."""
     return expand(rules.regime_statistics.output[name], c6_regime=regime)[0]
+
+
+def labelled(pattern, label, **values):
+    """{file: label} for every combination of the wildcard ``values`` (in expand's order):
+    each file's label is formatted from the wildcards that made its path, so a script reads
+    a learner's condition from its params instead of parsing it out of the path."""
+    combinations = [
+        dict(zip(values, combination))
+        for combination in itertools.product(*values.values())
+    ]
+    return {
+        expand(pattern, **{key: [value] for key, value in wildcards.items()})[
+            0
+        ]: label.format(**wildcards)
+        for wildcards in combinations
+    }
+
+
+def c6_training_logs(regime):
+    """Every training log of a C6 regime's learners, labelled with its learner."""
+    return labelled(
+        f"{C6_DIR}/{regime}/seed{{seed}}/{{learner}}/training_log.csv",
+        "{learner}",
+        seed=SEEDS,
+        learner=C6_LEARNERS[regime],
+    )

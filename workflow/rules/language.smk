@@ -174,6 +174,15 @@ rule lm_baselines:
         "../scripts/lm_baselines.py"
 
 
+# every pipeline LM's training log, labelled with its explanations (with, without)
+LM_TRAINING_LOGS = labelled(
+    rules.lm_train.output.training_log,
+    "{explanations}",
+    seed=SEEDS,
+    explanations=["with", "without"],
+)
+
+
 rule lm_statistics:
     input:
         code("lm_statistics"),
@@ -189,11 +198,7 @@ rule lm_statistics:
             explanations=["with", "without"],
         ),
         baselines=expand(rules.lm_baselines.output[0], seed=SEEDS),
-        training_logs=expand(
-            rules.lm_train.output.training_log,
-            seed=SEEDS,
-            explanations=["with", "without"],
-        ),
+        training_logs=list(LM_TRAINING_LOGS),
     output:
         episodes="results/lm/episodes.parquet",
         summary="results/lm/summary.csv",
@@ -209,6 +214,7 @@ rule lm_statistics:
     resources:
         **job_resources("light"),
     params:
+        log_conditions=LM_TRAINING_LOGS,
         stats=config["stats"],
         shots=PRETRAINED["shots"],
         splits=config["lm"]["splits"],

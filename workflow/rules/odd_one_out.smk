@@ -114,6 +114,16 @@ rule ooo_baselines:
         "../scripts/ooo_baselines.py"
 
 
+# every learner's training log, labelled with its condition
+OOO_TRAINING_LOGS = labelled(
+    rules.ooo_train_agent.output.training_log,
+    "{regime}-{explanations}",
+    regime=config["ooo"]["regimes"],
+    explanations=["with", "without"],
+    seed=SEEDS,
+)
+
+
 rule ooo_statistics:
     input:
         code("ooo_statistics"),
@@ -124,12 +134,7 @@ rule ooo_statistics:
             seed=SEEDS,
         ),
         baselines=expand(rules.ooo_baselines.output[0], seed=SEEDS),
-        training_logs=expand(
-            rules.ooo_train_agent.output.training_log,
-            regime=config["ooo"]["regimes"],
-            explanations=["with", "without"],
-            seed=SEEDS,
-        ),
+        training_logs=list(OOO_TRAINING_LOGS),
     output:
         episodes="results/ooo/episodes.parquet",
         summary="results/ooo/summary.csv",
@@ -142,6 +147,7 @@ rule ooo_statistics:
     resources:
         **job_resources("light"),
     params:
+        log_conditions=OOO_TRAINING_LOGS,
         stats=config["stats"],
     script:
         "../scripts/ooo_statistics.py"

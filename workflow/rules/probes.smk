@@ -181,6 +181,15 @@ rule probe_world_score:
         "../scripts/probe_world_score.py"
 
 
+# every world LM's training log, labelled with its regime
+WORLD_TRAINING_LOGS = labelled(
+    rules.probe_world_train.output.training_log,
+    "{regime}",
+    seed=SEEDS,
+    regime=WORLD_REGIMES,
+)
+
+
 rule probe_statistics:
     input:
         code("probe_statistics"),
@@ -192,11 +201,7 @@ rule probe_statistics:
         world=expand(
             rules.probe_world_score.output.answers, seed=SEEDS, regime=WORLD_REGIMES
         ),
-        training_logs=expand(
-            rules.probe_world_train.output.training_log,
-            seed=SEEDS,
-            regime=WORLD_REGIMES,
-        ),
+        training_logs=list(WORLD_TRAINING_LOGS),
     output:
         answers=f"{PROBE_DIR}/items.parquet",
         accuracy=f"{PROBE_DIR}/accuracy.csv",
@@ -216,6 +221,7 @@ rule probe_statistics:
     resources:
         **job_resources("light"),
     params:
+        log_conditions=WORLD_TRAINING_LOGS,
         stats=config["stats"],
         regimes=PROBES["pipeline"]["regimes"],
     script:

@@ -300,9 +300,7 @@ rule regime_statistics:
             w.c6_regime, C6_LEARNERS[w.c6_regime], "episodes.parquet"
         ),
         baselines=expand(rules.regime_baselines.output[0], seed=SEEDS),
-        training_logs=lambda w: c6_learner_files(
-            w.c6_regime, C6_LEARNERS[w.c6_regime], "training_log.csv"
-        ),
+        training_logs=lambda w: list(c6_training_logs(w.c6_regime)),
     output:
         episodes=f"{C6_DIR}/{{c6_regime}}/episodes.parquet",
         summary=f"{C6_DIR}/{{c6_regime}}/summary.csv",
@@ -317,6 +315,7 @@ rule regime_statistics:
     resources:
         **job_resources("light"),
     params:
+        log_conditions=lambda w: c6_training_logs(w.c6_regime),
         stats=config["stats"],
     script:
         "../scripts/regime_statistics.py"
