@@ -129,3 +129,16 @@ def test_c6_decides_dagger_on_its_last_round_and_fusion_on_the_most_samples():
 def test_a_decision_without_a_verdict_prints_its_reason_in_every_verdict_macro():
     text = Decision("CFiveWason", not_tested="not tested").macros()
     assert text.count("not tested") == 5 and "\\CFiveWasonRule" in text
+
+
+def test_the_c5_figure_draws_the_primary_score_only(tmp_path):
+    def rows(task, conditions, score):
+        return pd.DataFrame({"model": "m", "shots": 0, "source": "generated", "score": score, "task": task,
+                             "condition": conditions, "mean": 0.5, "ci_low": 0.4, "ci_high": 0.6})
+
+    accuracy = pd.concat([rows("nli", ["consistent", "violate"], s) for s in ("dcpmi", "plain")])
+    acceptance = pd.concat([rows("syllogism", [c5.analysis.VB, c5.analysis.IU], s) for s in ("dcpmi", "plain")])
+    FIGURES["c5"]({"accuracy": accuracy, "acceptance": acceptance},
+                  {"primary_score": "dcpmi", "human": {"syllogism_acceptance": {c5.analysis.VB: 0.89}}},
+                  [tmp_path / "c5.png"])
+    assert (tmp_path / "c5.png").stat().st_size > 1000

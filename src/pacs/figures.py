@@ -234,8 +234,8 @@ def c5_figure(tables, params, out_paths) -> None:
     """C5: accuracy per task and condition and syllogism acceptance beside humans, on the
     primary score (items of an extra stimulus file as their own points, named by the file)."""
     score = params["primary_score"]
-    accuracy, acceptance = (with_source(with_respondent(tables[name])).query("score == @score")
-                            for name in ("accuracy", "acceptance"))
+    accuracy, acceptance = (with_source(with_respondent(tables[name])) for name in ("accuracy", "acceptance"))
+    accuracy, acceptance = accuracy[accuracy.score == score], acceptance[acceptance.score == score]
     content_effect_figure(accuracy, acceptance, TASK_CONDITIONS, params["human"]["syllogism_acceptance"], out_paths,
                           f"Content effects on reasoning ({SCORE_NAMES[score]} choices); 95% CIs, seeds crossed with items")
 
