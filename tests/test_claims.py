@@ -1,6 +1,8 @@
 """The experiment registry (pacs.claims): each claim's spec, and the decisions its
 report numbers make (which contrasts decide each verdict), on constructed tables."""
 
+import shutil
+
 import pandas as pd
 import pytest
 
@@ -142,3 +144,16 @@ def test_the_c5_figure_draws_the_primary_score_only(tmp_path):
                   {"primary_score": "dcpmi", "human": {"syllogism_acceptance": {c5.analysis.VB: 0.89}}},
                   [tmp_path / "c5.png"])
     assert (tmp_path / "c5.png").stat().st_size > 1000
+
+
+def test_a_claim_wired_without_a_table_its_spec_reads_stops_the_workflow_with_one_line(tmp_path):
+    from test_probes_workflow import COPY_IGNORE, ROOT, SMOKE, snakemake
+
+    work = tmp_path / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    rules = work / "workflow" / "rules" / "regimes.smk"
+    rules.write_text(rules.read_text().replace('"mixture": rules.rc_mixture_summary.output[0],', ""))
+    result = snakemake(work, "--dry-run", *SMOKE, check=False)
+    assert result.returncode != 0
+    assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
+        "pacs: claim c6: tables ['mixture'] not wired"]

@@ -65,18 +65,33 @@ def wire_claim(claim, *, tables, params, figures, learning_logs, benchmarks):
 
 
 def check_wiring():
-    """Every claim of the registry is wired with the tables its spec reads and the figures it draws."""
+    """Every claim of the registry is wired with the tables its spec reads, the figures
+    it draws and its learning curves; a claim wired but not in the registry is an error too.
+    """
+    for name in set(WIRING) - set(REGISTRY):
+        sys.exit(f"pacs: claim {name} is wired but not in the registry (pacs.claims)")
     for claim in REGISTRY.values():
         wired = WIRING.get(claim.id)
         if wired is None:
             sys.exit(f"pacs: claim {claim.id} has no rule file calling wire_claim")
-        missing = [name for name in claim.tables if name not in wired["tables"]]
-        if missing or set(wired["figures"]) != set(claim.figures):
-            sys.exit(
-                f"pacs: claim {claim.id} is wired with tables {sorted(wired['tables'])} and figures "
-                f"{sorted(wired['figures'])}; its spec reads {sorted(claim.tables)} and draws "
-                f"{list(claim.figures)}"
+        problems = [
+            f"{what} {sorted(set(wanted) - set(given))} not wired"
+            for what, wanted, given in (
+                ("tables", claim.tables, wired["tables"]),
+                ("figures", claim.figures, wired["figures"]),
+                ("learning curves", claim.learning_curves, wired["learning_logs"]),
             )
+            if set(wanted) - set(given)
+        ] + [
+            f"{what} {sorted(set(given) - set(wanted))} wired but not in its spec"
+            for what, wanted, given in (
+                ("figures", claim.figures, wired["figures"]),
+                ("learning curves", claim.learning_curves, wired["learning_logs"]),
+            )
+            if set(given) - set(wanted)
+        ]
+        if problems:
+            sys.exit(f"pacs: claim {claim.id}: {'; '.join(problems)}")
 
 
 def job_resources(kind):
