@@ -14,8 +14,9 @@
 #                 in a pretrained LM and in pipeline LMs trained on a made-up world
 #   regimes.smk   Experiment 6 (C6): training regimes beyond plain imitation on
 #                 Experiment 1's task: return conditioning, DAgger, data fusion
-#   analysis.smk  statistics with CIs -> figures -> report numbers
-#   report.smk    LaTeX report -> paper/build/report.pdf
+#   analysis.smk  each claim's figures and report numbers (generic rules over the
+#                 registry of claims c1...c6, pacs.claims)
+#   report.smk    LaTeX report -> paper/build/report.pdf (inputs from the registry)
 #
 # Run:  snakemake --config preset=smoke   (or default / paper)
 

@@ -259,7 +259,7 @@ def rules() -> dict:
 def test_every_rule_with_a_script_depends_on_the_fingerprints_of_exactly_what_it_runs(rules):
     graph = CodeGraph(ROOT / "src")
     with_scripts = {name: rule for name, rule in rules.items() if rule["script"]}
-    assert len(with_scripts) >= 50
+    assert len(with_scripts) >= 45  # every stage of C1-C6, with one generic figure and report-numbers rule
     for name, rule in with_scripts.items():
         script = (Path(rule["basedir"]) / rule["script"]).resolve()
         assert script.stem == name, f"rule {name} runs {rule['script']}: each rule runs the script of its name"

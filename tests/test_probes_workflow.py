@@ -97,4 +97,4 @@ def test_without_syllogisms_no_world_lm_is_trained_and_only_the_tasks_with_items
             if len(row.split()) == 2 and row.split()[0] != "total"}
     assert not {rule for rule in jobs if rule.startswith("probe_world")}
     assert jobs["probe_stimuli"] == 1 and jobs["probe_pretrained_score"] == 1  # NLI only
-    assert jobs["probe_statistics"] == 1 and jobs["probe_report_numbers"] == 1
+    assert jobs["probe_statistics"] == 1 and jobs["report_numbers"] == 1

@@ -25,7 +25,6 @@ C1_TABLES = [
     "results/dag/training_summary.csv",
     "results/dag/episodes.parquet",
     "results/verdicts/c1.csv",
-    "paper/build/generated/c1_setup.tex",
     "paper/build/generated/c1_results.tex",
     "paper/build/generated/c1_verdict.tex",
 ]

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER, pipeline_lm_policy, pretrained_policy
+from pacs.labels import (FUSION_POLICIES, RC_LEARNER_POLICIES, REFERENCE_BASELINES, SPLIT_ORDER, pipeline_lm_policy,
+                         pretrained_policy)
 from pacs.stats import BootstrapSettings, paired_differences, summarize
 from pacs.tables import read_table, validation_measures
 
@@ -43,7 +44,7 @@ RATES = ("optimal_choice", "explore_precision", "explore_recall", "test_correct"
 # C1: baselines the agent must beat (associational or heuristic).
 DAG_ASSOCIATIONAL = ("random", "correlational", "observational", "prior")
 # C6: reference policies on the shared test episodes of the training-regime experiments.
-C6_BASELINES = ("expert", "optimal", "random", "correlational")
+C6_BASELINES = LM_BASELINES = REFERENCE_BASELINES  # what C4 and C6 compare with, in display order
 C6_METRICS = {  # return conditioning: PLANS["rc"]
     "dagger": ("reward_over_optimal", "optimal_choice", "off_oracle_steps", "labelled_steps"),
     "fusion": ("reward_over_optimal", "optimal_choice", "n_interventions"),
@@ -52,7 +53,6 @@ C6_METRICS = {  # return conditioning: PLANS["rc"]
 C6_CONDITIONS = {"rc": None, "dagger": "round", "fusion": "n_observational"}
 # C6: the splits a regime's verdict is called on
 C6_VERDICT_SPLITS = ("in_distribution", "held_out")
-FUSION_POLICIES = ("fusion_learner", "fusion_expert")
 
 PLANS = {
     "dag": AnalysisPlan(
@@ -95,7 +95,6 @@ PLANS = {
         title="C6: return-conditioned imitation of mixed-quality demonstrations (95% CIs)",
     ),
 }
-LM_BASELINES = ("expert", "optimal", "random", "correlational")
 LM_EPISODE_COLUMNS = (*EPISODE_COLUMNS, "model", "explanations", "shots", "invalid_actions", "tests_run")
 
 

@@ -6,6 +6,7 @@ has its per-seed means drawn beside it (small open markers; a summary row's
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import matplotlib
@@ -15,8 +16,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from pacs.analysis import FUSION_POLICIES, PLANS  # noqa: E402
-from pacs.labels import METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER  # noqa: E402
+from pacs.analysis import FUSION_POLICIES, PLANS, AnalysisPlan, lm_plan  # noqa: E402
+from pacs.labels import METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER, pretrained_label  # noqa: E402
+from pacs.probes.analysis import SCORE_NAMES, with_respondent, with_source  # noqa: E402
+from pacs.probes.sources import TASK_CONDITIONS  # noqa: E402
 from pacs.stats import parse_seed_means  # noqa: E402
 
 SEED_POINT_SIZE = 7
@@ -212,3 +215,42 @@ def learner_condition(path) -> str:
     parts = [p for p in Path(path).with_suffix("").parts if p != "results" and not re.fullmatch(r"seed\d+", p)]
     label = "/".join(parts).replace("training_log_", "").replace("/training_log", "")
     return label or str(path)
+
+
+# --- each claim's figures, by name (pacs.claims: a claim's spec lists its figure names) ----------------------------
+
+def plan_figure(plan: AnalysisPlan, tables, out_paths) -> None:
+    """An analysis plan's panels of policies by split, from the ``summary`` table."""
+    policy_comparison_figure(tables["summary"], plan.policies, plan.splits, plan.panels, out_paths, plan.title)
+
+
+def c4_figure(tables, params, out_paths) -> None:
+    """C4: the language models against baselines (the plan depends on the pretrained LM and its shots)."""
+    plan_figure(lm_plan(pretrained_label(params["model_name"]), params["shots"], params["splits"]), tables,
+                out_paths)
+
+
+def c5_figure(tables, params, out_paths) -> None:
+    """C5: accuracy per task and condition and syllogism acceptance beside humans, on the
+    primary score (items of an extra stimulus file as their own points, named by the file)."""
+    score = params["primary_score"]
+    accuracy, acceptance = (with_source(with_respondent(tables[name])) for name in ("accuracy", "acceptance"))
+    accuracy, acceptance = accuracy[accuracy.score == score], acceptance[acceptance.score == score]
+    content_effect_figure(accuracy, acceptance, TASK_CONDITIONS, params["human"]["syllogism_acceptance"], out_paths,
+                          f"Content effects on reasoning ({SCORE_NAMES[score]} choices); 95% CIs, seeds crossed with items")
+
+
+def c6_figure(regime: str, tables, params, out_paths) -> None:
+    """C6: one training regime's figure (``training_regime_figure``)."""
+    training_regime_figure(regime, tables["summary"], out_paths)
+
+
+# figure name -> function(tables: input name -> table, params, out_paths)
+FIGURES = {
+    "c1": lambda tables, params, out_paths: plan_figure(PLANS["dag"], tables, out_paths),
+    "c2": lambda tables, params, out_paths: plan_figure(PLANS["cued"], tables, out_paths),
+    "c3": lambda tables, params, out_paths: plan_figure(PLANS["ooo"], tables, out_paths),
+    "c4": c4_figure,
+    "c5": c5_figure,
+    **{f"c6_{regime}": partial(c6_figure, regime) for regime in ("rc", "dagger", "fusion")},
+}

@@ -5,6 +5,11 @@ environment's split names and the baselines' policy names.
 """
 
 SPLIT_ORDER = ("in_distribution", "held_out", "held_out_link_goal")
+# the reference policies run beside C4's language models and C6's learners on their test
+# episodes (pacs.baselines names), in display order
+REFERENCE_BASELINES = ("expert", "optimal", "random", "correlational")
+# C6 data fusion's policies: the learner, and the fusion expert it imitates
+FUSION_POLICIES = ("fusion_learner", "fusion_expert")
 SPLIT_LABELS = {
     "in_distribution": "in-distribution",
     "held_out": "held-out DAGs",

@@ -1,110 +1,59 @@
-# Statistics with CIs -> figures -> generated report numbers.
+# Generic rules over the claims of the registry (pacs.claims.REGISTRY): each claim's
+# figures and its report numbers (LaTeX macros and verdict rows), from the statistics
+# tables its rule file wired in (wire_claim, common.smk).
 
 
-rule causal_statistics:
+check_wiring()
+FIGURES = {
+    name: figure
+    for wired in WIRING.values()
+    for name, figure in wired["figures"].items()
+}
+
+
+rule figure:
     input:
-        code("causal_statistics"),
-        agent=expand(rules.causal_active_test.output[0], seed=SEEDS, allow_missing=True),
-        baselines=expand(
-            rules.causal_baselines.output[0], seed=SEEDS, allow_missing=True
-        ),
-        training_logs=expand(
-            rules.causal_train_agent.output.training_log,
-            seed=SEEDS,
-            allow_missing=True,
-        ),
+        code("figure"),
+        unpack(lambda w: FIGURES[w.figure]["inputs"]),
     output:
-        episodes="results/{experiment}/episodes.parquet",
-        summary="results/{experiment}/summary.csv",
-        contrasts="results/{experiment}/contrasts.csv",
-        training="results/{experiment}/training_summary.csv",
-    log:
-        "logs/{experiment}/statistics.log",
-    benchmark:
-        "benchmarks/{experiment}/statistics.tsv"
-    conda:
-        SOFTWARE
-    resources:
-        **job_resources("light"),
-    params:
-        stats=config["stats"],
-    script:
-        "../scripts/causal_statistics.py"
-
-
-rule causal_figure:
-    input:
-        code("causal_figure"),
-        summary=rules.causal_statistics.output.summary,
-    output:
-        pdf="paper/build/figures/{experiment}.pdf",
+        pdf="paper/build/figures/{figure}.pdf",
         png=report(
-            "results/figures/{experiment}.png",
+            "results/figures/{figure}.png",
             caption="../report/figure.rst",
             category="Figures",
         ),
     log:
-        "logs/{experiment}/figure.log",
-    conda:
-        SOFTWARE
-    resources:
-        **job_resources("light"),
-    script:
-        "../scripts/causal_figure.py"
-
-
-rule dag_report_numbers:
-    input:
-        code("dag_report_numbers"),
-        summary="results/dag/summary.csv",
-        contrasts="results/dag/contrasts.csv",
-        training="results/dag/training_summary.csv",
-        training_logs=expand(
-            rules.causal_train_agent.output.training_log, experiment="dag", seed=SEEDS
-        ),
-    output:
-        setup="paper/build/generated/c1_setup.tex",
-        results="paper/build/generated/c1_results.tex",
-        verdict="paper/build/generated/c1_verdict.tex",
-        verdict_row="results/verdicts/c1.csv",
-    log:
-        "logs/dag/report_numbers.log",
+        "logs/figures/{figure}.log",
+    wildcard_constraints:
+        figure="|".join(FIGURES),
     conda:
         SOFTWARE
     resources:
         **job_resources("light"),
     params:
-        dag=config["dag"],
-        model=config["model"],
-        train=config["train"],
-        seeds=config["seeds"],
-        stats=config["stats"],
-        verdicts=config["verdicts"],
+        settings=lambda w: FIGURES[w.figure]["params"],
+        caption=lambda w: FIGURES[w.figure]["caption"],
     script:
-        "../scripts/dag_report_numbers.py"
+        "../scripts/figure.py"
 
 
-rule cued_report_numbers:
+rule report_numbers:
     input:
-        code("cued_report_numbers"),
-        summary="results/cued/summary.csv",
-        contrasts="results/cued/contrasts.csv",
-        training="results/cued/training_summary.csv",
-        training_logs=expand(
-            rules.causal_train_agent.output.training_log, experiment="cued", seed=SEEDS
-        ),
+        code("report_numbers"),
+        unpack(lambda w: WIRING[w.claim]["tables"]),
     output:
-        results="paper/build/generated/c2_results.tex",
-        verdict="paper/build/generated/c2_verdict.tex",
-        verdict_row="results/verdicts/c2.csv",
+        results="paper/build/generated/{claim}_results.tex",
+        verdict="paper/build/generated/{claim}_verdict.tex",
+        verdict_row="results/verdicts/{claim}.csv",
     log:
-        "logs/cued/report_numbers.log",
+        "logs/report/report_numbers_{claim}.log",
+    wildcard_constraints:
+        claim="|".join(REGISTRY),
     conda:
         SOFTWARE
     resources:
         **job_resources("light"),
     params:
-        cued=config["cued"],
-        verdicts=config["verdicts"],
+        settings=lambda w: WIRING[w.claim]["params"],
     script:
-        "../scripts/cued_report_numbers.py"
+        "../scripts/report_numbers.py"

@@ -116,3 +116,90 @@ rule causal_baselines:
         design=design_params,
     script:
         "../scripts/causal_baselines.py"
+
+
+rule causal_statistics:
+    input:
+        code("causal_statistics"),
+        agent=expand(rules.causal_active_test.output[0], seed=SEEDS, allow_missing=True),
+        baselines=expand(
+            rules.causal_baselines.output[0], seed=SEEDS, allow_missing=True
+        ),
+        training_logs=expand(
+            rules.causal_train_agent.output.training_log,
+            seed=SEEDS,
+            allow_missing=True,
+        ),
+    output:
+        episodes="results/{experiment}/episodes.parquet",
+        summary="results/{experiment}/summary.csv",
+        contrasts="results/{experiment}/contrasts.csv",
+        training="results/{experiment}/training_summary.csv",
+    log:
+        "logs/{experiment}/statistics.log",
+    benchmark:
+        "benchmarks/{experiment}/statistics.tsv"
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        stats=config["stats"],
+    script:
+        "../scripts/causal_statistics.py"
+
+
+# C1 ("dag") and C2 ("cued"): one set of rules, two claims of the registry
+for CAUSAL_CLAIM, CAUSAL_EXPERIMENT, CAUSAL_PARAMS in (
+    ("c1", "dag", ("dag", "model", "train", "seeds", "stats")),
+    ("c2", "cued", ("cued",)),
+):
+    wire_claim(
+        CAUSAL_CLAIM,
+        tables={
+            **{
+                name: expand(
+                    rules.causal_statistics.output[name], experiment=CAUSAL_EXPERIMENT
+                )[0]
+                for name in ("summary", "contrasts", "training")
+            },
+            "training_logs": expand(
+                rules.causal_train_agent.output.training_log,
+                experiment=CAUSAL_EXPERIMENT,
+                seed=SEEDS,
+            ),
+        },
+        params={key: config[key] for key in (*CAUSAL_PARAMS, "verdicts")},
+        figures={
+            CAUSAL_CLAIM: dict(
+                inputs={
+                    "summary": expand(
+                        rules.causal_statistics.output.summary,
+                        experiment=CAUSAL_EXPERIMENT,
+                    )[0]
+                },
+                params={},
+                caption=(
+                    f"Experiment {CAUSAL_CLAIM[1]} (claim {CAUSAL_CLAIM.upper()}, "
+                    f"``{CAUSAL_EXPERIMENT}``): means over training seeds with 95% "
+                    "hierarchical-bootstrap confidence intervals (rates: logit-scale "
+                    "t-intervals over seeds), per policy and test split; open circles: "
+                    f"per-seed means. From ``results/{CAUSAL_EXPERIMENT}/summary.csv``."
+                ),
+            )
+        },
+        learning_logs={
+            CAUSAL_CLAIM: expand(
+                rules.causal_train_agent.output.training_log,
+                experiment=CAUSAL_EXPERIMENT,
+                seed=SEEDS,
+            )
+        },
+        benchmarks=expand(
+            "benchmarks/{experiment}/{stage}_seed{seed}.tsv",
+            experiment=CAUSAL_EXPERIMENT,
+            stage=["training_data", "train_agent", "active_test"],
+            seed=SEEDS,
+        )
+        + [f"benchmarks/{CAUSAL_EXPERIMENT}/statistics.tsv"],
+    )

@@ -1,6 +1,8 @@
+import itertools
 import sys
 from pathlib import Path
 
+from pacs.claims import REGISTRY
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
 from pacs.config import ConfigError, resolve
 from pacs.probes.sources import extra_files_by_task
@@ -42,6 +44,60 @@ def code(script):
         )
     except CodeInputError as error:
         sys.exit(f"pacs: {error}")
+
+
+# What the generic rules read for each claim of the registry (pacs.claims.REGISTRY):
+# each claim's rule file fills its entry with wire_claim; analysis.smk checks it.
+WIRING = {}
+
+
+def wire_claim(claim, *, tables, params, figures, learning_logs, benchmarks):
+    """Wire one claim of the registry into the generic rules.
+
+    tables: the report_numbers job's named inputs (its spec's statistics tables, and
+    ``training_logs*``: lists of training logs whose adequacy qualifies its verdicts);
+    params: the config values its report numbers read; figures: figure name ->
+    dict(inputs=named statistics tables, params=config values, caption=text of its
+    caption in the HTML report); learning_logs: learning-curve name -> training logs;
+    benchmarks: its benchmark files, for the report's stage-time table.
+    """
+    WIRING[claim] = dict(
+        tables=tables,
+        params=params,
+        figures=figures,
+        learning_logs=learning_logs,
+        benchmarks=benchmarks,
+    )
+
+
+def check_wiring():
+    """Every claim of the registry is wired with the tables its spec reads, the figures
+    it draws and its learning curves; a claim wired but not in the registry is an error too.
+    """
+    for name in set(WIRING) - set(REGISTRY):
+        sys.exit(f"pacs: claim {name} is wired but not in the registry (pacs.claims)")
+    for claim in REGISTRY.values():
+        wired = WIRING.get(claim.id)
+        if wired is None:
+            sys.exit(f"pacs: claim {claim.id} has no rule file calling wire_claim")
+        problems = [
+            f"{what} {sorted(set(wanted) - set(given))} not wired"
+            for what, wanted, given in (
+                ("tables", claim.tables, wired["tables"]),
+                ("figures", claim.figures, wired["figures"]),
+                ("learning curves", claim.learning_curves, wired["learning_logs"]),
+            )
+            if set(wanted) - set(given)
+        ] + [
+            f"{what} {sorted(set(given) - set(wanted))} wired but not in its spec"
+            for what, wanted, given in (
+                ("figures", claim.figures, wired["figures"]),
+                ("learning curves", claim.learning_curves, wired["learning_logs"]),
+            )
+            if set(given) - set(wanted)
+        ]
+        if problems:
+            sys.exit(f"pacs: claim {claim.id}: {'; '.join(problems)}")
 
 
 def job_resources(kind):
@@ -122,4 +178,35 @@ def c6_learner_files(regime, learners, name):
         f"{C6_DIR}/{regime}/seed{{seed}}/{{learner}}/{name}",
         seed=SEEDS,
         learner=learners,
+    )
+
+
+def c6_statistics(regime, name):
+    """A C6 regime's statistics table ``name`` (an output of rule regime_statistics)."""
+    return expand(rules.regime_statistics.output[name], c6_regime=regime)[0]
+
+
+def labelled(pattern, label, **values):
+    """{file: label} for every combination of the wildcard ``values`` (in expand's order):
+    each file's label is formatted from the wildcards that made its path, so a script reads
+    a learner's condition from its params instead of parsing it out of the path."""
+    combinations = [
+        dict(zip(values, combination))
+        for combination in itertools.product(*values.values())
+    ]
+    return {
+        expand(pattern, **{key: [value] for key, value in wildcards.items()})[
+            0
+        ]: label.format(**wildcards)
+        for wildcards in combinations
+    }
+
+
+def c6_training_logs(regime):
+    """Every training log of a C6 regime's learners, labelled with its learner."""
+    return labelled(
+        f"{C6_DIR}/{regime}/seed{{seed}}/{{learner}}/training_log.csv",
+        "{learner}",
+        seed=SEEDS,
+        learner=C6_LEARNERS[regime],
     )

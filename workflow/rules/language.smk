@@ -174,6 +174,15 @@ rule lm_baselines:
         "../scripts/lm_baselines.py"
 
 
+# every pipeline LM's training log, labelled with its explanations (with, without)
+LM_TRAINING_LOGS = labelled(
+    rules.lm_train.output.training_log,
+    "{explanations}",
+    seed=SEEDS,
+    explanations=["with", "without"],
+)
+
+
 rule lm_statistics:
     input:
         code("lm_statistics"),
@@ -189,11 +198,7 @@ rule lm_statistics:
             explanations=["with", "without"],
         ),
         baselines=expand(rules.lm_baselines.output[0], seed=SEEDS),
-        training_logs=expand(
-            rules.lm_train.output.training_log,
-            seed=SEEDS,
-            explanations=["with", "without"],
-        ),
+        training_logs=list(LM_TRAINING_LOGS),
     output:
         episodes="results/lm/episodes.parquet",
         summary="results/lm/summary.csv",
@@ -209,6 +214,7 @@ rule lm_statistics:
     resources:
         **job_resources("light"),
     params:
+        log_conditions=LM_TRAINING_LOGS,
         stats=config["stats"],
         shots=PRETRAINED["shots"],
         splits=config["lm"]["splits"],
@@ -217,54 +223,54 @@ rule lm_statistics:
         "../scripts/lm_statistics.py"
 
 
-rule lm_figure:
-    input:
-        code("lm_figure"),
-        summary=rules.lm_statistics.output.summary,
-    output:
-        pdf="paper/build/figures/lm.pdf",
-        png=report(
-            "results/figures/lm.png",
-            caption="../report/lm_figure.rst",
-            category="Figures",
-        ),
-    log:
-        "logs/lm/figure.log",
-    conda:
-        SOFTWARE
-    resources:
-        **job_resources("light"),
-    params:
+wire_claim(
+    "c4",
+    tables={
+        **{
+            name: rules.lm_statistics.output[name]
+            for name in ("summary", "contrasts", "explanation_contrasts", "training")
+        },
+        "training_logs": rules.lm_statistics.input.training_logs,
+    },
+    params={
+        "lm": config["lm"],
+        "model": PIPELINE_MODEL,
+        "train": PIPELINE_TRAIN,
+        "verdicts": config["verdicts"],
+    },
+    figures={
+        "c4": dict(
+            inputs={"summary": rules.lm_statistics.output.summary},
+            params={
+                "shots": PRETRAINED["shots"],
+                "splits": config["lm"]["splits"],
+                "model_name": PRETRAINED["model"],
+            },
+            caption=(
+                "Experiment 4 (language models, claim C4): reward/optimal, optimal-choice rate and "
+                "tests run by the pipeline LM (trained by next-token prediction, with or without "
+                "explanations), the prompted pretrained LM, and the baselines, on the same test "
+                "episodes. Means over seeds with 95% hierarchical-bootstrap CIs (rates: logit-scale "
+                "t-intervals over seeds); open circles: per-seed means. From ``results/lm/summary.csv``."
+            ),
+        )
+    },
+    learning_logs={"c4": rules.lm_statistics.input.training_logs},
+    benchmarks=expand(
+        "benchmarks/lm/{stage}_{explanations}_seed{seed}.tsv",
+        stage=["train", "pipeline_test"],
+        explanations=["with", "without"],
+        seed=SEEDS,
+    )
+    + expand(
+        "benchmarks/lm/pretrained_test_{shots}shot_{explanations}_seed{seed}.tsv",
         shots=PRETRAINED["shots"],
-        splits=config["lm"]["splits"],
-        model_name=PRETRAINED["model"],
-    script:
-        "../scripts/lm_figure.py"
-
-
-rule lm_report_numbers:
-    input:
-        code("lm_report_numbers"),
-        summary=rules.lm_statistics.output.summary,
-        contrasts=rules.lm_statistics.output.contrasts,
-        explanation_contrasts=rules.lm_statistics.output.explanation_contrasts,
-        training=rules.lm_statistics.output.training,
-        episodes=rules.lm_statistics.output.episodes,
-        training_logs=rules.lm_statistics.input.training_logs,
-    output:
-        results="paper/build/generated/c4_results.tex",
-        verdict="paper/build/generated/c4_verdict.tex",
-        verdict_row="results/verdicts/c4.csv",
-    log:
-        "logs/lm/report_numbers.log",
-    conda:
-        SOFTWARE
-    resources:
-        **job_resources("light"),
-    params:
-        lm=config["lm"],
-        model=PIPELINE_MODEL,
-        train=PIPELINE_TRAIN,
-        verdicts=config["verdicts"],
-    script:
-        "../scripts/lm_report_numbers.py"
+        explanations=["with", "without"],
+        seed=PRETRAINED["prompt_seeds"],
+    )
+    + (
+        ["benchmarks/lm/materialize_smollm2.tsv"]
+        if "smollm2" in (PRETRAINED["model"], config["probes"]["pretrained"]["model"])
+        else []
+    ),
+)

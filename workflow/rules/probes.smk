@@ -181,6 +181,15 @@ rule probe_world_score:
         "../scripts/probe_world_score.py"
 
 
+# every world LM's training log, labelled with its regime
+WORLD_TRAINING_LOGS = labelled(
+    rules.probe_world_train.output.training_log,
+    "{regime}",
+    seed=SEEDS,
+    regime=WORLD_REGIMES,
+)
+
+
 rule probe_statistics:
     input:
         code("probe_statistics"),
@@ -192,11 +201,7 @@ rule probe_statistics:
         world=expand(
             rules.probe_world_score.output.answers, seed=SEEDS, regime=WORLD_REGIMES
         ),
-        training_logs=expand(
-            rules.probe_world_train.output.training_log,
-            seed=SEEDS,
-            regime=WORLD_REGIMES,
-        ),
+        training_logs=list(WORLD_TRAINING_LOGS),
     output:
         answers=f"{PROBE_DIR}/items.parquet",
         accuracy=f"{PROBE_DIR}/accuracy.csv",
@@ -216,40 +221,16 @@ rule probe_statistics:
     resources:
         **job_resources("light"),
     params:
+        log_conditions=WORLD_TRAINING_LOGS,
         stats=config["stats"],
         regimes=PROBES["pipeline"]["regimes"],
     script:
         "../scripts/probe_statistics.py"
 
 
-rule probe_figure:
-    input:
-        code("probe_figure"),
-        accuracy=rules.probe_statistics.output.accuracy,
-        acceptance=rules.probe_statistics.output.acceptance,
-    output:
-        pdf="paper/build/figures/probes.pdf",
-        png=report(
-            "results/figures/probes.png",
-            caption="../report/probes_figure.rst",
-            category="Figures",
-        ),
-    log:
-        "logs/probes/figure.log",
-    conda:
-        SOFTWARE
-    resources:
-        **job_resources("light"),
-    params:
-        primary_score=PROBES["primary_score"],
-        human=PROBES["human_reference"],
-    script:
-        "../scripts/probe_figure.py"
-
-
-rule probe_report_numbers:
-    input:
-        code("probe_report_numbers"),
+wire_claim(
+    "c5",
+    tables={
         **{
             name: rules.probe_statistics.output[name]
             for name in (
@@ -264,21 +245,46 @@ rule probe_report_numbers:
                 "training",
             )
         },
-        training_logs=rules.probe_statistics.input.training_logs,
-    output:
-        results="paper/build/generated/c5_results.tex",
-        verdict="paper/build/generated/c5_verdict.tex",
-        verdict_row="results/verdicts/c5.csv",
-    log:
-        "logs/probes/report_numbers.log",
-    conda:
-        SOFTWARE
-    resources:
-        **job_resources("light"),
-    params:
-        probes=PROBES,
-        model=WORLD_MODEL,
-        train=WORLD_TRAIN,
-        verdicts=config["verdicts"],
-    script:
-        "../scripts/probe_report_numbers.py"
+        "training_logs": rules.probe_statistics.input.training_logs,
+    },
+    params={
+        "probes": PROBES,
+        "model": WORLD_MODEL,
+        "train": WORLD_TRAIN,
+        "verdicts": config["verdicts"],
+    },
+    figures={
+        "c5": dict(
+            inputs={
+                name: rules.probe_statistics.output[name]
+                for name in ("accuracy", "acceptance")
+            },
+            params={
+                "primary_score": PROBES["primary_score"],
+                "human": PROBES["human_reference"],
+            },
+            caption=(
+                "Experiment 5 (content effects, claim C5): accuracy per task and condition for the "
+                "pretrained LM (zero- and few-shot prompts) and the pipeline LMs trained on a "
+                "made-up world, and the share of syllogisms accepted beside the published human "
+                "rates (Evans et al. 1983). 95% CIs of the crossed design (items shared by every "
+                "prompt or training seed); open circles: per-seed rates. Items of an extra stimulus "
+                "file (``probes.extra_stimuli``) are their own points, the file's name in brackets "
+                "after the respondent. From ``results/probes/accuracy.csv`` and "
+                "``results/probes/acceptance.csv``."
+            ),
+        )
+    },
+    learning_logs={"c5": rules.probe_statistics.input.training_logs},
+    benchmarks=[
+        f"benchmarks/probes/pretrained_{task}_{shots}shot_seed{seed}.tsv"
+        for task in TASKS_RUN
+        for shots, seed in PROMPTS
+    ]
+    + expand(
+        "benchmarks/probes/world_train_{regime}_seed{seed}.tsv",
+        regime=REGIMES,
+        seed=SEEDS,
+    )
+    + ["benchmarks/probes/statistics.tsv"],
+)

@@ -5,7 +5,7 @@
 #   return conditioning: mixed-quality demonstrations -> 3 learners' views
 #   DAgger: expert rounds -> round-0 learner -> its visits, relabelled -> ...
 #   data fusion: fusion-expert demonstrations per number of observational samples
-# -> statistics -> figure -> report numbers and a verdict row per regime.
+# -> statistics per regime; its figures and report numbers: claim c6 (wire_claim below).
 
 REGIMES_CONFIG = config["regimes"]
 C6_SEED_DIR = f"{C6_DIR}/{{c6_regime}}/seed{{seed}}"
@@ -20,7 +20,7 @@ DAGGER_ROUNDS = list(range(1, REGIMES_CONFIG["dagger"]["rounds"] + 1))
 DAGGER_LEARNERS = ["initial_round0"] + [
     f"{arm}_round{r}" for arm in ("dagger", "plain") for r in DAGGER_ROUNDS
 ]
-# the config section each regime's report reads
+# the config section of each C6 regime (its name in paths, wildcards and figures -> section)
 C6_SECTIONS = {"rc": "return_conditioning", "dagger": "dagger", "fusion": "fusion"}
 FUSION_SETTINGS = {
     key: REGIMES_CONFIG["fusion"][key] for key in ("budget", "irrelevance")
@@ -300,9 +300,7 @@ rule regime_statistics:
             w.c6_regime, C6_LEARNERS[w.c6_regime], "episodes.parquet"
         ),
         baselines=expand(rules.regime_baselines.output[0], seed=SEEDS),
-        training_logs=lambda w: c6_learner_files(
-            w.c6_regime, C6_LEARNERS[w.c6_regime], "training_log.csv"
-        ),
+        training_logs=lambda w: list(c6_training_logs(w.c6_regime)),
     output:
         episodes=f"{C6_DIR}/{{c6_regime}}/episodes.parquet",
         summary=f"{C6_DIR}/{{c6_regime}}/summary.csv",
@@ -317,6 +315,7 @@ rule regime_statistics:
     resources:
         **job_resources("light"),
     params:
+        log_conditions=lambda w: c6_training_logs(w.c6_regime),
         stats=config["stats"],
     script:
         "../scripts/regime_statistics.py"
@@ -340,51 +339,62 @@ rule rc_mixture_summary:
         "../scripts/rc_mixture_summary.py"
 
 
-rule regime_figure:
-    input:
-        code("regime_figure"),
-        summary=rules.regime_statistics.output.summary,
-    output:
-        pdf="paper/build/figures/c6_{c6_regime}.pdf",
-        png=report(
-            "results/figures/c6_{c6_regime}.png",
-            caption="../report/regime_figure.rst",
-            category="Figures",
-        ),
-    log:
-        "logs/regimes/figure_{c6_regime}.log",
-    conda:
-        SOFTWARE
-    resources:
-        **job_resources("light"),
-    script:
-        "../scripts/regime_figure.py"
+C6_CAPTIONS = {
+    "rc": "return-conditioned imitation of mixed-quality demonstrations against plain "
+    "imitation and imitation of the expert subset",
+    "dagger": "DAgger relabelling against plain imitation with the same labelled steps, over rounds",
+    "fusion": "data fusion, over the number of observational samples before a small budget of tests",
+}
 
 
-rule regime_report_numbers:
-    input:
-        code("regime_report_numbers"),
-        summary=rules.regime_statistics.output.summary,
-        contrasts=rules.regime_statistics.output.contrasts,
-        training=rules.regime_statistics.output.training,
-        training_logs=rules.regime_statistics.input.training_logs,
-        mixture=lambda w: rules.rc_mixture_summary.output if w.c6_regime == "rc" else [],
-    output:
-        results="paper/build/generated/c6_{c6_regime}_results.tex",
-        verdict="paper/build/generated/c6_{c6_regime}_verdict.tex",
-        verdict_row="results/verdicts/c6_{c6_regime}.csv",
-    log:
-        "logs/regimes/report_numbers_{c6_regime}.log",
-    conda:
-        SOFTWARE
-    resources:
-        **job_resources("light"),
-    params:
-        regimes=lambda w: {
-            "eval": REGIMES_CONFIG["eval"],
-            C6_SECTIONS[w.c6_regime]: REGIMES_CONFIG[C6_SECTIONS[w.c6_regime]],
+wire_claim(
+    "c6",
+    tables={
+        **{
+            f"{name}_{regime}": c6_statistics(regime, name)
+            for regime in C6_SECTIONS
+            for name in ("summary", "contrasts", "training")
         },
-        train=C6_TRAIN,
-        verdicts=config["verdicts"],
-    script:
-        "../scripts/regime_report_numbers.py"
+        "mixture": rules.rc_mixture_summary.output[0],
+        **{
+            f"training_logs_{regime}": c6_learner_files(
+                regime, C6_LEARNERS[regime], "training_log.csv"
+            )
+            for regime in C6_SECTIONS
+        },
+    },
+    params={
+        "regimes": {
+            key: REGIMES_CONFIG[key]
+            for key in ("eval", "return_conditioning", "dagger", "fusion")
+        },
+        "train": C6_TRAIN,
+        "verdicts": config["verdicts"],
+    },
+    figures={
+        f"c6_{regime}": dict(
+            inputs={"summary": c6_statistics(regime, "summary")},
+            params={},
+            caption=(
+                f"Experiment 6 (training regimes, claim C6): {C6_CAPTIONS[regime]}. Reward over "
+                "optimal per test split, means over seeds with 95% hierarchical-bootstrap CIs "
+                "(rates: logit-scale t-intervals over seeds); open circles: per-seed means. From "
+                f"``{C6_DIR}/{regime}/summary.csv``."
+            ),
+        )
+        for regime in C6_SECTIONS
+    },
+    learning_logs={
+        f"c6_{regime}": c6_learner_files(
+            regime, C6_LEARNERS[regime], "training_log.csv"
+        )
+        for regime in C6_SECTIONS
+    },
+    benchmarks=[
+        f"benchmarks/regimes/train_{regime}_{learner}_seed{seed}.tsv"
+        for regime in C6_SECTIONS
+        for learner in C6_LEARNERS[regime]
+        for seed in SEEDS
+    ]
+    + expand("benchmarks/regimes/statistics_{c6_regime}.tsv", c6_regime=C6_SECTIONS),
+)

@@ -30,10 +30,8 @@ write_table(pd.concat([analysis.contrast_table(episodes, replace(plan, reference
 write_table(analysis.explanation_contrasts(episodes, ("reward_over_optimal", "optimal_choice"), settings,
                                            by=("model", "shots", "split")),
             snakemake.output.explanation_contrasts)
-logs = pd.concat([
-    read_training_log(path).assign(condition=path.rsplit("_", 1)[-1].removesuffix(".csv"))
-    for path in inputs.training_logs
-])
+conditions = params.log_conditions  # training log -> with or without explanations
+logs = pd.concat([read_training_log(path).assign(condition=conditions[path]) for path in inputs.training_logs])
 write_table(
     pd.concat([analysis.training_summary(rows, settings).assign(condition=condition)
                for condition, rows in logs.groupby("condition")]),

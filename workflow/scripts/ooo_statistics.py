@@ -16,8 +16,6 @@ write_table(episodes, snakemake.output.episodes)
 write_table(analysis.summary_table(episodes, plan, settings), snakemake.output.summary)
 write_table(analysis.explanation_contrasts(episodes, ("test_correct", "follows_other"), settings),
             snakemake.output.contrasts)
-logs = pd.concat([
-    read_training_log(path).assign(condition=path.split("/")[-3])
-    for path in snakemake.input.training_logs
-])
+conditions = snakemake.params.log_conditions  # training log -> its condition
+logs = pd.concat([read_training_log(path).assign(condition=conditions[path]) for path in snakemake.input.training_logs])
 write_table(analysis.learner_training_summary(logs, settings), snakemake.output.training)

@@ -2,8 +2,6 @@
 belief-bias indices, the world LM's regime contrast, Wason error categories, the
 mixed-effects regressions and the world LMs' training summary."""
 
-from pathlib import Path
-
 import pandas as pd
 
 from pacs import analysis as agent_analysis
@@ -36,7 +34,7 @@ write_table(analysis.category_table(items, settings), output.categories)
 references = {task: conditions[0] for task, conditions in CONDITION_ORDER.items()}
 write_table(pd.concat([analysis.regression_table(items, references, score) for score in analysis.SCORES],
                       ignore_index=True), output.regression)
-logs = [read_training_log(path).assign(regime=Path(path).stem.removeprefix("training_log_"))
+logs = [read_training_log(path).assign(regime=snakemake.params.log_conditions[path])
         for path in inputs.training_logs]  # none when no world LMs were trained (no syllogism items)
 summaries = [agent_analysis.training_summary(rows, settings).assign(regime=regime)
              for regime, rows in pd.concat(logs).groupby("regime")] if logs else []

@@ -14,6 +14,6 @@ summary, contrasts = analysis.regime_statistics(snakemake.wildcards.c6_regime, e
 write_table(episodes, snakemake.output.episodes)
 write_table(summary, snakemake.output.summary)
 write_table(contrasts, snakemake.output.contrasts)
-logs = pd.concat([read_training_log(path).assign(condition=path.split("/")[-2])
-                  for path in snakemake.input.training_logs])
+conditions = snakemake.params.log_conditions  # training log -> its learner
+logs = pd.concat([read_training_log(path).assign(condition=conditions[path]) for path in snakemake.input.training_logs])
 write_table(analysis.learner_training_summary(logs, settings), snakemake.output.training)

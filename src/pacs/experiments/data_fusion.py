@@ -36,11 +36,12 @@ from pacs.envs.causal_dag import sample_under_intervention
 from pacs.envs.dag_task import DagActiveTest, encode_episode, step_labels
 from pacs.envs.task_channels import ChannelledTask, append_channel
 from pacs.experiments import dag, regimes
+from pacs.labels import FUSION_POLICIES
 from pacs.rollout import run_closed_loop
 from pacs.runtime import derive_seed
 
 REGIME = "fusion"
-LEARNER, EXPERT = "fusion_learner", "fusion_expert"
+LEARNER, EXPERT = FUSION_POLICIES
 
 
 def budget_env(env: DagEnvConfig, budget: int) -> DagEnvConfig:

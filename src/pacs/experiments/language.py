@@ -29,6 +29,7 @@ from pacs.baselines import POLICIES
 from pacs.envs import dag_text
 from pacs.envs.causal_dag import DagEpisodes, goal_action_id, sample_under_intervention
 from pacs.experiments.dag import Design, episode_frame, held_out_link_design
+from pacs.labels import REFERENCE_BASELINES
 from pacs.models.language_model import LanguageModel
 from pacs.runtime import derive_seed
 
@@ -38,7 +39,6 @@ INSTRUCTION = (
     "Each episode below is an experiment on a hidden causal system. Tests set one variable and show the "
     "values of all variables. At the goal, one action must make the goal variable as large as possible.\n\n"
 )
-LM_BASELINES = ("optimal", "expert", "random", "correlational")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class TextSettings:
 def language_design(env: dict, splits) -> Design:
     """Experiment 1's episodes, under the experiment id ``lm`` (own seeds), on ``splits``."""
     return replace(held_out_link_design(env), experiment="lm", eval_splits=tuple(splits),
-                   agent_variants=(), baselines=LM_BASELINES)
+                   agent_variants=(), baselines=REFERENCE_BASELINES)
 
 
 def expert_documents(design: Design, split: str, n_episodes: int, explanations: bool, decimals: int,

@@ -23,18 +23,18 @@ from pacs.data import DataFileError, TokenDataset, load_metadata, save_dataset, 
 from pacs.envs.causal_dag import DagEpisodes
 from pacs.envs.dag_task import expert_demonstrations
 from pacs.experiments import dag
+from pacs.labels import REFERENCE_BASELINES
 from pacs.models.transformer import CausalTransformer, TransformerConfig, build_model
 from pacs.runtime import derive_seed
 
 EXPERIMENT = "regimes"
 VALIDATION_SPLITS = ("in_distribution", "held_out")
-BASELINES = ("optimal", "expert", "random", "correlational")
 LEARNER_FORMAT = "learner_format"  # metadata key of a training-set file
 
 
 def regime_design(env: dict) -> dag.Design:
     """Experiment 1's design (environment, splits), under this experiment's seeds."""
-    return replace(dag.held_out_link_design(env), experiment=EXPERIMENT, baselines=BASELINES)
+    return replace(dag.held_out_link_design(env), experiment=EXPERIMENT, baselines=REFERENCE_BASELINES)
 
 
 def draw_episodes(design: dag.Design, regime: str, role: str, split: str, n_episodes: int, *seed_parts) -> DagEpisodes:

@@ -1,0 +1,102 @@
+"""C4 (Experiment 4): language models acting on causal-DAG episodes written as text."""
+
+from __future__ import annotations
+
+from pacs import adequacy, report
+from pacs.analysis import LM_BASELINES, lm_plan
+from pacs.claims.c1 import CONTRASTS, SUMMARY
+from pacs.claims.c3 import TRAINING
+from pacs.claims.spec import Claim, Decision
+from pacs.labels import SPLIT_LABELS, pipeline_lm_policy, pretrained_label, pretrained_policy
+from pacs.verdicts import beat_and_approach_verdict, benefit_verdict, c4_explanation_rule, c4_strategy_rule
+
+
+def decisive_split(lm: dict) -> str:
+    """The split that needs the held-out link: the last in the config's order."""
+    return lm["splits"][-1]
+
+
+def agreement_table(training) -> str:
+    rows = training[training.measure.isin(["val_in_distribution_agreement", "val_held_out_agreement",
+                                           "val_held_out_loss"])]
+    body = [[r.condition, r.measure.removeprefix("val_").replace("_", " "), report.fmt_ci(r.mean, r.ci_low, r.ci_high, 3)]
+            for r in rows.itertuples()]
+    return report.tabular(["explanations", "measure (next token)", "mean [95\\% CI]"], body, "llc")
+
+
+def explanation_table(explained) -> str:
+    rows = explained[explained.metric == "reward_over_optimal"]
+    body = [[report.tex_escape(r.model), str(int(r.shots)), SPLIT_LABELS.get(r.split, r.split),
+             report.fmt_ci(r.diff, r.ci_low, r.ci_high), report.fmt(r.effect_size_dz), report.fmt_p(r.p_holm)]
+            for r in rows.itertuples()]
+    return report.tabular(["model", "shots", "split", "with $-$ without [95\\% CI]", "$d_z$", "Holm $p$"], body,
+                          "lllccc")
+
+
+def results(tables, params) -> str:
+    """Setup macros (models, prompts, corpus), agreement, the results tables and explanation effects."""
+    summary = tables["summary"]
+    lm, pretrained = params["lm"], params["lm"]["pretrained"]
+    label = pretrained_label(pretrained["model"])
+    plan = lm_plan(label, pretrained["shots"], lm["splits"])
+    split = decisive_split(lm)
+    return "\n".join([
+        report.macro("CFourPretrained", report.tex_escape(label)),
+        report.macro("CFourShots", ", ".join(map(str, pretrained["shots"]))),
+        report.macro("CFourPromptSeeds", len(pretrained["prompt_seeds"])),
+        report.macro("CFourPretrainedEpisodes", pretrained["episodes_per_split"]),
+        report.macro("CFourEvalEpisodes", lm["eval"]["episodes_per_split"]),
+        report.macro("CFourCorpusEpisodes", f"{lm['pipeline']['train_episodes']:,}"),
+        report.macro("CFourSteps", f"{params['train']['steps']:,}"),
+        report.macro("CFourBatch", params["train"]["batch_size"]),
+        report.macro("CFourLayers", params["model"]["n_layers"]),
+        report.macro("CFourWidth", params["model"]["d_model"]),
+        report.macro("CFourDecimals", lm["text"]["decimals"]),
+        report.macro("CFourAgreementTable", agreement_table(tables["training"])),
+        report.macro("CFourResultsTable",
+                     report.policy_by_split_table(summary, "reward_over_optimal", "all", plan.policies, plan.splits)),
+        report.macro("CFourOptimalTable",
+                     report.policy_by_split_table(summary, "optimal_choice", "all", plan.policies, plan.splits)),
+        report.macro("CFourInvalidTable",
+                     report.policy_by_split_table(summary, "invalid_actions", "all",
+                                                 [p for p in plan.policies if p not in LM_BASELINES], plan.splits)),
+        report.macro("CFourExplanationTable", explanation_table(tables["explanation_contrasts"])),
+        report.macro("CFourDecisiveSplit", SPLIT_LABELS.get(split, split)),
+    ])
+
+
+def decide(tables, trained, params) -> list[Decision]:
+    """Three verdicts: the pipeline LM and the prompted pretrained LM each carry out the
+    strategy (their own contrasts: each is the reference of its rows), and explanations
+    help both (pipeline LM and the pretrained LM at 0 and the most shots, on the split
+    that needs the held-out link). Verdicts on the pipeline LM say whether it finished
+    training; the pretrained LM is not trained here."""
+    lm, pretrained = params["lm"], params["lm"]["pretrained"]
+    contrasts, explained = tables["contrasts"], tables["explanation_contrasts"]
+    label = pretrained_label(pretrained["model"])
+    most_shots = max(pretrained["shots"])
+    trained = trained["training_logs"]
+    decisions = []
+    for prefix, who, reference, learned in (
+        ("CFourPipeline", "pipeline LM (with explanations)", pipeline_lm_policy("with"), True),
+        ("CFourPrompted", f"{label} ({most_shots}-shot, with explanations)",
+         pretrained_policy(label, most_shots, "with"), False),
+    ):
+        rule = c4_strategy_rule(params["verdicts"], lm["splits"], who)
+        verdict = beat_and_approach_verdict(contrasts[contrasts.reference == reference], rule)
+        decisions.append(Decision(prefix, adequacy.qualify(verdict, trained) if learned else verdict, rule))
+    decisive = explained[(explained.split == decisive_split(lm)) & explained.shots.isin([0, most_shots])]
+    rule = c4_explanation_rule(params["verdicts"], ["pipeline LM", label])
+    decisions.append(Decision("CFourExplain", adequacy.qualify(benefit_verdict(decisive, rule), trained), rule))
+    return decisions
+
+
+SPEC = Claim(
+    id="c4",
+    title="Experiment 4: language models run causal experiments from text",
+    tables={"summary": SUMMARY, "contrasts": CONTRASTS, "explanation_contrasts": (), "training": TRAINING},
+    results=results,
+    decide=decide,
+    figures=("c4",),
+    learning_curves={"c4": "C4 pipeline LMs"},
+)

@@ -1,0 +1,222 @@
+"""C5 (Experiment 5): content effects on NLI, syllogisms and Wason, in a pretrained LM
+and in pipeline LMs trained on a made-up world. Every table has a row per item source;
+the verdicts use the generated items only."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pacs import adequacy, report
+from pacs.claims.spec import Claim, Decision
+from pacs.probes.sources import TASK_CONDITIONS as CONDITION_ORDER
+from pacs.labels import pretrained_label
+from pacs.probes import analysis
+from pacs.probes.analysis import SCORE_NAMES
+from pacs.probes.sources import ordered_sources, sources_text
+from pacs.probes.stimuli import GENERATED
+from pacs.stats import holm
+from pacs.verdicts import c5_rule, effect_verdict
+
+TABLES = ("answers", "accuracy", "acceptance", "contrasts", "indices", "regimes", "categories", "regression",
+          "training")
+# the pretrained LM's content effects that decide a verdict each: macro prefix -> contrast
+PRETRAINED_VERDICTS = {"CFiveSyllogism": "belief_congruence", "CFiveWason": "realistic_advantage"}
+
+
+def with_respondents(tables) -> dict[str, pd.DataFrame]:
+    """The tables with a ``respondent`` column wherever they have a ``model`` column."""
+    return {name: analysis.with_respondent(t) if "model" in t.columns else t for name, t in tables.items()}
+
+
+def other_score(score: str) -> str:
+    return "plain" if score == "dcpmi" else "dcpmi"
+
+
+def headline_respondent(probes: dict) -> str:
+    """The pretrained LM at its fewest shots: the respondent whose content effects decide the verdicts."""
+    return analysis.respondent(pretrained_label(probes["pretrained"]["model"]), min(probes["pretrained"]["shots"]))
+
+
+def results(tables, params) -> str:
+    """Setup macros (items, prompts, the made-up world) and every C5 table."""
+    tables = with_respondents(tables)
+    probes, pipeline = params["probes"], params["probes"]["pipeline"]
+    score = probes["primary_score"]
+    label = pretrained_label(probes["pretrained"]["model"])
+    human = probes["human_reference"]["syllogism_acceptance"]
+    accuracy, acceptance, contrasts, indices = (tables[n] for n in ("accuracy", "acceptance", "contrasts", "indices"))
+    regimes, categories, regression, training = (tables[n] for n in ("regimes", "categories", "regression",
+                                                                    "training"))
+    answers = tables["answers"]
+    respondents = sorted(set(accuracy.respondent), key=lambda r: (r.startswith("world"), r))
+    sources = ordered_sources(accuracy.source)
+
+    def accuracy_table(which: str) -> str:
+        rows = accuracy[accuracy.score == which].set_index(["task", "condition", "source", "respondent"])
+        body = []
+        for task, conditions in CONDITION_ORDER.items():
+            for condition in conditions:
+                for source in sources:
+                    cells = [report.fmt_ci(*rows.loc[(task, condition, source, r), ["mean", "ci_low", "ci_high"]])
+                             if (task, condition, source, r) in rows.index else "" for r in respondents]
+                    if any(cells):
+                        body.append([task, condition, report.tex_escape(source), *cells])
+        return report.tabular(["task", "condition", "items", *map(report.tex_escape, respondents)], body,
+                              "lll" + "c" * len(respondents))
+
+    def contrast_rows(table: pd.DataFrame, include_human: bool) -> str:
+        table = table[table.score == score]
+        body = [[report.tex_escape(r.respondent), report.tex_escape(r.source), report.tex_escape(r.label),
+                 report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.z, 1), report.fmt_p(r.p_holm),
+                 report.fmt(r.mde)] for r in table.itertuples()]
+        if include_human:
+            body += [["humans (E83)", "E83", report.tex_escape(r.label), report.fmt(r.estimate), "--", "--", "--"]
+                     for r in analysis.human_indices(human).itertuples()]
+        return report.tabular(["respondent", "items", "effect", "estimate [95\\% CI]", "$z$", "Holm $p$", "MDE"], body,
+                              ">{\\raggedright\\arraybackslash}p{2.6cm}l>{\\raggedright\\arraybackslash}p{4.6cm}cccc")
+
+    def acceptance_table() -> str:
+        if acceptance.empty:
+            return "(no syllogism items)"
+        rows = acceptance[acceptance.score == score].set_index(["condition", "source", "respondent"])
+        present = [r for r in respondents if r in set(acceptance.respondent)]
+        body = []
+        for condition in human:
+            for source in ordered_sources(acceptance.source):
+                cells = [report.fmt_ci(*rows.loc[(condition, source, r), ["mean", "ci_low", "ci_high"]])
+                         if (condition, source, r) in rows.index else "" for r in present]
+                if any(cells):
+                    body.append([condition, report.tex_escape(source), *cells, report.fmt(human[condition])])
+        return report.tabular(["condition", "items", *map(report.tex_escape, present), "humans (E83)"], body,
+                              "ll" + "c" * (len(present) + 1))
+
+    def category_table() -> str:
+        if categories.empty:
+            return "(no Wason items)"
+        rows = categories.set_index(["respondent", "source", "condition", "category"])
+        names = sorted(set(categories.category), key=lambda c: (c != "correct", c))
+        body = []
+        for respondent in sorted(set(categories.respondent)):
+            for source in ordered_sources(categories.source):
+                for condition in CONDITION_ORDER["wason"]:
+                    if any((respondent, source, condition, c) in rows.index for c in names):
+                        body.append([report.tex_escape(respondent), report.tex_escape(source), condition,
+                                     *[report.fmt(rows.loc[(respondent, source, condition, c), "mean"])
+                                       if (respondent, source, condition, c) in rows.index else "0.00" for c in names]])
+        return report.tabular(["respondent", "items", "rule", *names], body, "lll" + "c" * len(names))
+
+    def regression_table() -> str:
+        if regression.empty:
+            return "(no task with two conditions)"
+        rows = analysis.condition_terms(regression[regression.score == score])
+        body = [[report.tex_escape(r.respondent), report.tex_escape(r.source), r.task, r.term,
+                 report.fmt_ci(r.odds_ratio, r.odds_ratio_low, r.odds_ratio_high),
+                 report.fmt_p(r.p_value), f"{int(r.n_obs)}/{int(r.n_groups)}",
+                 "yes" if r.random_intercepts else "no", "yes" if r.converged else "no"]
+                for r in rows.itertuples()]
+        return report.tabular(["respondent", "items", "task", "condition", "odds ratio [95\\% CI]", "$p$", "obs/items",
+                               "item RE", "conv."], body, "llllcccll")
+
+    def regime_table() -> str:
+        if regimes.empty:
+            return "(no world LMs: no syllogism items)"
+        body = [[f"{report.tex_escape(r.treated)} $-$ {report.tex_escape(r.control)}", SCORE_NAMES[r.score],
+                 report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.z, 1), report.fmt_p(r.p_value)]
+                for r in regimes.itertuples()]
+        return report.tabular(["regimes", "score", "difference in belief congruence [95\\% CI]", "$z$", "$p$"], body,
+                              "llccc")
+
+    def training_table() -> str:
+        if training.empty:
+            return "(no world LMs: no syllogism items)"
+        body = [[report.tex_escape(r.regime), r.measure.removeprefix("val_").replace("_", " "),
+                 report.fmt_ci(r.mean, r.ci_low, r.ci_high, 3)] for r in training.itertuples()]
+        return report.tabular(["regime", "validation measure (next token)", "mean [95\\% CI]"], body, "llc")
+
+    counts = ", ".join(f"{task} {n}" for task, n in probes["items_per_condition"].items())
+    return "\n".join([
+        report.macro("CFiveModel", report.tex_escape(label)),
+        report.macro("CFiveItems", counts),
+        report.macro("CFiveSources", sources_text(answers[answers.regime == ""], report.tex_escape)),
+        report.macro("CFiveShots", ", ".join(map(str, probes["pretrained"]["shots"]))),
+        report.macro("CFivePromptSeeds", len(probes["pretrained"]["prompt_seeds"])),
+        report.macro("CFiveScore", SCORE_NAMES[score]),
+        report.macro("CFiveOtherScore", SCORE_NAMES[other_score(score)]),
+        report.macro("CFivePairs", pipeline["world"]["n_pairs"]),
+        report.macro("CFiveMiddleTerms", pipeline["world"]["n_middle_terms"]),
+        report.macro("CFiveNonsenseTerms", pipeline["world"]["n_nonsense_terms"]),
+        report.macro("CFiveProblems", f"{pipeline['train_problems']:,}"),
+        report.macro("CFiveFacts", f"{pipeline['train_facts']:,}"),
+        report.macro("CFiveNonsenseShare", report.fmt(pipeline["nonsense_share"])),
+        report.macro("CFiveRegimes", ", ".join(f"{report.tex_escape(name)} ($c={c:g}$)"
+                                               for name, c in pipeline["regimes"].items())),
+        report.macro("CFiveSteps", f"{params['train']['steps']:,}"),
+        report.macro("CFiveBatch", params["train"]["batch_size"]),
+        report.macro("CFiveLayers", params["model"]["n_layers"]),
+        report.macro("CFiveWidth", params["model"]["d_model"]),
+        report.macro("CFiveAccuracyTable", accuracy_table(score)),
+        report.macro("CFiveOtherAccuracyTable", accuracy_table(other_score(score))),
+        report.macro("CFiveContrastTable", contrast_rows(contrasts, include_human=False)),
+        report.macro("CFiveIndexTable", contrast_rows(indices, include_human=True)),
+        report.macro("CFiveAcceptanceTable", acceptance_table()),
+        report.macro("CFiveWasonTable", category_table()),
+        report.macro("CFiveRegressionTable", regression_table()),
+        report.macro("CFiveRegimeTable", regime_table()),
+        report.macro("CFiveTrainingTable", training_table()),
+    ])
+
+
+def world_regime_row(regimes: pd.DataFrame, score: str, couplings: dict) -> pd.Series | None:
+    """The world LMs' contrast that decides their verdict: the regime with the strongest
+    belief-validity coupling minus the control (the weakest, as pacs statistics takes it),
+    on the primary score; None when no world LMs were trained. Its ``p_holm`` is Holm's
+    adjustment over every treated regime's contrast of that score (with two regimes, one
+    test: the p-value itself)."""
+    rows = regimes[regimes.score == score]
+    if rows.empty:
+        return None
+    rows = rows.assign(p_holm=holm(rows.p_value.to_numpy()))
+    strongest = max(rows.treated, key=lambda regime: couplings[regime])
+    return rows[rows.treated == strongest].iloc[0].copy()
+
+
+def decide(tables, trained, params) -> list[Decision]:
+    """Up to three verdicts: the pretrained LM's syllogism belief congruence and Wason
+    realistic advantage (primary score, generated items, fewest shots), and the world
+    LMs' difference between training regimes. A test that could not run (its task has no
+    generated items; no world LMs) says so where its verdict would be."""
+    tables = with_respondents(tables)
+    probes = params["probes"]
+    score, headline = probes["primary_score"], headline_respondent(probes)
+    contrasts = tables["contrasts"]
+    primary = contrasts[(contrasts.score == score) & (contrasts.respondent == headline)
+                        & (contrasts.source == GENERATED)].set_index("contrast")
+    decisions = []
+    for prefix, name in PRETRAINED_VERDICTS.items():
+        if name not in primary.index:
+            decisions.append(Decision(prefix, not_tested="not tested (no generated items of the task)"))
+            continue
+        row = primary.loc[name]
+        rule = c5_rule(params["verdicts"], row.label.split(": ", 1)[1], report.tex_escape(headline))
+        decisions.append(Decision(prefix, effect_verdict(
+            row, rule, f"{row.task}, {SCORE_NAMES[score]} choices, items resampled"), rule))
+    row = world_regime_row(tables["regimes"], score, probes["pipeline"]["regimes"])
+    if row is None:
+        decisions.append(Decision("CFiveWorld", not_tested="not tested (no syllogism items)"))
+        return decisions
+    rule = c5_rule(params["verdicts"], "difference in syllogism belief congruence between training regimes",
+                   f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
+    verdict = effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds")
+    decisions.append(Decision("CFiveWorld", adequacy.qualify(verdict, trained["training_logs"]), rule))
+    return decisions
+
+
+SPEC = Claim(
+    id="c5",
+    title="Experiment 5: content effects on reasoning",
+    tables={name: () for name in TABLES},
+    results=results,
+    decide=decide,
+    figures=("c5",),
+    learning_curves={"c5": "C5 world LMs"},
+)

@@ -1,0 +1,163 @@
+"""C6 (Experiment 6): training regimes beyond plain imitation on Experiment 1's task:
+return-conditioned imitation (rc), DAgger-style relabelling (dagger) and fusing
+observational with interventional data (fusion); one verdict each."""
+
+from __future__ import annotations
+
+from pacs import adequacy, report
+from pacs.analysis import C6_BASELINES, C6_VERDICT_SPLITS, FUSION_POLICIES, PLANS
+from pacs.claims.c3 import TRAINING
+from pacs.claims.spec import Claim, Decision
+from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER
+from pacs.verdicts import beat_and_approach_verdict, benefit_verdict, c6_benefit_rule, c6_conditioning_rule
+
+# the three training regimes: name (in paths, wildcards and figures) -> macro prefix
+PARTS = {"rc": "CSixRc", "dagger": "CSixDagger", "fusion": "CSixFusion"}
+MIXTURE = ("kind", "measure", "mean", "ci_low", "ci_high")
+
+
+def agreement_table(training) -> str:
+    """Final teacher-forced agreement with the demonstrator on held-aside episodes, per learner."""
+    measures = {"val_in_distribution_agreement": "in-distribution", "val_held_out_agreement": "held-out DAGs"}
+    rows = training[training.measure.isin(measures)].set_index(["condition", "measure"])
+    body = [[report.tex_escape(condition), *[report.fmt_ci(*rows.loc[(condition, m), ["mean", "ci_low", "ci_high"]],
+                                                          3) for m in measures]]
+            for condition in dict.fromkeys(training.condition)]
+    return report.tabular(["learner", *measures.values()], body, "lcc")
+
+
+def common_macros(part: str, tables, params) -> list[str]:
+    prefix = PARTS[part]
+    return [
+        report.macro(f"{prefix}Steps", f"{params['train']['steps']:,}"),
+        report.macro(f"{prefix}Batch", params["train"]["batch_size"]),
+        report.macro(f"{prefix}EvalEpisodes", f"{params['regimes']['eval']['episodes_per_split']:,}"),
+        report.macro(f"{prefix}AgreementTable", agreement_table(tables[f"training_{part}"])),
+    ]
+
+
+def rc_results(tables, params) -> list[str]:
+    rc, plan = params["regimes"]["return_conditioning"], PLANS["rc"]
+    summary, contrasts = tables["summary_rc"], tables["contrasts_rc"]
+    cells = tables["mixture"].set_index(["kind", "measure"])
+    mixture = report.tabular(
+        ["demonstrator", "share", "mean quality [95\\% CI]", "top-bucket share [95\\% CI]"],
+        [[report.tex_escape(kind), *[report.fmt_ci(*cells.loc[(kind, m), ["mean", "ci_low", "ci_high"]])
+                                     for m in ("share", "mean_quality", "top_bucket_share")]]
+         for kind in dict.fromkeys(tables["mixture"].kind)],
+        "lccc",
+    )
+    return [
+        *common_macros("rc", tables, params),
+        report.macro("CSixRcTrainEpisodes", f"{rc['train_episodes']:,}"),
+        report.macro("CSixRcMix", report.tex_escape(", ".join(f"{k} {v:g}" for k, v in rc["mix"].items()))),
+        report.macro("CSixRcNoise", f"{rc['noise']:g}"),
+        report.macro("CSixRcEdges", ", ".join(f"{e:g}" for e in rc["quality_edges"])),
+        report.macro("CSixRcMixtureTable", mixture),
+        report.macro("CSixRcResultsTable",
+                     report.policy_by_split_table(summary, "reward_over_optimal", "all", plan.policies, plan.splits)),
+        report.macro("CSixRcOptimalTable",
+                     report.policy_by_split_table(summary, "optimal_choice", "all", plan.policies, plan.splits)),
+        report.macro("CSixRcContrastTable", report.contrast_table(contrasts, "reward_over_optimal", "all", plan.splits,
+                                                                  minus="return-conditioned minus")),
+    ]
+
+
+def dagger_results(tables, params) -> list[str]:
+    dg = params["regimes"]["dagger"]
+    summary, contrasts = tables["summary_dagger"], tables["contrasts_dagger"]
+    arms = ["initial", "dagger", "plain", *C6_BASELINES]
+    return [
+        *common_macros("dagger", tables, params),
+        report.macro("CSixDaggerInitial", f"{dg['initial_episodes']:,}"),
+        report.macro("CSixDaggerPerRound", f"{dg['episodes_per_round']:,}"),
+        report.macro("CSixDaggerRounds", dg["rounds"]),
+        report.macro("CSixDaggerResultsTable",
+                     report.curve_table(summary, "reward_over_optimal", "round", "round", arms, SPLIT_ORDER)),
+        report.macro("CSixDaggerOffTable",
+                     report.curve_table(summary, "off_oracle_steps", "round", "round", arms[:3], SPLIT_ORDER)),
+        report.macro("CSixDaggerLabelsTable",
+                     report.curve_table(summary[summary.split == "in_distribution"], "labelled_steps", "round",
+                                        "round", arms[:3], ["in_distribution"])),
+        report.macro("CSixDaggerContrastTable", report.difference_table(
+            contrasts[contrasts.metric == "reward_over_optimal"], [("round", "round"), ("split", "split")])),
+    ]
+
+
+def fusion_results(tables, params) -> list[str]:
+    fu = params["regimes"]["fusion"]
+    summary, contrasts = tables["summary_fusion"], tables["contrasts_fusion"]
+    policies = [*FUSION_POLICIES, *C6_BASELINES]
+    x = "n_observational"
+    return [
+        *common_macros("fusion", tables, params),
+        report.macro("CSixFusionTrainEpisodes", f"{fu['train_episodes']:,}"),
+        report.macro("CSixFusionBudget", fu["budget"]),
+        report.macro("CSixFusionSamples", ", ".join(map(str, fu["observational_samples"]))),
+        report.macro("CSixFusionMargin", f"{fu['irrelevance']['margin']:g}"),
+        report.macro("CSixFusionLevel", f"{fu['irrelevance']['level']:g}"),
+        report.macro("CSixFusionResultsTable",
+                     report.curve_table(summary, "reward_over_optimal", x, "samples", policies, SPLIT_ORDER)),
+        report.macro("CSixFusionInterventionsTable",
+                     report.curve_table(summary, "n_interventions", x, "samples", FUSION_POLICIES, SPLIT_ORDER)),
+        report.macro("CSixFusionContrastTable", report.difference_table(
+            contrasts[contrasts.metric == "reward_over_optimal"],
+            [("policy", "policy"), ("samples", "reference"), ("split", "split")])),
+        report.macro("CSixFusionInterventionContrastTable", report.difference_table(
+            contrasts[contrasts.metric == "n_interventions"],
+            [("policy", "policy"), ("samples", "reference"), ("split", "split")])),
+    ]
+
+
+def results(tables, params) -> str:
+    """The three regimes' setup macros and tables, in PARTS' order."""
+    return "\n".join([*rc_results(tables, params), *dagger_results(tables, params), *fusion_results(tables, params)])
+
+
+def dagger_decisive(contrasts):
+    """DAgger's decisive contrasts: reward/optimal, DAgger minus plain imitation with as
+    many labelled steps, in the last round (where the arms differ most)."""
+    last = int(contrasts["round"].max())
+    return last, contrasts[(contrasts["round"] == last) & (contrasts.metric == "reward_over_optimal")]
+
+
+def fusion_decisive(contrasts):
+    """Data fusion's decisive contrasts: the fusion learner's reward/optimal with the most
+    observational samples minus with none."""
+    most = int(contrasts.reference.max())
+    return most, contrasts[(contrasts.policy == FUSION_POLICIES[0]) & (contrasts.reference == most)
+                           & (contrasts.metric == "reward_over_optimal")]
+
+
+def decide(tables, trained, params) -> list[Decision]:
+    """One verdict per regime, each on its own learners' adequacy: the return-conditioned
+    learner beats plain imitation and nears expert-subset imitation; DAgger beats plain
+    imitation in its last round; the most observational samples beat none."""
+    verdicts = params["verdicts"]
+    rule = c6_conditioning_rule(verdicts, C6_VERDICT_SPLITS, RC_LEARNER_POLICIES["conditioned"],
+                                RC_LEARNER_POLICIES["plain"], RC_LEARNER_POLICIES["expert_only"])
+    decisions = [(rule, beat_and_approach_verdict(tables["contrasts_rc"], rule))]
+    last, decisive = dagger_decisive(tables["contrasts_dagger"])
+    rule = c6_benefit_rule(verdicts, f"DAgger's relabelled visits (round {last})",
+                           "plain imitation with as many labelled steps", "DAgger $-$ plain", C6_VERDICT_SPLITS)
+    decisions.append((rule, benefit_verdict(decisive, rule)))
+    most, decisive = fusion_decisive(tables["contrasts_fusion"])
+    rule = c6_benefit_rule(verdicts, f"{most} observational samples", "none", f"{most} $-$ 0 samples",
+                           C6_VERDICT_SPLITS)
+    decisions.append((rule, benefit_verdict(decisive, rule)))
+    return [Decision(PARTS[part], adequacy.qualify(verdict, trained[f"training_logs_{part}"]), rule)
+            for part, (rule, verdict) in zip(PARTS, decisions)]
+
+
+SPEC = Claim(
+    id="c6",
+    title="Experiment 6: training regimes beyond plain imitation",
+    tables={**{f"{table}_{part}": columns for part in PARTS
+               for table, columns in (("summary", ()), ("contrasts", ()), ("training", TRAINING))},
+            "mixture": MIXTURE},
+    results=results,
+    decide=decide,
+    figures=tuple(f"c6_{part}" for part in PARTS),
+    learning_curves={"c6_rc": "C6 return-conditioning learners", "c6_dagger": "C6 DAgger learners",
+                     "c6_fusion": "C6 data-fusion learners"},
+)

@@ -1,0 +1,102 @@
+"""What a claim's experiment hands the report: the spec every claim module exports.
+
+A ``Claim`` names the statistics tables its report numbers read, two functions
+(the section's results macros, and its verdicts), its figures and learning-curve
+figures, and any extra files its report section needs. The workflow's generic
+rules (``report_numbers``, ``figure``) and the PDF's inputs are derived from these
+specs (``pacs.claims.REGISTRY``); the functions are pure (tables in, text and
+verdicts out) so they are unit-tested without a pipeline run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pacs import report
+from pacs.adequacy import Adequacy, assess
+from pacs.tables import read_table
+
+VERDICT_PARTS = ("Verdict", "Reason", "Effect", "PHolm", "Rule")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One verdict row of a claim and the macro prefix it is printed under; a test
+    that could not run has no verdict, only the sentence printed in its place."""
+
+    prefix: str
+    verdict: object = None  # a pacs.verdicts.Verdict
+    rule: object = None  # the rule that decided it (prints itself)
+    not_tested: str = ""
+
+    def macros(self) -> str:
+        if self.verdict is None:
+            return "\n".join(report.macro(f"{self.prefix}{part}", self.not_tested) for part in VERDICT_PARTS)
+        return report.verdict_macros(self.prefix, self.verdict, self.rule)
+
+
+@dataclass(frozen=True)
+class ReportNumbers:
+    """A claim's generated LaTeX (results and verdict macros) and its verdict rows."""
+
+    results: str
+    verdict: str
+    verdict_rows: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim's experiment, as the report sees it.
+
+    id: ``c1``...``c6``, the one name used in files, folders, macros and wildcards.
+    tables: statistics tables the report numbers read: input name -> required columns.
+    results(tables, params) -> str: the section's setup and results macros.
+    decide(tables, trained, params) -> list[Decision]: the verdicts; ``trained`` maps
+        each ``training_logs*`` input to the adequacy of those learners.
+    figures: figure names (``paper/build/figures/<name>.pdf``, drawn by ``pacs.figures.FIGURES``).
+    learning_curves: learning-curve figure name -> its title.
+    extra_report_inputs: further files the report section needs (made by the claim's rule file).
+    """
+
+    id: str
+    title: str
+    tables: Mapping[str, tuple[str, ...]]
+    results: Callable[[Mapping[str, pd.DataFrame], Mapping], str]
+    decide: Callable[[Mapping[str, pd.DataFrame], Mapping[str, Adequacy], Mapping], list[Decision]]
+    figures: tuple[str, ...]
+    learning_curves: Mapping[str, str]
+    extra_report_inputs: tuple[str, ...] = field(default=())
+
+    @property
+    def verdict_rows_file(self) -> str:
+        """The claim's verdict rows (one CSV row per verdict), written by the ``report_numbers`` rule."""
+        return f"results/verdicts/{self.id}.csv"
+
+    def report_inputs(self) -> list[str]:
+        """Every file of this claim that the PDF reads: its generated macros (results and
+        verdicts), its figures and learning curves, and any extra inputs it names."""
+        return [f"paper/build/generated/{self.id}_results.tex", f"paper/build/generated/{self.id}_verdict.tex",
+                *[f"paper/build/figures/{name}.pdf" for name in self.figures],
+                *[f"paper/build/figures/learning_{name}.pdf" for name in self.learning_curves],
+                *self.extra_report_inputs]
+
+    def report_numbers(self, tables: Mapping[str, pd.DataFrame], trained: Mapping[str, Adequacy],
+                       params: Mapping) -> ReportNumbers:
+        """The section's macros and verdict rows from its statistics tables."""
+        decisions = self.decide(tables, trained, params)
+        rows = [d.verdict.as_row() for d in decisions if d.verdict is not None]
+        return ReportNumbers(self.results(tables, params), "\n".join(d.macros() for d in decisions),
+                             pd.DataFrame(rows))
+
+
+def load_tables(claim: Claim, inputs: Mapping[str, str]) -> dict[str, pd.DataFrame]:
+    """Read the statistics tables ``claim`` names from a rule's named inputs (checking their columns)."""
+    return {name: read_table(inputs[name], tuple(required)) for name, required in claim.tables.items()}
+
+
+def assess_training(inputs: Mapping[str, object]) -> dict[str, Adequacy]:
+    """The adequacy of the learners behind each ``training_logs*`` input (a list of training logs)."""
+    return {name: assess(paths) for name, paths in inputs.items() if name.startswith("training_logs")}

@@ -1,0 +1,159 @@
+"""The experiment registry (pacs.claims): each claim's spec, and the decisions its
+report numbers make (which contrasts decide each verdict), on constructed tables."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from pacs.adequacy import Adequacy
+from pacs.claims import REGISTRY, Decision
+from pacs.claims import c1, c3, c4, c5, c6
+from pacs.figures import FIGURES
+from test_verdicts import VERDICTS, row
+
+CONVERGED, CAPPED = Adequacy(2, 2, 0, 0), Adequacy(2, 1, 1, 0)
+
+
+def test_the_registry_holds_one_spec_per_claim_named_as_everywhere_else():
+    assert list(REGISTRY) == ["c1", "c2", "c3", "c4", "c5", "c6"]
+    figures = [name for claim in REGISTRY.values() for name in claim.figures]
+    assert sorted(figures) == sorted(FIGURES), "every figure a spec names is drawn by pacs.figures.FIGURES"
+    inputs = [path for claim in REGISTRY.values() for path in claim.report_inputs()]
+    assert len(inputs) == len(set(inputs))
+    for claim in REGISTRY.values():
+        assert all(name == claim.id or name.startswith(f"{claim.id}_") for name in [*claim.figures,
+                                                                                   *claim.learning_curves])
+        assert f"paper/build/generated/{claim.id}_results.tex" in claim.report_inputs()
+        assert claim.verdict_rows_file == f"results/verdicts/{claim.id}.csv"
+
+
+def c1_contrasts(agent_gain=(0.2, 0.4), expert_gap=(-0.05, 0.05)):
+    """Agent-minus-policy contrasts of C1's rule: every associational baseline and the expert
+    on both held-out splits (and an in-distribution row the rule must ignore)."""
+    rows = [row(*agent_gain, split=split, other=other, metric="reward_over_optimal")
+            for split in ("held_out", "held_out_link_goal") for other in c1.DAG_ASSOCIATIONAL]
+    rows += [row(*expert_gap, p=0.5, split=split, other="expert", metric="reward_over_optimal")
+             for split in ("held_out", "held_out_link_goal")]
+    rows.append(row(-0.9, -0.8, split="in_distribution", other="random", metric="reward_over_optimal"))
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("contrasts, trained, expected", [
+    (c1_contrasts(), CONVERGED, "supported"),
+    (c1_contrasts(), CAPPED, "undertrained"),
+    (c1_contrasts(expert_gap=(-0.4, -0.2)), CONVERGED, "not supported"),
+])
+def test_c1_decides_on_held_out_graphs_and_says_whether_the_agents_converged(contrasts, trained, expected):
+    [decision] = c1.decide({"contrasts": contrasts}, {"training_logs": trained}, {"verdicts": VERDICTS})
+    assert decision.prefix == "COne" and decision.verdict.verdict == expected
+    assert "COneVerdict" in decision.macros()
+
+
+def test_c3_decides_on_the_explanation_effect_in_every_regime():
+    contrasts = pd.DataFrame([row(0.1, 0.3, regime=regime, metric="test_correct")
+                              for regime in ("deconfounded", "confounded")])
+    params = {"verdicts": VERDICTS, "ooo": {"regimes": ["deconfounded", "confounded"]}}
+    [decision] = c3.decide({"contrasts": contrasts}, {"training_logs": CONVERGED}, params)
+    assert decision.verdict.verdict == "supported"
+    weak = contrasts.assign(ci_low=[0.1, -0.3], ci_high=[0.3, -0.1], diff=[0.2, -0.2], p_holm=0.001)
+    [decision] = c3.decide({"contrasts": weak}, {"training_logs": CONVERGED}, params)
+    assert decision.verdict.verdict == "not supported"
+
+
+def test_c4_uses_each_lms_own_contrasts_and_the_decisive_split_for_explanations():
+    lm = {"splits": ["in_distribution", "held_out", "held_out_link_goal"],
+          "pretrained": {"model": "smollm2", "shots": [0, 2]}}
+    pipeline, prompted = c4.pipeline_lm_policy("with"), c4.pretrained_policy("SmolLM2-135M", 2, "with")
+    contrasts = pd.DataFrame(
+        [row(0.2, 0.4, split=s, other=o, reference=pipeline, metric="reward_over_optimal")
+         for s in lm["splits"] for o in ("random", "correlational")]
+        + [row(-0.05, 0.05, p=0.5, split=s, other="expert", reference=pipeline, metric="reward_over_optimal")
+           for s in lm["splits"]]
+        + [row(-0.3, -0.1, split=s, other=o, reference=prompted, metric="reward_over_optimal")
+           for s in lm["splits"] for o in ("random", "correlational", "expert")])
+    explained = pd.DataFrame(
+        [row(0.1, 0.3, split="held_out_link_goal", model=m, shots=shots, metric="reward_over_optimal")
+         for m, shots in (("pipeline LM", 0), ("SmolLM2-135M", 0), ("SmolLM2-135M", 2))]
+        + [row(-0.3, -0.1, split="held_out", model="pipeline LM", shots=0, metric="reward_over_optimal"),
+           row(-0.3, -0.1, split="held_out_link_goal", model="SmolLM2-135M", shots=1, metric="reward_over_optimal")])
+    decisions = c4.decide({"contrasts": contrasts, "explanation_contrasts": explained},
+                          {"training_logs": CAPPED}, {"lm": lm, "verdicts": VERDICTS})
+    assert [d.prefix for d in decisions] == ["CFourPipeline", "CFourPrompted", "CFourExplain"]
+    # the pipeline LM is trained here (undertrained); the pretrained LM is not, so its verdict stands
+    assert [d.verdict.verdict for d in decisions] == ["undertrained", "not supported", "undertrained"]
+    assert "numbers alone would read supported" in decisions[2].verdict.reason  # other splits and shots ignored
+
+
+def world_regimes(p_values=(0.01,), treated=("confounded",)):
+    return pd.DataFrame([{**row(0.1, 0.3, p=p), "estimate": 0.2, "p_value": p, "treated": t,
+                          "control": "independent", "score": "dcpmi", "contrast": "belief_congruence"}
+                         for p, t in zip(p_values, treated)]
+                        + [{**row(-0.3, 0.3), "estimate": 0.0, "treated": "confounded", "control": "independent",
+                            "score": "plain", "contrast": "belief_congruence"}])
+
+
+def test_c5_world_verdict_is_the_strongest_coupling_with_holm_over_the_treated_regimes():
+    one = c5.world_regime_row(world_regimes(), "dcpmi", {"independent": 0.0, "confounded": 0.9})
+    assert one.p_holm == pytest.approx(0.01) and one.treated == "confounded"  # one test: p itself
+    two = c5.world_regime_row(world_regimes((0.01, 0.02), ("confounded", "weak")), "dcpmi",
+                              {"independent": 0.0, "weak": 0.5, "confounded": 0.9})
+    assert two.treated == "confounded" and two.p_holm == pytest.approx(0.02)  # Holm over two tests
+    assert c5.world_regime_row(world_regimes().iloc[:0], "dcpmi", {}) is None
+
+
+def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
+    probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]},
+              "pipeline": {"regimes": {"independent": 0.0, "confounded": 0.9}}}
+    empty = pd.DataFrame(columns=["model", "shots", "score", "source", "contrast", "label"])
+    decisions = c5.decide({"contrasts": empty, "regimes": world_regimes().iloc[:0]}, {"training_logs": CONVERGED},
+                          {"probes": probes, "verdicts": VERDICTS})
+    assert [d.verdict for d in decisions] == [None, None, None]
+    assert "\\newcommand{\\CFiveWorldVerdict}{not tested (no syllogism items)}" in decisions[2].macros()
+    decisions = c5.decide({"contrasts": empty, "regimes": world_regimes()}, {"training_logs": CAPPED},
+                          {"probes": probes, "verdicts": VERDICTS})
+    assert decisions[2].verdict.verdict == "undertrained" and decisions[2].verdict.p_holm == pytest.approx(0.01)
+
+
+def test_c6_decides_dagger_on_its_last_round_and_fusion_on_the_most_samples():
+    dagger = pd.DataFrame([row(-0.3, -0.1, split=s, round=1, metric="reward_over_optimal")
+                           for s in c6.C6_VERDICT_SPLITS]
+                          + [row(0.1, 0.3, split=s, round=2, metric="reward_over_optimal")
+                             for s in c6.C6_VERDICT_SPLITS])
+    last, decisive = c6.dagger_decisive(dagger)
+    assert last == 2 and (decisive["round"] == 2).all() and len(decisive) == 2
+    fusion = pd.DataFrame([row(0.1, 0.3, split=s, policy=p, reference=n, metric="reward_over_optimal")
+                           for s in c6.C6_VERDICT_SPLITS for p in c6.FUSION_POLICIES for n in (20, 60)])
+    most, decisive = c6.fusion_decisive(fusion)
+    assert most == 60 and set(decisive.policy) == {c6.FUSION_POLICIES[0]} and set(decisive.reference) == {60}
+
+
+def test_a_decision_without_a_verdict_prints_its_reason_in_every_verdict_macro():
+    text = Decision("CFiveWason", not_tested="not tested").macros()
+    assert text.count("not tested") == 5 and "\\CFiveWasonRule" in text
+
+
+def test_the_c5_figure_draws_the_primary_score_only(tmp_path):
+    def rows(task, conditions, score):
+        return pd.DataFrame({"model": "m", "shots": 0, "source": "generated", "score": score, "task": task,
+                             "condition": conditions, "mean": 0.5, "ci_low": 0.4, "ci_high": 0.6})
+
+    accuracy = pd.concat([rows("nli", ["consistent", "violate"], s) for s in ("dcpmi", "plain")])
+    acceptance = pd.concat([rows("syllogism", [c5.analysis.VB, c5.analysis.IU], s) for s in ("dcpmi", "plain")])
+    FIGURES["c5"]({"accuracy": accuracy, "acceptance": acceptance},
+                  {"primary_score": "dcpmi", "human": {"syllogism_acceptance": {c5.analysis.VB: 0.89}}},
+                  [tmp_path / "c5.png"])
+    assert (tmp_path / "c5.png").stat().st_size > 1000
+
+
+def test_a_claim_wired_without_a_table_its_spec_reads_stops_the_workflow_with_one_line(tmp_path):
+    from test_probes_workflow import COPY_IGNORE, ROOT, SMOKE, snakemake
+
+    work = tmp_path / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    rules = work / "workflow" / "rules" / "regimes.smk"
+    rules.write_text(rules.read_text().replace('"mixture": rules.rc_mixture_summary.output[0],', ""))
+    result = snakemake(work, "--dry-run", *SMOKE, check=False)
+    assert result.returncode != 0
+    assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
+        "pacs: claim c6: tables ['mixture'] not wired"]

@@ -1,0 +1,15 @@
+"""Rule report_numbers: one claim's generated LaTeX (results and verdict macros) and verdict rows,
+from its statistics tables (pacs.claims: the claim's spec decides what they say)."""
+
+from pacs import report
+from pacs.claims import REGISTRY, assess_training, load_tables
+from pacs.runtime import configure_logging
+from pacs.tables import write_table
+
+configure_logging(snakemake.log[0])
+claim = REGISTRY[snakemake.wildcards.claim]
+numbers = claim.report_numbers(load_tables(claim, snakemake.input), assess_training(snakemake.input),
+                               snakemake.params.settings)
+report.write_tex(snakemake.output.results, numbers.results)
+report.write_tex(snakemake.output.verdict, numbers.verdict)
+write_table(numbers.verdict_rows, snakemake.output.verdict_row)
