@@ -3,7 +3,11 @@ print its wall time against a target, plus each rule's time from Snakemake's
 ``benchmark:`` files.
 
     python -m pacs.bench --preset smoke --target-minutes 5
-    python -m pacs.bench --preset default --target-minutes 20 --until dag_report_numbers
+    python -m pacs.bench --preset default --target-minutes 60
+    python -m pacs.bench --summarize benchmarks    # the stage table of a run already made
+
+Stages are printed by CPU time (summed over their jobs), with wall time, job count
+and the largest memory use.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pacs.tables import benchmark_table
+from pacs.tables import benchmark_table, stage_summary
 
 ROOT = Path(__file__).resolve().parents[2]
 IGNORE = shutil.ignore_patterns(
@@ -30,7 +34,12 @@ def main(argv=None) -> int:
     parser.add_argument("--target-minutes", type=float, default=5.0)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--until", default=None, help="stop after this rule (e.g. the last rule of one experiment)")
+    parser.add_argument("--summarize", type=Path, default=None, metavar="DIR",
+                        help="print the stage table of the benchmark files under DIR (a run already made) and exit")
     args = parser.parse_args(argv)
+    if args.summarize:
+        print_stages(benchmark_table(sorted(args.summarize.rglob("*.tsv")), root=args.summarize))
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="pacs-bench-") as scratch:
         workdir = Path(scratch) / "pacs"
@@ -45,13 +54,22 @@ def main(argv=None) -> int:
         benchmarks = workdir / "benchmarks"
         times = benchmark_table(sorted(benchmarks.rglob("*.tsv")), root=benchmarks)
 
-    if not times.empty:
-        print(times.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    print_stages(times)
     minutes = wall / 60
     print(f"preset {args.preset}: wall {minutes:.2f} min on {args.cores} cores; "
           f"target {args.target_minutes:.1f} min; ratio {minutes / args.target_minutes:.2f} "
           f"({'within' if minutes <= args.target_minutes else 'OVER'} target)")
     return 0
+
+
+def print_stages(times) -> None:
+    """Per-stage table (CPU and wall seconds summed over jobs) and the totals."""
+    if times.empty:
+        print("no benchmark files")
+        return
+    print(stage_summary(times).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    print(f"{len(times)} jobs: CPU {times.cpu_s.sum() / 60:.1f} min, wall summed over jobs "
+          f"{times.seconds.sum() / 60:.1f} min")
 
 
 if __name__ == "__main__":

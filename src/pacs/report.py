@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pacs.labels import POLICY_LABELS, SPLIT_LABELS
+from pacs.tables import stage_summary
 
 def tex_escape(text: str) -> str:
     for char, escaped in (("\\", r"\textbackslash{}"), ("_", r"\_"), ("%", r"\%"), ("&", r"\&"), ("#", r"\#")):
@@ -201,9 +202,8 @@ def planning_table(plan: pd.DataFrame) -> str:
 
 
 def stage_time_table(times: pd.DataFrame) -> str:
-    """Wall time per pipeline stage, summed over seeds, from Snakemake benchmark files."""
-    stages = times.assign(stage=times.job.str.replace(r"_seed\d+$", "", regex=True))
-    summary = stages.groupby("stage").agg(jobs=("job", "size"), seconds=("seconds", "sum"),
-                                          max_rss_mb=("max_rss_mb", "max")).reset_index()
-    body = [[tex_escape(r.stage), str(r.jobs), fmt(r.seconds, 1), fmt(r.max_rss_mb, 0)] for r in summary.itertuples()]
-    return tabular(["stage", "jobs", "seconds (sum)", "max RSS (MB)"], body, "lrrr")
+    """Wall and CPU time per pipeline stage, summed over seeds, from Snakemake benchmark files."""
+    summary = stage_summary(times).sort_values("stage", ignore_index=True)
+    body = [[tex_escape(r.stage), str(r.jobs), fmt(r.seconds, 1), fmt(r.cpu_s, 1), fmt(r.max_rss_mb, 0)]
+            for r in summary.itertuples()]
+    return tabular(["stage", "jobs", "wall s (sum)", "CPU s (sum)", "max RSS (MB)"], body, "lrrrr")

@@ -97,13 +97,25 @@ def read_training_log(path: str | Path) -> pd.DataFrame:
 
 def benchmark_table(paths, root: str | Path = "benchmarks") -> pd.DataFrame:
     """Snakemake ``benchmark:`` files -> job (path under ``root`` without .tsv),
-    seconds and max_rss_mb (one row per file)."""
+    seconds (wall), cpu_s (CPU seconds; NaN where the file has none) and max_rss_mb
+    (one row per file)."""
     rows = []
     for path in map(Path, paths):
         frame = read_table_tsv(path)
         job = str(path.relative_to(root).with_suffix("")) if path.is_relative_to(root) else path.stem
-        rows.append({"job": job, "seconds": float(frame.s.iloc[0]), "max_rss_mb": float(frame.max_rss.iloc[0])})
-    return pd.DataFrame(rows, columns=["job", "seconds", "max_rss_mb"])
+        cpu = float(frame.cpu_time.iloc[0]) if "cpu_time" in frame.columns else float("nan")
+        rows.append({"job": job, "seconds": float(frame.s.iloc[0]), "cpu_s": cpu,
+                     "max_rss_mb": float(frame.max_rss.iloc[0])})
+    return pd.DataFrame(rows, columns=["job", "seconds", "cpu_s", "max_rss_mb"])
+
+
+def stage_summary(times: pd.DataFrame) -> pd.DataFrame:
+    """Per pipeline stage (a job's path without its ``_seed<N>`` part): jobs, summed
+    wall and CPU seconds, the largest max RSS; stages by CPU time, largest first."""
+    stages = times.assign(stage=times.job.str.replace(r"_?seed\d+", "", regex=True))
+    summary = stages.groupby("stage").agg(jobs=("job", "size"), seconds=("seconds", "sum"),
+                                          cpu_s=("cpu_s", "sum"), max_rss_mb=("max_rss_mb", "max"))
+    return summary.reset_index().sort_values(["cpu_s", "stage"], ascending=[False, True], ignore_index=True)
 
 
 def read_table_tsv(path: Path) -> pd.DataFrame:
