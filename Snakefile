@@ -15,6 +15,7 @@
 #   regimes.smk   Experiment 6 (C6): training regimes beyond plain imitation on
 #                 Experiment 1's task: return conditioning, DAgger, data fusion
 #   analysis.smk  statistics with CIs -> figures -> report numbers
+#   budget.smk    budget sensitivity: C1, C3, C4's deciding contrast at several model widths
 #   report.smk    LaTeX report -> paper/build/report.pdf
 #
 # Run:  snakemake --config preset=smoke   (or default / paper)
@@ -33,6 +34,7 @@ include: "workflow/rules/language.smk"
 include: "workflow/rules/probes.smk"
 include: "workflow/rules/regimes.smk"
 include: "workflow/rules/analysis.smk"
+include: "workflow/rules/budget.smk"
 include: "workflow/rules/report.smk"
 
 

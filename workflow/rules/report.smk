@@ -119,6 +119,7 @@ rule verdict_table:
     input:
         code("verdict_table"),
         rows=VERDICT_ROWS,
+        budget_sensitivity=rules.budget_summary.output.sensitivity,
     output:
         tex="paper/build/generated/verdict_table.tex",
         table="results/verdicts/all.csv",
@@ -177,6 +178,8 @@ rule report_pdf:
             rules.learning_curves.output.pdf, curves=list(LEARNING_CURVES)
         ),
         provenance=rules.report_provenance.output[0],
+        budget=rules.budget_summary.output.tex,
+        budget_figure=rules.budget_figure.output.pdf,
     output:
         report(
             "paper/build/report.pdf",
