@@ -16,14 +16,12 @@ BUDGET_NAMES = [budget_name(m) for m in sorted(config["budgets"]["width_multipli
 BUDGET_CLAIMS_RUN = config["budgets"]["claims"]
 
 
+include: "budget_common.smk"
+
+
 wildcard_constraints:
     budget="|".join(re.escape(name) for name in BUDGET_NAMES),
     claim="c1|c3|c4",
-
-
-def budget_model_params(claim):
-    """The model config of a claim's learners at the wildcard's budget."""
-    return lambda w: scaled_model(budget_model(config, claim), multiplier_of(w.budget))
 
 
 rule budget_causal_train_agent:
@@ -174,82 +172,6 @@ rule budget_lm_pipeline_test:
         device=config["device"],
     script:
         "../scripts/lm_pipeline_test.py"
-
-
-def budget_learner_files(wildcards):
-    """A claim's test-episode tables (learners and baselines) and training logs at a
-    budget: the main experiment's own files for multiplier 1, the budget's otherwise."""
-    main, at = is_main(wildcards.budget), wildcards.budget
-    if wildcards.claim == "c1":
-        pattern = dict(experiment="dag", seed=SEEDS)
-        return {
-            "agent": expand(
-                (
-                    rules.causal_active_test.output[0]
-                    if main
-                    else rules.budget_causal_active_test.output[0]
-                ),
-                budget=at,
-                **pattern,
-            ),
-            "baselines": expand(rules.causal_baselines.output[0], **pattern),
-            "training_logs": expand(
-                (
-                    rules.causal_train_agent.output.training_log
-                    if main
-                    else rules.budget_causal_train_agent.output.training_log
-                ),
-                budget=at,
-                **pattern,
-            ),
-        }
-    if wildcards.claim == "c3":
-        pattern = dict(
-            regime="deconfounded", explanations=["with", "without"], seed=SEEDS
-        )
-        return {
-            "agent": expand(
-                (
-                    rules.ooo_active_test.output[0]
-                    if main
-                    else rules.budget_ooo_active_test.output[0]
-                ),
-                budget=at,
-                **pattern,
-            ),
-            "baselines": [],
-            "training_logs": expand(
-                (
-                    rules.ooo_train_agent.output.training_log
-                    if main
-                    else rules.budget_ooo_train_agent.output.training_log
-                ),
-                budget=at,
-                **pattern,
-            ),
-        }
-    pattern = dict(explanations="with", seed=SEEDS)
-    return {
-        "agent": expand(
-            (
-                rules.lm_pipeline_test.output.episodes
-                if main
-                else rules.budget_lm_pipeline_test.output.episodes
-            ),
-            budget=at,
-            **pattern,
-        ),
-        "baselines": expand(rules.lm_baselines.output[0], seed=SEEDS),
-        "training_logs": expand(
-            (
-                rules.lm_train.output.training_log
-                if main
-                else rules.budget_lm_train.output.training_log
-            ),
-            budget=at,
-            **pattern,
-        ),
-    }
 
 
 rule budget_verdict:
