@@ -16,6 +16,7 @@
 #                 Experiment 1's task: return conditioning, DAgger, data fusion
 #   analysis.smk  statistics with CIs -> figures -> report numbers
 #   budget.smk    budget sensitivity: C1, C3, C4's deciding contrast at several model widths
+#   sweep.smk     hyperparameter sweep (lr x width, one seed) on validation loss only
 #   report.smk    LaTeX report -> paper/build/report.pdf
 #
 # Run:  snakemake --config preset=smoke   (or default / paper)
@@ -35,6 +36,7 @@ include: "workflow/rules/probes.smk"
 include: "workflow/rules/regimes.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/budget.smk"
+include: "workflow/rules/sweep.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -114,7 +114,7 @@ def check_relations(config: dict) -> None:
     job runs; the first one broken is a ConfigError of one line naming the key."""
     for check in (_check_held_out_links, _check_weight_values, _check_cued_subsets, _check_attention_heads,
                   _check_device, _check_batch_sizes, _check_few_shot_pool, _check_regimes,
-                  _check_budget_widths):
+                  _check_budget_widths, _check_sweep_widths):
         check(config)
 
 
@@ -228,6 +228,19 @@ def _check_budget_widths(config: dict) -> None:
                 scaled_model(budget_model(config, claim), multiplier)
             except ValueError as error:
                 _fail("budgets.width_multipliers", f"{error} (in {BUDGET_MODELS[claim]}, for {claim})")
+
+
+SWEEP_CLAIMS = {"dag": "c1", "ooo": "c3", "lm": "c4"}  # whose model a swept experiment's learners use
+
+
+def _check_sweep_widths(config: dict) -> None:
+    """Every sweep width gives the swept models whole widths that n_heads divides."""
+    for experiment in config["sweep"]["experiments"]:
+        for multiplier in config["sweep"]["width_multipliers"]:
+            try:
+                scaled_model(budget_model(config, SWEEP_CLAIMS[experiment]), multiplier)
+            except ValueError as error:
+                _fail("sweep.width_multipliers", f"{error} (for {experiment})")
 
 
 def _check_device(config: dict) -> None:
