@@ -220,27 +220,28 @@ def budget_model(config: dict, claim: str) -> dict:
     return config["model"]
 
 
-def _check_budget_widths(config: dict) -> None:
-    """Every budget gives every scaled model whole widths that n_heads divides."""
-    for claim in config["budgets"]["claims"]:
-        for multiplier in config["budgets"]["width_multipliers"]:
-            try:
-                scaled_model(budget_model(config, claim), multiplier)
-            except ValueError as error:
-                _fail("budgets.width_multipliers", f"{error} (in {BUDGET_MODELS[claim]}, for {claim})")
-
-
 SWEEP_CLAIMS = {"dag": "c1", "ooo": "c3", "lm": "c4"}  # whose model a swept experiment's learners use
 
 
-def _check_sweep_widths(config: dict) -> None:
-    """Every sweep width gives the swept models whole widths that n_heads divides."""
-    for experiment in config["sweep"]["experiments"]:
-        for multiplier in config["sweep"]["width_multipliers"]:
+def _check_scaled_widths(config: dict, key: str, claims, multipliers) -> None:
+    """Every multiplier gives every named claim's model whole widths that n_heads divides."""
+    for claim in claims:
+        for multiplier in multipliers:
             try:
-                scaled_model(budget_model(config, SWEEP_CLAIMS[experiment]), multiplier)
+                scaled_model(budget_model(config, claim), multiplier)
             except ValueError as error:
-                _fail("sweep.width_multipliers", f"{error} (for {experiment})")
+                _fail(key, f"{error} (in {BUDGET_MODELS[claim]}, for {claim})")
+
+
+def _check_budget_widths(config: dict) -> None:
+    budgets = config["budgets"]
+    _check_scaled_widths(config, "budgets.width_multipliers", budgets["claims"], budgets["width_multipliers"])
+
+
+def _check_sweep_widths(config: dict) -> None:
+    sweep = config["sweep"]
+    _check_scaled_widths(config, "sweep.width_multipliers", [SWEEP_CLAIMS[e] for e in sweep["experiments"]],
+                         sweep["width_multipliers"])
 
 
 def _check_device(config: dict) -> None:
