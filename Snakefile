@@ -16,6 +16,8 @@
 #                 Experiment 1's task: return conditioning, DAgger, data fusion
 #   analysis.smk  each claim's figures and report numbers (generic rules over the
 #                 registry of claims c1...c6, pacs.claims)
+#   budget.smk    budget sensitivity: C1, C3, C4's deciding contrast at several model widths
+#   sweep.smk     hyperparameter sweep (lr x width, one seed) on validation loss only
 #   report.smk    LaTeX report -> paper/build/report.pdf (inputs from the registry)
 #
 # Run:  snakemake --config preset=smoke   (or default / paper)
@@ -34,6 +36,8 @@ include: "workflow/rules/language.smk"
 include: "workflow/rules/probes.smk"
 include: "workflow/rules/regimes.smk"
 include: "workflow/rules/analysis.smk"
+include: "workflow/rules/budget.smk"
+include: "workflow/rules/sweep.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -326,6 +326,24 @@ def test_another_dagger_round_trains_only_that_round(workdir):
     assert not {"rc_demonstrations", "fusion_training_set", "causal_train_agent"} & set(jobs)
 
 
+def test_budget_sensitivity_reaches_the_verdict_table_and_the_report(workdir):
+    table = pd.read_csv(workdir / "results" / "verdicts" / "all.csv").fillna({"budget_sensitivity": ""})
+    noted = table[table.budget_sensitivity.str.startswith("same verdict at the two largest budgets: ")]
+    assert noted.claim.tolist() == ["C1", "C3", "C4"], "one note each: C1, C3, and C4's pipeline LM"
+    budgets = pd.read_csv(workdir / "results" / "budget" / "budgets.csv")
+    assert sorted(set(budgets.claim)) == ["C1", "C3", "C4"] and (budgets.ci_low <= budgets.effect).all()
+    inputs = (workdir / "paper" / "build" / "report.fls").read_text()
+    assert "generated/budget.tex" in inputs and "figures/budget.pdf" in inputs
+
+
+def test_adding_a_budget_trains_only_that_budget(workdir):
+    jobs = planned_jobs(workdir, *SMOKE, "budgets={width_multipliers: [0.5, 1, 2]}")
+    # per seed: one C1 agent, two C3 agents (deconfounded, with and without explanations), one pipeline LM
+    assert jobs["budget_causal_train_agent"] == 2 and jobs["budget_ooo_train_agent"] == 4
+    assert jobs["budget_lm_train"] == 2 and jobs["budget_verdict"] == 3 and jobs["budget_summary"] == 1
+    assert not {"causal_train_agent", "ooo_train_agent", "lm_train", "causal_statistics"} & set(jobs)
+
+
 def wait_until_the_run_lock_is_free(work: Path, timeout: float) -> None:
     """Every process of the killed run has exited (SIGKILL takes effect asynchronously):
     the run lock that `make run` holds for the whole run, inherited by its jobs, is free."""

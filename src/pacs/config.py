@@ -113,7 +113,8 @@ def check_relations(config: dict) -> None:
     """Constraints between values that the schema cannot state, checked before any
     job runs; the first one broken is a ConfigError of one line naming the key."""
     for check in (_check_held_out_links, _check_weight_values, _check_cued_subsets, _check_attention_heads,
-                  _check_device, _check_batch_sizes, _check_few_shot_pool, _check_regimes):
+                  _check_device, _check_batch_sizes, _check_few_shot_pool, _check_regimes,
+                  _check_budget_widths, _check_sweep_widths):
         check(config)
 
 
@@ -190,6 +191,57 @@ def _check_attention_heads(config: dict) -> None:
                        ("probes.pipeline.model", config["probes"]["pipeline"]["model"])):
         if model["d_model"] % model["n_heads"]:
             _fail(f"{key}.n_heads", f"{model['n_heads']} does not divide {key}.d_model ({model['d_model']})")
+
+
+def scaled_model(model: dict, multiplier: float) -> dict:
+    """``model`` with ``d_model`` and ``d_mlp`` times ``multiplier`` (a budget of
+    pacs.budget). A width that is not a whole number >= 1, or a ``d_model`` that
+    ``n_heads`` does not divide, is a one-line ValueError."""
+    scaled = dict(model)
+    for key in ("d_model", "d_mlp"):
+        width = model[key] * multiplier
+        if width != int(width) or width < 1:
+            raise ValueError(f"width multiplier {multiplier:g} makes {key} {width:g}, not a whole number >= 1")
+        scaled[key] = int(width)
+    if scaled["d_model"] % model["n_heads"]:
+        raise ValueError(f"width multiplier {multiplier:g} makes d_model {scaled['d_model']}, "
+                         f"which n_heads ({model['n_heads']}) does not divide")
+    return scaled
+
+
+BUDGET_MODELS = {"c1": "model", "c3": "model", "c4": "lm.pipeline.model"}  # the model each claim's budgets scale
+
+
+def budget_model(config: dict, claim: str) -> dict:
+    """The model config a claim's budgets scale (``BUDGET_MODELS``; the pipeline LM's
+    is the shared model overlaid with lm.pipeline.model, as language.smk builds it)."""
+    if BUDGET_MODELS[claim] == "lm.pipeline.model":
+        return {**config["model"], **config["lm"]["pipeline"]["model"]}
+    return config["model"]
+
+
+SWEEP_CLAIMS = {"dag": "c1", "ooo": "c3", "lm": "c4"}  # whose model a swept experiment's learners use
+
+
+def _check_scaled_widths(config: dict, key: str, claims, multipliers) -> None:
+    """Every multiplier gives every named claim's model whole widths that n_heads divides."""
+    for claim in claims:
+        for multiplier in multipliers:
+            try:
+                scaled_model(budget_model(config, claim), multiplier)
+            except ValueError as error:
+                _fail(key, f"{error} (in {BUDGET_MODELS[claim]}, for {claim})")
+
+
+def _check_budget_widths(config: dict) -> None:
+    budgets = config["budgets"]
+    _check_scaled_widths(config, "budgets.width_multipliers", budgets["claims"], budgets["width_multipliers"])
+
+
+def _check_sweep_widths(config: dict) -> None:
+    sweep = config["sweep"]
+    _check_scaled_widths(config, "sweep.width_multipliers", [SWEEP_CLAIMS[e] for e in sweep["experiments"]],
+                         sweep["width_multipliers"])
 
 
 def _check_device(config: dict) -> None:

@@ -217,6 +217,38 @@ def learner_condition(path) -> str:
     return label or str(path)
 
 
+def budget_figure(rows: pd.DataFrame, out_paths) -> None:
+    """Budget sensitivity (pacs.budget): one panel per claim, its deciding contrast
+    with the 95% CI against the width multiplier (log scale), the claim's margin
+    dashed, and the verdict at each budget written beside its point."""
+    sns.set_theme(style="whitegrid", context="paper")
+    claims = sorted(set(rows.claim))
+    fig, axes = plt.subplots(1, len(claims), figsize=(3.6 * len(claims), 3.2), squeeze=False)
+    for ax, claim in zip(axes[0], claims):
+        group = rows[rows.claim == claim].sort_values("multiplier")
+        ax.errorbar(group.multiplier, group.effect, yerr=[group.effect - group.ci_low, group.ci_high - group.effect],
+                    fmt="o-", capsize=3, color="tab:blue")
+        for r in group.itertuples():
+            ax.annotate(r.verdict, (r.multiplier, r.ci_high), textcoords="offset points", xytext=(0, 4),
+                        ha="center", fontsize=6)
+        margin = group.margin.iloc[0]
+        for level in (-margin, margin):
+            ax.axhline(level, color="grey", ls="--", lw=0.8)
+        ax.axhline(0, color="black", lw=0.6)
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(group.multiplier, [f"{m:g}" for m in group.multiplier])
+        ax.set_xlabel("width multiplier (d_model, d_mlp)")
+        ax.set_ylabel("effect")
+        label = group.effect_label.iloc[0].replace("$-$", "-")
+        ax.set_title(f"{claim}: {label}", fontsize=7, wrap=True)
+    fig.suptitle("Budget sensitivity: deciding contrast with 95% CI against model width", fontsize=9)
+    fig.tight_layout()
+    for path in out_paths:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+
+
 # --- each claim's figures, by name (pacs.claims: a claim's spec lists its figure names) ----------------------------
 
 def plan_figure(plan: AnalysisPlan, tables, out_paths) -> None:

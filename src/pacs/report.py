@@ -181,13 +181,22 @@ def verdict_table(rows: pd.DataFrame) -> str:
             fmt_p(r.p_holm),
             fmt_p(r.p_all),
             fmt(r.mde),
-            f"\\textbf{{{r.verdict}}}",
+            f"\\textbf{{{r.verdict}}}" + budget_note(r),
         ]
         for r in rows.itertuples()
     ]
     header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$", "Holm $p$", "$p$ all rows", "MDE", "verdict"]
-    ragged = "".join(f">{{\\raggedright\\arraybackslash}}p{{{w}}}" for w in ("3.2cm", "2.8cm", "3.2cm"))
-    return tabular(header, body, f"l{ragged}ccccl")
+
+    def ragged(width: str) -> str:
+        return f">{{\\raggedright\\arraybackslash}}p{{{width}}}"
+
+    return tabular(header, body, f"l{ragged('3.2cm')}{ragged('2.8cm')}{ragged('3.2cm')}cccc{ragged('2.2cm')}")
+
+
+def budget_note(row) -> str:
+    """A verdict row's budget-sensitivity note (pacs.budget), on its own line; empty without one."""
+    note = getattr(row, "budget_sensitivity", "")
+    return f" \\newline {{\\tiny {note}}}" if isinstance(note, str) and note else ""
 
 
 def planning_table(plan: pd.DataFrame) -> str:

@@ -38,6 +38,7 @@ rule verdict_table:
     input:
         code("verdict_table"),
         rows=[claim.verdict_rows_file for claim in REGISTRY.values()],
+        budget_sensitivity=rules.budget_summary.output.sensitivity,
     output:
         tex="paper/build/generated/verdict_table.tex",
         table="results/verdicts/all.csv",
@@ -77,6 +78,9 @@ rule report_pdf:
         claims=[path for claim in REGISTRY.values() for path in claim.report_inputs()],
         verdicts=rules.verdict_table.output.tex,
         provenance=rules.report_provenance.output[0],
+        budget=rules.budget_summary.output.tex,
+        budget_figure=rules.budget_figure.output.pdf,
+        sweep=rules.sweep_table.output.tex,
     output:
         report(
             "paper/build/report.pdf",

@@ -3,7 +3,7 @@ planning table (seeds needed for the configured power at each row's margin)."""
 
 import pandas as pd
 
-from pacs import adequacy, report
+from pacs import adequacy, budget, report
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
 from pacs.verdicts import CLAIMS, adjust_across_claims, planning_table
@@ -12,6 +12,7 @@ configure_logging(snakemake.log[0])
 rows = pd.concat([read_table(p, ("claim", "verdict", "p_holm", "margin", "se", "n_seeds")) for p in snakemake.input.rows], ignore_index=True)
 rows = adjust_across_claims(rows)
 rows.insert(1, "original_claim", rows.claim.map(CLAIMS))
+rows = budget.annotate_verdicts(rows, read_table(snakemake.input.budget_sensitivity, ("claim", "same")))
 write_table(rows, snakemake.output.table)
 verdicts = snakemake.params.verdicts
 plan = planning_table(rows, verdicts["alpha"], verdicts["planning_power"])

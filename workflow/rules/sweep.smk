@@ -1,0 +1,120 @@
+# Hyperparameter sweep on validation data only (issue 14, item 5; pacs.sweep):
+# learning rate x model width, one seed per experiment (config `sweep`), each
+# learner trained by its experiment's own script. A configuration is scored by its
+# validation loss on its monitored split; no rule here reads a test episode. The
+# configured point (both multipliers 1) is the main experiment's learner, reused.
+#   results/sweep/<experiment>/lr_<x>/width_<x>/seed<seed>/   one configuration
+
+SWEEP = config["sweep"]
+SWEEP_DIR = "results/sweep"
+SWEEP_POINT = f"{SWEEP_DIR}/{{experiment}}/lr_{{lr_scale}}/width_{{width_scale}}"
+
+
+include: "sweep_common.smk"
+
+
+wildcard_constraints:
+    lr_scale=r"x[0-9.]+",
+    width_scale=r"x[0-9.]+",
+
+
+rule sweep_causal_train_agent:
+    input:
+        code("causal_train_agent"),
+        train=rules.causal_training_data.output.train,
+        validation=rules.causal_training_data.output.validation,
+    output:
+        model=f"{SWEEP_POINT}/seed{{seed}}/agent.safetensors",
+        training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log.csv",
+    log:
+        "logs/sweep/{experiment}/lr_{lr_scale}/width_{width_scale}/train_agent_seed{seed}.log",
+    benchmark:
+        "benchmarks/sweep/{experiment}/lr_{lr_scale}/width_{width_scale}/train_agent_seed{seed}.tsv"
+    wildcard_constraints:
+        experiment="dag",
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
+    params:
+        design=design_params,
+        model=sweep_model_params("dag"),
+        train=sweep_train_params(config["train"]),
+        device=config["device"],
+    script:
+        "../scripts/causal_train_agent.py"
+
+
+rule sweep_ooo_train_agent:
+    input:
+        code("ooo_train_agent"),
+        train=rules.ooo_training_data.output.train,
+        validation=rules.ooo_training_data.output.validation,
+    output:
+        model=f"{SWEEP_DIR}/ooo/lr_{{lr_scale}}/width_{{width_scale}}/{{regime}}-{{explanations}}/seed{{seed}}/agent.safetensors",
+        training_log=f"{SWEEP_DIR}/ooo/lr_{{lr_scale}}/width_{{width_scale}}/{{regime}}-{{explanations}}/seed{{seed}}/training_log.csv",
+    log:
+        "logs/sweep/ooo/lr_{lr_scale}/width_{width_scale}/train_agent_{regime}-{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/sweep/ooo/lr_{lr_scale}/width_{width_scale}/train_agent_{regime}-{explanations}_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
+    params:
+        env=config["ooo"]["env"],
+        explanation_weight=config["ooo"]["explanation_weight"],
+        model=sweep_model_params("ooo"),
+        train=sweep_train_params({**config["train"], **config["ooo"]["train"]}),
+        device=config["device"],
+    script:
+        "../scripts/ooo_train_agent.py"
+
+
+rule sweep_lm_train:
+    input:
+        code("lm_train"),
+        train=rules.lm_corpus.output.train,
+        in_distribution=rules.lm_corpus.output.in_distribution,
+        held_out=rules.lm_corpus.output.held_out,
+    output:
+        model=f"{SWEEP_DIR}/lm/lr_{{lr_scale}}/width_{{width_scale}}/seed{{seed}}/pipeline_lm_{{explanations}}.safetensors",
+        training_log=f"{SWEEP_DIR}/lm/lr_{{lr_scale}}/width_{{width_scale}}/seed{{seed}}/training_log_{{explanations}}.csv",
+    log:
+        "logs/sweep/lm/lr_{lr_scale}/width_{width_scale}/train_{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/sweep/lm/lr_{lr_scale}/width_{width_scale}/train_{explanations}_seed{seed}.tsv"
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
+    params:
+        model=sweep_model_params("lm"),
+        train=sweep_train_params(PIPELINE_TRAIN),
+        device=config["device"],
+    script:
+        "../scripts/lm_train.py"
+
+
+rule sweep_table:
+    input:
+        unpack(sweep_training_logs),
+        code("sweep_table"),
+    output:
+        table=f"{SWEEP_DIR}/sweep.csv",
+        agreement=f"{SWEEP_DIR}/agreement.csv",
+        tex="paper/build/generated/sweep.tex",
+    log:
+        "logs/sweep/table.log",
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        points=lambda w: sweep_points(),
+        configured=lambda w: sweep_configured(),
+    script:
+        "../scripts/sweep_table.py"
