@@ -145,7 +145,7 @@ def flatten(prefix: str, values: dict) -> list[tuple[str, str]]:
 
 
 def verdict_macros(prefix: str, verdict, rule) -> str:
-    """Macros ``\<prefix>Verdict``, ``Reason``, ``Effect``, ``PHolm`` and ``Rule``."""
+    r"""Macros ``\<prefix>Verdict``, ``Reason``, ``Effect``, ``PHolm`` and ``Rule``."""
     return "\n".join([
         macro(f"{prefix}Verdict", verdict.verdict),
         macro(f"{prefix}Reason", verdict.reason),
