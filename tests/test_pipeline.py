@@ -176,7 +176,7 @@ def test_editing_the_figures_code_reruns_only_the_figures_and_the_pdf(workdir):
     with edited_module(workdir, "figures.py", lambda text: text + "\nEDITED = True\n"):
         jobs = planned_jobs(workdir, *SMOKE)
     figures = rules_running("figures.py")
-    assert figures == {"figure", "learning_curves"}
+    assert figures == {"figure", "learning_curves", "budget_figure"}
     assert jobs == {**{rule: everything[rule] for rule in figures}, "report_pdf": 1, "all": 1}
 
 
