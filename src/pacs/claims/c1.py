@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pacs import adequacy, report
+from pacs import report
 from pacs.analysis import DAG_ASSOCIATIONAL, PLANS
 from pacs.claims.spec import Claim, Decision
 from pacs.verdicts import beat_and_approach_verdict, c1_rule
@@ -53,8 +53,8 @@ def results(tables, params) -> str:
 def decide(tables, trained, params) -> list[Decision]:
     """On held-out graphs the agent beats every associational baseline and comes near the expert."""
     rule = c1_rule(params["verdicts"], DAG_ASSOCIATIONAL)
-    verdict = adequacy.qualify(beat_and_approach_verdict(tables["contrasts"], rule), trained["training_logs"])
-    return [Decision("COne", verdict, rule)]
+    return [Decision.qualified("COne", beat_and_approach_verdict(tables["contrasts"], rule), rule,
+                               trained["training_logs"])]
 
 
 SPEC = Claim(

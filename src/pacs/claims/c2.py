@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pacs import adequacy, report
+from pacs import report
 from pacs.analysis import PLANS
 from pacs.claims.c1 import CONTRASTS, SUMMARY, TRAINING
 from pacs.claims.spec import Claim, Decision
@@ -37,8 +37,8 @@ def results(tables, params) -> str:
 def decide(tables, trained, params) -> list[Decision]:
     """On held-out cued subsets the agent's recall beats random exploration and nears the expert's."""
     rule = c2_rule(params["verdicts"])
-    verdict = adequacy.qualify(beat_and_approach_verdict(tables["contrasts"], rule), trained["training_logs"])
-    return [Decision("CTwo", verdict, rule)]
+    return [Decision.qualified("CTwo", beat_and_approach_verdict(tables["contrasts"], rule), rule,
+                               trained["training_logs"])]
 
 
 SPEC = Claim(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pacs import adequacy, report
+from pacs import report
 from pacs.analysis import PLANS
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.spec import Claim, Decision
@@ -46,8 +46,7 @@ def results(tables, params) -> str:
 def decide(tables, trained, params) -> list[Decision]:
     """Explanations raise test-trial accuracy in every training regime."""
     rule = c3_rule(params["verdicts"], params["ooo"]["regimes"])
-    verdict = adequacy.qualify(benefit_verdict(tables["contrasts"], rule), trained["training_logs"])
-    return [Decision("CThree", verdict, rule)]
+    return [Decision.qualified("CThree", benefit_verdict(tables["contrasts"], rule), rule, trained["training_logs"])]
 
 
 SPEC = Claim(

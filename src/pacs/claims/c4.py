@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pacs import adequacy, report
+from pacs import report
 from pacs.analysis import LM_BASELINES, lm_plan
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.c3 import TRAINING
@@ -84,10 +84,11 @@ def decide(tables, trained, params) -> list[Decision]:
     ):
         rule = c4_strategy_rule(params["verdicts"], lm["splits"], who)
         verdict = beat_and_approach_verdict(contrasts[contrasts.reference == reference], rule)
-        decisions.append(Decision(prefix, adequacy.qualify(verdict, trained) if learned else verdict, rule))
+        decisions.append(Decision.qualified(prefix, verdict, rule, trained) if learned
+                         else Decision(prefix, verdict, rule))
     decisive = explained[(explained.split == decisive_split(lm)) & explained.shots.isin([0, most_shots])]
     rule = c4_explanation_rule(params["verdicts"], ["pipeline LM", label])
-    decisions.append(Decision("CFourExplain", adequacy.qualify(benefit_verdict(decisive, rule), trained), rule))
+    decisions.append(Decision.qualified("CFourExplain", benefit_verdict(decisive, rule), rule, trained))
     return decisions
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pacs import adequacy, report
+from pacs import report
 from pacs.claims.spec import Claim, Decision
 from pacs.probes.sources import TASK_CONDITIONS as CONDITION_ORDER
 from pacs.labels import pretrained_label
@@ -207,7 +207,7 @@ def decide(tables, trained, params) -> list[Decision]:
     rule = c5_rule(params["verdicts"], "difference in syllogism belief congruence between training regimes",
                    f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
     verdict = effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds")
-    decisions.append(Decision("CFiveWorld", adequacy.qualify(verdict, trained["training_logs"]), rule))
+    decisions.append(Decision.qualified("CFiveWorld", verdict, rule, trained["training_logs"]))
     return decisions
 
 

@@ -4,7 +4,7 @@ observational with interventional data (fusion); one verdict each."""
 
 from __future__ import annotations
 
-from pacs import adequacy, report
+from pacs import report
 from pacs.analysis import C6_BASELINES, C6_VERDICT_SPLITS, FUSION_POLICIES, PLANS
 from pacs.claims.c3 import TRAINING
 from pacs.claims.spec import Claim, Decision
@@ -145,7 +145,7 @@ def decide(tables, trained, params) -> list[Decision]:
     rule = c6_benefit_rule(verdicts, f"{most} observational samples", "none", f"{most} $-$ 0 samples",
                            C6_VERDICT_SPLITS)
     decisions.append((rule, benefit_verdict(decisive, rule)))
-    return [Decision(PARTS[part], adequacy.qualify(verdict, trained[f"training_logs_{part}"]), rule)
+    return [Decision.qualified(PARTS[part], verdict, rule, trained[f"training_logs_{part}"])
             for part, (rule, verdict) in zip(PARTS, decisions)]
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pacs import report
-from pacs.adequacy import Adequacy, assess
+from pacs.adequacy import Adequacy, assess, qualify
 from pacs.tables import read_table
 
 VERDICT_PARTS = ("Verdict", "Reason", "Effect", "PHolm", "Rule")
@@ -31,6 +31,12 @@ class Decision:
     verdict: object = None  # a pacs.verdicts.Verdict
     rule: object = None  # the rule that decided it (prints itself)
     not_tested: str = ""
+
+    @classmethod
+    def qualified(cls, prefix: str, verdict, rule, trained: Adequacy) -> "Decision":
+        """The verdict as its learners' adequacy qualifies it (``pacs.adequacy.qualify``:
+        ``undertrained`` when they did not all converge)."""
+        return cls(prefix, qualify(verdict, trained), rule)
 
     def macros(self) -> str:
         if self.verdict is None:
