@@ -209,18 +209,28 @@ def scaled_model(model: dict, multiplier: float) -> dict:
     return scaled
 
 
-BUDGET_MODELS = {"c1": "model", "c3": "model", "c4": "lm.pipeline.model"}  # the model each claim's budgets scale
+# the model each claim's learners use: the shared `model`, or it overlaid with this key's values
+CLAIM_MODELS = {"c1": "model", "c3": "model", "c4": "lm.pipeline.model", "c6": "regimes.model"}
 
 
-def budget_model(config: dict, claim: str) -> dict:
-    """The model config a claim's budgets scale (``BUDGET_MODELS``; the pipeline LM's
-    is the shared model overlaid with lm.pipeline.model, as language.smk builds it)."""
-    if BUDGET_MODELS[claim] == "lm.pipeline.model":
-        return {**config["model"], **config["lm"]["pipeline"]["model"]}
-    return config["model"]
+def claim_model(config: dict, claim: str) -> dict:
+    """The model config a claim's learners use, which its budgets scale
+    (``CLAIM_MODELS``): the shared model overlaid with the claim's own section, as
+    its rule file builds it (the pipeline LM's lm.pipeline.model, C6's regimes.model)."""
+    overlay = config
+    for key in CLAIM_MODELS[claim].split("."):
+        overlay = overlay[key]
+    return {**config["model"], **overlay}
 
 
-SWEEP_CLAIMS = {"dag": "c1", "ooo": "c3", "lm": "c4"}  # whose model a swept experiment's learners use
+SWEEP_CLAIMS = {"dag": "c1", "ooo": "c3", "lm": "c4", "regimes": "c6"}  # whose model a swept experiment uses
+SWEEP_AXES = ("lr_multipliers", "width_multipliers", "dropouts")
+
+
+def sweep_axes(sweep: dict, experiment: str) -> dict:
+    """The sweep's grid for one experiment: the shared axes, with those its
+    ``per_experiment`` entry names replaced."""
+    return {axis: sweep.get("per_experiment", {}).get(experiment, {}).get(axis, sweep[axis]) for axis in SWEEP_AXES}
 
 
 def _check_scaled_widths(config: dict, key: str, claims, multipliers) -> None:
@@ -228,9 +238,9 @@ def _check_scaled_widths(config: dict, key: str, claims, multipliers) -> None:
     for claim in claims:
         for multiplier in multipliers:
             try:
-                scaled_model(budget_model(config, claim), multiplier)
+                scaled_model(claim_model(config, claim), multiplier)
             except ValueError as error:
-                _fail(key, f"{error} (in {BUDGET_MODELS[claim]}, for {claim})")
+                _fail(key, f"{error} (in {CLAIM_MODELS[claim]}, for {claim})")
 
 
 def _check_budget_widths(config: dict) -> None:
@@ -240,8 +250,10 @@ def _check_budget_widths(config: dict) -> None:
 
 def _check_sweep_widths(config: dict) -> None:
     sweep = config["sweep"]
-    _check_scaled_widths(config, "sweep.width_multipliers", [SWEEP_CLAIMS[e] for e in sweep["experiments"]],
-                         sweep["width_multipliers"])
+    for experiment in sweep["experiments"]:
+        key = ("sweep.per_experiment." + experiment if "width_multipliers" in sweep["per_experiment"].get(experiment, {})
+               else "sweep") + ".width_multipliers"
+        _check_scaled_widths(config, key, [SWEEP_CLAIMS[experiment]], sweep_axes(sweep, experiment)["width_multipliers"])
 
 
 def _check_device(config: dict) -> None:

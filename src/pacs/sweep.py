@@ -1,7 +1,7 @@
 """Hyperparameter sweep on validation data only (pandas only).
 
 Learning rate x model width (a multiplier of ``d_model`` and ``d_mlp``, as in
-``pacs.budget``), one seed per experiment. Each configuration's learner is scored
+``pacs.budget``) x dropout, one seed per experiment. Each configuration's learner is scored
 by its validation loss on its monitored split (held-aside demonstrations of its
 own training distribution, the split early stopping watches) at the evaluation
 whose weights it kept; the lowest loss is the sweep's choice. No test episode is
@@ -14,21 +14,26 @@ import pandas as pd
 
 from pacs import report
 
-SWEEP_ROW_COLUMNS = ("experiment", "lr", "multiplier", "d_model", "val_loss", "monitor", "best_step", "stop_reason")
+SWEEP_ROW_COLUMNS = ("experiment", "lr", "multiplier", "d_model", "dropout", "val_loss", "monitor", "best_step",
+                     "stop_reason")
 EXPERIMENT_LABELS = {"dag": "C1 agent (shared model, train)", "ooo": "C3 agent (deconfounded, with explanations)",
-                     "lm": "C4 pipeline LM (with explanations)"}
+                     "lm": "C4 pipeline LM (with explanations)",
+                     "regimes": "C6 expert-only learner (C6 model, train)"}
+CONFIGURED = ("lr", "d_model", "dropout")  # what the sweep chooses and config holds
 
 
-def sweep_row(experiment: str, lr: float, multiplier: float, d_model: int, training_log: pd.DataFrame) -> dict:
+def sweep_row(experiment: str, lr: float, multiplier: float, d_model: int, dropout: float,
+              training_log: pd.DataFrame) -> dict:
     """One configuration: its validation loss on the monitored split at the kept
     (best) evaluation, that step, and how training stopped."""
     monitor = training_log.monitor.iloc[0]
     best_step = int(training_log.best_step.iloc[0])
     kept = training_log[training_log.step == best_step]
     if kept.empty:
-        raise ValueError(f"sweep {experiment} lr {lr:g} x{multiplier:g}: no evaluation at the kept step {best_step}")
+        raise ValueError(f"sweep {experiment} lr {lr:g} x{multiplier:g} dropout {dropout:g}: "
+                         f"no evaluation at the kept step {best_step}")
     return {"experiment": experiment, "lr": float(lr), "multiplier": float(multiplier), "d_model": int(d_model),
-            "val_loss": float(kept[f"{monitor}_loss"].iloc[-1]), "monitor": monitor, "best_step": best_step,
+            "dropout": float(dropout), "val_loss": float(kept[f"{monitor}_loss"].iloc[-1]), "monitor": monitor, "best_step": best_step,
             "stop_reason": training_log.stop_reason.iloc[0]}
 
 
@@ -39,15 +44,21 @@ def choose(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def agreement(table: pd.DataFrame, configured: dict) -> pd.DataFrame:
-    """Per experiment: the configured (lr, d_model), the sweep's choice, and whether they agree."""
+    """Per experiment: the configured lr, d_model and dropout (``configured[experiment]``
+    maps each of ``CONFIGURED`` to its value), the sweep's choice, and whether they agree."""
     rows = []
     for experiment, group in table.groupby("experiment", sort=False):
         pick = group[group.chosen].iloc[0]
-        lr, d_model = configured[experiment]
-        rows.append({"experiment": experiment, "configured_lr": lr, "configured_d_model": d_model,
-                     "chosen_lr": pick.lr, "chosen_d_model": int(pick.d_model),
-                     "agrees": bool(pick.lr == lr and pick.d_model == d_model)})
+        row = {"experiment": experiment}
+        for key in CONFIGURED:
+            row[f"configured_{key}"], row[f"chosen_{key}"] = configured[experiment][key], pick[key]
+        row["agrees"] = all(abs(float(pick[key]) - float(configured[experiment][key])) < 1e-12 for key in CONFIGURED)
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _setting(lr: float, d_model: float, dropout: float) -> str:
+    return f"{lr:g}, {int(d_model)}, {dropout:g}"
 
 
 def sweep_tex(table: pd.DataFrame, agreement_rows: pd.DataFrame) -> str:
@@ -55,13 +66,15 @@ def sweep_tex(table: pd.DataFrame, agreement_rows: pd.DataFrame) -> str:
     body = []
     for r in table.itertuples():
         cells = [EXPERIMENT_LABELS.get(r.experiment, r.experiment), f"{r.lr:g}", f"{r.multiplier:g}",
-                 str(int(r.d_model)), report.fmt(r.val_loss, 4), str(int(r.best_step)), r.stop_reason]
+                 str(int(r.d_model)), f"{r.dropout:g}", report.fmt(r.val_loss, 4), str(int(r.best_step)),
+                 r.stop_reason]
         body.append([f"\\textbf{{{c}}}" for c in cells] if r.chosen else cells)
-    sweep = report.tabular(["learner", "lr", "width $\\times$", "$d_{\\mathrm{model}}$", "validation loss",
-                            "kept step", "stopped"], body, "lrrrrrl")
+    sweep = report.tabular(["learner", "lr", "width $\\times$", "$d_{\\mathrm{model}}$", "dropout",
+                            "validation loss", "kept step", "stopped"], body, "lrrrrrrl")
     choice = report.tabular(
-        ["learner", "configured lr, $d_{\\mathrm{model}}$", "sweep's choice", "same"],
-        [[EXPERIMENT_LABELS.get(r.experiment, r.experiment), f"{r.configured_lr:g}, {int(r.configured_d_model)}",
-          f"{r.chosen_lr:g}, {int(r.chosen_d_model)}", "yes" if r.agrees else "no"]
+        ["learner", "configured lr, $d_{\\mathrm{model}}$, dropout", "sweep's choice", "same"],
+        [[EXPERIMENT_LABELS.get(r.experiment, r.experiment),
+          _setting(r.configured_lr, r.configured_d_model, r.configured_dropout),
+          _setting(r.chosen_lr, r.chosen_d_model, r.chosen_dropout), "yes" if r.agrees else "no"]
          for r in agreement_rows.itertuples()], "lllc")
     return "\n".join([report.macro("SweepTable", sweep), report.macro("SweepChoiceTable", choice)])

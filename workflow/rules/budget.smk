@@ -9,7 +9,7 @@
 import re
 
 from pacs.budget import budget_name, is_main, multiplier_of
-from pacs.config import budget_model, scaled_model
+from pacs.config import claim_model, scaled_model
 
 BUDGET_DIR = "results/budget"
 BUDGET_NAMES = [budget_name(m) for m in sorted(config["budgets"]["width_multipliers"])]
@@ -189,7 +189,7 @@ rule budget_verdict:
         **job_resources("light"),
     params:
         model=lambda w: scaled_model(
-            budget_model(config, w.claim), multiplier_of(w.budget)
+            claim_model(config, w.claim), multiplier_of(w.budget)
         ),
         splits=config["lm"]["splits"],
         stats=config["stats"],

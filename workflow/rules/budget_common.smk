@@ -4,7 +4,7 @@
 
 def budget_model_params(claim):
     """The model config of a claim's learners at the wildcard's budget."""
-    return lambda w: scaled_model(budget_model(config, claim), multiplier_of(w.budget))
+    return lambda w: scaled_model(claim_model(config, claim), multiplier_of(w.budget))
 
 
 def budget_learner_files(wildcards):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pacs.claims import REGISTRY
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
-from pacs.config import ConfigError, resolve
+from pacs.config import ConfigError, claim_model, resolve
 from pacs.probes.sources import extra_files_by_task
 
 try:

@@ -9,6 +9,7 @@
 
 REGIMES_CONFIG = config["regimes"]
 C6_SEED_DIR = f"{C6_DIR}/{{c6_regime}}/seed{{seed}}"
+C6_MODEL = claim_model(config, "c6")
 C6_TRAIN = {**config["train"], **REGIMES_CONFIG["train"]}
 C6_DATA = {
     "env": config["dag"]["env"],
@@ -218,7 +219,8 @@ rule regime_train_agent:
     resources:
         **job_resources("model"),
     params:
-        model=config["model"],
+        regime=lambda w: w.c6_regime,
+        model=C6_MODEL,
         train=C6_TRAIN,
         device=config["device"],
     script:

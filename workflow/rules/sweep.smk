@@ -1,13 +1,15 @@
 # Hyperparameter sweep on validation data only (issue 14, item 5; pacs.sweep):
-# learning rate x model width, one seed per experiment (config `sweep`), each
-# learner trained by its experiment's own script. A configuration is scored by its
-# validation loss on its monitored split; no rule here reads a test episode. The
-# configured point (both multipliers 1) is the main experiment's learner, reused.
-#   results/sweep/<experiment>/lr_<x>/width_<x>/seed<seed>/   one configuration
+# learning rate x model width x dropout, one seed per experiment (config `sweep`),
+# each learner trained by its experiment's own script. A configuration is scored by
+# its validation loss on its monitored split; no rule here reads a test episode. The
+# configured point (both multipliers 1, the configured dropout) is the main
+# experiment's learner, reused.
+#   results/sweep/<experiment>/lr_<x>/width_<x>/dropout_<rate>/seed<seed>/   one configuration
 
 SWEEP = config["sweep"]
 SWEEP_DIR = "results/sweep"
-SWEEP_POINT = f"{SWEEP_DIR}/{{experiment}}/lr_{{lr_scale}}/width_{{width_scale}}"
+SWEEP_POINT = f"{SWEEP_DIR}/{{experiment}}/lr_{{lr_scale}}/width_{{width_scale}}/dropout_{{dropout}}"
+SWEEP_LOG = "sweep/{experiment}/lr_{lr_scale}/width_{width_scale}/dropout_{dropout}"
 
 
 include: "sweep_common.smk"
@@ -16,6 +18,7 @@ include: "sweep_common.smk"
 wildcard_constraints:
     lr_scale=r"x[0-9.]+",
     width_scale=r"x[0-9.]+",
+    dropout=r"[0-9.]+",
 
 
 rule sweep_causal_train_agent:
@@ -27,9 +30,9 @@ rule sweep_causal_train_agent:
         model=f"{SWEEP_POINT}/seed{{seed}}/agent.safetensors",
         training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log.csv",
     log:
-        "logs/sweep/{experiment}/lr_{lr_scale}/width_{width_scale}/train_agent_seed{seed}.log",
+        f"logs/{SWEEP_LOG}/train_agent_seed{{seed}}.log",
     benchmark:
-        "benchmarks/sweep/{experiment}/lr_{lr_scale}/width_{width_scale}/train_agent_seed{seed}.tsv"
+        f"benchmarks/{SWEEP_LOG}/train_agent_seed{{seed}}.tsv"
     wildcard_constraints:
         experiment="dag",
     conda:
@@ -52,12 +55,14 @@ rule sweep_ooo_train_agent:
         train=rules.ooo_training_data.output.train,
         validation=rules.ooo_training_data.output.validation,
     output:
-        model=f"{SWEEP_DIR}/ooo/lr_{{lr_scale}}/width_{{width_scale}}/{{regime}}-{{explanations}}/seed{{seed}}/agent.safetensors",
-        training_log=f"{SWEEP_DIR}/ooo/lr_{{lr_scale}}/width_{{width_scale}}/{{regime}}-{{explanations}}/seed{{seed}}/training_log.csv",
+        model=f"{SWEEP_POINT}/{{regime}}-{{explanations}}/seed{{seed}}/agent.safetensors",
+        training_log=f"{SWEEP_POINT}/{{regime}}-{{explanations}}/seed{{seed}}/training_log.csv",
     log:
-        "logs/sweep/ooo/lr_{lr_scale}/width_{width_scale}/train_agent_{regime}-{explanations}_seed{seed}.log",
+        f"logs/{SWEEP_LOG}/train_agent_{{regime}}-{{explanations}}_seed{{seed}}.log",
     benchmark:
-        "benchmarks/sweep/ooo/lr_{lr_scale}/width_{width_scale}/train_agent_{regime}-{explanations}_seed{seed}.tsv"
+        f"benchmarks/{SWEEP_LOG}/train_agent_{{regime}}-{{explanations}}_seed{{seed}}.tsv"
+    wildcard_constraints:
+        experiment="ooo",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -80,12 +85,14 @@ rule sweep_lm_train:
         in_distribution=rules.lm_corpus.output.in_distribution,
         held_out=rules.lm_corpus.output.held_out,
     output:
-        model=f"{SWEEP_DIR}/lm/lr_{{lr_scale}}/width_{{width_scale}}/seed{{seed}}/pipeline_lm_{{explanations}}.safetensors",
-        training_log=f"{SWEEP_DIR}/lm/lr_{{lr_scale}}/width_{{width_scale}}/seed{{seed}}/training_log_{{explanations}}.csv",
+        model=f"{SWEEP_POINT}/seed{{seed}}/pipeline_lm_{{explanations}}.safetensors",
+        training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log_{{explanations}}.csv",
     log:
-        "logs/sweep/lm/lr_{lr_scale}/width_{width_scale}/train_{explanations}_seed{seed}.log",
+        f"logs/{SWEEP_LOG}/train_{{explanations}}_seed{{seed}}.log",
     benchmark:
-        "benchmarks/sweep/lm/lr_{lr_scale}/width_{width_scale}/train_{explanations}_seed{seed}.tsv"
+        f"benchmarks/{SWEEP_LOG}/train_{{explanations}}_seed{{seed}}.tsv"
+    wildcard_constraints:
+        experiment="lm",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -97,6 +104,42 @@ rule sweep_lm_train:
         device=config["device"],
     script:
         "../scripts/lm_train.py"
+
+
+rule sweep_regime_train_agent:
+    input:
+        code("regime_train_agent"),
+        train=expand(
+            f"{C6_SEED_DIR}/expert_only/train.safetensors",
+            c6_regime="rc",
+            allow_missing=True,
+        ),
+        validation=expand(
+            f"{C6_SEED_DIR}/expert_only/validation.safetensors",
+            c6_regime="rc",
+            allow_missing=True,
+        ),
+    output:
+        model=f"{SWEEP_POINT}/seed{{seed}}/agent.safetensors",
+        training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log.csv",
+    log:
+        f"logs/{SWEEP_LOG}/train_expert_only_seed{{seed}}.log",
+    benchmark:
+        f"benchmarks/{SWEEP_LOG}/train_expert_only_seed{{seed}}.tsv"
+    wildcard_constraints:
+        experiment="regimes",
+    conda:
+        SOFTWARE
+    threads: config["threads_per_job"]
+    resources:
+        **job_resources("model"),
+    params:
+        regime="rc",
+        model=sweep_model_params("regimes"),
+        train=sweep_train_params(C6_TRAIN),
+        device=config["device"],
+    script:
+        "../scripts/regime_train_agent.py"
 
 
 rule sweep_table:

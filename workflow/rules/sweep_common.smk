@@ -3,14 +3,17 @@
 
 from pacs.budget import budget_name, multiplier_of
 from pacs.config import SWEEP_CLAIMS as SWEEP_CLAIM
-from pacs.config import budget_model, scaled_model
+from pacs.config import claim_model, scaled_model, sweep_axes
 
 
 def sweep_model_params(experiment):
-    """The model config at the wildcard's width multiplier."""
-    return lambda w: scaled_model(
-        budget_model(config, SWEEP_CLAIM[experiment]), multiplier_of(w.width_scale)
-    )
+    """The model config at the wildcards' width multiplier and dropout."""
+    return lambda w: {
+        **scaled_model(
+            claim_model(config, SWEEP_CLAIM[experiment]), multiplier_of(w.width_scale)
+        ),
+        "dropout": float(w.dropout),
+    }
 
 
 def sweep_train_params(train):
@@ -19,62 +22,75 @@ def sweep_train_params(train):
 
 
 def sweep_points():
-    """(experiment, lr multiplier name, width multiplier name) of every grid point."""
-    return [
-        (experiment, budget_name(lr), budget_name(width))
-        for experiment in SWEEP["experiments"]
-        for lr in sorted(SWEEP["lr_multipliers"])
-        for width in sorted(SWEEP["width_multipliers"])
-    ]
+    """(experiment, lr multiplier name, width multiplier name, dropout) of every grid point."""
+    points = []
+    for experiment in SWEEP["experiments"]:
+        axes = sweep_axes(SWEEP, experiment)
+        points += [
+            (experiment, budget_name(lr), budget_name(width), f"{dropout:g}")
+            for lr in sorted(axes["lr_multipliers"])
+            for width in sorted(axes["width_multipliers"])
+            for dropout in sorted(axes["dropouts"])
+        ]
+    return points
+
+
+SWEEP_TRAIN = {
+    "dag": config["train"],
+    "ooo": {**config["train"], **config["ooo"]["train"]},
+    "lm": PIPELINE_TRAIN,
+    "regimes": C6_TRAIN,
+}
 
 
 def sweep_configured():
-    """Per swept experiment: its configured lr and d_model, and each grid point's."""
-    trains = {
-        "dag": config["train"],
-        "ooo": {**config["train"], **config["ooo"]["train"]},
-        "lm": PIPELINE_TRAIN,
-    }
+    """Per swept experiment: its configured lr, d_model and dropout."""
     return {
         experiment: {
-            "lr": trains[experiment]["lr"],
-            "d_model": budget_model(config, SWEEP_CLAIM[experiment])["d_model"],
+            "lr": SWEEP_TRAIN[experiment]["lr"],
+            "d_model": claim_model(config, SWEEP_CLAIM[experiment])["d_model"],
+            "dropout": claim_model(config, SWEEP_CLAIM[experiment])["dropout"],
         }
         for experiment in SWEEP["experiments"]
     }
 
 
-def sweep_log(experiment, lr_scale, width_scale):
-    """The training log of one grid point; the main experiment's at (x1, x1)."""
-    main = lr_scale == "x1" and width_scale == "x1" and SWEEP["seed"] in SEEDS
+def sweep_log(experiment, lr_scale, width_scale, dropout):
+    """The training log of one grid point; the main experiment's at the configured point."""
+    main = (
+        lr_scale == "x1"
+        and width_scale == "x1"
+        and float(dropout) == claim_model(config, SWEEP_CLAIM[experiment])["dropout"]
+        and SWEEP["seed"] in SEEDS
+    )
     point = dict(
         lr_scale=lr_scale,
         width_scale=width_scale,
+        dropout=dropout,
         seed=SWEEP["seed"],
         experiment=experiment,
     )
-    if experiment == "dag":
-        rule_output = (
-            rules.causal_train_agent.output.training_log
-            if main
-            else rules.sweep_causal_train_agent.output.training_log
-        )
-        return expand(rule_output, **point)[0]
-    if experiment == "ooo":
-        rule_output = (
-            rules.ooo_train_agent.output.training_log
-            if main
-            else rules.sweep_ooo_train_agent.output.training_log
-        )
-        return expand(rule_output, regime="deconfounded", explanations="with", **point)[
-            0
-        ]
-    rule_output = (
-        rules.lm_train.output.training_log
-        if main
-        else rules.sweep_lm_train.output.training_log
-    )
-    return expand(rule_output, explanations="with", **point)[0]
+    main_rules = {
+        "dag": (rules.causal_train_agent, {}),
+        "ooo": (
+            rules.ooo_train_agent,
+            dict(regime="deconfounded", explanations="with"),
+        ),
+        "lm": (rules.lm_train, dict(explanations="with")),
+        "regimes": (
+            rules.regime_train_agent,
+            dict(c6_regime="rc", learner="expert_only"),
+        ),
+    }
+    sweep_rules = {
+        "dag": rules.sweep_causal_train_agent,
+        "ooo": rules.sweep_ooo_train_agent,
+        "lm": rules.sweep_lm_train,
+        "regimes": rules.sweep_regime_train_agent,
+    }
+    main_rule, learner = main_rules[experiment]
+    chosen_rule = main_rule if main else sweep_rules[experiment]
+    return expand(chosen_rule.output.training_log, **learner, **point)[0]
 
 
 def sweep_training_logs(wildcards):

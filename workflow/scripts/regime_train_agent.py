@@ -7,9 +7,9 @@ from pacs.train import TrainConfig
 
 configure_logging(snakemake.log[0])
 set_threads(snakemake.threads)
-seed, params, wildcards = int(snakemake.wildcards.seed), snakemake.params, snakemake.wildcards
+seed, params = int(snakemake.wildcards.seed), snakemake.params
 fit_and_save(
-    regimes.build_learner(snakemake.input.train, params.model, seed, wildcards.c6_regime),
+    regimes.build_learner(snakemake.input.train, params.model, seed, params.regime),
     snakemake.input.train, snakemake.input.validation, TrainConfig(**params.train), seed, pick_device(params.device),
     snakemake.output.model, snakemake.output.training_log, {"model": params.model, "train": params.train},
     monitor="in_distribution",

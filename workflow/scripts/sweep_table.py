@@ -10,12 +10,13 @@ from pacs.tables import read_training_log, write_table
 configure_logging(snakemake.log[0])
 configured = snakemake.params.configured
 rows = []
-for (experiment, lr_scale, width_scale), path in zip(snakemake.params.points, snakemake.input.training_logs):
+for (experiment, lr_scale, width_scale, dropout), path in zip(snakemake.params.points, snakemake.input.training_logs):
     width = multiplier_of(width_scale)
     rows.append(sweep.sweep_row(experiment, configured[experiment]["lr"] * multiplier_of(lr_scale), width,
-                                round(configured[experiment]["d_model"] * width), read_training_log(path)))
+                                round(configured[experiment]["d_model"] * width), float(dropout),
+                                read_training_log(path)))
 table = sweep.choose(pd.DataFrame(rows, columns=sweep.SWEEP_ROW_COLUMNS))
-agreement = sweep.agreement(table, {e: (c["lr"], c["d_model"]) for e, c in configured.items()})
+agreement = sweep.agreement(table, configured)
 write_table(table, snakemake.output.table)
 write_table(agreement, snakemake.output.agreement)
 report.write_tex(snakemake.output.tex, sweep.sweep_tex(table, agreement))
