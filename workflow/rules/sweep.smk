@@ -109,16 +109,8 @@ rule sweep_lm_train:
 rule sweep_regime_train_agent:
     input:
         code("regime_train_agent"),
-        train=expand(
-            f"{C6_SEED_DIR}/expert_only/train.safetensors",
-            c6_regime="rc",
-            allow_missing=True,
-        ),
-        validation=expand(
-            f"{C6_SEED_DIR}/expert_only/validation.safetensors",
-            c6_regime="rc",
-            allow_missing=True,
-        ),
+        train=f"{C6_DIR}/rc/seed{{seed}}/expert_only/train.safetensors",
+        validation=f"{C6_DIR}/rc/seed{{seed}}/expert_only/validation.safetensors",
     output:
         model=f"{SWEEP_POINT}/seed{{seed}}/agent.safetensors",
         training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log.csv",
