@@ -1,7 +1,9 @@
 """The experiment registry (pacs.claims): each claim's spec, and the decisions its
 report numbers make (which contrasts decide each verdict), on constructed tables."""
 
+import re
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -157,3 +159,14 @@ def test_a_claim_wired_without_a_table_its_spec_reads_stops_the_workflow_with_on
     assert result.returncode != 0
     assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
         "pacs: claim c6: tables ['mixture'] not wired"]
+
+
+def test_the_report_loads_every_claims_macros_from_the_registry_not_a_hand_written_list():
+    from pacs.claims.spec import macro_inputs
+
+    lines = macro_inputs(REGISTRY.values()).splitlines()
+    assert lines[:2] == ["\\input{generated/c1_results.tex}", "\\input{generated/c1_verdict.tex}"]
+    assert len(lines) == 2 * len(REGISTRY)
+    report_tex = (Path(__file__).resolve().parents[1] / "paper" / "report.tex").read_text()
+    assert "\\input{generated/claims.tex}" in report_tex
+    assert not re.search(r"\\input\{generated/c\d_", report_tex)

@@ -54,6 +54,23 @@ rule verdict_table:
         "../scripts/verdict_table.py"
 
 
+rule claim_macro_inputs:
+    input:
+        code("claim_macro_inputs"),
+    output:
+        tex="paper/build/generated/claims.tex",
+    log:
+        "logs/report/claim_macro_inputs.log",
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        claims=list(REGISTRY),
+    script:
+        "../scripts/claim_macro_inputs.py"
+
+
 rule report_provenance:
     input:
         code("report_provenance"),
@@ -76,6 +93,7 @@ rule report_pdf:
     input:
         tex="paper/report.tex",
         claims=[path for claim in REGISTRY.values() for path in claim.report_inputs()],
+        claim_macros=rules.claim_macro_inputs.output.tex,
         verdicts=rules.verdict_table.output.tex,
         provenance=rules.report_provenance.output[0],
         budget=rules.budget_summary.output.tex,

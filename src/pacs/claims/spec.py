@@ -81,10 +81,15 @@ class Claim:
         """The claim's verdict rows (one CSV row per verdict), written by the ``report_numbers`` rule."""
         return f"results/verdicts/{self.id}.csv"
 
+    @property
+    def macro_files(self) -> tuple[str, str]:
+        """The claim's generated macros (results, verdicts), written by the ``report_numbers`` rule."""
+        return f"paper/build/generated/{self.id}_results.tex", f"paper/build/generated/{self.id}_verdict.tex"
+
     def report_inputs(self) -> list[str]:
         """Every file of this claim that the PDF reads: its generated macros (results and
         verdicts), its figures and learning curves, and any extra inputs it names."""
-        return [f"paper/build/generated/{self.id}_results.tex", f"paper/build/generated/{self.id}_verdict.tex",
+        return [*self.macro_files,
                 *[f"paper/build/figures/{name}.pdf" for name in self.figures],
                 *[f"paper/build/figures/learning_{name}.pdf" for name in self.learning_curves],
                 *self.extra_report_inputs]
@@ -96,6 +101,13 @@ class Claim:
         rows = [d.verdict.as_row() for d in decisions if d.verdict is not None]
         return ReportNumbers(self.results(tables, params), "\n".join(d.macros() for d in decisions),
                              pd.DataFrame(rows))
+
+
+def macro_inputs(claims) -> str:
+    """The LaTeX that loads every claim's generated macros (``\\input`` lines relative to
+    paper/build, where the report is compiled), in the order of ``claims``."""
+    return "\n".join(f"\\input{{{path.removeprefix('paper/build/')}}}" for claim in claims
+                     for path in claim.macro_files)
 
 
 def load_tables(claim: Claim, inputs: Mapping[str, str]) -> dict[str, pd.DataFrame]:
