@@ -5,7 +5,6 @@ has its per-seed means drawn beside it (small open markers; a summary row's
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from pathlib import Path
 
@@ -208,13 +207,6 @@ def learning_curve_figure(logs: pd.DataFrame, out_paths, title: str) -> None:
     stops = ", ".join(f"{count} {reason}" for reason, count in reasons.items())
     save_with_legend(fig, axes[0][0], f"{title} (learners: {stops}; dot: kept evaluation)", out_paths,
                      ncol=min(4, len(conditions)))
-
-
-def learner_condition(path) -> str:
-    """A training log's condition label: its path under results/ without the seed."""
-    parts = [p for p in Path(path).with_suffix("").parts if p != "results" and not re.fullmatch(r"seed\d+", p)]
-    label = "/".join(parts).replace("training_log_", "").replace("/training_log", "")
-    return label or str(path)
 
 
 def budget_figure(rows: pd.DataFrame, out_paths) -> None:

@@ -189,9 +189,10 @@ for CAUSAL_CLAIM, CAUSAL_EXPERIMENT, CAUSAL_PARAMS in (
             )
         },
         learning_logs={
-            CAUSAL_CLAIM: expand(
+            CAUSAL_CLAIM: labelled(
                 rules.causal_train_agent.output.training_log,
-                experiment=CAUSAL_EXPERIMENT,
+                "agent",
+                experiment=[CAUSAL_EXPERIMENT],
                 seed=SEEDS,
             )
         },

@@ -58,7 +58,8 @@ def wire_claim(claim, *, tables, params, figures, learning_logs, benchmarks):
     ``training_logs*``: lists of training logs whose adequacy qualifies its verdicts);
     params: the config values its report numbers read; figures: figure name ->
     dict(inputs=named statistics tables, params=config values, caption=text of its
-    caption in the HTML report); learning_logs: learning-curve name -> training logs;
+    caption in the HTML report); learning_logs: learning-curve name -> {training log: its
+    condition label in the figure};
     benchmarks: its benchmark files, for the report's stage-time table.
     """
     WIRING[claim] = dict(

@@ -255,7 +255,7 @@ wire_claim(
             ),
         )
     },
-    learning_logs={"c4": rules.lm_statistics.input.training_logs},
+    learning_logs={"c4": LM_TRAINING_LOGS},
     benchmarks=expand(
         "benchmarks/lm/{stage}_{explanations}_seed{seed}.tsv",
         stage=["train", "pipeline_test"],

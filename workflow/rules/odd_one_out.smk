@@ -180,7 +180,7 @@ wire_claim(
             ),
         )
     },
-    learning_logs={"c3": rules.ooo_statistics.input.training_logs},
+    learning_logs={"c3": OOO_TRAINING_LOGS},
     benchmarks=expand(
         "benchmarks/ooo/train_agent_{regime}-{explanations}_seed{seed}.tsv",
         regime=config["ooo"]["regimes"],

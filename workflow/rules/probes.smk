@@ -275,7 +275,7 @@ wire_claim(
             ),
         )
     },
-    learning_logs={"c5": rules.probe_statistics.input.training_logs},
+    learning_logs={"c5": WORLD_TRAINING_LOGS},
     benchmarks=[
         f"benchmarks/probes/pretrained_{task}_{shots}shot_seed{seed}.tsv"
         for task in TASKS_RUN

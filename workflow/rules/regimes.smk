@@ -386,12 +386,7 @@ wire_claim(
         )
         for regime in C6_SECTIONS
     },
-    learning_logs={
-        f"c6_{regime}": c6_learner_files(
-            regime, C6_LEARNERS[regime], "training_log.csv"
-        )
-        for regime in C6_SECTIONS
-    },
+    learning_logs={f"c6_{regime}": c6_training_logs(regime) for regime in C6_SECTIONS},
     benchmarks=[
         f"benchmarks/regimes/train_{regime}_{learner}_seed{seed}.tsv"
         for regime in C6_SECTIONS

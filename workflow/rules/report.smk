@@ -17,7 +17,7 @@ BENCHMARKED = [path for wired in WIRING.values() for path in wired["benchmarks"]
 rule learning_curves:
     input:
         code("learning_curves"),
-        logs=lambda w: LEARNING_CURVES[w.curves],
+        logs=lambda w: list(LEARNING_CURVES[w.curves]),
     output:
         pdf="paper/build/figures/learning_{curves}.pdf",
     log:
@@ -30,6 +30,7 @@ rule learning_curves:
         **job_resources("light"),
     params:
         title=lambda w: LEARNING_CURVE_TITLES[w.curves],
+        conditions=lambda w: LEARNING_CURVES[w.curves],
     script:
         "../scripts/learning_curves.py"
 
