@@ -68,6 +68,12 @@ def test_the_config_names_the_experiment_whose_own_sweep_width_is_bad():
 
 
 def test_the_c6_learners_use_the_shared_model_overlaid_with_their_own_section():
-    config = load(CONFIG, SCHEMA, {"regimes": {"model": {"dropout": 0.2}}})
-    assert claim_model(config, "c6") == {**config["model"], "dropout": 0.2}
+    config = load(CONFIG, SCHEMA, {"regimes": {"model": {"d_model": 48, "dropout": 0.3}}})
+    assert claim_model(config, "c6") == {**config["model"], **config["regimes"]["model"], "d_model": 48,
+                                         "dropout": 0.3}
     assert claim_model(config, "c1") == config["model"]
+
+
+def test_the_config_names_the_c6_model_whose_heads_do_not_divide_its_width():
+    message = one_line_error(ConfigError, lambda: load(CONFIG, SCHEMA, {"regimes": {"model": {"d_model": 30}}}))
+    assert "regimes.model.n_heads" in message

@@ -188,7 +188,8 @@ def _check_cued_subsets(config: dict) -> None:
 
 def _check_attention_heads(config: dict) -> None:
     for key, model in (("model", config["model"]), ("lm.pipeline.model", config["lm"]["pipeline"]["model"]),
-                       ("probes.pipeline.model", config["probes"]["pipeline"]["model"])):
+                       ("probes.pipeline.model", config["probes"]["pipeline"]["model"]),
+                       ("regimes.model", claim_model(config, "c6"))):
         if model["d_model"] % model["n_heads"]:
             _fail(f"{key}.n_heads", f"{model['n_heads']} does not divide {key}.d_model ({model['d_model']})")
 

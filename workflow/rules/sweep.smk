@@ -4,20 +4,23 @@
 # its validation loss on its monitored split; no rule here reads a test episode. The
 # configured point (both multipliers 1, the configured dropout) is the main
 # experiment's learner, reused.
-#   results/sweep/<experiment>/lr_<x>/width_<x>/dropout_<rate>/seed<seed>/   one configuration
+#   results/sweep/<experiment>/lr_<lr>/d_model_<width>/dropout_<rate>/seed<seed>/   one configuration
+# (absolute values: a point already scored is reused when the configured values move)
 
 SWEEP = config["sweep"]
 SWEEP_DIR = "results/sweep"
-SWEEP_POINT = f"{SWEEP_DIR}/{{experiment}}/lr_{{lr_scale}}/width_{{width_scale}}/dropout_{{dropout}}"
-SWEEP_LOG = "sweep/{experiment}/lr_{lr_scale}/width_{width_scale}/dropout_{dropout}"
+SWEEP_POINT = (
+    f"{SWEEP_DIR}/{{experiment}}/lr_{{lr}}/d_model_{{d_model}}/dropout_{{dropout}}"
+)
+SWEEP_LOG = "sweep/{experiment}/lr_{lr}/d_model_{d_model}/dropout_{dropout}"
 
 
 include: "sweep_common.smk"
 
 
 wildcard_constraints:
-    lr_scale=r"x[0-9.]+",
-    width_scale=r"x[0-9.]+",
+    lr=r"[0-9.e-]+",
+    d_model=r"\d+",
     dropout=r"[0-9.]+",
 
 

@@ -1,33 +1,42 @@
 # Helpers of sweep.smk (the hyperparameter sweep): each grid point's model and
 # training settings, the training logs the sweep table reads, what config holds.
 
-from pacs.budget import budget_name, multiplier_of
+import math
+
 from pacs.config import SWEEP_CLAIMS as SWEEP_CLAIM
 from pacs.config import claim_model, scaled_model, sweep_axes
 
 
 def sweep_model_params(experiment):
-    """The model config at the wildcards' width multiplier and dropout."""
-    return lambda w: {
-        **scaled_model(
-            claim_model(config, SWEEP_CLAIM[experiment]), multiplier_of(w.width_scale)
-        ),
-        "dropout": float(w.dropout),
-    }
+    """The model config at the wildcards' d_model (d_mlp scaled with it) and dropout."""
+
+    def model(w):
+        base = claim_model(config, SWEEP_CLAIM[experiment])
+        scaled = scaled_model(base, int(w.d_model) / base["d_model"])
+        return {**scaled, "dropout": float(w.dropout)}
+
+    return model
 
 
 def sweep_train_params(train):
-    """The training settings with the lr times the wildcard's lr multiplier."""
-    return lambda w: {**train, "lr": train["lr"] * multiplier_of(w.lr_scale)}
+    """The training settings at the wildcard's lr."""
+    return lambda w: {**train, "lr": float(w.lr)}
 
 
 def sweep_points():
-    """(experiment, lr multiplier name, width multiplier name, dropout) of every grid point."""
+    """(experiment, lr, d_model, dropout) of every grid point, as the path names them:
+    absolute values, so a point already scored is reused when the configured values move.
+    """
     points = []
     for experiment in SWEEP["experiments"]:
-        axes = sweep_axes(SWEEP, experiment)
+        axes, configured = sweep_axes(SWEEP, experiment), sweep_configured()[experiment]
         points += [
-            (experiment, budget_name(lr), budget_name(width), f"{dropout:g}")
+            (
+                experiment,
+                f"{configured['lr'] * lr:.6g}",
+                str(round(configured["d_model"] * width)),
+                f"{dropout:g}",
+            )
             for lr in sorted(axes["lr_multipliers"])
             for width in sorted(axes["width_multipliers"])
             for dropout in sorted(axes["dropouts"])
@@ -55,17 +64,18 @@ def sweep_configured():
     }
 
 
-def sweep_log(experiment, lr_scale, width_scale, dropout):
+def sweep_log(experiment, lr, d_model, dropout):
     """The training log of one grid point; the main experiment's at the configured point."""
+    configured = sweep_configured()[experiment]
     main = (
-        lr_scale == "x1"
-        and width_scale == "x1"
-        and float(dropout) == claim_model(config, SWEEP_CLAIM[experiment])["dropout"]
+        math.isclose(float(lr), configured["lr"], rel_tol=1e-5)
+        and int(d_model) == configured["d_model"]
+        and float(dropout) == configured["dropout"]
         and SWEEP["seed"] in SEEDS
     )
     point = dict(
-        lr_scale=lr_scale,
-        width_scale=width_scale,
+        lr=lr,
+        d_model=d_model,
         dropout=dropout,
         seed=SWEEP["seed"],
         experiment=experiment,

@@ -3,18 +3,15 @@
 import pandas as pd
 
 from pacs import report, sweep
-from pacs.budget import multiplier_of
 from pacs.runtime import configure_logging
 from pacs.tables import read_training_log, write_table
 
 configure_logging(snakemake.log[0])
 configured = snakemake.params.configured
 rows = []
-for (experiment, lr_scale, width_scale, dropout), path in zip(snakemake.params.points, snakemake.input.training_logs):
-    width = multiplier_of(width_scale)
-    rows.append(sweep.sweep_row(experiment, configured[experiment]["lr"] * multiplier_of(lr_scale), width,
-                                round(configured[experiment]["d_model"] * width), float(dropout),
-                                read_training_log(path)))
+for (experiment, lr, d_model, dropout), path in zip(snakemake.params.points, snakemake.input.training_logs):
+    rows.append(sweep.sweep_row(experiment, float(lr), int(d_model) / configured[experiment]["d_model"],
+                                int(d_model), float(dropout), read_training_log(path)))
 table = sweep.choose(pd.DataFrame(rows, columns=sweep.SWEEP_ROW_COLUMNS))
 agreement = sweep.agreement(table, configured)
 write_table(table, snakemake.output.table)
