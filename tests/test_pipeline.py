@@ -415,3 +415,20 @@ def test_a_run_killed_during_training_resumes_with_make_to_identical_numbers(wor
     for path in generated:
         if path.name != "provenance.tex":  # stage times differ between runs
             assert (work / path.relative_to(workdir)).read_text() == path.read_text(), path.name
+
+
+def test_the_sweep_scores_each_experiment_and_keeps_its_points_when_the_config_moves(workdir):
+    table = pd.read_csv(workdir / "results" / "sweep" / "sweep.csv")
+    assert sorted(set(table.experiment)) == ["dag", "lm", "regimes"]
+    regimes = table[table.experiment == "regimes"]
+    assert sorted(regimes.dropout) == [0.0, 0.2] and regimes.chosen.sum() == 1
+    swept = workdir / "results" / "sweep" / "regimes"
+    # the configured point (C6's dropout 0.2) is the main experiment's learner, not trained again here
+    assert [p.relative_to(swept).parts[1:] for p in swept.glob("*/*/*/seed0/training_log.csv")] == [
+        ("d_model_32", "dropout_0", "seed0", "training_log.csv")]
+    # C6's width doubles: the scored point (32, 0) is reused; (32, 0.2), no longer the configured
+    # one, and the new (64, 0) train; the main C6 learners (now 64, 0.2) retrain
+    jobs = planned_jobs(workdir, *SMOKE, "regimes={model: {d_model: 64, d_mlp: 256}}",
+                        "sweep={per_experiment: {regimes: {width_multipliers: [0.5, 1]}}}")
+    assert jobs["sweep_regime_train_agent"] == 2 and jobs["regime_train_agent"] == 20
+    assert not {"sweep_causal_train_agent", "sweep_lm_train", "causal_train_agent"} & set(jobs)
