@@ -22,6 +22,7 @@ Each budget's verdict is qualified by its learners' adequacy (``pacs.adequacy``)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -50,7 +51,6 @@ from pacs.verdicts import (
     c4_strategy_rule,
 )
 
-BUDGET_CLAIMS = ("c1", "c3", "c4")
 C4_SUBJECT = "pipeline LM (with explanations)"
 C3_REGIME = "deconfounded"
 SENSITIVITY_COLUMN = "same verdict at the two largest budgets"
@@ -74,14 +74,48 @@ class DecidingContrast:
     verdict_test_prefix: str  # the main verdict row this analysis qualifies starts with this test text
 
 
-DECIDING = {
-    "c1": DecidingContrast("C1", "reward_over_optimal", "split", "held_out_link_goal", "expert",
-                           "agent $-$ expert, reward/optimal (held-out-link goal)", "agent vs"),
-    "c3": DecidingContrast("C3", "test_correct", "regime", C3_REGIME, None,
-                           "with $-$ without explanations, test-trial accuracy (deconfounded)", "explanations vs"),
-    "c4": DecidingContrast("C4", "reward_over_optimal", "split", "held_out_link_goal", "expert",
-                           "pipeline LM $-$ expert, reward/optimal (held-out-link goal)", f"{C4_SUBJECT} vs"),
+def _c4_plan(splits) -> AnalysisPlan:
+    return AnalysisPlan(metrics=("reward_over_optimal",), reference=pipeline_lm_policy("with"),
+                        comparisons=LM_BASELINES, splits=tuple(splits), episode_sets=("all",), panels=(),
+                        title="C4 budget")
+
+
+@dataclass(frozen=True)
+class BudgetAnalysis:
+    """How one claim is called at a budget: ``contrasts(episodes, settings, splits)``
+    by the experiment's own statistics functions, ``rule(verdicts, splits)`` its
+    verdict rule as ``pacs.verdicts`` builds it, and the contrast it plots."""
+
+    contrasts: Callable[[pd.DataFrame, BootstrapSettings, tuple], pd.DataFrame]
+    rule: Callable[[dict, tuple], object]
+    deciding: DecidingContrast
+
+
+ANALYSES = {
+    "c1": BudgetAnalysis(
+        lambda episodes, settings, splits: contrast_table(prepare(episodes, PLANS["dag"]), PLANS["dag"], settings),
+        lambda verdicts, splits: c1_rule(verdicts, DAG_ASSOCIATIONAL),
+        DecidingContrast("C1", "reward_over_optimal", "split", "held_out_link_goal", "expert",
+                         "agent $-$ expert, reward/optimal (held-out-link goal)", "agent vs")),
+    "c3": BudgetAnalysis(
+        lambda episodes, settings, splits: explanation_contrasts(episodes, ("test_correct",), settings),
+        lambda verdicts, splits: c3_rule(verdicts, [C3_REGIME]),
+        DecidingContrast("C3", "test_correct", "regime", C3_REGIME, None,
+                         "with $-$ without explanations, test-trial accuracy (deconfounded)", "explanations vs")),
+    "c4": BudgetAnalysis(
+        lambda episodes, settings, splits: contrast_table(episodes, _c4_plan(splits), settings),
+        lambda verdicts, splits: c4_strategy_rule(verdicts, splits, C4_SUBJECT),
+        DecidingContrast("C4", "reward_over_optimal", "split", "held_out_link_goal", "expert",
+                         "pipeline LM $-$ expert, reward/optimal (held-out-link goal)", f"{C4_SUBJECT} vs")),
 }
+BUDGET_CLAIMS = tuple(ANALYSES)
+DECIDING = {claim: analysis.deciding for claim, analysis in ANALYSES.items()}
+
+
+def analysis_of(claim: str) -> BudgetAnalysis:
+    if claim not in ANALYSES:
+        raise ValueError(f"no budget analysis for claim {claim!r} (known: {', '.join(BUDGET_CLAIMS)})")
+    return ANALYSES[claim]
 
 
 def budget_name(multiplier: float) -> str:
@@ -99,30 +133,13 @@ def is_main(name: str) -> bool:
 
 
 def claim_contrasts(claim: str, episodes: pd.DataFrame, settings: BootstrapSettings, splits=()) -> pd.DataFrame:
-    """The contrasts a claim's budget verdict rests on, by the experiment's own
-    statistics functions: C1 the C1 plan's contrasts; C3 the explanation contrasts
-    per regime; C4 the pipeline LM (with explanations) against the LM baselines on ``splits``."""
-    if claim == "c1":
-        return contrast_table(prepare(episodes, PLANS["dag"]), PLANS["dag"], settings)
-    if claim == "c3":
-        return explanation_contrasts(episodes, ("test_correct",), settings)
-    if claim == "c4":
-        plan = AnalysisPlan(metrics=("reward_over_optimal",), reference=pipeline_lm_policy("with"),
-                            comparisons=LM_BASELINES, splits=tuple(splits), episode_sets=("all",), panels=(),
-                            title="C4 budget")
-        return contrast_table(episodes, plan, settings)
-    raise ValueError(f"no budget analysis for claim {claim!r} (known: {', '.join(BUDGET_CLAIMS)})")
+    """The contrasts a claim's budget verdict rests on (``ANALYSES``; see the module docstring)."""
+    return analysis_of(claim).contrasts(episodes, settings, tuple(splits))
 
 
 def claim_rule(claim: str, verdicts: dict, splits=()):
     """The claim's verdict rule as the budget analysis applies it (see the module docstring)."""
-    if claim == "c1":
-        return c1_rule(verdicts, DAG_ASSOCIATIONAL)
-    if claim == "c3":
-        return c3_rule(verdicts, [C3_REGIME])
-    if claim == "c4":
-        return c4_strategy_rule(verdicts, splits, C4_SUBJECT)
-    raise ValueError(f"no budget analysis for claim {claim!r} (known: {', '.join(BUDGET_CLAIMS)})")
+    return analysis_of(claim).rule(verdicts, tuple(splits))
 
 
 def deciding_row(contrasts: pd.DataFrame, deciding: DecidingContrast) -> pd.Series:
