@@ -10,6 +10,8 @@ read: the sweep's rules take training data and training logs only.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from pacs import report
@@ -43,6 +45,12 @@ def choose(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(chosen=table.val_loss.eq(best) & ~table.duplicated(["experiment", "val_loss"]))
 
 
+def is_configured(point: dict, configured: dict) -> bool:
+    """Whether a grid point's lr, d_model and dropout are the configured ones (lr to 6
+    significant digits, as grid points name it in their paths)."""
+    return all(math.isclose(float(point[key]), float(configured[key]), rel_tol=1e-5) for key in CONFIGURED)
+
+
 def agreement(table: pd.DataFrame, configured: dict) -> pd.DataFrame:
     """Per experiment: the configured lr, d_model and dropout (``configured[experiment]``
     maps each of ``CONFIGURED`` to its value), the sweep's choice, and whether they agree."""
@@ -52,7 +60,7 @@ def agreement(table: pd.DataFrame, configured: dict) -> pd.DataFrame:
         row = {"experiment": experiment}
         for key in CONFIGURED:
             row[f"configured_{key}"], row[f"chosen_{key}"] = configured[experiment][key], pick[key]
-        row["agrees"] = all(abs(float(pick[key]) - float(configured[experiment][key])) < 1e-12 for key in CONFIGURED)
+        row["agrees"] = is_configured(pick, configured[experiment])
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -96,7 +96,7 @@ rule budget_ooo_train_agent:
         env=config["ooo"]["env"],
         explanation_weight=config["ooo"]["explanation_weight"],
         model=budget_model_params("c3"),
-        train={**config["train"], **config["ooo"]["train"]},
+        train=OOO_TRAIN,
         device=config["device"],
     script:
         "../scripts/ooo_train_agent.py"

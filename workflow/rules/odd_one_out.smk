@@ -4,6 +4,10 @@
 
 
 OOO_CONDITION_DIR = "results/ooo/{regime}-{explanations}/seed{seed}"
+OOO_TRAIN = {
+    **config["train"],
+    **config["ooo"]["train"],
+}  # the shared trainer with ooo.train
 
 
 wildcard_constraints:
@@ -69,7 +73,7 @@ rule ooo_train_agent:
         env=config["ooo"]["env"],
         explanation_weight=config["ooo"]["explanation_weight"],
         model=config["model"],
-        train={**config["train"], **config["ooo"]["train"]},
+        train=OOO_TRAIN,
         device=config["device"],
     script:
         "../scripts/ooo_train_agent.py"
@@ -164,7 +168,7 @@ wire_claim(
     },
     params={
         "ooo": config["ooo"],
-        "train": {**config["train"], **config["ooo"]["train"]},
+        "train": OOO_TRAIN,
         "verdicts": config["verdicts"],
     },
     figures={

@@ -46,7 +46,7 @@ rule sweep_causal_train_agent:
     params:
         design=design_params,
         model=sweep_model_params("dag"),
-        train=sweep_train_params(config["train"]),
+        train=sweep_train_params("dag"),
         device=config["device"],
     script:
         "../scripts/causal_train_agent.py"
@@ -75,7 +75,7 @@ rule sweep_ooo_train_agent:
         env=config["ooo"]["env"],
         explanation_weight=config["ooo"]["explanation_weight"],
         model=sweep_model_params("ooo"),
-        train=sweep_train_params({**config["train"], **config["ooo"]["train"]}),
+        train=sweep_train_params("ooo"),
         device=config["device"],
     script:
         "../scripts/ooo_train_agent.py"
@@ -103,7 +103,7 @@ rule sweep_lm_train:
         **job_resources("model"),
     params:
         model=sweep_model_params("lm"),
-        train=sweep_train_params(PIPELINE_TRAIN),
+        train=sweep_train_params("lm"),
         device=config["device"],
     script:
         "../scripts/lm_train.py"
@@ -131,7 +131,7 @@ rule sweep_regime_train_agent:
     params:
         regime="rc",
         model=sweep_model_params("regimes"),
-        train=sweep_train_params(C6_TRAIN),
+        train=sweep_train_params("regimes"),
         device=config["device"],
     script:
         "../scripts/regime_train_agent.py"
@@ -153,6 +153,6 @@ rule sweep_table:
         **job_resources("light"),
     params:
         points=lambda w: sweep_points(),
-        configured=lambda w: sweep_configured(),
+        configured=SWEEP_CONFIGURED,
     script:
         "../scripts/sweep_table.py"

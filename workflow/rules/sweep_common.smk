@@ -1,10 +1,9 @@
 # Helpers of sweep.smk (the hyperparameter sweep): each grid point's model and
 # training settings, the training logs the sweep table reads, what config holds.
 
-import math
-
 from pacs.config import SWEEP_CLAIMS as SWEEP_CLAIM
 from pacs.config import claim_model, scaled_model, sweep_axes
+from pacs.sweep import is_configured
 
 
 def sweep_model_params(experiment):
@@ -18,9 +17,9 @@ def sweep_model_params(experiment):
     return model
 
 
-def sweep_train_params(train):
-    """The training settings at the wildcard's lr."""
-    return lambda w: {**train, "lr": float(w.lr)}
+def sweep_train_params(experiment):
+    """The experiment's training settings at the wildcard's lr."""
+    return lambda w: {**SWEEP_TRAIN[experiment], "lr": float(w.lr)}
 
 
 def sweep_points():
@@ -29,7 +28,7 @@ def sweep_points():
     """
     points = []
     for experiment in SWEEP["experiments"]:
-        axes, configured = sweep_axes(SWEEP, experiment), sweep_configured()[experiment]
+        axes, configured = sweep_axes(SWEEP, experiment), SWEEP_CONFIGURED[experiment]
         points += [
             (
                 experiment,
@@ -46,31 +45,29 @@ def sweep_points():
 
 SWEEP_TRAIN = {
     "dag": config["train"],
-    "ooo": {**config["train"], **config["ooo"]["train"]},
+    "ooo": OOO_TRAIN,
     "lm": PIPELINE_TRAIN,
     "regimes": C6_TRAIN,
 }
-
-
-def sweep_configured():
-    """Per swept experiment: its configured lr, d_model and dropout."""
-    return {
-        experiment: {
-            "lr": SWEEP_TRAIN[experiment]["lr"],
-            "d_model": claim_model(config, SWEEP_CLAIM[experiment])["d_model"],
-            "dropout": claim_model(config, SWEEP_CLAIM[experiment])["dropout"],
-        }
-        for experiment in SWEEP["experiments"]
+# per swept experiment: its configured lr, d_model and dropout (pacs.sweep.CONFIGURED)
+SWEEP_CONFIGURED = {
+    experiment: {
+        "lr": SWEEP_TRAIN[experiment]["lr"],
+        **{
+            key: claim_model(config, SWEEP_CLAIM[experiment])[key]
+            for key in ("d_model", "dropout")
+        },
     }
+    for experiment in SWEEP["experiments"]
+}
 
 
 def sweep_log(experiment, lr, d_model, dropout):
     """The training log of one grid point; the main experiment's at the configured point."""
-    configured = sweep_configured()[experiment]
     main = (
-        math.isclose(float(lr), configured["lr"], rel_tol=1e-5)
-        and int(d_model) == configured["d_model"]
-        and float(dropout) == configured["dropout"]
+        is_configured(
+            dict(lr=lr, d_model=d_model, dropout=dropout), SWEEP_CONFIGURED[experiment]
+        )
         and SWEEP["seed"] in SEEDS
     )
     point = dict(
