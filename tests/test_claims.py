@@ -11,7 +11,7 @@ import pytest
 from pacs.adequacy import Adequacy
 from pacs.claims import REGISTRY, Decision
 from pacs.claims import c1, c3, c4, c5, c6
-from pacs.figures import FIGURES
+from pacs import figures as pacs_figures
 from test_verdicts import VERDICTS, row
 
 CONVERGED, CAPPED = Adequacy(2, 2, 0, 0), Adequacy(2, 1, 1, 0)
@@ -19,8 +19,9 @@ CONVERGED, CAPPED = Adequacy(2, 2, 0, 0), Adequacy(2, 1, 1, 0)
 
 def test_the_registry_holds_one_spec_per_claim_named_as_everywhere_else():
     assert list(REGISTRY) == ["c1", "c2", "c3", "c4", "c5", "c6"]
-    figures = [name for claim in REGISTRY.values() for name in claim.figures]
-    assert sorted(figures) == sorted(FIGURES), "every figure a spec names is drawn by pacs.figures.FIGURES"
+    for claim in REGISTRY.values():
+        for name, draw in claim.figures.items():
+            assert callable(getattr(pacs_figures, draw, None)), f"{name}: pacs.figures has no {draw}"
     inputs = [path for claim in REGISTRY.values() for path in claim.report_inputs()]
     assert len(inputs) == len(set(inputs))
     for claim in REGISTRY.values():
@@ -55,7 +56,7 @@ def test_c1_decides_on_held_out_graphs_and_says_whether_the_agents_converged(con
 def test_c3_decides_on_the_explanation_effect_in_every_regime():
     contrasts = pd.DataFrame([row(0.1, 0.3, regime=regime, metric="test_correct")
                               for regime in ("deconfounded", "confounded")])
-    params = {"verdicts": VERDICTS, "ooo": {"regimes": ["deconfounded", "confounded"]}}
+    params = {"verdicts": VERDICTS, "c3": {"regimes": ["deconfounded", "confounded"]}}
     [decision] = c3.decide({"contrasts": contrasts}, {"training_logs": CONVERGED}, params)
     assert decision.verdict.verdict == "supported"
     weak = contrasts.assign(ci_low=[0.1, -0.3], ci_high=[0.3, -0.1], diff=[0.2, -0.2], p_holm=0.001)
@@ -80,7 +81,7 @@ def test_c4_uses_each_lms_own_contrasts_and_the_decisive_split_for_explanations(
         + [row(-0.3, -0.1, split="held_out", model="pipeline LM", shots=0, metric="reward_over_optimal"),
            row(-0.3, -0.1, split="held_out_link_goal", model="SmolLM2-135M", shots=1, metric="reward_over_optimal")])
     decisions = c4.decide({"contrasts": contrasts, "explanation_contrasts": explained},
-                          {"training_logs": CAPPED}, {"lm": lm, "verdicts": VERDICTS})
+                          {"training_logs": CAPPED}, {"c4": lm, "verdicts": VERDICTS})
     assert [d.prefix for d in decisions] == ["CFourPipeline", "CFourPrompted", "CFourExplain"]
     # the pipeline LM is trained here (undertrained); the pretrained LM is not, so its verdict stands
     assert [d.verdict.verdict for d in decisions] == ["undertrained", "not supported", "undertrained"]
@@ -109,11 +110,11 @@ def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
               "pipeline": {"regimes": {"independent": 0.0, "confounded": 0.9}}}
     empty = pd.DataFrame(columns=["model", "shots", "score", "source", "contrast", "label"])
     decisions = c5.decide({"contrasts": empty, "regimes": world_regimes().iloc[:0]}, {"training_logs": CONVERGED},
-                          {"probes": probes, "verdicts": VERDICTS})
+                          {"c5": probes, "verdicts": VERDICTS})
     assert [d.verdict for d in decisions] == [None, None, None]
     assert "\\newcommand{\\CFiveWorldVerdict}{not tested (no syllogism items)}" in decisions[2].macros()
     decisions = c5.decide({"contrasts": empty, "regimes": world_regimes()}, {"training_logs": CAPPED},
-                          {"probes": probes, "verdicts": VERDICTS})
+                          {"c5": probes, "verdicts": VERDICTS})
     assert decisions[2].verdict.verdict == "undertrained" and decisions[2].verdict.p_holm == pytest.approx(0.01)
 
 
@@ -142,7 +143,7 @@ def test_the_c5_figure_draws_the_primary_score_only(tmp_path):
 
     accuracy = pd.concat([rows("nli", ["consistent", "violate"], s) for s in ("dcpmi", "plain")])
     acceptance = pd.concat([rows("syllogism", [c5.analysis.VB, c5.analysis.IU], s) for s in ("dcpmi", "plain")])
-    FIGURES["c5"]({"accuracy": accuracy, "acceptance": acceptance},
+    pacs_figures.c5_figure({"accuracy": accuracy, "acceptance": acceptance},
                   {"primary_score": "dcpmi", "human": {"syllogism_acceptance": {c5.analysis.VB: 0.89}}},
                   [tmp_path / "c5.png"])
     assert (tmp_path / "c5.png").stat().st_size > 1000
@@ -153,8 +154,8 @@ def test_a_claim_wired_without_a_table_its_spec_reads_stops_the_workflow_with_on
 
     work = tmp_path / "pacs"
     shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
-    rules = work / "workflow" / "rules" / "regimes.smk"
-    rules.write_text(rules.read_text().replace('"mixture": rules.rc_mixture_summary.output[0],', ""))
+    rules = work / "workflow" / "rules" / "c6.smk"
+    rules.write_text(rules.read_text().replace('"mixture": rules.c6_rc_mixture_summary.output[0],', ""))
     result = snakemake(work, "--dry-run", *SMOKE, check=False)
     assert result.returncode != 0
     assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
@@ -170,3 +171,85 @@ def test_the_report_loads_every_claims_macros_from_the_registry_not_a_hand_writt
     report_tex = (Path(__file__).resolve().parents[1] / "paper" / "report.tex").read_text()
     assert "\\input{generated/claims.tex}" in report_tex
     assert not re.search(r"\\input\{generated/c\d_", report_tex)
+
+
+def test_every_macro_a_claim_writes_is_spelled_with_its_id():
+    """One name per claim: c3's macros all start with CThree (macro names are letters only)."""
+    import re
+    from pathlib import Path
+
+    from pacs.claims.spec import macro_prefix
+
+    assert macro_prefix("c3") == "CThree" and macro_prefix("c12") == "COneTwo"
+    with pytest.raises(ValueError, match="'3c'"):
+        macro_prefix("3c")
+    for claim_id in REGISTRY:
+        source = (Path(__file__).parents[1] / "src" / "pacs" / "claims" / f"{claim_id}.py").read_text()
+        names = re.findall(r'(?:macro|qualified|Decision)\(f?"([A-Za-z]+)', source)
+        names += re.findall(r'^\s*"[a-z]+": "(C[A-Za-z]+)"', source, flags=re.M)  # prefixes in tables
+        assert names, claim_id
+        # C1's section opens the report: it also writes the setup every experiment shares
+        shared = {"NSeeds", "TrainSteps", "TrainBatch", "ModelLayers", "ModelWidth", "NBoot"} if claim_id == "c1" else set()
+        assert all(name.startswith(macro_prefix(claim_id)) for name in set(names) - shared), (claim_id, names)
+
+
+NEW_CLAIM = '''"""C7 (a test's claim): C2's exploration table, reported again."""
+
+from pacs import report
+from pacs.claims.c1 import SUMMARY
+from pacs.claims.spec import Claim
+
+SPEC = Claim(
+    id="c7",
+    title="A seventh claim",
+    tables={"summary": SUMMARY},
+    results=lambda tables, params: report.macro("CSevenRows", len(tables["summary"])),
+    decide=lambda tables, trained, params: [],
+    figures={"c7": "analysis_plan_figure"},
+    learning_curves={},
+)
+'''
+NEW_RULES = '''# C7: no stages of its own; it reads C2's statistics.
+wire_claim(
+    "c7",
+    tables={"summary": expand(rules.causal_statistics.output.summary, experiment="c2")[0]},
+    params={},
+    figures={
+        "c7": dict(
+            inputs={"summary": expand(rules.causal_statistics.output.summary, experiment="c2")[0]},
+            params={"plan": "c2"},
+            caption="C7.",
+        )
+    },
+    learning_logs={},
+    benchmarks=[],
+)
+'''
+
+
+def test_a_new_claim_needs_only_its_module_its_rule_file_and_its_report_section(tmp_path):
+    """Nothing else is edited: the registry finds the module, the Snakefile includes the rule
+    file the spec names, and the PDF's inputs, figure and report-numbers jobs follow."""
+    import os
+    import subprocess
+    import sys
+
+    from test_probes_workflow import COPY_IGNORE, ROOT, SMOKE
+
+    work = tmp_path / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    (work / "src" / "pacs" / "claims" / "c7.py").write_text(NEW_CLAIM)
+    (work / "workflow" / "rules" / "c7.smk").write_text(NEW_RULES)
+    report_tex = work / "paper" / "report.tex"
+    report_tex.write_text(report_tex.read_text().replace(
+        "\\end{document}", "\\section{Claim C7}\nRows: \\CSevenRows.\n\\end{document}"))
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "snakemake"), "--dry-run", "--cores", "1", *SMOKE],
+        cwd=work, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(work / "src")})
+    assert result.returncode == 0, result.stderr[-2000:]
+    plan = result.stdout + result.stderr
+    for output in ("paper/build/generated/c7_results.tex", "paper/build/generated/c7_verdict.tex",
+                   "results/verdicts/c7.csv", "paper/build/figures/c7.pdf"):
+        assert f"output: {output}" in plan or f", {output}" in plan, output
+    assert "wildcards: claim=c7" in plan and "wildcards: figure=c7" in plan

@@ -278,7 +278,7 @@ def test_the_modules_the_issue_found_unlisted_are_now_inputs(rules):
 
     # derive_seed seeds every draw; labels.SPLIT_ORDER names C1's splits; the C5 corpus writes documents
     assert {"runtime.py.sha256", "labels.py.sha256"} <= modules("causal_training_data")
-    assert "experiments/language.py.sha256" in modules("probe_world_corpus")
+    assert "experiments/language.py.sha256" in modules("c5_world_corpus")
     assert "models/transformer.py.sha256" not in modules("causal_statistics")
 
 

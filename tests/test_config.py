@@ -26,53 +26,53 @@ def test_preset_overlays_and_command_line_wins():
     smoke = load(CONFIG, SCHEMA, {"preset": "smoke"})
     default = load(CONFIG, SCHEMA)
     assert smoke["train"]["steps"] < default["train"]["steps"]
-    assert smoke["dag"]["env"] == default["dag"]["env"], "a partial overlay keeps the other keys"
+    assert smoke["c1"]["env"] == default["c1"]["env"], "a partial overlay keeps the other keys"
     assert load(CONFIG, SCHEMA, {"preset": "smoke", "seeds": [7]})["seeds"] == [7]
     # Snakemake hands nested --config values over as strings; they are typed again
-    nested = load(CONFIG, SCHEMA, {"dag": {"eval": {"episodes_per_split": "150"}}, "seeds": ["1", "2"]})
-    assert nested["dag"]["eval"] == {"episodes_per_split": 150, "eval_seed": default["dag"]["eval"]["eval_seed"]}
+    nested = load(CONFIG, SCHEMA, {"c1": {"eval": {"episodes_per_split": "150"}}, "seeds": ["1", "2"]})
+    assert nested["c1"]["eval"] == {"episodes_per_split": 150, "eval_seed": default["c1"]["eval"]["eval_seed"]}
     assert nested["seeds"] == [1, 2]
 
 
 @pytest.mark.parametrize(
     "override, key",
     [
-        ({"dag": {"env": {"n_vars": "five"}}}, "dag.env.n_vars"),
+        ({"c1": {"env": {"n_vars": "five"}}}, "c1.env.n_vars"),
         ({"train": {"lr": "fast"}}, "train.lr"),
         ({"seeds": 3}, "seeds"),
-        ({"dag": {"eval": {"episodes_per_splitt": 10}}}, "dag.eval.episodes_per_splitt"),
+        ({"c1": {"eval": {"episodes_per_splitt": 10}}}, "c1.eval.episodes_per_splitt"),
         ({"statz": {}}, "statz"),
         ({"preset": "huge"}, "preset"),
-        ({"regimes": {"return_conditioning": {"mix": {"expert": 0.5}}}}, "regimes.return_conditioning.mix"),
-        ({"regimes": {"return_conditioning": {"quality_edges": [0.9, 0.5]}}},
-         "regimes.return_conditioning.quality_edges"),
-        ({"regimes": {"fusion": {"budget": 5}}}, "regimes.fusion.budget"),
-        ({"regimes": {"fusion": {"observational_samples": [5, 10]}}}, "regimes.fusion.observational_samples"),
+        ({"c6": {"return_conditioning": {"mix": {"expert": 0.5}}}}, "c6.return_conditioning.mix"),
+        ({"c6": {"return_conditioning": {"quality_edges": [0.9, 0.5]}}},
+         "c6.return_conditioning.quality_edges"),
+        ({"c6": {"fusion": {"budget": 5}}}, "c6.fusion.budget"),
+        ({"c6": {"fusion": {"observational_samples": [5, 10]}}}, "c6.fusion.observational_samples"),
         # relations between keys that jobs rely on, checked before any job runs
-        ({"dag": {"env": {"held_out_links": [[0, 9]]}}}, "dag.env.held_out_links"),
-        ({"dag": {"env": {"held_out_links": [[1, 1]]}}}, "dag.env.held_out_links"),
-        ({"dag": {"env": {"held_out_links": []}}}, "dag.env.held_out_links"),
-        ({"dag": {"env": {"weight_values": [0.0]}}}, "dag.env.weight_values"),
-        ({"dag": {"env": {"weight_values": [1.0], "held_out_links": [[0, 1], [1, 0]]}}}, "dag.env.weight_values"),
-        ({"dag": {"env": {"n_vars": 3, "held_out_links": [[a, b] for a in range(3) for b in range(3) if a != b]}},
-          "regimes": {"fusion": {"budget": 1}}, "cued": {"held_out_subsets": [[0, 1]], "subset_size": 2}},
-         "dag.env.held_out_links"),
+        ({"c1": {"env": {"held_out_links": [[0, 9]]}}}, "c1.env.held_out_links"),
+        ({"c1": {"env": {"held_out_links": [[1, 1]]}}}, "c1.env.held_out_links"),
+        ({"c1": {"env": {"held_out_links": []}}}, "c1.env.held_out_links"),
+        ({"c1": {"env": {"weight_values": [0.0]}}}, "c1.env.weight_values"),
+        ({"c1": {"env": {"weight_values": [1.0], "held_out_links": [[0, 1], [1, 0]]}}}, "c1.env.weight_values"),
+        ({"c1": {"env": {"n_vars": 3, "held_out_links": [[a, b] for a in range(3) for b in range(3) if a != b]}},
+          "c6": {"fusion": {"budget": 1}}, "c2": {"held_out_subsets": [[0, 1]], "subset_size": 2}},
+         "c1.env.held_out_links"),
         ({"model": {"n_heads": 3}}, "model.n_heads"),
-        ({"lm": {"pipeline": {"model": {"n_heads": 3}}}}, "lm.pipeline.model.n_heads"),
-        ({"probes": {"pipeline": {"model": {"n_heads": 5}}}}, "probes.pipeline.model.n_heads"),
+        ({"c4": {"pipeline": {"model": {"n_heads": 3}}}}, "c4.pipeline.model.n_heads"),
+        ({"c5": {"pipeline": {"model": {"n_heads": 5}}}}, "c5.pipeline.model.n_heads"),
         ({"preset": "smoke", "train": {"batch_size": 100000}}, "train.batch_size"),
-        ({"preset": "smoke", "ooo": {"train": {"batch_size": 5000}}}, "ooo.train.batch_size"),
-        ({"preset": "smoke", "lm": {"pipeline": {"train": {"batch_size": 500}}}}, "lm.pipeline.train.batch_size"),
-        ({"preset": "smoke", "probes": {"pipeline": {"train": {"batch_size": 500}}}},
-         "probes.pipeline.train.batch_size"),
-        ({"preset": "smoke", "regimes": {"train": {"batch_size": 3500}}}, "regimes.train.batch_size"),
-        ({"cued": {"subset_size": 5}}, "cued.subset_size"),
-        ({"cued": {"held_out_subsets": [[0, 1]]}}, "cued.held_out_subsets"),
-        ({"cued": {"held_out_subsets": [[0, 1, 9]]}}, "cued.held_out_subsets"),
-        ({"cued": {"held_out_subsets": [[0, 1, 1]]}}, "cued.held_out_subsets"),
-        ({"cued": {"held_out_subsets": [[0, 1, 2], [2, 1, 0]]}}, "cued.held_out_subsets"),
-        ({"cued": {"held_out_subsets": [list(s) for s in combinations(range(5), 3)]}}, "cued.held_out_subsets"),
-        ({"probes": {"pretrained": {"shots": [13]}}}, "probes.pretrained.shots"),
+        ({"preset": "smoke", "c3": {"train": {"batch_size": 5000}}}, "c3.train.batch_size"),
+        ({"preset": "smoke", "c4": {"pipeline": {"train": {"batch_size": 500}}}}, "c4.pipeline.train.batch_size"),
+        ({"preset": "smoke", "c5": {"pipeline": {"train": {"batch_size": 500}}}},
+         "c5.pipeline.train.batch_size"),
+        ({"preset": "smoke", "c6": {"train": {"batch_size": 3500}}}, "c6.train.batch_size"),
+        ({"c2": {"subset_size": 5}}, "c2.subset_size"),
+        ({"c2": {"held_out_subsets": [[0, 1]]}}, "c2.held_out_subsets"),
+        ({"c2": {"held_out_subsets": [[0, 1, 9]]}}, "c2.held_out_subsets"),
+        ({"c2": {"held_out_subsets": [[0, 1, 1]]}}, "c2.held_out_subsets"),
+        ({"c2": {"held_out_subsets": [[0, 1, 2], [2, 1, 0]]}}, "c2.held_out_subsets"),
+        ({"c2": {"held_out_subsets": [list(s) for s in combinations(range(5), 3)]}}, "c2.held_out_subsets"),
+        ({"c5": {"pretrained": {"shots": [13]}}}, "c5.pretrained.shots"),
     ],
 )
 def test_bad_values_name_the_key_in_one_line(override, key):
@@ -85,12 +85,12 @@ def test_bad_values_name_the_key_in_one_line(override, key):
 
 def test_snakemake_stops_with_the_one_line_error(tmp_path):
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "snakemake"), "-n", "--config", "dag={env: {n_vars: five}}"],
+        [str(Path(sys.executable).parent / "snakemake"), "-n", "--config", "c1={env: {n_vars: five}}"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.startswith("pacs:")]
-    assert lines == ["pacs: config key 'dag.env.n_vars': 'five' is not of type 'integer' (Variables per graph.)"]
+    assert lines == ["pacs: config key 'c1.env.n_vars': 'five' is not of type 'integer' (Variables per graph.)"]
 
 
 def test_cuda_without_a_gpu_names_the_device_key(monkeypatch):
@@ -104,8 +104,8 @@ def test_cuda_without_a_gpu_names_the_device_key(monkeypatch):
                                                   ([0.0, 1.0], [[0, 1], [1, 0], [2, 3]])])
 def test_accepted_graph_settings_can_draw_every_split(weight_values, links):
     """The start-up check's reasoning holds: what it accepts, the sampler can draw."""
-    config = load(CONFIG, SCHEMA, {"dag": {"env": {"weight_values": weight_values, "held_out_links": links}}})
-    env = DagEnvConfig.from_dict(config["dag"]["env"])
+    config = load(CONFIG, SCHEMA, {"c1": {"env": {"weight_values": weight_values, "held_out_links": links}}})
+    env = DagEnvConfig.from_dict(config["c1"]["env"])
     for split in SPLITS:
         episodes = sample_episodes(20, env, split, torch.Generator().manual_seed(0))
         assert len(episodes.targets) == 20

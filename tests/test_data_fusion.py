@@ -56,7 +56,7 @@ def test_without_samples_the_fusion_expert_follows_its_own_order_and_never_tests
 
 
 def test_the_budget_must_be_smaller_than_the_variables():
-    with pytest.raises(ValueError, match="regimes.fusion.budget"):
+    with pytest.raises(ValueError, match="c6.fusion.budget"):
         data_fusion.budget_env(DagEnvConfig(), 5)
 
 

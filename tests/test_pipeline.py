@@ -128,7 +128,7 @@ def test_html_report_carries_the_figures_and_captions(workdir):
 
 
 def test_odd_one_out_conditions_share_the_test_episodes(workdir):
-    episodes = pd.read_parquet(workdir / "results" / "ooo" / "episodes.parquet")
+    episodes = pd.read_parquet(workdir / "results" / "c3" / "episodes.parquet")
     assert episodes.policy.nunique() == 4 + 5, "four training conditions and five baselines"
     assert (episodes.groupby("policy").size() == 2 * 200).all()
     latent = episodes.groupby(["seed", "episode"]).latent.nunique()
@@ -136,11 +136,11 @@ def test_odd_one_out_conditions_share_the_test_episodes(workdir):
 
 
 def test_tables_cover_every_policy_and_split(workdir):
-    summary = pd.read_csv(workdir / "results" / "dag" / "summary.csv")
+    summary = pd.read_csv(workdir / "results" / "c1" / "summary.csv")
     every = summary[(summary.metric == "reward_over_optimal") & (summary.subset == "all")]
     assert len(every) == 9 * 3
     assert (every.ci_low <= every["mean"]).all() and (every["mean"] <= every.ci_high).all()
-    episodes = pd.read_parquet(workdir / "results" / "dag" / "episodes.parquet")
+    episodes = pd.read_parquet(workdir / "results" / "c1" / "episodes.parquet")
     # every policy met the same episodes: same targets for the same (seed, split, episode)
     targets = episodes.groupby(["seed", "split", "episode"]).target.nunique()
     assert (targets == 1).all()
@@ -148,8 +148,8 @@ def test_tables_cover_every_policy_and_split(workdir):
 
 
 def test_logs_and_benchmarks_are_written(workdir):
-    assert (workdir / "logs" / "dag" / "train_agent_seed0.log").read_text().count("train_loss") >= 1
-    assert (workdir / "benchmarks" / "dag" / "train_agent_seed0.tsv").is_file()
+    assert (workdir / "logs" / "c1" / "train_agent_seed0.log").read_text().count("train_loss") >= 1
+    assert (workdir / "benchmarks" / "c1" / "train_agent_seed0.tsv").is_file()
 
 
 def test_a_complete_run_has_nothing_left_to_do(workdir):
@@ -157,7 +157,7 @@ def test_a_complete_run_has_nothing_left_to_do(workdir):
 
 
 def test_changing_the_number_of_test_episodes_does_not_retrain(workdir):
-    jobs = planned_jobs(workdir, *SMOKE, "dag={eval: {episodes_per_split: 150}}")
+    jobs = planned_jobs(workdir, *SMOKE, "c1={eval: {episodes_per_split: 150}}")
     assert "causal_train_agent" not in jobs and "causal_training_data" not in jobs
     # only Experiment 1 (2 seeds) changed; Experiment 2 keeps its episodes
     assert jobs["causal_eval_episodes"] == 2 and jobs["causal_active_test"] == 2 and jobs["causal_baselines"] == 2
@@ -187,11 +187,11 @@ def test_editing_the_baselines_code_reruns_every_job_that_may_run_it_and_no_othe
     # experiments.dag imports the baselines, so C1/C2's data and agents, C4 and C6 (and C5's world
     # corpus, written by experiments.language) may run them: every job of those rules reruns
     running = rules_running("baselines.py")
-    assert {"causal_training_data", "causal_baselines", "lm_baselines", "regime_baselines"} <= running
+    assert {"causal_training_data", "causal_baselines", "c4_baselines", "c6_baselines"} <= running
     assert {rule: jobs.get(rule) for rule in running} == {rule: everything[rule] for rule in running}
     # Experiment 3 and the pretrained LM's probes neither run them nor read what they make
-    assert not {"ooo_training_data", "ooo_train_agent", "ooo_active_test", "ooo_statistics", "probe_stimuli",
-                "probe_pretrained_score", "probe_world_stimuli", "lm_materialize_smollm2"} & set(jobs)
+    assert not {"c3_training_data", "c3_train_agent", "c3_active_test", "c3_statistics", "c5_stimuli",
+                "c5_pretrained_score", "c5_world_stimuli", "c4_materialize_smollm2"} & set(jobs)
 
 
 def test_editing_only_docstrings_and_comments_plans_no_job(workdir):
@@ -219,16 +219,16 @@ def test_changing_a_constant_in_derive_seed_plans_the_data_of_every_experiment(w
     everything = planned_jobs(workdir, *SMOKE, "--forceall")
     with edited_module(workdir, "runtime.py", lambda text: text.replace("digest[:8]", "digest[1:9]")):
         jobs = planned_jobs(workdir, *SMOKE)
-    data = {"causal_training_data", "causal_eval_episodes", "ooo_training_data", "ooo_eval_episodes", "lm_corpus",
-            "lm_eval_episodes", "probe_stimuli", "probe_world_stimuli", "probe_world_corpus", "regime_eval_episodes",
-            "rc_demonstrations", "dagger_expert_round", "fusion_training_set"}
+    data = {"causal_training_data", "causal_eval_episodes", "c3_training_data", "c3_eval_episodes", "c4_corpus",
+            "c4_eval_episodes", "c5_stimuli", "c5_world_stimuli", "c5_world_corpus", "c6_eval_episodes",
+            "c6_rc_demonstrations", "c6_dagger_expert_round", "c6_fusion_training_set"}
     assert {rule: jobs.get(rule) for rule in data} == {rule: everything[rule] for rule in data}
     # every script logs through pacs.runtime, so with module-level fingerprints every job reruns
     assert jobs == everything
 
 
 def test_language_models_and_baselines_meet_the_same_episodes(workdir):
-    episodes = pd.read_parquet(workdir / "results" / "lm" / "episodes.parquet")
+    episodes = pd.read_parquet(workdir / "results" / "c4" / "episodes.parquet")
     policies = set(episodes.policy)
     assert {"pipeline LM, with explanations", "pipeline LM, without explanations",
             "SmolLM2-135M, 1-shot, with explanations", "SmolLM2-135M, 1-shot, without explanations",
@@ -236,20 +236,20 @@ def test_language_models_and_baselines_meet_the_same_episodes(workdir):
     assert (episodes.groupby(["seed", "split", "episode"]).target.nunique() == 1).all()
     prompted = episodes[episodes.model == "SmolLM2-135M"]
     assert (prompted.groupby(["policy", "seed", "split"]).size() == 2).all()  # smoke: 2 per split and seed
-    transcript = (workdir / "results" / "lm" / "seed0" / "pretrained_1shot_with_transcripts.txt").read_text()
+    transcript = (workdir / "results" / "c4" / "seed0" / "pretrained_1shot_with_transcripts.txt").read_text()
     assert transcript.startswith("### prompt") and "Note:" in transcript.split("### in_distribution")[0]
     assert "Action: set" in transcript
 
 
 def test_changing_the_prompt_does_not_retrain_the_pipeline_lm(workdir):
-    jobs = planned_jobs(workdir, *SMOKE, "lm={pretrained: {shots: [2]}}")
-    assert jobs["lm_pretrained_test"] == 4
-    assert not {"lm_train", "lm_corpus", "lm_pipeline_test", "lm_materialize_smollm2"} & set(jobs)
+    jobs = planned_jobs(workdir, *SMOKE, "c4={pretrained: {shots: [2]}}")
+    assert jobs["c4_pretrained_test"] == 4
+    assert not {"c4_train", "c4_corpus", "c4_pipeline_test", "c4_materialize_smollm2"} & set(jobs)
 
 
 def test_every_model_answers_every_item_of_its_tasks(workdir):
-    items = pd.read_parquet(workdir / "results" / "probes" / "items.parquet")
-    stimuli = pd.concat([pd.read_json(workdir / "results" / "probes" / "stimuli" / f"{task}.jsonl", lines=True)
+    items = pd.read_parquet(workdir / "results" / "c5" / "items.parquet")
+    stimuli = pd.concat([pd.read_json(workdir / "results" / "c5" / "stimuli" / f"{task}.jsonl", lines=True)
                          for task in ("nli", "syllogism", "wason")], ignore_index=True)
     assert set(stimuli.source) == {"generated"} and set(items.source) == {"generated"}
     pretrained = items[items.model == "SmolLM2-135M"]
@@ -261,14 +261,14 @@ def test_every_model_answers_every_item_of_its_tasks(workdir):
     # every seed of both regimes answered the same world items
     per_seed = world.groupby(["regime", "seed"]).item_id.apply(frozenset)
     assert per_seed.nunique() == 1 and len(per_seed) == 2 * 2
-    accuracy = pd.read_csv(workdir / "results" / "probes" / "accuracy.csv")
+    accuracy = pd.read_csv(workdir / "results" / "c5" / "accuracy.csv")
     assert ((accuracy.ci_low <= accuracy["mean"]) & (accuracy["mean"] <= accuracy.ci_high)).all()
-    regression = pd.read_csv(workdir / "results" / "probes" / "regression.csv")
+    regression = pd.read_csv(workdir / "results" / "c5" / "regression.csv")
     assert set(regression.model) == set(items.model)
     # the world LMs answer each item once per seed: item intercepts; zero-shot SmolLM2 once: none
     assert regression.groupby("model").random_intercepts.first().to_dict() == {
         "SmolLM2-135M": False, "world LM, confounded": True, "world LM, independent": True}
-    corpus = (workdir / "results" / "probes" / "world" / "seed0" / "corpus_confounded.txt").read_text()
+    corpus = (workdir / "results" / "c5" / "world" / "seed0" / "corpus_confounded.txt").read_text()
     assert not set(stimuli.prompt) & set(corpus.split("\n\n"))
 
 
@@ -276,28 +276,28 @@ def test_dropping_in_a_stimulus_file_rescores_only_its_task(workdir):
     from pacs.probes.stimuli import read_sourced_stimuli, write_stimuli
 
     extra = workdir / "extra.jsonl"
-    _, item = read_sourced_stimuli(workdir / "results" / "probes" / "stimuli" / "syllogism.jsonl")[0]
+    _, item = read_sourced_stimuli(workdir / "results" / "c5" / "stimuli" / "syllogism.jsonl")[0]
     write_stimuli(extra, [item.__class__(**{**item.__dict__, "item_id": "external-0001"})])
-    jobs = planned_jobs(workdir, *SMOKE, f"probes={{extra_stimuli: [{extra}]}}")
-    assert jobs["probe_stimuli"] == 1 and jobs["probe_pretrained_score"] == 1  # syllogisms only
-    assert not {"probe_world_train", "probe_world_corpus", "probe_world_score", "lm_train",
+    jobs = planned_jobs(workdir, *SMOKE, f"c5={{extra_stimuli: [{extra}]}}")
+    assert jobs["c5_stimuli"] == 1 and jobs["c5_pretrained_score"] == 1  # syllogisms only
+    assert not {"c5_world_train", "c5_world_corpus", "c5_world_score", "c4_train",
                 "causal_train_agent"} & set(jobs)
     # a mistyped path stops the run at start-up, although results exist
-    result = subprocess.run([SNAKEMAKE, "-n", *SMOKE, f"probes={{extra_stimuli: [{workdir / 'extra.jsonI'}]}}"],
+    result = subprocess.run([SNAKEMAKE, "-n", *SMOKE, f"c5={{extra_stimuli: [{workdir / 'extra.jsonI'}]}}"],
                             cwd=workdir, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0 and "extra.jsonI: file not found" in result.stderr
 
 
 def test_every_c6_learner_meets_the_shared_test_episodes(workdir):
     for regime, learners in (("rc", 3), ("dagger", 1 + 2 * 2), ("fusion", 2)):
-        episodes = pd.read_parquet(workdir / "results" / "regimes" / regime / "episodes.parquet")
+        episodes = pd.read_parquet(workdir / "results" / "c6" / regime / "episodes.parquet")
         assert (episodes.groupby(["seed", "split", "episode"]).target.nunique() == 1).all()
         assert {"expert", "optimal", "random", "correlational"} < set(episodes.policy)
         learner_rows = episodes[~episodes.policy.isin(["expert", "optimal", "random", "correlational"])]
         per_learner = 3 * 100 * 2  # splits x smoke test episodes x seeds
         extra = 2 if regime == "fusion" else 1  # fusion tables also hold the fusion expert per condition
         assert len(learner_rows) == learners * extra * per_learner
-    dagger = pd.read_parquet(workdir / "results" / "regimes" / "dagger" / "episodes.parquet")
+    dagger = pd.read_parquet(workdir / "results" / "c6" / "dagger" / "episodes.parquet")
     steps = dagger[dagger.policy.isin(["initial", "dagger", "plain"])].groupby(["policy", "round"]).labelled_steps
     assert steps.nunique().eq(1).all()
     by_round = steps.first().unstack("policy")
@@ -305,25 +305,25 @@ def test_every_c6_learner_meets_the_shared_test_episodes(workdir):
     assert by_round.loc[0, "initial"] == 600
     assert (by_round.loc[[1, 2], "dagger"] == by_round.loc[[1, 2], "plain"]).all()
     assert by_round.loc[2, "dagger"] == 1800
-    mixture = pd.read_csv(workdir / "results" / "regimes" / "rc" / "mixture_summary.csv")
+    mixture = pd.read_csv(workdir / "results" / "c6" / "rc" / "mixture_summary.csv")
     shares = mixture[mixture.measure == "share"].set_index("kind")["mean"].round(3).to_dict()
     assert shares == {"expert": 0.2, "noisy_expert": 0.2, "random_exploit": 0.2, "wrong_sign": 0.4}
 
 
 def test_adding_an_observational_condition_trains_only_that_condition(workdir):
-    jobs = planned_jobs(workdir, *SMOKE, "regimes={fusion: {observational_samples: [0, 20, 60]}}")
-    assert jobs["fusion_training_set"] == 2 and jobs["regime_train_agent"] == 2 and jobs["fusion_active_test"] == 2
-    assert jobs["regime_statistics"] == 1 and jobs["report_numbers"] == 1
-    assert not {"rc_demonstrations", "rc_training_set", "dagger_visits", "dagger_expert_rounds",
+    jobs = planned_jobs(workdir, *SMOKE, "c6={fusion: {observational_samples: [0, 20, 60]}}")
+    assert jobs["c6_fusion_training_set"] == 2 and jobs["c6_train_agent"] == 2 and jobs["c6_fusion_active_test"] == 2
+    assert jobs["c6_statistics"] == 1 and jobs["report_numbers"] == 1
+    assert not {"c6_rc_demonstrations", "c6_rc_training_set", "c6_dagger_visits", "dagger_expert_rounds",
                 "causal_train_agent"} & set(jobs)
 
 
 def test_another_dagger_round_trains_only_that_round(workdir):
-    jobs = planned_jobs(workdir, *SMOKE, "regimes={dagger: {rounds: 3}}")
+    jobs = planned_jobs(workdir, *SMOKE, "c6={dagger: {rounds: 3}}")
     # round 3 of 2 seeds: its expert episodes, the round-2 learner's visits, two arms' sets, learners, tests
-    assert jobs["dagger_expert_round"] == 2 and jobs["dagger_visits"] == 2
-    assert jobs["dagger_training_set"] == 4 and jobs["regime_train_agent"] == 4 and jobs["dagger_active_test"] == 4
-    assert not {"rc_demonstrations", "fusion_training_set", "causal_train_agent"} & set(jobs)
+    assert jobs["c6_dagger_expert_round"] == 2 and jobs["c6_dagger_visits"] == 2
+    assert jobs["c6_dagger_training_set"] == 4 and jobs["c6_train_agent"] == 4 and jobs["c6_dagger_active_test"] == 4
+    assert not {"c6_rc_demonstrations", "c6_fusion_training_set", "causal_train_agent"} & set(jobs)
 
 
 def test_budget_sensitivity_reaches_the_verdict_table_and_the_report(workdir):
@@ -339,9 +339,9 @@ def test_budget_sensitivity_reaches_the_verdict_table_and_the_report(workdir):
 def test_adding_a_budget_trains_only_that_budget(workdir):
     jobs = planned_jobs(workdir, *SMOKE, "budgets={width_multipliers: [0.5, 1, 2]}")
     # per seed: one C1 agent, two C3 agents (deconfounded, with and without explanations), one pipeline LM
-    assert jobs["budget_causal_train_agent"] == 2 and jobs["budget_ooo_train_agent"] == 4
-    assert jobs["budget_lm_train"] == 2 and jobs["budget_verdict"] == 3 and jobs["budget_summary"] == 1
-    assert not {"causal_train_agent", "ooo_train_agent", "lm_train", "causal_statistics"} & set(jobs)
+    assert jobs["budget_causal_train_agent"] == 2 and jobs["budget_c3_train_agent"] == 4
+    assert jobs["budget_c4_train"] == 2 and jobs["budget_verdict"] == 3 and jobs["budget_summary"] == 1
+    assert not {"causal_train_agent", "c3_train_agent", "c4_train", "causal_statistics"} & set(jobs)
 
 
 def wait_until_the_run_lock_is_free(work: Path, timeout: float) -> None:
@@ -368,7 +368,7 @@ def interrupted_training_job(work: Path) -> Path | None:
     for log in sorted(work.glob("logs/*/train_agent_seed*.log")):
         experiment, seed = log.parent.name, log.stem.removeprefix("train_agent_seed")
         model = work / "results" / experiment / f"seed{seed}" / "agent.safetensors"
-        if experiment in ("dag", "cued") and not model.exists() and "train_loss" in log.read_text():
+        if experiment in ("c1", "c2") and not model.exists() and "train_loss" in log.read_text():
             return model
     return None
 
@@ -419,16 +419,16 @@ def test_a_run_killed_during_training_resumes_with_make_to_identical_numbers(wor
 
 def test_the_sweep_scores_each_experiment_and_keeps_its_points_when_the_config_moves(workdir):
     table = pd.read_csv(workdir / "results" / "sweep" / "sweep.csv")
-    assert sorted(set(table.experiment)) == ["dag", "lm", "regimes"]
-    regimes = table[table.experiment == "regimes"]
+    assert sorted(set(table.experiment)) == ["c1", "c4", "c6"]
+    regimes = table[table.experiment == "c6"]
     assert sorted(regimes.dropout) == [0.0, 0.2] and regimes.chosen.sum() == 1
-    swept = workdir / "results" / "sweep" / "regimes"
+    swept = workdir / "results" / "sweep" / "c6"
     # the configured point (C6's dropout 0.2) is the main experiment's learner, not trained again here
     assert [p.relative_to(swept).parts[1:] for p in swept.glob("*/*/*/seed0/training_log.csv")] == [
         ("d_model_32", "dropout_0", "seed0", "training_log.csv")]
     # C6's width doubles: the scored point (32, 0) is reused; (32, 0.2), no longer the configured
     # one, and the new (64, 0) train; the main C6 learners (now 64, 0.2) retrain
-    jobs = planned_jobs(workdir, *SMOKE, "regimes={model: {d_model: 64, d_mlp: 256}}",
-                        "sweep={per_experiment: {regimes: {width_multipliers: [0.5, 1]}}}")
-    assert jobs["sweep_regime_train_agent"] == 2 and jobs["regime_train_agent"] == 20
-    assert not {"sweep_causal_train_agent", "sweep_lm_train", "causal_train_agent"} & set(jobs)
+    jobs = planned_jobs(workdir, *SMOKE, "c6={model: {d_model: 64, d_mlp: 256}}",
+                        "sweep={per_experiment: {c6: {width_multipliers: [0.5, 1]}}}")
+    assert jobs["sweep_c6_train_agent"] == 2 and jobs["c6_train_agent"] == 20
+    assert not {"sweep_causal_train_agent", "sweep_c4_train", "causal_train_agent"} & set(jobs)

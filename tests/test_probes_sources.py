@@ -28,14 +28,14 @@ def record_lines(stimuli):
 
 
 def with_extra(*paths):
-    return load(CONFIG, SCHEMA, {"preset": "smoke", "probes": {"extra_stimuli": [str(p) for p in paths]}})
+    return load(CONFIG, SCHEMA, {"preset": "smoke", "c5": {"extra_stimuli": [str(p) for p in paths]}})
 
 
 def config_error(*paths) -> str:
     with pytest.raises(ConfigError) as error:
         with_extra(*paths)
     message = str(error.value)
-    assert message.startswith("config key 'probes.extra_stimuli': ") and "\n" not in message
+    assert message.startswith("config key 'c5.extra_stimuli': ") and "\n" not in message
     return message
 
 
@@ -46,7 +46,7 @@ def test_a_file_for_one_task_feeds_only_that_task(tmp_path):
     assert extra_files_by_task([str(syllogisms)]) == {"syllogism": [str(syllogisms)]}
     assert extra_files_by_task([str(syllogisms), str(mixed)]) == {
         "syllogism": [str(syllogisms)], "nli": [str(mixed)], "wason": [str(mixed)]}
-    assert with_extra(syllogisms, mixed)["probes"]["extra_stimuli"] == [str(syllogisms), str(mixed)]
+    assert with_extra(syllogisms, mixed)["c5"]["extra_stimuli"] == [str(syllogisms), str(mixed)]
     assert source_name(str(syllogisms)) == "syllogisms.jsonl"
 
 
@@ -114,12 +114,12 @@ def test_snakemake_stops_at_start_up_on_a_mistyped_stimulus_file(tmp_path):
     missing = tmp_path / "mistyped.jsonl"
     result = subprocess.run(
         [str(Path(sys.executable).parent / "snakemake"), "-n", "--config", "preset=smoke",
-         f"probes={{extra_stimuli: [{missing}]}}"],
+         f"c5={{extra_stimuli: [{missing}]}}"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.startswith("pacs:")]
-    assert lines == [f"pacs: config key 'probes.extra_stimuli': {missing}: file not found"]
+    assert lines == [f"pacs: config key 'c5.extra_stimuli': {missing}: file not found"]
 
 
 def test_the_report_says_where_items_came_from():
@@ -167,10 +167,10 @@ def test_the_readme_example_is_a_valid_file_whose_items_are_what_they_claim(tmp_
 
 def test_no_items_at_all_is_refused_but_extra_items_alone_are_enough(tmp_path):
     nothing = {"nli": 0, "syllogism": 0, "wason": 0}
-    with pytest.raises(ConfigError, match=r"^config key 'probes.items_per_condition': 0 items for every task"):
-        load(CONFIG, SCHEMA, {"preset": "smoke", "probes": {"items_per_condition": nothing}})
+    with pytest.raises(ConfigError, match=r"^config key 'c5.items_per_condition': 0 items for every task"):
+        load(CONFIG, SCHEMA, {"preset": "smoke", "c5": {"items_per_condition": nothing}})
     path = tmp_path / "only.jsonl"
     write_stimuli(path, own_items({"wason"}))
-    config = load(CONFIG, SCHEMA, {"preset": "smoke", "probes": {"items_per_condition": nothing,
+    config = load(CONFIG, SCHEMA, {"preset": "smoke", "c5": {"items_per_condition": nothing,
                                                                  "extra_stimuli": [str(path)]}})
-    assert config["probes"]["extra_stimuli"] == [str(path)]
+    assert config["c5"]["extra_stimuli"] == [str(path)]

@@ -19,7 +19,7 @@ COPY_IGNORE = shutil.ignore_patterns(
     ".venv", ".git", "results", "logs", "benchmarks", "build", ".snakemake", "__pycache__", "*.egg-info", "tests",
 )
 TASKS = ("nli", "syllogism", "wason")
-TARGETS = [f"results/probes/pretrained/{task}_0shot_seed0.parquet" for task in TASKS]  # smoke: zero-shot only
+TARGETS = [f"results/c5/pretrained/{task}_0shot_seed0.parquet" for task in TASKS]  # smoke: zero-shot only
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -56,7 +56,7 @@ def standin(tmp_path_factory) -> Path:
         if rule == "-":
             continue
         (work / path).parent.mkdir(parents=True, exist_ok=True)
-        if rule == "lm_materialize_smollm2":  # a directory output
+        if rule == "c4_materialize_smollm2":  # a directory output
             (work / path).mkdir(exist_ok=True)
         else:
             (work / path).touch()
@@ -70,31 +70,31 @@ def test_a_syllogism_file_rescores_only_syllogisms(standin):
     items = content_effects.generated_stimuli({"nli": 0, "syllogism": 1, "wason": 0}, 5)
     extra = standin / "my_syllogisms.jsonl"
     write_stimuli(extra, [s.__class__(**{**s.__dict__, "item_id": f"mine-{i}"}) for i, s in enumerate(items)])
-    assert planned(standin, f"probes={{extra_stimuli: [{extra}]}}") == {
-        "probe_stimuli": 1, "probe_pretrained_score": 1}
-    result = snakemake(standin, "--dry-run", *SMOKE, f"probes={{extra_stimuli: [{extra}]}}", "--", *TARGETS)
-    assert "results/probes/stimuli/syllogism.jsonl" in result.stdout
-    assert "results/probes/stimuli/nli.jsonl" not in result.stdout
-    assert "results/probes/stimuli/wason.jsonl" not in result.stdout
+    assert planned(standin, f"c5={{extra_stimuli: [{extra}]}}") == {
+        "c5_stimuli": 1, "c5_pretrained_score": 1}
+    result = snakemake(standin, "--dry-run", *SMOKE, f"c5={{extra_stimuli: [{extra}]}}", "--", *TARGETS)
+    assert "results/c5/stimuli/syllogism.jsonl" in result.stdout
+    assert "results/c5/stimuli/nli.jsonl" not in result.stdout
+    assert "results/c5/stimuli/wason.jsonl" not in result.stdout
 
 
 def test_a_mistyped_path_stops_the_run_even_with_results(standin):
     missing = standin / "my_syllogismz.jsonl"
-    result = snakemake(standin, "--dry-run", *SMOKE, f"probes={{extra_stimuli: [{missing}]}}", "--", *TARGETS,
+    result = snakemake(standin, "--dry-run", *SMOKE, f"c5={{extra_stimuli: [{missing}]}}", "--", *TARGETS,
                        check=False)
     assert result.returncode != 0
     assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
-        f"pacs: config key 'probes.extra_stimuli': {missing}: file not found"]
+        f"pacs: config key 'c5.extra_stimuli': {missing}: file not found"]
 
 
 def test_without_syllogisms_no_world_lm_is_trained_and_only_the_tasks_with_items_are_scored(tmp_path):
     fresh = tmp_path / "pacs"
     shutil.copytree(ROOT, fresh, ignore=COPY_IGNORE)
     result = snakemake(fresh, "--dry-run", "--quiet", "rules", *SMOKE,
-                       "probes={items_per_condition: {nli: 2, syllogism: 0, wason: 0}}",
+                       "c5={items_per_condition: {nli: 2, syllogism: 0, wason: 0}}",
                        "--", "paper/build/generated/c5_results.tex")
     jobs = {row.split()[0]: int(row.split()[1]) for row in result.stdout.split("Job stats:")[1].splitlines()[3:]
             if len(row.split()) == 2 and row.split()[0] != "total"}
     assert not {rule for rule in jobs if rule.startswith("probe_world")}
-    assert jobs["probe_stimuli"] == 1 and jobs["probe_pretrained_score"] == 1  # NLI only
-    assert jobs["probe_statistics"] == 1 and jobs["report_numbers"] == 1
+    assert jobs["c5_stimuli"] == 1 and jobs["c5_pretrained_score"] == 1  # NLI only
+    assert jobs["c5_statistics"] == 1 and jobs["report_numbers"] == 1

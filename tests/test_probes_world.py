@@ -92,7 +92,7 @@ def test_every_preset_world_can_supply_its_corpus(preset):
     root = Path(__file__).resolve().parents[1]
     config = resolve({**yaml.safe_load((root / "config.yaml").read_text()), "preset": preset},
                      root / "workflow" / "schemas" / "config.schema.yaml", {})
-    probes, pipeline = config["probes"], config["probes"]["pipeline"]
+    probes, pipeline = config["c5"], config["c5"]["pipeline"]
     lexicon = world.made_up_lexicon(world.WorldSettings(**pipeline["world"]))
     tests = syllogisms.generate_syllogisms(probes["items_per_condition"]["syllogism"], "world:0", lexicon)
     for coupling in pipeline["regimes"].values():

@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-TRAINING = "results/dag/seed0/agent.safetensors"
+TRAINING = "results/c1/seed0/agent.safetensors"
 
 
 def planned_resources(*config: str) -> dict[str, dict[str, str]]:

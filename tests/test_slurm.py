@@ -20,10 +20,10 @@ SMOKE = ["--config", "preset=smoke"]
 # Experiment 1's tables: statistics and the report's generated numbers
 C1_TARGET = "paper/build/generated/c1_results.tex"
 C1_TABLES = [
-    "results/dag/summary.csv",
-    "results/dag/contrasts.csv",
-    "results/dag/training_summary.csv",
-    "results/dag/episodes.parquet",
+    "results/c1/summary.csv",
+    "results/c1/contrasts.csv",
+    "results/c1/training_summary.csv",
+    "results/c1/episodes.parquet",
     "results/verdicts/c1.csv",
     "paper/build/generated/c1_results.tex",
     "paper/build/generated/c1_verdict.tex",
@@ -94,7 +94,7 @@ def test_slurm_tables_are_identical_to_a_local_run(slurm_run, local_run):
 def test_a_failed_slurm_job_is_reported_with_its_log(slurm_run):
     # 1 MB is far below what the job's python needs: SLURM's memory accounting kills it
     result = snakemake(
-        slurm_run, "results/dag/seed0/eval_episodes.safetensors", "--forcerun", "causal_eval_episodes",
+        slurm_run, "results/c1/seed0/eval_episodes.safetensors", "--forcerun", "causal_eval_episodes",
         *PROFILE, "--set-resources", "causal_eval_episodes:mem_mb=1", *SMOKE,
     )
     assert result.returncode != 0

@@ -21,28 +21,28 @@ def a_log(losses, best_step, monitor="val_in_distribution", stop="converged"):
 
 
 def test_a_configuration_is_scored_at_its_kept_step_on_its_monitored_split():
-    row = sweep.sweep_row("dag", 0.002, 1.0, 64, 0.0, a_log([3.0, 2.0, 2.5], best_step=50))
+    row = sweep.sweep_row("c1", 0.002, 1.0, 64, 0.0, a_log([3.0, 2.0, 2.5], best_step=50))
     assert row["val_loss"] == 2.0 and row["best_step"] == 50 and row["monitor"] == "val_in_distribution"
     assert set(row) == set(sweep.SWEEP_ROW_COLUMNS)
     with pytest.raises(ValueError, match="no evaluation at the kept step 60"):
-        sweep.sweep_row("dag", 0.002, 1.0, 64, 0.0, a_log([3.0], best_step=60))
+        sweep.sweep_row("c1", 0.002, 1.0, 64, 0.0, a_log([3.0], best_step=60))
 
 
 def test_the_choice_is_the_lowest_loss_per_experiment_and_its_agreement_with_config():
     table = pd.DataFrame([
         sweep.sweep_row(experiment, lr, width, int(64 * width), dropout, a_log([loss], best_step=25))
         for experiment, lr, width, dropout, loss in (
-            ("dag", 0.002, 1.0, 0.0, 1.0), ("dag", 0.004, 1.0, 0.0, 0.8), ("lm", 0.003, 1.0, 0.0, 0.5),
-            ("lm", 0.003, 2.0, 0.0, 0.7), ("regimes", 0.002, 1.0, 0.0, 1.6), ("regimes", 0.002, 1.0, 0.1, 1.5))
+            ("c1", 0.002, 1.0, 0.0, 1.0), ("c1", 0.004, 1.0, 0.0, 0.8), ("c4", 0.003, 1.0, 0.0, 0.5),
+            ("c4", 0.003, 2.0, 0.0, 0.7), ("c6", 0.002, 1.0, 0.0, 1.6), ("c6", 0.002, 1.0, 0.1, 1.5))
     ])
     chosen = sweep.choose(table)
     assert chosen[chosen.chosen][["experiment", "lr", "dropout"]].values.tolist() == [
-        ["dag", 0.004, 0.0], ["lm", 0.003, 0.0], ["regimes", 0.002, 0.1]]
-    configured = {"dag": {"lr": 0.002, "d_model": 64, "dropout": 0.0}, "lm": {"lr": 0.003, "d_model": 64, "dropout": 0.0},
-                  "regimes": {"lr": 0.002, "d_model": 64, "dropout": 0.0}}
+        ["c1", 0.004, 0.0], ["c4", 0.003, 0.0], ["c6", 0.002, 0.1]]
+    configured = {"c1": {"lr": 0.002, "d_model": 64, "dropout": 0.0}, "c4": {"lr": 0.003, "d_model": 64, "dropout": 0.0},
+                  "c6": {"lr": 0.002, "d_model": 64, "dropout": 0.0}}
     agreement = sweep.agreement(chosen, configured).set_index("experiment")
-    assert not agreement.loc["dag", "agrees"] and agreement.loc["lm", "agrees"]
-    assert not agreement.loc["regimes", "agrees"] and agreement.loc["regimes", "chosen_dropout"] == 0.1
+    assert not agreement.loc["c1", "agrees"] and agreement.loc["c4", "agrees"]
+    assert not agreement.loc["c6", "agrees"] and agreement.loc["c6", "chosen_dropout"] == 0.1
     tex = sweep.sweep_tex(chosen, agreement.reset_index())
     assert "\\newcommand{\\SweepTable}" in tex and "\\textbf{0.004}" in tex
     assert "0.002, 64, 0.1" in tex  # the regimes choice: lr, d_model, dropout
@@ -55,25 +55,25 @@ def test_the_config_rejects_sweep_width_that_is_not_a_whole_number():
 
 def test_an_experiment_may_replace_the_shared_axes():
     shared = {"lr_multipliers": [0.5, 1], "width_multipliers": [1], "dropouts": [0.0],
-              "per_experiment": {"regimes": {"dropouts": [0.0, 0.1]}}}
-    assert sweep_axes(shared, "dag") == {"lr_multipliers": [0.5, 1], "width_multipliers": [1], "dropouts": [0.0]}
-    assert sweep_axes(shared, "regimes")["dropouts"] == [0.0, 0.1]
-    assert sweep_axes(shared, "regimes")["lr_multipliers"] == [0.5, 1]
+              "per_experiment": {"c6": {"dropouts": [0.0, 0.1]}}}
+    assert sweep_axes(shared, "c1") == {"lr_multipliers": [0.5, 1], "width_multipliers": [1], "dropouts": [0.0]}
+    assert sweep_axes(shared, "c6")["dropouts"] == [0.0, 0.1]
+    assert sweep_axes(shared, "c6")["lr_multipliers"] == [0.5, 1]
 
 
 def test_the_config_names_the_experiment_whose_own_sweep_width_is_bad():
-    bad = {"sweep": {"per_experiment": {"regimes": {"width_multipliers": [1, 0.3]}}}}
+    bad = {"sweep": {"per_experiment": {"c6": {"width_multipliers": [1, 0.3]}}}}
     message = one_line_error(ConfigError, lambda: load(CONFIG, SCHEMA, bad))
-    assert "sweep.per_experiment.regimes.width_multipliers" in message and "c6" in message
+    assert "sweep.per_experiment.c6.width_multipliers" in message and "c6" in message
 
 
 def test_the_c6_learners_use_the_shared_model_overlaid_with_their_own_section():
-    config = load(CONFIG, SCHEMA, {"regimes": {"model": {"d_model": 48, "dropout": 0.3}}})
-    assert claim_model(config, "c6") == {**config["model"], **config["regimes"]["model"], "d_model": 48,
+    config = load(CONFIG, SCHEMA, {"c6": {"model": {"d_model": 48, "dropout": 0.3}}})
+    assert claim_model(config, "c6") == {**config["model"], **config["c6"]["model"], "d_model": 48,
                                          "dropout": 0.3}
     assert claim_model(config, "c1") == config["model"]
 
 
 def test_the_config_names_the_c6_model_whose_heads_do_not_divide_its_width():
-    message = one_line_error(ConfigError, lambda: load(CONFIG, SCHEMA, {"regimes": {"model": {"d_model": 30}}}))
-    assert "regimes.model.n_heads" in message
+    message = one_line_error(ConfigError, lambda: load(CONFIG, SCHEMA, {"c6": {"model": {"d_model": 30}}}))
+    assert "c6.model.n_heads" in message

@@ -55,7 +55,7 @@ C6_CONDITIONS = {"rc": None, "dagger": "round", "fusion": "n_observational"}
 C6_VERDICT_SPLITS = ("in_distribution", "held_out")
 
 PLANS = {
-    "dag": AnalysisPlan(
+    "c1": AnalysisPlan(
         metrics=("reward_over_optimal", "optimal_choice"),
         reference="agent",
         comparisons=("optimal", "expert", *DAG_ASSOCIATIONAL, "agent_no_intervention", "agent_random_intervention"),
@@ -64,7 +64,7 @@ PLANS = {
         panels=(("reward_over_optimal", "all"), ("optimal_choice", "diagnostic")),
         title="C1: imitation agent acting in held-out causal graphs (95% hierarchical-bootstrap CIs)",
     ),
-    "cued": AnalysisPlan(
+    "c2": AnalysisPlan(
         metrics=("explore_precision", "explore_recall", "steps_outside_cue", "reward_over_optimal"),
         reference="agent",
         comparisons=("expert", "explore_all", "random_explore", "optimal"),
@@ -73,7 +73,7 @@ PLANS = {
         panels=(("explore_precision", "all"), ("explore_recall", "all"), ("reward_over_optimal", "all")),
         title="C2: exploring cued variable subsets never seen in training (95% hierarchical-bootstrap CIs)",
     ),
-    "ooo": AnalysisPlan(
+    "c3": AnalysisPlan(
         metrics=("test_correct", "follows_other", "follows_none", "dimensions_tried", "experiment_rewards",
                  "follows_colour", "follows_shape", "follows_texture"),
         reference="deconfounded, with explanations",
@@ -251,7 +251,7 @@ def observational_contrasts(episodes: pd.DataFrame, policies, metrics, settings:
     return pd.concat(frames, ignore_index=True)
 
 
-def regime_statistics(regime: str, episodes: pd.DataFrame, settings: BootstrapSettings):
+def c6_statistics(regime: str, episodes: pd.DataFrame, settings: BootstrapSettings):
     """(summary, contrasts) of a C6 regime: for return conditioning the learners'
     summaries and paired contrasts from the conditioned learner; for DAgger and
     data fusion the curves along rounds or samples and their paired contrasts."""

@@ -131,10 +131,10 @@ def main(argv=None) -> int:
     device = pick_device(args.device)
     sizes = TINY if args.tiny else FULL
     config = load(ROOT / "config.yaml", ROOT / "workflow/schemas/config.schema.yaml", {"preset": "paper"})
-    design = held_out_link_design(config["dag"]["env"])
+    design = held_out_link_design(config["c1"]["env"])
     model_cfg, train_cfg = config["model"], TrainConfig(**config["train"])
-    job = sizes.get("job", {"train_episodes": config["dag"]["data"]["train_episodes"],
-                            "val_episodes": config["dag"]["data"]["val_episodes"]})
+    job = sizes.get("job", {"train_episodes": config["c1"]["data"]["train_episodes"],
+                            "val_episodes": config["c1"]["data"]["val_episodes"]})
     job_cfg = replace(train_cfg, **{k: v for k, v in job.items() if k in ("steps", "batch_size")})
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu, {torch.get_num_threads()} threads"
     print(f"device: {name}; paper model {model_cfg}; torch {torch.__version__}", flush=True)

@@ -93,7 +93,7 @@ class BudgetAnalysis:
 
 ANALYSES = {
     "c1": BudgetAnalysis(
-        lambda episodes, settings, splits: contrast_table(prepare(episodes, PLANS["dag"]), PLANS["dag"], settings),
+        lambda episodes, settings, splits: contrast_table(prepare(episodes, PLANS["c1"]), PLANS["c1"], settings),
         lambda verdicts, splits: c1_rule(verdicts, DAG_ASSOCIATIONAL),
         DecidingContrast("C1", "reward_over_optimal", "split", "held_out_link_goal", "expert",
                          "agent $-$ expert, reward/optimal (held-out-link goal)", "agent vs")),

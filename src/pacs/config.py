@@ -124,15 +124,15 @@ def _fail(key: str, message: str) -> None:
 
 def _check_held_out_links(config: dict) -> None:
     """Every held-out link (A, B) names two different variables of the graph."""
-    n_vars, links = config["dag"]["env"]["n_vars"], config["dag"]["env"]["held_out_links"]
+    n_vars, links = config["c1"]["env"]["n_vars"], config["c1"]["env"]["held_out_links"]
     if not links:
-        _fail("dag.env.held_out_links", "is empty, but the held-out test splits need at least one [A, B] link")
+        _fail("c1.env.held_out_links", "is empty, but the held-out test splits need at least one [A, B] link")
     for a, b in links:
         if max(a, b) >= n_vars:
-            _fail("dag.env.held_out_links", f"[{a}, {b}] names a variable outside 0..{n_vars - 1} "
-                                            f"(dag.env.n_vars is {n_vars})")
+            _fail("c1.env.held_out_links", f"[{a}, {b}] names a variable outside 0..{n_vars - 1} "
+                                            f"(c1.env.n_vars is {n_vars})")
         if a == b:
-            _fail("dag.env.held_out_links", f"[{a}, {b}] is a self-link; A and B must differ")
+            _fail("c1.env.held_out_links", f"[{a}, {b}] is a self-link; A and B must differ")
 
 
 def _check_weight_values(config: dict) -> None:
@@ -142,16 +142,16 @@ def _check_weight_values(config: dict) -> None:
     with a cause); without 0 every graph is complete, so a training graph exists only
     if some variable order puts every B before its A (the links form no cycle); with
     0, one edge that is not a held-out link makes a training graph with a cause."""
-    env = config["dag"]["env"]
+    env = config["c1"]["env"]
     weights, links = env["weight_values"], {tuple(link) for link in env["held_out_links"]}
     if not any(w != 0 for w in weights):
-        _fail("dag.env.weight_values", f"{weights} has no nonzero weight: no variable could affect another, "
+        _fail("c1.env.weight_values", f"{weights} has no nonzero weight: no variable could affect another, "
                                        "so no held-out graph (a path A -> B) and no target with a cause exist")
     if 0 in weights:
         if len(links) >= env["n_vars"] * (env["n_vars"] - 1) and env["target_requires_cause"]:
-            _fail("dag.env.held_out_links", "holds out every ordered pair: no training graph has a cause")
+            _fail("c1.env.held_out_links", "holds out every ordered pair: no training graph has a cause")
     elif _has_cycle(links):
-        _fail("dag.env.weight_values", f"{weights} has no 0, so every graph is complete and the held-out links "
+        _fail("c1.env.weight_values", f"{weights} has no 0, so every graph is complete and the held-out links "
                                        f"{sorted(links)} (a cycle) leave no graph to train on")
 
 
@@ -168,28 +168,28 @@ def _has_cycle(links: set[tuple[int, int]]) -> bool:
 def _check_cued_subsets(config: dict) -> None:
     """Experiment 2: a cued subset leaves a variable outside it for the target; every
     held-out subset has ``subset_size`` different variables; some subset is trained on."""
-    n_vars, cued = config["dag"]["env"]["n_vars"], config["cued"]
+    n_vars, cued = config["c1"]["env"]["n_vars"], config["c2"]
     size = cued["subset_size"]
     if size >= n_vars:
-        _fail("cued.subset_size", f"{size} must be below dag.env.n_vars ({n_vars}): the target lies outside the cue")
+        _fail("c2.subset_size", f"{size} must be below c1.env.n_vars ({n_vars}): the target lies outside the cue")
     seen = set()
     for subset in cued["held_out_subsets"]:
         if len(set(subset)) != len(subset) or len(subset) != size:
-            _fail("cued.held_out_subsets", f"{subset} must hold {size} different variables (cued.subset_size)")
+            _fail("c2.held_out_subsets", f"{subset} must hold {size} different variables (c2.subset_size)")
         if max(subset) >= n_vars:
-            _fail("cued.held_out_subsets", f"{subset} names a variable outside 0..{n_vars - 1}")
+            _fail("c2.held_out_subsets", f"{subset} names a variable outside 0..{n_vars - 1}")
         if frozenset(subset) in seen:
-            _fail("cued.held_out_subsets", f"{subset} is listed twice")
+            _fail("c2.held_out_subsets", f"{subset} is listed twice")
         seen.add(frozenset(subset))
     if len(seen) >= math.comb(n_vars, size):
-        _fail("cued.held_out_subsets", f"holds out all {math.comb(n_vars, size)} subsets of size {size}: "
+        _fail("c2.held_out_subsets", f"holds out all {math.comb(n_vars, size)} subsets of size {size}: "
                                        "none is left to train on")
 
 
 def _check_attention_heads(config: dict) -> None:
-    for key, model in (("model", config["model"]), ("lm.pipeline.model", config["lm"]["pipeline"]["model"]),
-                       ("probes.pipeline.model", config["probes"]["pipeline"]["model"]),
-                       ("regimes.model", claim_model(config, "c6"))):
+    for key, model in (("model", config["model"]), ("c4.pipeline.model", config["c4"]["pipeline"]["model"]),
+                       ("c5.pipeline.model", config["c5"]["pipeline"]["model"]),
+                       ("c6.model", claim_model(config, "c6"))):
         if model["d_model"] % model["n_heads"]:
             _fail(f"{key}.n_heads", f"{model['n_heads']} does not divide {key}.d_model ({model['d_model']})")
 
@@ -211,20 +211,19 @@ def scaled_model(model: dict, multiplier: float) -> dict:
 
 
 # the model each claim's learners use: the shared `model`, or it overlaid with this key's values
-CLAIM_MODELS = {"c1": "model", "c3": "model", "c4": "lm.pipeline.model", "c6": "regimes.model"}
+CLAIM_MODELS = {"c1": "model", "c3": "model", "c4": "c4.pipeline.model", "c6": "c6.model"}
 
 
 def claim_model(config: dict, claim: str) -> dict:
     """The model config a claim's learners use, which its budgets scale
     (``CLAIM_MODELS``): the shared model overlaid with the claim's own section, as
-    its rule file builds it (the pipeline LM's lm.pipeline.model, C6's regimes.model)."""
+    its rule file builds it (the pipeline LM's c4.pipeline.model, C6's c6.model)."""
     overlay = config
     for key in CLAIM_MODELS[claim].split("."):
         overlay = overlay[key]
     return {**config["model"], **overlay}
 
 
-SWEEP_CLAIMS = {"dag": "c1", "ooo": "c3", "lm": "c4", "regimes": "c6"}  # whose model a swept experiment uses
 SWEEP_AXES = ("lr_multipliers", "width_multipliers", "dropouts")
 
 
@@ -254,7 +253,7 @@ def _check_sweep_widths(config: dict) -> None:
     for experiment in sweep["experiments"]:
         key = ("sweep.per_experiment." + experiment if "width_multipliers" in sweep["per_experiment"].get(experiment, {})
                else "sweep") + ".width_multipliers"
-        _check_scaled_widths(config, key, [SWEEP_CLAIMS[experiment]], sweep_axes(sweep, experiment)["width_multipliers"])
+        _check_scaled_widths(config, key, [experiment], sweep_axes(sweep, experiment)["width_multipliers"])
 
 
 def _check_device(config: dict) -> None:
@@ -273,7 +272,7 @@ def _check_batch_sizes(config: dict) -> None:
     would silently multiply the training time). DAgger's round-0 set is small by
     design and sampled with replacement, so it is not checked."""
     shared = config["train"]["batch_size"]
-    regimes, pipeline = config["regimes"], config["probes"]["pipeline"]
+    regimes, pipeline = config["c6"], config["c5"]["pipeline"]
 
     def batch(section: str, overrides: dict) -> tuple[str, int]:
         if "batch_size" in overrides:
@@ -281,17 +280,17 @@ def _check_batch_sizes(config: dict) -> None:
         return "train.batch_size", shared
 
     training_sets = [
-        (("train.batch_size", shared), "dag.data.train_episodes", config["dag"]["data"]["train_episodes"]),
-        (("train.batch_size", shared), "cued.data.train_episodes", config["cued"]["data"]["train_episodes"]),
-        (batch("ooo.train", config["ooo"]["train"]), "ooo.data.train_episodes",
-         config["ooo"]["data"]["train_episodes"]),
-        (batch("lm.pipeline.train", config["lm"]["pipeline"]["train"]), "lm.pipeline.train_episodes",
-         config["lm"]["pipeline"]["train_episodes"]),
-        (batch("probes.pipeline.train", pipeline["train"]), "probes.pipeline.train_problems + train_facts",
+        (("train.batch_size", shared), "c1.data.train_episodes", config["c1"]["data"]["train_episodes"]),
+        (("train.batch_size", shared), "c2.data.train_episodes", config["c2"]["data"]["train_episodes"]),
+        (batch("c3.train", config["c3"]["train"]), "c3.data.train_episodes",
+         config["c3"]["data"]["train_episodes"]),
+        (batch("c4.pipeline.train", config["c4"]["pipeline"]["train"]), "c4.pipeline.train_episodes",
+         config["c4"]["pipeline"]["train_episodes"]),
+        (batch("c5.pipeline.train", pipeline["train"]), "c5.pipeline.train_problems + train_facts",
          pipeline["train_problems"] + pipeline["train_facts"]),
-        (batch("regimes.train", regimes["train"]), "regimes.return_conditioning.train_episodes",
+        (batch("c6.train", regimes["train"]), "c6.return_conditioning.train_episodes",
          regimes["return_conditioning"]["train_episodes"]),
-        (batch("regimes.train", regimes["train"]), "regimes.fusion.train_episodes",
+        (batch("c6.train", regimes["train"]), "c6.fusion.train_episodes",
          regimes["fusion"]["train_episodes"]),
     ]
     for (key, size), set_key, n_train in training_sets:
@@ -303,40 +302,40 @@ def _check_few_shot_pool(config: dict) -> None:
     """k-shot probe prompts draw k solved items of the task from its example pool."""
     from pacs.probes import nli, syllogisms, wason
 
-    probes = config["probes"]
+    probes = config["c5"]
     shots = max(probes["pretrained"]["shots"], default=0)
     for task, module in (("nli", nli), ("syllogism", syllogisms), ("wason", wason)):
         pool = probes["example_pool_per_condition"] * len(module.CONDITIONS)
         if shots > pool:
-            _fail("probes.pretrained.shots", f"{shots}-shot prompts need {shots} {task} examples, but the pool has "
-                                             f"{pool} (probes.example_pool_per_condition x {len(module.CONDITIONS)} "
+            _fail("c5.pretrained.shots", f"{shots}-shot prompts need {shots} {task} examples, but the pool has "
+                                             f"{pool} (c5.example_pool_per_condition x {len(module.CONDITIONS)} "
                                              "conditions)")
 
 
 def _check_regimes(config: dict) -> None:
     """Experiment 6's return-conditioning mix and quality edges, and the fusion budget."""
-    mix = config["regimes"]["return_conditioning"]["mix"]
+    mix = config["c6"]["return_conditioning"]["mix"]
     if abs(sum(mix.values()) - 1.0) > 1e-9:
-        _fail("regimes.return_conditioning.mix", f"shares sum to {sum(mix.values()):g}, not 1")
-    edges = config["regimes"]["return_conditioning"]["quality_edges"]
+        _fail("c6.return_conditioning.mix", f"shares sum to {sum(mix.values()):g}, not 1")
+    edges = config["c6"]["return_conditioning"]["quality_edges"]
     if any(a >= b for a, b in zip(edges, edges[1:])):
-        _fail("regimes.return_conditioning.quality_edges", f"{edges} is not increasing")
-    budget, env = config["regimes"]["fusion"]["budget"], config["dag"]["env"]
+        _fail("c6.return_conditioning.quality_edges", f"{edges} is not increasing")
+    budget, env = config["c6"]["fusion"]["budget"], config["c1"]["env"]
     if budget >= env["n_vars"] or budget > env["explore_steps"]:
-        _fail("regimes.fusion.budget", f"{budget} must be below dag.env.n_vars ({env['n_vars']}) "
-                                       f"and at most dag.env.explore_steps ({env['explore_steps']})")
+        _fail("c6.fusion.budget", f"{budget} must be below c1.env.n_vars ({env['n_vars']}) "
+                                       f"and at most c1.env.explore_steps ({env['explore_steps']})")
 
 
 def check_stimulus_files(config: dict) -> None:
     """Experiment 5's extra stimulus files exist and hold valid items (one line naming the file and line),
     and Experiment 5 has items to score."""
     try:
-        by_task = extra_files_by_task(config["probes"]["extra_stimuli"])
+        by_task = extra_files_by_task(config["c5"]["extra_stimuli"])
     except StimulusFileError as error:
-        raise ConfigError(f"config key 'probes.extra_stimuli': {error}") from None
-    if not by_task and not any(config["probes"]["items_per_condition"].values()):
-        raise ConfigError("config key 'probes.items_per_condition': 0 items for every task and no "
-                          "probes.extra_stimuli leave Experiment 5 nothing to score")
+        raise ConfigError(f"config key 'c5.extra_stimuli': {error}") from None
+    if not by_task and not any(config["c5"]["items_per_condition"].values()):
+        raise ConfigError("config key 'c5.items_per_condition': 0 items for every task and no "
+                          "c5.extra_stimuli leave Experiment 5 nothing to score")
 
 
 def resolve(config: dict, schema_path: str | Path, command_line: dict | None = None) -> dict:

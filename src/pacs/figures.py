@@ -5,7 +5,6 @@ has its per-seed means drawn beside it (small open markers; a summary row's
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 import matplotlib
@@ -248,6 +247,11 @@ def plan_figure(plan: AnalysisPlan, tables, out_paths) -> None:
     policy_comparison_figure(tables["summary"], plan.policies, plan.splits, plan.panels, out_paths, plan.title)
 
 
+def analysis_plan_figure(tables, params, out_paths) -> None:
+    """C1-C3: the experiment's analysis plan (params: ``plan``, its key in ``pacs.analysis.PLANS``)."""
+    plan_figure(PLANS[params["plan"]], tables, out_paths)
+
+
 def c4_figure(tables, params, out_paths) -> None:
     """C4: the language models against baselines (the plan depends on the pretrained LM and its shots)."""
     plan_figure(lm_plan(pretrained_label(params["model_name"]), params["shots"], params["splits"]), tables,
@@ -264,17 +268,6 @@ def c5_figure(tables, params, out_paths) -> None:
                           f"Content effects on reasoning ({SCORE_NAMES[score]} choices); 95% CIs, seeds crossed with items")
 
 
-def c6_figure(regime: str, tables, params, out_paths) -> None:
-    """C6: one training regime's figure (``training_regime_figure``)."""
-    training_regime_figure(regime, tables["summary"], out_paths)
-
-
-# figure name -> function(tables: input name -> table, params, out_paths)
-FIGURES = {
-    "c1": lambda tables, params, out_paths: plan_figure(PLANS["dag"], tables, out_paths),
-    "c2": lambda tables, params, out_paths: plan_figure(PLANS["cued"], tables, out_paths),
-    "c3": lambda tables, params, out_paths: plan_figure(PLANS["ooo"], tables, out_paths),
-    "c4": c4_figure,
-    "c5": c5_figure,
-    **{f"c6_{regime}": partial(c6_figure, regime) for regime in ("rc", "dagger", "fusion")},
-}
+def c6_figure(tables, params, out_paths) -> None:
+    """C6: one training regime's figure (``training_regime_figure``; params: its ``regime``)."""
+    training_regime_figure(params["regime"], tables["summary"], out_paths)

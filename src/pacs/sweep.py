@@ -18,9 +18,9 @@ from pacs import report
 
 SWEEP_ROW_COLUMNS = ("experiment", "lr", "multiplier", "d_model", "dropout", "val_loss", "monitor", "best_step",
                      "stop_reason")
-EXPERIMENT_LABELS = {"dag": "C1 agent (shared model, train)", "ooo": "C3 agent (deconfounded, with explanations)",
-                     "lm": "C4 pipeline LM (with explanations)",
-                     "regimes": "C6 expert-only learner (C6 model, train)"}
+EXPERIMENT_LABELS = {"c1": "C1 agent (shared model, train)", "c3": "C3 agent (deconfounded, with explanations)",
+                     "c4": "C4 pipeline LM (with explanations)",
+                     "c6": "C6 expert-only learner (C6 model, train)"}
 CONFIGURED = ("lr", "d_model", "dropout")  # what the sweep chooses and config holds
 
 

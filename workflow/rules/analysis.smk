@@ -5,8 +5,8 @@
 
 check_wiring()
 FIGURES = {
-    name: figure
-    for wired in WIRING.values()
+    name: {**figure, "draw": REGISTRY[claim].figures[name]}
+    for claim, wired in WIRING.items()
     for name, figure in wired["figures"].items()
 }
 
@@ -32,6 +32,7 @@ rule figure:
         **job_resources("light"),
     params:
         settings=lambda w: FIGURES[w.figure]["params"],
+        draw=lambda w: FIGURES[w.figure]["draw"],
         caption=lambda w: FIGURES[w.figure]["caption"],
     script:
         "../scripts/figure.py"

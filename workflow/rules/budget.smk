@@ -2,8 +2,8 @@
 # at several model widths (config `budgets`). The budget of multiplier 1 is the main
 # experiment (its learners are reused); every other budget trains its own learners
 # with the experiment's own scripts, on the same data, tested on the same episodes:
-#   results/budget/{dag,ooo,lm}/<budget>/...  learners and their test episodes
-#   results/budget/<claim>/<budget>/           that budget's contrasts and verdict
+#   results/budget/<claim>/<budget>/seed<s>/...  learners and their test episodes
+#   results/budget/<claim>/<budget>/             that budget's contrasts and verdict
 # so adding a multiplier trains and tests only that budget.
 
 import re
@@ -37,7 +37,7 @@ rule budget_causal_train_agent:
     benchmark:
         "benchmarks/budget/{experiment}/{budget}/train_agent_seed{seed}.tsv"
     wildcard_constraints:
-        experiment="dag",
+        experiment="c1",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -62,7 +62,7 @@ rule budget_causal_active_test:
     log:
         "logs/budget/{experiment}/{budget}/active_test_seed{seed}.log",
     wildcard_constraints:
-        experiment="dag",
+        experiment="c1",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -75,67 +75,67 @@ rule budget_causal_active_test:
         "../scripts/causal_active_test.py"
 
 
-rule budget_ooo_train_agent:
+rule budget_c3_train_agent:
     input:
-        code("ooo_train_agent"),
-        train=rules.ooo_training_data.output.train,
-        validation=rules.ooo_training_data.output.validation,
+        code("c3_train_agent"),
+        train=rules.c3_training_data.output.train,
+        validation=rules.c3_training_data.output.validation,
     output:
-        model=f"{BUDGET_DIR}/ooo/{{budget}}/{{regime}}-{{explanations}}/seed{{seed}}/agent.safetensors",
-        training_log=f"{BUDGET_DIR}/ooo/{{budget}}/{{regime}}-{{explanations}}/seed{{seed}}/training_log.csv",
+        model=f"{BUDGET_DIR}/c3/{{budget}}/{{regime}}-{{explanations}}/seed{{seed}}/agent.safetensors",
+        training_log=f"{BUDGET_DIR}/c3/{{budget}}/{{regime}}-{{explanations}}/seed{{seed}}/training_log.csv",
     log:
-        "logs/budget/ooo/{budget}/train_agent_{regime}-{explanations}_seed{seed}.log",
+        "logs/budget/c3/{budget}/train_agent_{regime}-{explanations}_seed{seed}.log",
     benchmark:
-        "benchmarks/budget/ooo/{budget}/train_agent_{regime}-{explanations}_seed{seed}.tsv"
+        "benchmarks/budget/c3/{budget}/train_agent_{regime}-{explanations}_seed{seed}.tsv"
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
     resources:
         **job_resources("model"),
     params:
-        env=config["ooo"]["env"],
-        explanation_weight=config["ooo"]["explanation_weight"],
+        env=config["c3"]["env"],
+        explanation_weight=config["c3"]["explanation_weight"],
         model=budget_model_params("c3"),
-        train=OOO_TRAIN,
+        train=C3_TRAIN,
         device=config["device"],
     script:
-        "../scripts/ooo_train_agent.py"
+        "../scripts/c3_train_agent.py"
 
 
-rule budget_ooo_active_test:
+rule budget_c3_active_test:
     input:
-        code("ooo_active_test"),
-        model=rules.budget_ooo_train_agent.output.model,
-        episodes=rules.ooo_eval_episodes.output[0],
+        code("c3_active_test"),
+        model=rules.budget_c3_train_agent.output.model,
+        episodes=rules.c3_eval_episodes.output[0],
     output:
-        f"{BUDGET_DIR}/ooo/{{budget}}/{{regime}}-{{explanations}}/seed{{seed}}/agent_episodes.parquet",
+        f"{BUDGET_DIR}/c3/{{budget}}/{{regime}}-{{explanations}}/seed{{seed}}/agent_episodes.parquet",
     log:
-        "logs/budget/ooo/{budget}/active_test_{regime}-{explanations}_seed{seed}.log",
+        "logs/budget/c3/{budget}/active_test_{regime}-{explanations}_seed{seed}.log",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
     resources:
         **job_resources("model"),
     params:
-        env=config["ooo"]["env"],
+        env=config["c3"]["env"],
         device=config["device"],
     script:
-        "../scripts/ooo_active_test.py"
+        "../scripts/c3_active_test.py"
 
 
-rule budget_lm_train:
+rule budget_c4_train:
     input:
-        code("lm_train"),
-        train=rules.lm_corpus.output.train,
-        in_distribution=rules.lm_corpus.output.in_distribution,
-        held_out=rules.lm_corpus.output.held_out,
+        code("c4_train"),
+        train=rules.c4_corpus.output.train,
+        in_distribution=rules.c4_corpus.output.in_distribution,
+        held_out=rules.c4_corpus.output.held_out,
     output:
-        model=f"{BUDGET_DIR}/lm/{{budget}}/seed{{seed}}/pipeline_lm_{{explanations}}.safetensors",
-        training_log=f"{BUDGET_DIR}/lm/{{budget}}/seed{{seed}}/training_log_{{explanations}}.csv",
+        model=f"{BUDGET_DIR}/c4/{{budget}}/seed{{seed}}/pipeline_lm_{{explanations}}.safetensors",
+        training_log=f"{BUDGET_DIR}/c4/{{budget}}/seed{{seed}}/training_log_{{explanations}}.csv",
     log:
-        "logs/budget/lm/{budget}/train_{explanations}_seed{seed}.log",
+        "logs/budget/c4/{budget}/train_{explanations}_seed{seed}.log",
     benchmark:
-        "benchmarks/budget/lm/{budget}/train_{explanations}_seed{seed}.tsv"
+        "benchmarks/budget/c4/{budget}/train_{explanations}_seed{seed}.tsv"
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -143,35 +143,35 @@ rule budget_lm_train:
         **job_resources("model"),
     params:
         model=budget_model_params("c4"),
-        train=PIPELINE_TRAIN,
+        train=C4_TRAIN,
         device=config["device"],
     script:
-        "../scripts/lm_train.py"
+        "../scripts/c4_train.py"
 
 
-rule budget_lm_pipeline_test:
+rule budget_c4_pipeline_test:
     input:
-        code("lm_pipeline_test"),
-        model=rules.budget_lm_train.output.model,
-        episodes=rules.lm_eval_episodes.output[0],
+        code("c4_pipeline_test"),
+        model=rules.budget_c4_train.output.model,
+        episodes=rules.c4_eval_episodes.output[0],
     output:
-        episodes=f"{BUDGET_DIR}/lm/{{budget}}/seed{{seed}}/pipeline_lm_{{explanations}}_episodes.parquet",
-        transcripts=f"{BUDGET_DIR}/lm/{{budget}}/seed{{seed}}/pipeline_lm_{{explanations}}_transcripts.txt",
+        episodes=f"{BUDGET_DIR}/c4/{{budget}}/seed{{seed}}/pipeline_lm_{{explanations}}_episodes.parquet",
+        transcripts=f"{BUDGET_DIR}/c4/{{budget}}/seed{{seed}}/pipeline_lm_{{explanations}}_transcripts.txt",
     log:
-        "logs/budget/lm/{budget}/pipeline_test_{explanations}_seed{seed}.log",
+        "logs/budget/c4/{budget}/pipeline_test_{explanations}_seed{seed}.log",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
     resources:
         **job_resources("model"),
     params:
-        env=config["dag"]["env"],
-        splits=config["lm"]["splits"],
-        text=config["lm"]["text"],
-        episodes_per_split=config["lm"]["eval"]["episodes_per_split"],
+        env=config["c1"]["env"],
+        splits=config["c4"]["splits"],
+        text=config["c4"]["text"],
+        episodes_per_split=config["c4"]["eval"]["episodes_per_split"],
         device=config["device"],
     script:
-        "../scripts/lm_pipeline_test.py"
+        "../scripts/c4_pipeline_test.py"
 
 
 rule budget_verdict:
@@ -191,7 +191,7 @@ rule budget_verdict:
         model=lambda w: scaled_model(
             claim_model(config, w.claim), multiplier_of(w.budget)
         ),
-        splits=config["lm"]["splits"],
+        splits=config["c4"]["splits"],
         stats=config["stats"],
         verdicts=config["verdicts"],
     script:

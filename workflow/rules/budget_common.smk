@@ -12,7 +12,7 @@ def budget_learner_files(wildcards):
     budget: the main experiment's own files for multiplier 1, the budget's otherwise."""
     main, at = is_main(wildcards.budget), wildcards.budget
     if wildcards.claim == "c1":
-        pattern = dict(experiment="dag", seed=SEEDS)
+        pattern = dict(experiment="c1", seed=SEEDS)
         return {
             "agent": expand(
                 (
@@ -41,9 +41,9 @@ def budget_learner_files(wildcards):
         return {
             "agent": expand(
                 (
-                    rules.ooo_active_test.output[0]
+                    rules.c3_active_test.output[0]
                     if main
-                    else rules.budget_ooo_active_test.output[0]
+                    else rules.budget_c3_active_test.output[0]
                 ),
                 budget=at,
                 **pattern,
@@ -51,9 +51,9 @@ def budget_learner_files(wildcards):
             "baselines": [],
             "training_logs": expand(
                 (
-                    rules.ooo_train_agent.output.training_log
+                    rules.c3_train_agent.output.training_log
                     if main
-                    else rules.budget_ooo_train_agent.output.training_log
+                    else rules.budget_c3_train_agent.output.training_log
                 ),
                 budget=at,
                 **pattern,
@@ -63,19 +63,19 @@ def budget_learner_files(wildcards):
     return {
         "agent": expand(
             (
-                rules.lm_pipeline_test.output.episodes
+                rules.c4_pipeline_test.output.episodes
                 if main
-                else rules.budget_lm_pipeline_test.output.episodes
+                else rules.budget_c4_pipeline_test.output.episodes
             ),
             budget=at,
             **pattern,
         ),
-        "baselines": expand(rules.lm_baselines.output[0], seed=SEEDS),
+        "baselines": expand(rules.c4_baselines.output[0], seed=SEEDS),
         "training_logs": expand(
             (
-                rules.lm_train.output.training_log
+                rules.c4_train.output.training_log
                 if main
-                else rules.budget_lm_train.output.training_log
+                else rules.budget_c4_train.output.training_log
             ),
             budget=at,
             **pattern,

@@ -2,7 +2,7 @@ import itertools
 import sys
 from pathlib import Path
 
-from pacs.claims import REGISTRY
+from pacs.claims import REGISTRY, rule_files
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
 from pacs.config import ConfigError, claim_model, resolve
 from pacs.probes.sources import extra_files_by_task
@@ -122,10 +122,10 @@ def job_resources(kind):
 
 def design_params(wildcards):
     """Config values that define an experiment's episodes (see pacs.experiments.dag.make_design)."""
-    params = {"env": config["dag"]["env"]}
-    if wildcards.experiment == "cued":
-        params["cued"] = {
-            key: config["cued"][key] for key in ("subset_size", "held_out_subsets")
+    params = {"env": config["c1"]["env"]}
+    if wildcards.experiment == "c2":
+        params["c2"] = {
+            key: config["c2"][key] for key in ("subset_size", "held_out_subsets")
         }
     return params
 
@@ -137,11 +137,11 @@ def model_dir(name):
 
 def pretrained_model_dir(wildcards):
     """Experiment 4's pretrained LM (see model_dir)."""
-    return model_dir(config["lm"]["pretrained"]["model"])
+    return model_dir(config["c4"]["pretrained"]["model"])
 
 
-# Experiment 6 (regimes.smk): where its results live, and which files a C6 job reads
-C6_DIR = "results/regimes"
+# Experiment 6 (c6.smk): where its results live, and which files a C6 job reads
+C6_DIR = "results/c6"
 
 
 def dagger_previous_learner(wildcards):
@@ -183,8 +183,8 @@ def c6_learner_files(regime, learners, name):
 
 
 def c6_statistics(regime, name):
-    """A C6 regime's statistics table ``name`` (an output of rule regime_statistics)."""
-    return expand(rules.regime_statistics.output[name], c6_regime=regime)[0]
+    """A C6 regime's statistics table ``name`` (an output of rule c6_statistics)."""
+    return expand(rules.c6_statistics.output[name], c6_regime=regime)[0]
 
 
 def labelled(pattern, label, **values):

@@ -37,7 +37,7 @@ rule sweep_causal_train_agent:
     benchmark:
         f"benchmarks/{SWEEP_LOG}/train_agent_seed{{seed}}.tsv"
     wildcard_constraints:
-        experiment="dag",
+        experiment="c1",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -45,18 +45,18 @@ rule sweep_causal_train_agent:
         **job_resources("model"),
     params:
         design=design_params,
-        model=sweep_model_params("dag"),
-        train=sweep_train_params("dag"),
+        model=sweep_model_params("c1"),
+        train=sweep_train_params("c1"),
         device=config["device"],
     script:
         "../scripts/causal_train_agent.py"
 
 
-rule sweep_ooo_train_agent:
+rule sweep_c3_train_agent:
     input:
-        code("ooo_train_agent"),
-        train=rules.ooo_training_data.output.train,
-        validation=rules.ooo_training_data.output.validation,
+        code("c3_train_agent"),
+        train=rules.c3_training_data.output.train,
+        validation=rules.c3_training_data.output.validation,
     output:
         model=f"{SWEEP_POINT}/{{regime}}-{{explanations}}/seed{{seed}}/agent.safetensors",
         training_log=f"{SWEEP_POINT}/{{regime}}-{{explanations}}/seed{{seed}}/training_log.csv",
@@ -65,28 +65,28 @@ rule sweep_ooo_train_agent:
     benchmark:
         f"benchmarks/{SWEEP_LOG}/train_agent_{{regime}}-{{explanations}}_seed{{seed}}.tsv"
     wildcard_constraints:
-        experiment="ooo",
+        experiment="c3",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
     resources:
         **job_resources("model"),
     params:
-        env=config["ooo"]["env"],
-        explanation_weight=config["ooo"]["explanation_weight"],
-        model=sweep_model_params("ooo"),
-        train=sweep_train_params("ooo"),
+        env=config["c3"]["env"],
+        explanation_weight=config["c3"]["explanation_weight"],
+        model=sweep_model_params("c3"),
+        train=sweep_train_params("c3"),
         device=config["device"],
     script:
-        "../scripts/ooo_train_agent.py"
+        "../scripts/c3_train_agent.py"
 
 
-rule sweep_lm_train:
+rule sweep_c4_train:
     input:
-        code("lm_train"),
-        train=rules.lm_corpus.output.train,
-        in_distribution=rules.lm_corpus.output.in_distribution,
-        held_out=rules.lm_corpus.output.held_out,
+        code("c4_train"),
+        train=rules.c4_corpus.output.train,
+        in_distribution=rules.c4_corpus.output.in_distribution,
+        held_out=rules.c4_corpus.output.held_out,
     output:
         model=f"{SWEEP_POINT}/seed{{seed}}/pipeline_lm_{{explanations}}.safetensors",
         training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log_{{explanations}}.csv",
@@ -95,23 +95,23 @@ rule sweep_lm_train:
     benchmark:
         f"benchmarks/{SWEEP_LOG}/train_{{explanations}}_seed{{seed}}.tsv"
     wildcard_constraints:
-        experiment="lm",
+        experiment="c4",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
     resources:
         **job_resources("model"),
     params:
-        model=sweep_model_params("lm"),
-        train=sweep_train_params("lm"),
+        model=sweep_model_params("c4"),
+        train=sweep_train_params("c4"),
         device=config["device"],
     script:
-        "../scripts/lm_train.py"
+        "../scripts/c4_train.py"
 
 
-rule sweep_regime_train_agent:
+rule sweep_c6_train_agent:
     input:
-        code("regime_train_agent"),
+        code("c6_train_agent"),
         train=f"{C6_DIR}/rc/seed{{seed}}/expert_only/train.safetensors",
         validation=f"{C6_DIR}/rc/seed{{seed}}/expert_only/validation.safetensors",
     output:
@@ -122,7 +122,7 @@ rule sweep_regime_train_agent:
     benchmark:
         f"benchmarks/{SWEEP_LOG}/train_expert_only_seed{{seed}}.tsv"
     wildcard_constraints:
-        experiment="regimes",
+        experiment="c6",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -130,11 +130,11 @@ rule sweep_regime_train_agent:
         **job_resources("model"),
     params:
         regime="rc",
-        model=sweep_model_params("regimes"),
-        train=sweep_train_params("regimes"),
+        model=sweep_model_params("c6"),
+        train=sweep_train_params("c6"),
         device=config["device"],
     script:
-        "../scripts/regime_train_agent.py"
+        "../scripts/c6_train_agent.py"
 
 
 rule sweep_table:

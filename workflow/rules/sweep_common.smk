@@ -1,7 +1,6 @@
 # Helpers of sweep.smk (the hyperparameter sweep): each grid point's model and
 # training settings, the training logs the sweep table reads, what config holds.
 
-from pacs.config import SWEEP_CLAIMS as SWEEP_CLAIM
 from pacs.config import claim_model, scaled_model, sweep_axes
 from pacs.sweep import is_configured
 
@@ -10,7 +9,7 @@ def sweep_model_params(experiment):
     """The model config at the wildcards' d_model (d_mlp scaled with it) and dropout."""
 
     def model(w):
-        base = claim_model(config, SWEEP_CLAIM[experiment])
+        base = claim_model(config, experiment)
         scaled = scaled_model(base, int(w.d_model) / base["d_model"])
         return {**scaled, "dropout": float(w.dropout)}
 
@@ -44,19 +43,16 @@ def sweep_points():
 
 
 SWEEP_TRAIN = {
-    "dag": config["train"],
-    "ooo": OOO_TRAIN,
-    "lm": PIPELINE_TRAIN,
-    "regimes": C6_TRAIN,
+    "c1": config["train"],
+    "c3": C3_TRAIN,
+    "c4": C4_TRAIN,
+    "c6": C6_TRAIN,
 }
 # per swept experiment: its configured lr, d_model and dropout (pacs.sweep.CONFIGURED)
 SWEEP_CONFIGURED = {
     experiment: {
         "lr": SWEEP_TRAIN[experiment]["lr"],
-        **{
-            key: claim_model(config, SWEEP_CLAIM[experiment])[key]
-            for key in ("d_model", "dropout")
-        },
+        **{key: claim_model(config, experiment)[key] for key in ("d_model", "dropout")},
     }
     for experiment in SWEEP["experiments"]
 }
@@ -78,22 +74,22 @@ def sweep_log(experiment, lr, d_model, dropout):
         experiment=experiment,
     )
     main_rules = {
-        "dag": (rules.causal_train_agent, {}),
-        "ooo": (
-            rules.ooo_train_agent,
+        "c1": (rules.causal_train_agent, {}),
+        "c3": (
+            rules.c3_train_agent,
             dict(regime="deconfounded", explanations="with"),
         ),
-        "lm": (rules.lm_train, dict(explanations="with")),
-        "regimes": (
-            rules.regime_train_agent,
+        "c4": (rules.c4_train, dict(explanations="with")),
+        "c6": (
+            rules.c6_train_agent,
             dict(c6_regime="rc", learner="expert_only"),
         ),
     }
     sweep_rules = {
-        "dag": rules.sweep_causal_train_agent,
-        "ooo": rules.sweep_ooo_train_agent,
-        "lm": rules.sweep_lm_train,
-        "regimes": rules.sweep_regime_train_agent,
+        "c1": rules.sweep_causal_train_agent,
+        "c3": rules.sweep_c3_train_agent,
+        "c4": rules.sweep_c4_train,
+        "c6": rules.sweep_c6_train_agent,
     }
     main_rule, learner = main_rules[experiment]
     chosen_rule = main_rule if main else sweep_rules[experiment]

@@ -15,9 +15,9 @@ TRAINING = ("measure", "mean", "ci_low", "ci_high")
 def results(tables, params) -> str:
     """Setup macros (environment, data, model, training) and the results tables."""
     summary, contrasts, training = tables["summary"], tables["contrasts"], tables["training"]
-    env, data, evaluation = params["dag"]["env"], params["dag"]["data"], params["dag"]["eval"]
+    env, data, evaluation = params["c1"]["env"], params["c1"]["data"], params["c1"]["eval"]
     train, model = params["train"], params["model"]
-    plan = PLANS["dag"]
+    plan = PLANS["c1"]
     policies, splits = plan.policies, plan.splits
     return "\n".join([
         report.macro("NSeeds", len(params["seeds"])),
@@ -35,7 +35,7 @@ def results(tables, params) -> str:
         report.macro("ModelWidth", model["d_model"]),
         report.macro("NBoot", f"{params['stats']['n_boot']:,}"),
         report.macro("COneSetupTable", report.key_value_table(
-            report.flatten("dag", params["dag"]) + report.flatten("model", model) + report.flatten("train", train))),
+            report.flatten("c1", params["c1"]) + report.flatten("model", model) + report.flatten("train", train))),
         *report.agreement_macros("COne", training, {
             "AgreementInDist": "val_in_distribution_agreement",
             "AgreementHeldOut": "val_held_out_agreement",
@@ -63,6 +63,7 @@ SPEC = Claim(
     tables={"summary": SUMMARY, "contrasts": CONTRASTS, "training": TRAINING},
     results=results,
     decide=decide,
-    figures=("c1",),
+    figures={"c1": "analysis_plan_figure"},
+    rule_file="c1_c2.smk",
     learning_curves={"c1": "C1 agents"},
 )

@@ -12,7 +12,7 @@ from pacs.verdicts import beat_and_approach_verdict, c2_rule
 def results(tables, params) -> str:
     """Setup macros (subsets, episodes), agreement, the per-metric tables and the recall contrasts."""
     summary, contrasts, training = tables["summary"], tables["contrasts"], tables["training"]
-    plan, cued = PLANS["cued"], params["cued"]
+    plan, cued = PLANS["c2"], params["c2"]
     return "\n".join([
         report.macro("CTwoSubsetSize", cued["subset_size"]),
         report.macro("CTwoHeldOutSubsets",
@@ -47,6 +47,7 @@ SPEC = Claim(
     tables={"summary": SUMMARY, "contrasts": CONTRASTS, "training": TRAINING},
     results=results,
     decide=decide,
-    figures=("c2",),
+    figures={"c2": "analysis_plan_figure"},
+    rule_file="c1_c2.smk",
     learning_curves={"c2": "C2 agents"},
 )

@@ -21,7 +21,7 @@ def agreement_table(training) -> str:
 def results(tables, params) -> str:
     """Setup macros, agreement per condition, the per-metric tables and the explanation contrasts."""
     summary, contrasts = tables["summary"], tables["contrasts"]
-    plan, ooo = PLANS["ooo"], params["ooo"]
+    plan, ooo = PLANS["c3"], params["c3"]
     return "\n".join([
         report.macro("CThreeValues", ", ".join(map(str, ooo["env"]["values_per_dimension"]))),
         report.macro("CThreeObjects", ooo["env"]["n_objects"]),
@@ -45,7 +45,7 @@ def results(tables, params) -> str:
 
 def decide(tables, trained, params) -> list[Decision]:
     """Explanations raise test-trial accuracy in every training regime."""
-    rule = c3_rule(params["verdicts"], params["ooo"]["regimes"])
+    rule = c3_rule(params["verdicts"], params["c3"]["regimes"])
     return [Decision.qualified("CThree", benefit_verdict(tables["contrasts"], rule), rule, trained["training_logs"])]
 
 
@@ -55,6 +55,6 @@ SPEC = Claim(
     tables={"summary": SUMMARY, "contrasts": CONTRASTS, "training": TRAINING},
     results=results,
     decide=decide,
-    figures=("c3",),
+    figures={"c3": "analysis_plan_figure"},
     learning_curves={"c3": "C3 agents"},
 )

@@ -36,7 +36,7 @@ def explanation_table(explained) -> str:
 def results(tables, params) -> str:
     """Setup macros (models, prompts, corpus), agreement, the results tables and explanation effects."""
     summary = tables["summary"]
-    lm, pretrained = params["lm"], params["lm"]["pretrained"]
+    lm, pretrained = params["c4"], params["c4"]["pretrained"]
     label = pretrained_label(pretrained["model"])
     plan = lm_plan(label, pretrained["shots"], lm["splits"])
     split = decisive_split(lm)
@@ -71,7 +71,7 @@ def decide(tables, trained, params) -> list[Decision]:
     help both (pipeline LM and the pretrained LM at 0 and the most shots, on the split
     that needs the held-out link). Verdicts on the pipeline LM say whether it finished
     training; the pretrained LM is not trained here."""
-    lm, pretrained = params["lm"], params["lm"]["pretrained"]
+    lm, pretrained = params["c4"], params["c4"]["pretrained"]
     contrasts, explained = tables["contrasts"], tables["explanation_contrasts"]
     label = pretrained_label(pretrained["model"])
     most_shots = max(pretrained["shots"])
@@ -98,6 +98,6 @@ SPEC = Claim(
     tables={"summary": SUMMARY, "contrasts": CONTRASTS, "explanation_contrasts": (), "training": TRAINING},
     results=results,
     decide=decide,
-    figures=("c4",),
+    figures={"c4": "c4_figure"},
     learning_curves={"c4": "C4 pipeline LMs"},
 )

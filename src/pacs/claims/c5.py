@@ -40,7 +40,7 @@ def headline_respondent(probes: dict) -> str:
 def results(tables, params) -> str:
     """Setup macros (items, prompts, the made-up world) and every C5 table."""
     tables = with_respondents(tables)
-    probes, pipeline = params["probes"], params["probes"]["pipeline"]
+    probes, pipeline = params["c5"], params["c5"]["pipeline"]
     score = probes["primary_score"]
     label = pretrained_label(probes["pretrained"]["model"])
     human = probes["human_reference"]["syllogism_acceptance"]
@@ -186,7 +186,7 @@ def decide(tables, trained, params) -> list[Decision]:
     LMs' difference between training regimes. A test that could not run (its task has no
     generated items; no world LMs) says so where its verdict would be."""
     tables = with_respondents(tables)
-    probes = params["probes"]
+    probes = params["c5"]
     score, headline = probes["primary_score"], headline_respondent(probes)
     contrasts = tables["contrasts"]
     primary = contrasts[(contrasts.score == score) & (contrasts.respondent == headline)
@@ -217,6 +217,6 @@ SPEC = Claim(
     tables={name: () for name in TABLES},
     results=results,
     decide=decide,
-    figures=("c5",),
+    figures={"c5": "c5_figure"},
     learning_curves={"c5": "C5 world LMs"},
 )

@@ -31,13 +31,13 @@ def common_macros(part: str, tables, params) -> list[str]:
     return [
         report.macro(f"{prefix}Steps", f"{params['train']['steps']:,}"),
         report.macro(f"{prefix}Batch", params["train"]["batch_size"]),
-        report.macro(f"{prefix}EvalEpisodes", f"{params['regimes']['eval']['episodes_per_split']:,}"),
+        report.macro(f"{prefix}EvalEpisodes", f"{params['c6']['eval']['episodes_per_split']:,}"),
         report.macro(f"{prefix}AgreementTable", agreement_table(tables[f"training_{part}"])),
     ]
 
 
 def rc_results(tables, params) -> list[str]:
-    rc, plan = params["regimes"]["return_conditioning"], PLANS["rc"]
+    rc, plan = params["c6"]["return_conditioning"], PLANS["rc"]
     summary, contrasts = tables["summary_rc"], tables["contrasts_rc"]
     cells = tables["mixture"].set_index(["kind", "measure"])
     mixture = report.tabular(
@@ -64,7 +64,7 @@ def rc_results(tables, params) -> list[str]:
 
 
 def dagger_results(tables, params) -> list[str]:
-    dg = params["regimes"]["dagger"]
+    dg = params["c6"]["dagger"]
     summary, contrasts = tables["summary_dagger"], tables["contrasts_dagger"]
     arms = ["initial", "dagger", "plain", *C6_BASELINES]
     return [
@@ -85,7 +85,7 @@ def dagger_results(tables, params) -> list[str]:
 
 
 def fusion_results(tables, params) -> list[str]:
-    fu = params["regimes"]["fusion"]
+    fu = params["c6"]["fusion"]
     summary, contrasts = tables["summary_fusion"], tables["contrasts_fusion"]
     policies = [*FUSION_POLICIES, *C6_BASELINES]
     x = "n_observational"
@@ -157,7 +157,7 @@ SPEC = Claim(
             "mixture": MIXTURE},
     results=results,
     decide=decide,
-    figures=tuple(f"c6_{part}" for part in PARTS),
+    figures={f"c6_{part}": "c6_figure" for part in PARTS},
     learning_curves={"c6_rc": "C6 return-conditioning learners", "c6_dagger": "C6 DAgger learners",
                      "c6_fusion": "C6 data-fusion learners"},
 )

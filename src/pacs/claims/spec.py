@@ -20,6 +20,16 @@ from pacs.adequacy import Adequacy, assess, qualify
 from pacs.tables import read_table
 
 VERDICT_PARTS = ("Verdict", "Reason", "Effect", "PHolm", "Rule")
+NUMBER_WORDS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
+
+
+def macro_prefix(claim_id: str) -> str:
+    """How a claim id is spelled in its LaTeX macro names, which are letters only:
+    ``c3`` -> ``CThree`` (every macro a claim writes starts with it)."""
+    letter, digits = claim_id[0], claim_id[1:]
+    if not claim_id.isascii() or not letter.isalpha() or not digits.isdigit():
+        raise ValueError(f"claim id {claim_id!r} is not a letter and a number")
+    return letter.upper() + "".join(NUMBER_WORDS[int(d)] for d in digits)
 
 
 @dataclass(frozen=True)
@@ -62,9 +72,12 @@ class Claim:
     results(tables, params) -> str: the section's setup and results macros.
     decide(tables, trained, params) -> list[Decision]: the verdicts; ``trained`` maps
         each ``training_logs*`` input to the adequacy of those learners.
-    figures: figure names (``paper/build/figures/<name>.pdf``, drawn by ``pacs.figures.FIGURES``).
+    figures: figure name (``paper/build/figures/<name>.pdf``) -> the function of ``pacs.figures``
+        that draws it, ``draw(tables, params, out_paths)`` (params: the figure's wired params).
     learning_curves: learning-curve figure name -> its title.
     extra_report_inputs: further files the report section needs (made by the claim's rule file).
+    rule_file: its rule file under workflow/rules (the experiment's own stages), which the
+        Snakefile includes; ``<id>.smk`` unless claims share one.
     """
 
     id: str
@@ -72,9 +85,14 @@ class Claim:
     tables: Mapping[str, tuple[str, ...]]
     results: Callable[[Mapping[str, pd.DataFrame], Mapping], str]
     decide: Callable[[Mapping[str, pd.DataFrame], Mapping[str, Adequacy], Mapping], list[Decision]]
-    figures: tuple[str, ...]
+    figures: Mapping[str, str]
     learning_curves: Mapping[str, str]
     extra_report_inputs: tuple[str, ...] = field(default=())
+    rule_file: str = ""
+
+    def __post_init__(self):
+        if not self.rule_file:
+            object.__setattr__(self, "rule_file", f"{self.id}.smk")
 
     @property
     def verdict_rows_file(self) -> str:

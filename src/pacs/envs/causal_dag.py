@@ -29,7 +29,7 @@ NO_INTERVENTION = -1
 
 @dataclass(frozen=True)
 class DagEnvConfig:
-    """Every value of the environment; filled from the ``dag.env`` config block."""
+    """Every value of the environment; filled from the ``c1.env`` config block."""
 
     n_vars: int = 5
     weight_values: tuple[float, ...] = (-1.0, 0.0, 1.0)
@@ -44,7 +44,7 @@ class DagEnvConfig:
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
         if unknown:
-            raise ValueError(f"unknown dag.env keys: {sorted(unknown)}")
+            raise ValueError(f"unknown c1.env keys: {sorted(unknown)}")
         values = dict(values)
         if "weight_values" in values:
             values["weight_values"] = tuple(float(v) for v in values["weight_values"])

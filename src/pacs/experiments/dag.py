@@ -3,7 +3,7 @@
 data -> passive training -> active test of the agent (and its ablations) and the
 baselines on the same episodes -> tidy episode tables. Experiment 1 (C1,
 held-out causal links) and Experiment 2 (C2, relevance cues over variable
-subsets; experiment id ``cued``) are two ``Design``s of the same steps: they differ only in how the
+subsets) are two ``Design``s of the same steps: they differ only in how the
 episodes of each split are drawn and which policies are compared.
 """
 
@@ -46,6 +46,9 @@ ABLATIONS = {  # agent variant -> what its exploration actions do (see DagActive
 class Design:
     """What one experiment on the causal-DAG environment varies."""
 
+    # ``dag`` (C1) or ``cued`` (C2): the seed namespace of its draws and the ``experiment``
+    # column of its tables. These are the ids the experiments had before the claim ids
+    # c1...c6 named everything else, kept so that every seeded draw (so every number) stays.
     experiment: str
     env: DagEnvConfig
     train_split: str
@@ -79,11 +82,11 @@ def held_out_link_design(env: dict) -> Design:
 
 
 def make_design(experiment: str, params: dict) -> Design:
-    """The design a rule's ``design`` params describe (see workflow/rules/causal.smk)."""
-    if experiment == "dag":
+    """The design a rule's ``design`` params describe (see workflow/rules/c1_c2.smk)."""
+    if experiment == "c1":
         return held_out_link_design(params["env"])
-    if experiment == "cued":
-        return cued_subset_design(params["env"], params["cued"])
+    if experiment == "c2":
+        return cued_subset_design(params["env"], params["c2"])
     raise ValueError(f"unknown causal-DAG experiment {experiment!r}")
 
 

@@ -47,10 +47,10 @@ LEARNER, EXPERT = FUSION_POLICIES
 def budget_env(env: DagEnvConfig, budget: int) -> DagEnvConfig:
     """The environment with ``budget`` exploration steps (fewer than the variables)."""
     if not 1 <= budget < env.n_vars:
-        raise ValueError(f"config key 'regimes.fusion.budget': {budget} must be between 1 and n_vars - 1 "
+        raise ValueError(f"config key 'c6.fusion.budget': {budget} must be between 1 and n_vars - 1 "
                          f"({env.n_vars - 1})")
     if budget > env.explore_steps:
-        raise ValueError(f"config key 'regimes.fusion.budget': {budget} exceeds dag.env.explore_steps "
+        raise ValueError(f"config key 'c6.fusion.budget': {budget} exceeds c1.env.explore_steps "
                          f"({env.explore_steps}), the steps each episode has noise for")
     return replace(env, explore_steps=budget)
 

@@ -49,7 +49,8 @@ class TextSettings:
 
 
 def language_design(env: dict, splits) -> Design:
-    """Experiment 1's episodes, under the experiment id ``lm`` (own seeds), on ``splits``."""
+    """Experiment 1's episodes on ``splits``, under the seed namespace ``lm`` (C4's id before
+    the claim ids, kept so that its draws stay the same)."""
     return replace(held_out_link_design(env), experiment="lm", eval_splits=tuple(splits),
                    agent_variants=(), baselines=REFERENCE_BASELINES)
 

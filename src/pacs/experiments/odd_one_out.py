@@ -30,6 +30,8 @@ from pacs.runtime import derive_seed
 from pacs.tables import outcome_frame
 from pacs.train import TrainConfig
 
+# C3's seed namespace and the ``experiment`` column of its tables: its id before the claim
+# ids c1...c6 named everything else, kept so that every seeded draw (so every number) stays.
 EXPERIMENT = "ooo"
 TEST_SPLIT = "deconfounded"
 EXPLANATIONS = ("with", "without")

@@ -1,7 +1,7 @@
 """Experiment 6 (claim C6): what the three training regimes share.
 
 Every regime (return-conditioned imitation, DAgger-style correction, data
-fusion) acts on Experiment 1's causal-DAG task: the environment of ``dag.env``,
+fusion) acts on Experiment 1's causal-DAG task: the environment of ``c1.env``,
 training graphs without the held-out links, and the same three test splits.
 All learners of a seed meet the same test episodes, drawn here once per seed.
 
@@ -27,6 +27,8 @@ from pacs.labels import REFERENCE_BASELINES
 from pacs.models.transformer import CausalTransformer, TransformerConfig, build_model
 from pacs.runtime import derive_seed
 
+# C6's seed namespace and the ``experiment`` column of its tables: its id before the claim
+# ids c1...c6 named everything else, kept so that every seeded draw (so every number) stays.
 EXPERIMENT = "regimes"
 VALIDATION_SPLITS = ("in_distribution", "held_out")
 LEARNER_FORMAT = "learner_format"  # metadata key of a training-set file

@@ -1,7 +1,7 @@
 """Where Experiment 5's items come from: the generators, or extra stimulus files.
 
 Every item carries a ``source``: ``"generated"`` for the pipeline's own items,
-else the name of the extra file it came from (``probes.extra_stimuli``). Extra
+else the name of the extra file it came from (``c5.extra_stimuli``). Extra
 files are checked when the config is resolved, before any job runs, so a
 mistyped path or a bad line stops the run at once with one line naming the file
 (and line). ``extra_files_by_task`` also tells the workflow which tasks each
