@@ -84,7 +84,7 @@ def ooo_episodes(benefit: float, seeds=(0, 1, 2), n=200) -> pd.DataFrame:
         for explanations, p in (("with", 0.5 + benefit), ("without", 0.5)):
             frames.append(pd.DataFrame({
                 "experiment": "ooo", "seed": seed, "split": "deconfounded", "episode": np.arange(n),
-                "policy": f"deconfounded, {explanations} explanations", "regime": "deconfounded",
+                "policy": f"deconfounded, {explanations} explanations", "confounding": "deconfounded",
                 "explanations": explanations, "test_correct": (rng.random(n) < p).astype(float),
                 "follows_other": 0.0,
             }))

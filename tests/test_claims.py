@@ -54,9 +54,9 @@ def test_c1_decides_on_held_out_graphs_and_says_whether_the_agents_converged(con
 
 
 def test_c3_decides_on_the_explanation_effect_in_every_regime():
-    contrasts = pd.DataFrame([row(0.1, 0.3, regime=regime, metric="test_correct")
-                              for regime in ("deconfounded", "confounded")])
-    params = {"verdicts": VERDICTS, "c3": {"regimes": ["deconfounded", "confounded"]}}
+    contrasts = pd.DataFrame([row(0.1, 0.3, confounding=confounding, metric="test_correct")
+                              for confounding in ("deconfounded", "confounded")])
+    params = {"verdicts": VERDICTS, "c3": {"confounding": ["deconfounded", "confounded"]}}
     [decision] = c3.decide({"contrasts": contrasts}, {"training_logs": CONVERGED}, params)
     assert decision.verdict.verdict == "supported"
     weak = contrasts.assign(ci_low=[0.1, -0.3], ci_high=[0.3, -0.1], diff=[0.2, -0.2], p_holm=0.001)
@@ -88,7 +88,7 @@ def test_c4_uses_each_lms_own_contrasts_and_the_decisive_split_for_explanations(
     assert "numbers alone would read supported" in decisions[2].verdict.reason  # other splits and shots ignored
 
 
-def world_regimes(p_values=(0.01,), treated=("confounded",)):
+def world_corpora(p_values=(0.01,), treated=("confounded",)):
     return pd.DataFrame([{**row(0.1, 0.3, p=p), "estimate": 0.2, "p_value": p, "treated": t,
                           "control": "independent", "score": "dcpmi", "contrast": "belief_congruence"}
                          for p, t in zip(p_values, treated)]
@@ -96,24 +96,24 @@ def world_regimes(p_values=(0.01,), treated=("confounded",)):
                             "score": "plain", "contrast": "belief_congruence"}])
 
 
-def test_c5_world_verdict_is_the_strongest_coupling_with_holm_over_the_treated_regimes():
-    one = c5.world_regime_row(world_regimes(), "dcpmi", {"independent": 0.0, "confounded": 0.9})
+def test_c5_world_verdict_is_the_strongest_coupling_with_holm_over_the_treated_corpora():
+    one = c5.world_corpus_row(world_corpora(), "dcpmi", {"independent": 0.0, "confounded": 0.9})
     assert one.p_holm == pytest.approx(0.01) and one.treated == "confounded"  # one test: p itself
-    two = c5.world_regime_row(world_regimes((0.01, 0.02), ("confounded", "weak")), "dcpmi",
+    two = c5.world_corpus_row(world_corpora((0.01, 0.02), ("confounded", "weak")), "dcpmi",
                               {"independent": 0.0, "weak": 0.5, "confounded": 0.9})
     assert two.treated == "confounded" and two.p_holm == pytest.approx(0.02)  # Holm over two tests
-    assert c5.world_regime_row(world_regimes().iloc[:0], "dcpmi", {}) is None
+    assert c5.world_corpus_row(world_corpora().iloc[:0], "dcpmi", {}) is None
 
 
 def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
     probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]},
-              "pipeline": {"regimes": {"independent": 0.0, "confounded": 0.9}}}
+              "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
     empty = pd.DataFrame(columns=["model", "shots", "score", "source", "contrast", "label"])
-    decisions = c5.decide({"contrasts": empty, "regimes": world_regimes().iloc[:0]}, {"training_logs": CONVERGED},
+    decisions = c5.decide({"contrasts": empty, "corpora": world_corpora().iloc[:0]}, {"training_logs": CONVERGED},
                           {"c5": probes, "verdicts": VERDICTS})
     assert [d.verdict for d in decisions] == [None, None, None]
     assert "\\newcommand{\\CFiveWorldVerdict}{not tested (no syllogism items)}" in decisions[2].macros()
-    decisions = c5.decide({"contrasts": empty, "regimes": world_regimes()}, {"training_logs": CAPPED},
+    decisions = c5.decide({"contrasts": empty, "corpora": world_corpora()}, {"training_logs": CAPPED},
                           {"c5": probes, "verdicts": VERDICTS})
     assert decisions[2].verdict.verdict == "undertrained" and decisions[2].verdict.p_holm == pytest.approx(0.01)
 

@@ -73,7 +73,7 @@ def test_scoring_a_model_that_knows_the_answers_gives_full_accuracy_and_the_righ
     pool = content_effects.generated_stimuli({"nli": 2, "syllogism": 2, "wason": 2}, "examples")
     lm = AnswerKnowingLM([*stimuli, *pool])
     items, options = content_effects.score_items(lm, [("generated", s) for s in stimuli], 2, 5, pool,
-                                                 model="oracle", regime="")
+                                                 model="oracle", corpus="")
     assert set(content_effects.ITEM_COLUMNS) <= set(items.columns)
     assert len(items) == len(stimuli) and len(options) == sum(len(s.options) for s in stimuli)
     assert items.correct_dcpmi.eq(1).all() and items.correct_plain.eq(1).all()
@@ -96,12 +96,12 @@ def test_wason_categories_name_the_chosen_pair():
 
 
 def test_a_task_without_items_gives_empty_tables_with_each_column_once():
-    items, options = content_effects.score_items(AnswerKnowingLM([]), [], 0, 0, [], model="oracle", regime="")
+    items, options = content_effects.score_items(AnswerKnowingLM([]), [], 0, 0, [], model="oracle", corpus="")
     assert items.empty and options.empty
     assert set(content_effects.ITEM_COLUMNS) <= set(items.columns)
     assert not items.columns.duplicated().any() and not options.columns.duplicated().any()
     # and it concatenates with a scored table without error
     stimuli = content_effects.generated_stimuli({"nli": 1, "syllogism": 0, "wason": 0}, 0)
     scored, _ = content_effects.score_items(AnswerKnowingLM(stimuli), [("generated", s) for s in stimuli], 0, 0, [],
-                                            model="oracle", regime="")
+                                            model="oracle", corpus="")
     assert len(pd.concat([scored, items], ignore_index=True)) == len(stimuli)

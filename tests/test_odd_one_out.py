@@ -44,8 +44,8 @@ def test_deconfounded_test_trials_have_three_distinct_odd_objects():
 
 
 def test_expert_solves_the_task_and_experiments_as_described():
-    for regime in ("deconfounded", "confounded"):
-        demos = expert_demonstrations(sample_episodes(3000, CFG, regime, torch.Generator().manual_seed(2)), CFG)
+    for confounding in ("deconfounded", "confounded"):
+        demos = expert_demonstrations(sample_episodes(3000, CFG, confounding, torch.Generator().manual_seed(2)), CFG)
         assert torch.all(demos.extras["test_correct"] == 1)
         # tries dimensions until it knows: 1, 2 or 3 dimensions, 2 on average; rewards 3, 2 or 1
         assert set(demos.extras["dimensions_tried"].unique().tolist()) == {1.0, 2.0, 3.0}

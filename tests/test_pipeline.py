@@ -104,7 +104,7 @@ def test_smoke_run_builds_the_report_with_the_c1_figure_and_table(workdir):
 def test_verdict_table_has_a_row_for_each_claim_that_ran(workdir):
     table = pd.read_csv(workdir / "results" / "verdicts" / "all.csv")
     # C4 has three rows: the pipeline LM, the prompted pretrained LM, explanations;
-    # C5 three: syllogisms and Wason (pretrained LM), and the world LM's regimes;
+    # C5 three: syllogisms and Wason (pretrained LM), and the world LM's corpora;
     # C6 three: return conditioning, DAgger, data fusion
     assert table.claim.tolist() == ["C1", "C2", "C3", "C4", "C4", "C4", "C5", "C5", "C5", "C6", "C6", "C6"]
     assert set(table.verdict) <= {"supported", "not supported", "inconclusive", "undertrained"}
@@ -257,9 +257,9 @@ def test_every_model_answers_every_item_of_its_tasks(workdir):
     counts = stimuli.groupby(["task", "condition"]).size()
     assert (counts == counts.index.get_level_values("task").map({"nli": 4, "syllogism": 4, "wason": 3})).all()
     world = items[items.model.str.startswith("world LM")]
-    assert set(world.regime) == {"independent", "confounded"} and set(world.task) == {"syllogism"}
-    # every seed of both regimes answered the same world items
-    per_seed = world.groupby(["regime", "seed"]).item_id.apply(frozenset)
+    assert set(world.corpus) == {"independent", "confounded"} and set(world.task) == {"syllogism"}
+    # every seed of both corpora answered the same world items
+    per_seed = world.groupby(["corpus", "seed"]).item_id.apply(frozenset)
     assert per_seed.nunique() == 1 and len(per_seed) == 2 * 2
     accuracy = pd.read_csv(workdir / "results" / "c5" / "accuracy.csv")
     assert ((accuracy.ci_low <= accuracy["mean"]) & (accuracy["mean"] <= accuracy.ci_high)).all()

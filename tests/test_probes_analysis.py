@@ -92,20 +92,34 @@ def test_human_indices_from_the_published_rates():
     assert indices["interaction"] == pytest.approx((0.71 - 0.10) - (0.89 - 0.56))
 
 
-def test_the_regime_difference_pairs_seeds_and_items():
+def test_the_corpus_difference_pairs_seeds_and_items():
     rng = np.random.default_rng(3)
     base = simulated_items({analysis.VB: 0.9, analysis.VU: 0.9, analysis.IB: 0.9, analysis.IU: 0.9}, 30, 3, rng)
-    control = base.assign(regime="independent", correct_plain=base.correct)
-    treated = base.assign(regime="confounded", correct_plain=np.where(base.condition == analysis.VU, 0.0, base.correct))
+    control = base.assign(corpus="independent", correct_plain=base.correct)
+    treated = base.assign(corpus="confounded", correct_plain=np.where(base.condition == analysis.VU, 0.0, base.correct))
     items = pd.concat([treated, control]).assign(task="syllogism")
-    result = analysis.regime_difference(items, analysis.CONTRASTS[0], "confounded", "independent", SETTINGS, "plain")
+    result = analysis.corpus_difference(items, analysis.CONTRASTS[0], "confounded", "independent", SETTINGS, "plain")
     # only valid-unbelievable items changed: the congruence contrast rises by half their accuracy
     vu = base[base.condition == analysis.VU].groupby("seed").correct.mean().mean()
     assert result["estimate"] == pytest.approx(0.5 * vu)
     assert result["ci_low"] > 0 and result["treated"] == "confounded" and result["n_seeds"] == 3
     with pytest.raises(ValueError, match="same items"):
-        analysis.regime_difference(items.iloc[1:], analysis.CONTRASTS[0], "confounded", "independent", SETTINGS,
+        analysis.corpus_difference(items.iloc[1:], analysis.CONTRASTS[0], "confounded", "independent", SETTINGS,
                                    "plain")
+
+
+def test_corpus_contrasts_take_the_weakest_coupling_as_control_for_every_other_corpus_and_score():
+    rng = np.random.default_rng(4)
+    base = simulated_items({analysis.VB: 0.9, analysis.VU: 0.6, analysis.IB: 0.6, analysis.IU: 0.9}, 20, 2, rng)
+    items = pd.concat([base.assign(corpus=name, correct_plain=base.correct, correct_dcpmi=base.correct)
+                       for name in ("strong", "independent", "weak")] + [base.assign(corpus="")])
+    items = items.assign(task="syllogism")
+    table = analysis.corpus_contrasts(items, {"strong": 0.9, "independent": 0.0, "weak": 0.3}, SETTINGS)
+    assert set(table.control) == {"independent"} and sorted(set(table.treated)) == ["strong", "weak"]
+    assert len(table) == 2 * len(analysis.SCORES)
+    assert table.estimate.abs().max() == pytest.approx(0.0)  # the same answers in every corpus
+    empty = analysis.corpus_contrasts(items[items.corpus == ""], {"independent": 0.0, "strong": 0.9}, SETTINGS)
+    assert empty.empty and list(empty.columns) == list(analysis.EMPTY_COLUMNS["corpora"])
 
 
 def test_every_table_keeps_the_item_sources_apart():

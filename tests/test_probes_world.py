@@ -1,4 +1,4 @@
-"""The made-up world of Experiment 5's pipeline LM: its facts, its regimes and its corpus."""
+"""The made-up world of Experiment 5's pipeline LM: its facts, its corpora and its corpus."""
 
 import pytest
 
@@ -95,7 +95,7 @@ def test_every_preset_world_can_supply_its_corpus(preset):
     probes, pipeline = config["c5"], config["c5"]["pipeline"]
     lexicon = world.made_up_lexicon(world.WorldSettings(**pipeline["world"]))
     tests = syllogisms.generate_syllogisms(probes["items_per_condition"]["syllogism"], "world:0", lexicon)
-    for coupling in pipeline["regimes"].values():
+    for coupling in pipeline["corpora"].values():
         documents = world.training_documents(lexicon, pipeline["train_problems"], pipeline["train_facts"], coupling,
                                              pipeline["nonsense_share"], 0, world.prompts_of(tests))
         assert len(documents) == pipeline["train_problems"] + pipeline["train_facts"]

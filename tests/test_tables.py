@@ -68,10 +68,10 @@ def test_episode_tables_refuse_missing_keys_and_outcomes_but_allow_undefined_rat
 
 def test_odd_one_out_tables_need_their_outcome(tmp_path):
     path = tmp_path / "ooo.parquet"
-    frame = episode_table(n=2).assign(regime="confounded", explanations=True, test_correct=[1.0, np.nan],
+    frame = episode_table(n=2).assign(confounding="confounded", explanations=True, test_correct=[1.0, np.nan],
                                       follows_other=0.0)
     write_table(frame, path)
-    message = one_line_error(TableError, lambda: analysis.read_episode_tables([path], analysis.OOO_EPISODE_COLUMNS))
+    message = one_line_error(TableError, lambda: analysis.read_episode_tables([path], analysis.C3_EPISODE_COLUMNS))
     assert "'test_correct'" in message
 
 

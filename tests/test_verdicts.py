@@ -68,12 +68,12 @@ def test_beat_and_approach_names_a_missing_row(drop, named):
 
 
 BENEFIT = BenefitRule(claim="CY", metric="m", metric_label="m", manipulation="explanations", groups=("g1", "g2"),
-                      group_col="regime", margin=0.05, alpha=0.05)
+                      group_col="confounding", margin=0.05, alpha=0.05)
 
 
 def benefit_table(first=(0.1, 0.3, 0.001), second=(0.1, 0.3, 0.001)):
-    return pd.DataFrame([row(*first[:2], p=first[2], regime="g1"), row(*second[:2], p=second[2], regime="g2"),
-                         row(-0.9, -0.8, regime="g3")])  # a group the rule does not name: ignored
+    return pd.DataFrame([row(*first[:2], p=first[2], confounding="g1"), row(*second[:2], p=second[2], confounding="g2"),
+                         row(-0.9, -0.8, confounding="g3")])  # a group the rule does not name: ignored
 
 
 @pytest.mark.parametrize("table, expected, reason", [
@@ -91,7 +91,7 @@ def test_benefit_outcomes(table, expected, reason):
 
 def test_benefit_names_a_missing_group():
     with pytest.raises(ValueError, match="CY: .*'g2'"):
-        benefit_verdict(benefit_table().query("regime != 'g2'"), BENEFIT)
+        benefit_verdict(benefit_table().query("confounding != 'g2'"), BENEFIT)
 
 
 def test_every_claim_rule_states_its_margin_and_the_equivalence_test():

@@ -117,7 +117,7 @@ def lm_plan(pretrained: str, shots, splits, reference: str | None = None) -> Ana
     )
 
 
-OOO_EPISODE_COLUMNS = ("experiment", "seed", "split", "policy", "episode", "regime", "explanations",
+C3_EPISODE_COLUMNS = ("experiment", "seed", "split", "policy", "episode", "confounding", "explanations",
                        "test_correct", "follows_other")
 
 
@@ -137,9 +137,9 @@ def read_episode_tables(paths, required=EPISODE_COLUMNS) -> pd.DataFrame:
 
 
 def explanation_contrasts(episodes: pd.DataFrame, metrics, settings: BootstrapSettings,
-                          by=("regime",)) -> pd.DataFrame:
+                          by=("confounding",)) -> pd.DataFrame:
     """Paired with-minus-without-explanations differences per group (``by``: the
-    training regime, or the model and split), on the same test episodes; Holm over
+    training data's confounding, or the model and split), on the same test episodes; Holm over
     the groups of each metric."""
     agents = episodes[episodes.explanations.isin(["with", "without"])]
     frames = [

@@ -11,7 +11,7 @@ budget's contrasts, restricted to what decides it:
 - C1: the agent on the held-out-link splits against the associational baselines
   and the expert (the whole C1 rule); the plotted effect is agent minus expert on
   the held-out-link-goal split;
-- C3: explanations in the deconfounded regime (the C3 rule on that regime alone);
+- C3: explanations when trained deconfounded (the C3 rule on that confounding alone);
   the plotted effect is with minus without explanations;
 - C4: the pipeline LM trained with explanations against random and correlational
   choices and the expert (the C4 strategy rule); the plotted effect is the
@@ -33,7 +33,7 @@ from pacs.analysis import (
     EPISODE_COLUMNS,
     LM_BASELINES,
     LM_EPISODE_COLUMNS,
-    OOO_EPISODE_COLUMNS,
+    C3_EPISODE_COLUMNS,
     PLANS,
     AnalysisPlan,
     contrast_table,
@@ -52,12 +52,12 @@ from pacs.verdicts import (
 )
 
 C4_SUBJECT = "pipeline LM (with explanations)"
-C3_REGIME = "deconfounded"
+C3_CONFOUNDING = "deconfounded"
 SENSITIVITY_COLUMN = "same verdict at the two largest budgets"
 BUDGET_ROW_COLUMNS = ("claim", "budget", "multiplier", "d_model", "effect_label", "effect", "ci_low", "ci_high",
                       "n_seeds", "margin", "verdict", "reason")
 # the columns each claim's episode tables must have (pacs.analysis.read_episode_tables)
-CLAIM_EPISODE_COLUMNS = {"c1": EPISODE_COLUMNS, "c3": OOO_EPISODE_COLUMNS, "c4": LM_EPISODE_COLUMNS}
+CLAIM_EPISODE_COLUMNS = {"c1": EPISODE_COLUMNS, "c3": C3_EPISODE_COLUMNS, "c4": LM_EPISODE_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,8 @@ ANALYSES = {
                          "agent $-$ expert, reward/optimal (held-out-link goal)", "agent vs")),
     "c3": BudgetAnalysis(
         lambda episodes, settings, splits: explanation_contrasts(episodes, ("test_correct",), settings),
-        lambda verdicts, splits: c3_rule(verdicts, [C3_REGIME]),
-        DecidingContrast("C3", "test_correct", "regime", C3_REGIME, None,
+        lambda verdicts, splits: c3_rule(verdicts, [C3_CONFOUNDING]),
+        DecidingContrast("C3", "test_correct", "confounding", C3_CONFOUNDING, None,
                          "with $-$ without explanations, test-trial accuracy (deconfounded)", "explanations vs")),
     "c4": BudgetAnalysis(
         lambda episodes, settings, splits: contrast_table(episodes, _c4_plan(splits), settings),

@@ -85,6 +85,6 @@ METRIC_LABELS = {
 }
 
 
-def world_lm_label(regime: str) -> str:
-    """Model name of Experiment 5's pipeline LM trained on its made-up world in ``regime``."""
-    return f"world LM, {regime}"
+def world_lm_label(corpus: str) -> str:
+    """Model name of Experiment 5's pipeline LM trained on its made-up world's ``corpus``."""
+    return f"world LM, {corpus}"

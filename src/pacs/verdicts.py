@@ -244,12 +244,12 @@ def benefit_verdict(contrasts: pd.DataFrame, rule: BenefitRule) -> Verdict:
     )
 
 
-def c3_rule(verdicts: dict, regimes) -> BenefitRule:
+def c3_rule(verdicts: dict, confoundings) -> BenefitRule:
     """C3: predicting explanations raises test-trial accuracy (following the latent
     dimension) on deconfounded tests, after deconfounded and after confounded training."""
     return BenefitRule(
         claim="C3", metric="test_correct", metric_label="test-trial accuracy", manipulation="explanations",
-        groups=tuple(regimes), group_col="regime", margin=verdicts["c3_equivalence_margin"], alpha=verdicts["alpha"],
+        groups=tuple(confoundings), group_col="confounding", margin=verdicts["c3_equivalence_margin"], alpha=verdicts["alpha"],
     )
 
 

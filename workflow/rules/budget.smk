@@ -81,12 +81,12 @@ rule budget_c3_train_agent:
         train=rules.c3_training_data.output.train,
         validation=rules.c3_training_data.output.validation,
     output:
-        model=f"{BUDGET_DIR}/c3/{{budget}}/{{regime}}-{{explanations}}/seed{{seed}}/agent.safetensors",
-        training_log=f"{BUDGET_DIR}/c3/{{budget}}/{{regime}}-{{explanations}}/seed{{seed}}/training_log.csv",
+        model=f"{BUDGET_DIR}/c3/{{budget}}/{{confounding}}-{{explanations}}/seed{{seed}}/agent.safetensors",
+        training_log=f"{BUDGET_DIR}/c3/{{budget}}/{{confounding}}-{{explanations}}/seed{{seed}}/training_log.csv",
     log:
-        "logs/budget/c3/{budget}/train_agent_{regime}-{explanations}_seed{seed}.log",
+        "logs/budget/c3/{budget}/train_agent_{confounding}-{explanations}_seed{seed}.log",
     benchmark:
-        "benchmarks/budget/c3/{budget}/train_agent_{regime}-{explanations}_seed{seed}.tsv"
+        "benchmarks/budget/c3/{budget}/train_agent_{confounding}-{explanations}_seed{seed}.tsv"
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -108,9 +108,9 @@ rule budget_c3_active_test:
         model=rules.budget_c3_train_agent.output.model,
         episodes=rules.c3_eval_episodes.output[0],
     output:
-        f"{BUDGET_DIR}/c3/{{budget}}/{{regime}}-{{explanations}}/seed{{seed}}/agent_episodes.parquet",
+        f"{BUDGET_DIR}/c3/{{budget}}/{{confounding}}-{{explanations}}/seed{{seed}}/agent_episodes.parquet",
     log:
-        "logs/budget/c3/{budget}/active_test_{regime}-{explanations}_seed{seed}.log",
+        "logs/budget/c3/{budget}/active_test_{confounding}-{explanations}_seed{seed}.log",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]

@@ -36,7 +36,7 @@ def budget_learner_files(wildcards):
         }
     if wildcards.claim == "c3":
         pattern = dict(
-            regime="deconfounded", explanations=["with", "without"], seed=SEEDS
+            confounding="deconfounded", explanations=["with", "without"], seed=SEEDS
         )
         return {
             "agent": expand(

@@ -1,9 +1,9 @@
 # Experiment 3 (claim C3): symbolic meta odd-one-out, explanations x confounding.
-# data per training regime -> imitation training per (regime, explanations) ->
+# data per confounding (deconfounded, confounded) -> imitation training per (confounding, explanations) ->
 # closed-loop test on deconfounded episodes; baselines on the same episodes.
 
 
-C3_CONDITION_DIR = "results/c3/{regime}-{explanations}/seed{seed}"
+C3_CONDITION_DIR = "results/c3/{confounding}-{explanations}/seed{seed}"
 C3_TRAIN = {
     **config["train"],
     **config["c3"]["train"],
@@ -11,7 +11,7 @@ C3_TRAIN = {
 
 
 wildcard_constraints:
-    regime="deconfounded|confounded",
+    confounding="deconfounded|confounded",
     explanations="with|without",
 
 
@@ -19,10 +19,10 @@ rule c3_training_data:
     input:
         code("c3_training_data"),
     output:
-        train="results/c3/{regime}/seed{seed}/train.safetensors",
-        validation="results/c3/{regime}/seed{seed}/validation.safetensors",
+        train="results/c3/{confounding}/seed{seed}/train.safetensors",
+        validation="results/c3/{confounding}/seed{seed}/validation.safetensors",
     log:
-        "logs/c3/training_data_{regime}_seed{seed}.log",
+        "logs/c3/training_data_{confounding}_seed{seed}.log",
     conda:
         SOFTWARE
     resources:
@@ -61,9 +61,9 @@ rule c3_train_agent:
         model=f"{C3_CONDITION_DIR}/agent.safetensors",
         training_log=f"{C3_CONDITION_DIR}/training_log.csv",
     log:
-        "logs/c3/train_agent_{regime}-{explanations}_seed{seed}.log",
+        "logs/c3/train_agent_{confounding}-{explanations}_seed{seed}.log",
     benchmark:
-        "benchmarks/c3/train_agent_{regime}-{explanations}_seed{seed}.tsv"
+        "benchmarks/c3/train_agent_{confounding}-{explanations}_seed{seed}.tsv"
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -87,7 +87,7 @@ rule c3_active_test:
     output:
         f"{C3_CONDITION_DIR}/agent_episodes.parquet",
     log:
-        "logs/c3/active_test_{regime}-{explanations}_seed{seed}.log",
+        "logs/c3/active_test_{confounding}-{explanations}_seed{seed}.log",
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -121,8 +121,8 @@ rule c3_baselines:
 # every learner's training log, labelled with its condition
 C3_TRAINING_LOGS = labelled(
     rules.c3_train_agent.output.training_log,
-    "{regime}-{explanations}",
-    regime=config["c3"]["regimes"],
+    "{confounding}-{explanations}",
+    confounding=config["c3"]["confounding"],
     explanations=["with", "without"],
     seed=SEEDS,
 )
@@ -133,7 +133,7 @@ rule c3_statistics:
         code("c3_statistics"),
         agent=expand(
             rules.c3_active_test.output[0],
-            regime=config["c3"]["regimes"],
+            confounding=config["c3"]["confounding"],
             explanations=["with", "without"],
             seed=SEEDS,
         ),
@@ -186,8 +186,8 @@ wire_claim(
     },
     learning_logs={"c3": C3_TRAINING_LOGS},
     benchmarks=expand(
-        "benchmarks/c3/train_agent_{regime}-{explanations}_seed{seed}.tsv",
-        regime=config["c3"]["regimes"],
+        "benchmarks/c3/train_agent_{confounding}-{explanations}_seed{seed}.tsv",
+        confounding=config["c3"]["confounding"],
         explanations=["with", "without"],
         seed=SEEDS,
     ),

@@ -1,6 +1,6 @@
 # Experiment 5 (claim C5): content effects on reasoning.
 #   stimuli per task (generated + extra files) -> a pretrained LM scores every item
-#   made-up world -> corpus per regime -> pipeline LM per seed -> scores
+#   made-up world -> corpus (independent, confounded) per seed -> pipeline LM -> scores
 #   -> statistics -> figure -> report section and verdict rows
 
 C5_CONFIG = config["c5"]
@@ -8,9 +8,9 @@ C5_DIR = "results/c5"
 WORLD_DIR = "results/c5/world"
 WORLD_TRAIN = {**config["train"], **C5_CONFIG["pipeline"]["train"]}
 WORLD_MODEL = {**config["model"], **C5_CONFIG["pipeline"]["model"]}
-REGIMES = list(C5_CONFIG["pipeline"]["regimes"])
+CORPORA = list(C5_CONFIG["pipeline"]["corpora"])
 # the world LMs answer syllogisms about their world: without syllogism items they are not trained
-WORLD_REGIMES = REGIMES if C5_CONFIG["items_per_condition"]["syllogism"] > 0 else []
+WORLD_CORPORA = CORPORA if C5_CONFIG["items_per_condition"]["syllogism"] > 0 else []
 # the extra stimulus files holding items of each task (checked at start-up, pacs.probes.sources),
 # so that a file for one task reruns only that task's jobs
 EXTRA_BY_TASK = extra_files_by_task(C5_CONFIG["extra_stimuli"])
@@ -32,7 +32,7 @@ wildcard_constraints:
     task="|".join(["nli", "syllogism", "wason"]),
 
 
-WORLD_REGIME = "|".join(REGIMES) if REGIMES else "none"
+WORLD_CORPUS = "|".join(CORPORA) if CORPORA else "none"
 
 
 rule c5_stimuli:
@@ -105,12 +105,12 @@ rule c5_world_corpus:
         code("c5_world_corpus"),
         stimuli=rules.c5_world_stimuli.output[0],
     output:
-        train=f"{WORLD_DIR}/seed{{seed}}/corpus_{{regime}}.txt",
-        validation=f"{WORLD_DIR}/seed{{seed}}/validation_{{regime}}.txt",
+        train=f"{WORLD_DIR}/seed{{seed}}/corpus_{{corpus}}.txt",
+        validation=f"{WORLD_DIR}/seed{{seed}}/validation_{{corpus}}.txt",
     log:
-        "logs/c5/world_corpus_{regime}_seed{seed}.log",
+        "logs/c5/world_corpus_{corpus}_seed{seed}.log",
     wildcard_constraints:
-        regime=WORLD_REGIME,
+        corpus=WORLD_CORPUS,
     conda:
         SOFTWARE
     resources:
@@ -126,7 +126,7 @@ rule c5_world_corpus:
                 "nonsense_share",
             )
         },
-        coupling=lambda wildcards: C5_CONFIG["pipeline"]["regimes"][wildcards.regime],
+        coupling=lambda wildcards: C5_CONFIG["pipeline"]["corpora"][wildcards.corpus],
     script:
         "../scripts/c5_world_corpus.py"
 
@@ -137,14 +137,14 @@ rule c5_world_train:
         train=rules.c5_world_corpus.output.train,
         validation=rules.c5_world_corpus.output.validation,
     output:
-        model=f"{WORLD_DIR}/seed{{seed}}/world_lm_{{regime}}.safetensors",
-        training_log=f"{WORLD_DIR}/seed{{seed}}/training_log_{{regime}}.csv",
+        model=f"{WORLD_DIR}/seed{{seed}}/world_lm_{{corpus}}.safetensors",
+        training_log=f"{WORLD_DIR}/seed{{seed}}/training_log_{{corpus}}.csv",
     log:
-        "logs/c5/world_train_{regime}_seed{seed}.log",
+        "logs/c5/world_train_{corpus}_seed{seed}.log",
     benchmark:
-        "benchmarks/c5/world_train_{regime}_seed{seed}.tsv"
+        "benchmarks/c5/world_train_{corpus}_seed{seed}.tsv"
     wildcard_constraints:
-        regime=WORLD_REGIME,
+        corpus=WORLD_CORPUS,
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -164,12 +164,12 @@ rule c5_world_score:
         model=rules.c5_world_train.output.model,
         stimuli=rules.c5_world_stimuli.output[0],
     output:
-        answers=f"{WORLD_DIR}/seed{{seed}}/items_{{regime}}.parquet",
-        options=f"{WORLD_DIR}/seed{{seed}}/options_{{regime}}.parquet",
+        answers=f"{WORLD_DIR}/seed{{seed}}/items_{{corpus}}.parquet",
+        options=f"{WORLD_DIR}/seed{{seed}}/options_{{corpus}}.parquet",
     log:
-        "logs/c5/world_score_{regime}_seed{seed}.log",
+        "logs/c5/world_score_{corpus}_seed{seed}.log",
     wildcard_constraints:
-        regime=WORLD_REGIME,
+        corpus=WORLD_CORPUS,
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -181,12 +181,12 @@ rule c5_world_score:
         "../scripts/c5_world_score.py"
 
 
-# every world LM's training log, labelled with its regime
+# every world LM's training log, labelled with its corpus
 WORLD_TRAINING_LOGS = labelled(
     rules.c5_world_train.output.training_log,
-    "{regime}",
+    "{corpus}",
     seed=SEEDS,
-    regime=WORLD_REGIMES,
+    corpus=WORLD_CORPORA,
 )
 
 
@@ -199,7 +199,7 @@ rule c5_statistics:
             for shots, seed in PROMPTS
         ],
         world=expand(
-            rules.c5_world_score.output.answers, seed=SEEDS, regime=WORLD_REGIMES
+            rules.c5_world_score.output.answers, seed=SEEDS, corpus=WORLD_CORPORA
         ),
         training_logs=list(WORLD_TRAINING_LOGS),
     output:
@@ -208,7 +208,7 @@ rule c5_statistics:
         acceptance=f"{C5_DIR}/acceptance.csv",
         contrasts=f"{C5_DIR}/contrasts.csv",
         indices=f"{C5_DIR}/belief_indices.csv",
-        regimes=f"{C5_DIR}/regime_contrasts.csv",
+        corpora=f"{C5_DIR}/corpus_contrasts.csv",
         categories=f"{C5_DIR}/wason_categories.csv",
         regression=f"{C5_DIR}/regression.csv",
         training=f"{C5_DIR}/training_summary.csv",
@@ -223,7 +223,7 @@ rule c5_statistics:
     params:
         log_conditions=WORLD_TRAINING_LOGS,
         stats=config["stats"],
-        regimes=C5_CONFIG["pipeline"]["regimes"],
+        corpora=C5_CONFIG["pipeline"]["corpora"],
     script:
         "../scripts/c5_statistics.py"
 
@@ -239,7 +239,7 @@ wire_claim(
                 "acceptance",
                 "contrasts",
                 "indices",
-                "regimes",
+                "corpora",
                 "categories",
                 "regression",
                 "training",
@@ -282,8 +282,8 @@ wire_claim(
         for shots, seed in PROMPTS
     ]
     + expand(
-        "benchmarks/c5/world_train_{regime}_seed{seed}.tsv",
-        regime=REGIMES,
+        "benchmarks/c5/world_train_{corpus}_seed{seed}.tsv",
+        corpus=CORPORA,
         seed=SEEDS,
     )
     + ["benchmarks/c5/statistics.tsv"],

@@ -58,12 +58,12 @@ rule sweep_c3_train_agent:
         train=rules.c3_training_data.output.train,
         validation=rules.c3_training_data.output.validation,
     output:
-        model=f"{SWEEP_POINT}/{{regime}}-{{explanations}}/seed{{seed}}/agent.safetensors",
-        training_log=f"{SWEEP_POINT}/{{regime}}-{{explanations}}/seed{{seed}}/training_log.csv",
+        model=f"{SWEEP_POINT}/{{confounding}}-{{explanations}}/seed{{seed}}/agent.safetensors",
+        training_log=f"{SWEEP_POINT}/{{confounding}}-{{explanations}}/seed{{seed}}/training_log.csv",
     log:
-        f"logs/{SWEEP_LOG}/train_agent_{{regime}}-{{explanations}}_seed{{seed}}.log",
+        f"logs/{SWEEP_LOG}/train_agent_{{confounding}}-{{explanations}}_seed{{seed}}.log",
     benchmark:
-        f"benchmarks/{SWEEP_LOG}/train_agent_{{regime}}-{{explanations}}_seed{{seed}}.tsv"
+        f"benchmarks/{SWEEP_LOG}/train_agent_{{confounding}}-{{explanations}}_seed{{seed}}.tsv"
     wildcard_constraints:
         experiment="c3",
     conda:

@@ -77,7 +77,7 @@ def sweep_log(experiment, lr, d_model, dropout):
         "c1": (rules.causal_train_agent, {}),
         "c3": (
             rules.c3_train_agent,
-            dict(regime="deconfounded", explanations="with"),
+            dict(confounding="deconfounded", explanations="with"),
         ),
         "c4": (rules.c4_train, dict(explanations="with")),
         "c6": (

@@ -11,7 +11,7 @@ set_threads(snakemake.threads)
 device, wildcards = pick_device(snakemake.params.device), snakemake.wildcards
 table = odd_one_out.agent_table(
     load_checkpoint(snakemake.input.model, device), odd_one_out.read_eval_episodes(snakemake.input.episodes),
-    OddOneOutConfig.from_dict(snakemake.params.env), int(wildcards.seed), wildcards.regime,
+    OddOneOutConfig.from_dict(snakemake.params.env), int(wildcards.seed), wildcards.confounding,
     wildcards.explanations, device,
 )
 write_table(table, snakemake.output[0])

@@ -11,7 +11,7 @@ configure_logging(snakemake.log[0])
 settings = BootstrapSettings(**snakemake.params.stats)
 plan = analysis.PLANS["c3"]
 episodes = analysis.read_episode_tables([*snakemake.input.agent, *snakemake.input.baselines],
-                                        analysis.OOO_EPISODE_COLUMNS)
+                                        analysis.C3_EPISODE_COLUMNS)
 write_table(episodes, snakemake.output.episodes)
 write_table(analysis.summary_table(episodes, plan, settings), snakemake.output.summary)
 write_table(analysis.explanation_contrasts(episodes, ("test_correct", "follows_other"), settings),

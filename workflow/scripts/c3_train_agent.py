@@ -1,4 +1,4 @@
-"""Rule c3_train_agent: the shared trainer on one condition (regime x explanations)."""
+"""Rule c3_train_agent: the shared trainer on one condition (confounding x explanations)."""
 
 from pacs.envs.odd_one_out import OddOneOutConfig
 from pacs.experiments import odd_one_out
@@ -14,5 +14,5 @@ fit_and_save(
     odd_one_out.train_config(params.train, wildcards.explanations, params.explanation_weight),
     seed, pick_device(params.device),
     snakemake.output.model, snakemake.output.training_log, {"model": params.model, "train": params.train},
-    monitor=wildcards.regime,  # validation demonstrations of the training regime
+    monitor=wildcards.confounding,  # validation demonstrations of the training confounding
 )

@@ -21,6 +21,6 @@ lm = load_language_model(inputs.model, pick_device(params.device), name=name)
 logging.getLogger("c5").info("loaded %s in %.1f s; %d %s items", name, time.perf_counter() - started,
                                  len(items), wildcards.task)
 item_table, option_table = content_effects.score_items(
-    lm, items, int(wildcards.shots), int(wildcards.seed), read_stimuli(inputs.examples), model=name, regime="")
+    lm, items, int(wildcards.shots), int(wildcards.seed), read_stimuli(inputs.examples), model=name, corpus="")
 write_table(item_table, snakemake.output.answers)
 write_table(option_table, snakemake.output.options)

@@ -1,4 +1,4 @@
-"""Rule c5_world_corpus: one seed's training and validation documents for a regime
+"""Rule c5_world_corpus: one seed's training and validation documents for a corpus
 (facts of the made-up world and solved syllogisms; never a test prompt)."""
 
 from pacs.experiments.language import write_documents
@@ -14,5 +14,5 @@ n_facts_val = round(pipeline["train_facts"] * pipeline["val_problems"] / pipelin
 for name, n_problems, n_facts, part in (("train", pipeline["train_problems"], pipeline["train_facts"], "train"),
                                          ("validation", pipeline["val_problems"], n_facts_val, "validation")):
     documents = world.training_documents(lexicon, n_problems, n_facts, coupling, pipeline["nonsense_share"],
-                                         f"{wildcards.regime}:{part}:{wildcards.seed}", exclude)
+                                         f"{wildcards.corpus}:{part}:{wildcards.seed}", exclude)
     write_documents(snakemake.output[name], documents)

@@ -10,10 +10,10 @@ from pacs.tables import write_table
 configure_logging(snakemake.log[0])
 set_threads(snakemake.threads)
 wildcards = snakemake.wildcards
-name = world_lm_label(wildcards.regime)
+name = world_lm_label(wildcards.corpus)
 lm = load_language_model(snakemake.input.model, pick_device(snakemake.params.device), name=name)
 items = [(GENERATED, s) for s in read_stimuli(snakemake.input.stimuli)]
 item_table, option_table = content_effects.score_items(lm, items, 0, int(wildcards.seed), [], model=name,
-                                                       regime=wildcards.regime)
+                                                       corpus=wildcards.corpus)
 write_table(item_table, snakemake.output.answers)
 write_table(option_table, snakemake.output.options)

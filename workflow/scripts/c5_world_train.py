@@ -10,6 +10,6 @@ seed, params, inputs = int(snakemake.wildcards.seed), snakemake.params, snakemak
 fit_pipeline_lm(
     inputs.train, {"world": inputs.validation}, params.model, TrainConfig(**params.train), seed,
     pick_device(params.device), snakemake.output.model, snakemake.output.training_log,
-    provenance({"model": params.model, "train": params.train, "regime": snakemake.wildcards.regime}, seed),
+    provenance({"model": params.model, "train": params.train, "corpus": snakemake.wildcards.corpus}, seed),
     monitor="world",
 )

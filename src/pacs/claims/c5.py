@@ -17,7 +17,7 @@ from pacs.probes.stimuli import GENERATED
 from pacs.stats import holm
 from pacs.verdicts import c5_rule, effect_verdict
 
-TABLES = ("answers", "accuracy", "acceptance", "contrasts", "indices", "regimes", "categories", "regression",
+TABLES = ("answers", "accuracy", "acceptance", "contrasts", "indices", "corpora", "categories", "regression",
           "training")
 # the pretrained LM's content effects that decide a verdict each: macro prefix -> contrast
 PRETRAINED_VERDICTS = {"CFiveSyllogism": "belief_congruence", "CFiveWason": "realistic_advantage"}
@@ -45,7 +45,7 @@ def results(tables, params) -> str:
     label = pretrained_label(probes["pretrained"]["model"])
     human = probes["human_reference"]["syllogism_acceptance"]
     accuracy, acceptance, contrasts, indices = (tables[n] for n in ("accuracy", "acceptance", "contrasts", "indices"))
-    regimes, categories, regression, training = (tables[n] for n in ("regimes", "categories", "regression",
+    corpora, categories, regression, training = (tables[n] for n in ("corpora", "categories", "regression",
                                                                     "training"))
     answers = tables["answers"]
     respondents = sorted(set(accuracy.respondent), key=lambda r: (r.startswith("world"), r))
@@ -117,27 +117,27 @@ def results(tables, params) -> str:
         return report.tabular(["respondent", "items", "task", "condition", "odds ratio [95\\% CI]", "$p$", "obs/items",
                                "item RE", "conv."], body, "llllcccll")
 
-    def regime_table() -> str:
-        if regimes.empty:
+    def corpus_table() -> str:
+        if corpora.empty:
             return "(no world LMs: no syllogism items)"
         body = [[f"{report.tex_escape(r.treated)} $-$ {report.tex_escape(r.control)}", SCORE_NAMES[r.score],
                  report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.z, 1), report.fmt_p(r.p_value)]
-                for r in regimes.itertuples()]
-        return report.tabular(["regimes", "score", "difference in belief congruence [95\\% CI]", "$z$", "$p$"], body,
+                for r in corpora.itertuples()]
+        return report.tabular(["corpora", "score", "difference in belief congruence [95\\% CI]", "$z$", "$p$"], body,
                               "llccc")
 
     def training_table() -> str:
         if training.empty:
             return "(no world LMs: no syllogism items)"
-        body = [[report.tex_escape(r.regime), r.measure.removeprefix("val_").replace("_", " "),
+        body = [[report.tex_escape(r.corpus), r.measure.removeprefix("val_").replace("_", " "),
                  report.fmt_ci(r.mean, r.ci_low, r.ci_high, 3)] for r in training.itertuples()]
-        return report.tabular(["regime", "validation measure (next token)", "mean [95\\% CI]"], body, "llc")
+        return report.tabular(["corpus", "validation measure (next token)", "mean [95\\% CI]"], body, "llc")
 
     counts = ", ".join(f"{task} {n}" for task, n in probes["items_per_condition"].items())
     return "\n".join([
         report.macro("CFiveModel", report.tex_escape(label)),
         report.macro("CFiveItems", counts),
-        report.macro("CFiveSources", sources_text(answers[answers.regime == ""], report.tex_escape)),
+        report.macro("CFiveSources", sources_text(answers[answers.corpus == ""], report.tex_escape)),
         report.macro("CFiveShots", ", ".join(map(str, probes["pretrained"]["shots"]))),
         report.macro("CFivePromptSeeds", len(probes["pretrained"]["prompt_seeds"])),
         report.macro("CFiveScore", SCORE_NAMES[score]),
@@ -148,8 +148,8 @@ def results(tables, params) -> str:
         report.macro("CFiveProblems", f"{pipeline['train_problems']:,}"),
         report.macro("CFiveFacts", f"{pipeline['train_facts']:,}"),
         report.macro("CFiveNonsenseShare", report.fmt(pipeline["nonsense_share"])),
-        report.macro("CFiveRegimes", ", ".join(f"{report.tex_escape(name)} ($c={c:g}$)"
-                                               for name, c in pipeline["regimes"].items())),
+        report.macro("CFiveCorpora", ", ".join(f"{report.tex_escape(name)} ($c={c:g}$)"
+                                               for name, c in pipeline["corpora"].items())),
         report.macro("CFiveSteps", f"{params['train']['steps']:,}"),
         report.macro("CFiveBatch", params["train"]["batch_size"]),
         report.macro("CFiveLayers", params["model"]["n_layers"]),
@@ -161,29 +161,29 @@ def results(tables, params) -> str:
         report.macro("CFiveAcceptanceTable", acceptance_table()),
         report.macro("CFiveWasonTable", category_table()),
         report.macro("CFiveRegressionTable", regression_table()),
-        report.macro("CFiveRegimeTable", regime_table()),
+        report.macro("CFiveCorpusTable", corpus_table()),
         report.macro("CFiveTrainingTable", training_table()),
     ])
 
 
-def world_regime_row(regimes: pd.DataFrame, score: str, couplings: dict) -> pd.Series | None:
-    """The world LMs' contrast that decides their verdict: the regime with the strongest
+def world_corpus_row(corpora: pd.DataFrame, score: str, couplings: dict) -> pd.Series | None:
+    """The world LMs' contrast that decides their verdict: the corpus with the strongest
     belief-validity coupling minus the control (the weakest, as pacs statistics takes it),
     on the primary score; None when no world LMs were trained. Its ``p_holm`` is Holm's
-    adjustment over every treated regime's contrast of that score (with two regimes, one
+    adjustment over every treated corpus's contrast of that score (with two corpora, one
     test: the p-value itself)."""
-    rows = regimes[regimes.score == score]
+    rows = corpora[corpora.score == score]
     if rows.empty:
         return None
     rows = rows.assign(p_holm=holm(rows.p_value.to_numpy()))
-    strongest = max(rows.treated, key=lambda regime: couplings[regime])
+    strongest = max(rows.treated, key=lambda corpus: couplings[corpus])
     return rows[rows.treated == strongest].iloc[0].copy()
 
 
 def decide(tables, trained, params) -> list[Decision]:
     """Up to three verdicts: the pretrained LM's syllogism belief congruence and Wason
     realistic advantage (primary score, generated items, fewest shots), and the world
-    LMs' difference between training regimes. A test that could not run (its task has no
+    LMs' difference between training corpora. A test that could not run (its task has no
     generated items; no world LMs) says so where its verdict would be."""
     tables = with_respondents(tables)
     probes = params["c5"]
@@ -200,11 +200,11 @@ def decide(tables, trained, params) -> list[Decision]:
         rule = c5_rule(params["verdicts"], row.label.split(": ", 1)[1], report.tex_escape(headline))
         decisions.append(Decision(prefix, effect_verdict(
             row, rule, f"{row.task}, {SCORE_NAMES[score]} choices, items resampled"), rule))
-    row = world_regime_row(tables["regimes"], score, probes["pipeline"]["regimes"])
+    row = world_corpus_row(tables["corpora"], score, probes["pipeline"]["corpora"])
     if row is None:
         decisions.append(Decision("CFiveWorld", not_tested="not tested (no syllogism items)"))
         return decisions
-    rule = c5_rule(params["verdicts"], "difference in syllogism belief congruence between training regimes",
+    rule = c5_rule(params["verdicts"], "difference in syllogism belief congruence between training corpora",
                    f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
     verdict = effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds")
     decisions.append(Decision.qualified("CFiveWorld", verdict, rule, trained["training_logs"]))

@@ -30,7 +30,7 @@ import torch
 
 from pacs.data import IGNORE, TokenDataset
 
-REGIMES = ("deconfounded", "confounded")
+CONFOUNDINGS = ("deconfounded", "confounded")
 DIMENSIONS = ("colour", "shape", "texture")
 PHASES = ("transform", "pick", "test", "outcome")
 
@@ -104,11 +104,11 @@ def _different_values(base: torch.Tensor, sizes: torch.Tensor, generator) -> tor
     return (base + offset) % sizes
 
 
-def sample_episodes(n_episodes: int, cfg: OddOneOutConfig, regime: str, generator) -> OddOneOutEpisodes:
-    """Draw episodes; ``regime`` sets the test trial: deconfounded (a different odd
+def sample_episodes(n_episodes: int, cfg: OddOneOutConfig, confounding: str, generator) -> OddOneOutEpisodes:
+    """Draw episodes; ``confounding`` sets the test trial: deconfounded (a different odd
     object per dimension) or confounded (one object odd along every dimension)."""
-    if regime not in REGIMES:
-        raise ValueError(f"unknown regime {regime!r}; expected one of {REGIMES}")
+    if confounding not in CONFOUNDINGS:
+        raise ValueError(f"unknown confounding {confounding!r}; expected one of {CONFOUNDINGS}")
     sizes = torch.tensor(cfg.values_per_dimension)
     n_dims, n_obj, trials = cfg.n_dims, cfg.n_objects, cfg.experiment_trials
     latent = torch.randint(n_dims, (n_episodes,), generator=generator)
@@ -119,7 +119,7 @@ def sample_episodes(n_episodes: int, cfg: OddOneOutConfig, regime: str, generato
     odd_values = _different_values(test_base, sizes, generator)
     placement = torch.argsort(torch.rand(n_episodes, n_obj, generator=generator), dim=1)
     batch = torch.arange(n_episodes)
-    if regime == "deconfounded":
+    if confounding == "deconfounded":
         test_odd = placement[:, :n_dims]  # dimension j's odd object
         for dim in range(n_dims):
             test_objects[batch, test_odd[:, dim], dim] = odd_values[:, dim]

@@ -1,6 +1,6 @@
 """Experiment 3 (claim C3): explanations and confounding in the odd-one-out task.
 
-Conditions: training regime (deconfounded / confounded) x explanations (the
+Conditions: the training data's confounding (deconfounded / confounded) x explanations (the
 auxiliary explanation loss on / off). Every condition trains the shared
 transformer with the shared trainer on expert demonstrations and is tested,
 closed loop, on the same deconfounded test episodes of its seed.
@@ -37,22 +37,22 @@ TEST_SPLIT = "deconfounded"
 EXPLANATIONS = ("with", "without")
 
 
-def condition_name(regime: str, explanations: str) -> str:
-    return f"{regime}, {explanations} explanations"
+def condition_name(confounding: str, explanations: str) -> str:
+    return f"{confounding}, {explanations} explanations"
 
 
-def draw_demonstrations(cfg: OddOneOutConfig, role: str, regime: str, n_episodes: int, *seed_parts) -> TokenDataset:
-    generator = torch.Generator().manual_seed(derive_seed(EXPERIMENT, "data", role, regime, *seed_parts))
-    return expert_demonstrations(sample_episodes(n_episodes, cfg, regime, generator), cfg)
+def draw_demonstrations(cfg: OddOneOutConfig, role: str, confounding: str, n_episodes: int, *seed_parts) -> TokenDataset:
+    generator = torch.Generator().manual_seed(derive_seed(EXPERIMENT, "data", role, confounding, *seed_parts))
+    return expert_demonstrations(sample_episodes(n_episodes, cfg, confounding, generator), cfg)
 
 
-def write_training_data(cfg: OddOneOutConfig, regime: str, data: dict, seed: int, train_path, validation_path, meta):
-    """Demonstrations of one regime for training; validation in that regime and deconfounded."""
-    train = draw_demonstrations(cfg, "train", regime, data["train_episodes"], data["data_seed"], seed)
-    save_dataset(train_path, train, {**meta, "regime": regime})
+def write_training_data(cfg: OddOneOutConfig, confounding: str, data: dict, seed: int, train_path, validation_path, meta):
+    """Demonstrations of one confounding for training; validation with that confounding and deconfounded."""
+    train = draw_demonstrations(cfg, "train", confounding, data["train_episodes"], data["data_seed"], seed)
+    save_dataset(train_path, train, {**meta, "confounding": confounding})
     validation = {
         split: draw_demonstrations(cfg, "val", split, data["val_episodes"], data["data_seed"], seed)
-        for split in sorted({regime, TEST_SPLIT})
+        for split in sorted({confounding, TEST_SPLIT})
     }
     save_datasets(validation_path, validation, meta)
 
@@ -86,10 +86,10 @@ def episode_frame(task: OddOneOutTask, **constants) -> pd.DataFrame:
     return outcome_frame(task.test_outcomes(), experiment=EXPERIMENT, split=TEST_SPLIT, **constants)
 
 
-def agent_table(model, episodes: OddOneOutEpisodes, cfg, seed: int, regime: str, explanations: str, device):
+def agent_table(model, episodes: OddOneOutEpisodes, cfg, seed: int, confounding: str, explanations: str, device):
     task = OddOneOutTask(episodes, cfg)
     run_closed_loop(model, task, device)
-    return episode_frame(task, seed=seed, policy=condition_name(regime, explanations), regime=regime,
+    return episode_frame(task, seed=seed, policy=condition_name(confounding, explanations), confounding=confounding,
                          explanations=explanations)
 
 
@@ -119,7 +119,7 @@ def baseline_table(episodes: OddOneOutEpisodes, cfg: OddOneOutConfig, seed: int)
     policies = {"expert": expert_actions, "random": random_action}
     policies.update({f"follow_{name}": follow(dim) for dim, name in enumerate(DIMENSIONS)})
     frames = [
-        episode_frame(_act_out(episodes, cfg, choose), seed=seed, policy=policy, regime="none", explanations="none")
+        episode_frame(_act_out(episodes, cfg, choose), seed=seed, policy=policy, confounding="none", explanations="none")
         for policy, choose in policies.items()
     ]
     return pd.concat(frames, ignore_index=True)

@@ -56,8 +56,8 @@ EMPTY_COLUMNS = {
     "categories": ("model", "shots", "source", "condition", *SUMMARY_COLUMNS, "category"),
     "regression": ("model", "task", "source", "term", "estimate", "ci_low", "ci_high", "p_value", "odds_ratio",
                    "n_obs", "n_groups", "converged", "score", "random_intercepts"),
-    "regimes": ("contrast", "treated", "control", "score", "estimate", "ci_low", "ci_high", "z", "p_value"),
-    "training": ("measure", *SUMMARY_COLUMNS, "regime"),
+    "corpora": ("contrast", "treated", "control", "score", "estimate", "ci_low", "ci_high", "z", "p_value"),
+    "training": ("measure", *SUMMARY_COLUMNS, "corpus"),
 }
 
 
@@ -227,21 +227,32 @@ def human_indices(acceptance: dict[str, float]) -> pd.DataFrame:
                           "estimate": sum(w * acceptance[cell] for cell, w in c.weights)} for c in BELIEF_INDICES])
 
 
-def regime_difference(items: pd.DataFrame, contrast: Contrast, treated: str, control: str,
+def corpus_difference(items: pd.DataFrame, contrast: Contrast, treated: str, control: str,
                       settings: BootstrapSettings, score: str) -> dict:
-    """The contrast in ``treated`` regime minus in ``control``: pipeline LMs of the same
+    """The contrast in ``treated`` corpus minus in ``control``: pipeline LMs of the same
     seeds answer the same items, so the contrast is taken of per-item differences
     (treated minus control answer), paired by seed and item."""
-    frame = items[items.regime.isin([treated, control]) & (items.task == contrast.task)]
+    frame = items[items.corpus.isin([treated, control]) & (items.task == contrast.task)]
     value = f"{contrast.value}_{score}"
-    wide = frame.pivot_table(index=["seed", "item_id", "condition"], columns="regime", values=value,
+    wide = frame.pivot_table(index=["seed", "item_id", "condition"], columns="corpus", values=value,
                              aggfunc="first").reset_index()
     if wide[[treated, control]].isna().any().any():
-        raise ValueError(f"regimes {treated} and {control} did not answer the same items in every seed")
+        raise ValueError(f"corpora {treated} and {control} did not answer the same items in every seed")
     paired = wide.assign(difference=wide[treated] - wide[control])
     result = cell_contrast(paired, "difference", "condition", dict(contrast.weights), item_settings(settings),
-                           ("regime", contrast.name, treated, control, score))
+                           ("corpus", contrast.name, treated, control, score))
     return {"contrast": contrast.name, "treated": treated, "control": control, "score": score, **result}
+
+
+def corpus_contrasts(items: pd.DataFrame, couplings: dict, settings: BootstrapSettings) -> pd.DataFrame:
+    """The world LMs' belief-congruence contrast of every training corpus against the
+    control, the corpus of weakest belief-validity coupling (``couplings``: corpus ->
+    coupling), for each score; empty (with its columns) when no world LM answered."""
+    world = items[items.corpus.fillna("") != ""]
+    control = min(couplings, key=couplings.get)
+    rows = [corpus_difference(world, CONTRASTS[0], treated, control, settings, score)
+            for treated in couplings if treated != control for score in SCORES] if not world.empty else []
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=list(EMPTY_COLUMNS["corpora"]))
 
 
 def category_table(items: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
@@ -291,7 +302,7 @@ def condition_terms(regression: pd.DataFrame) -> pd.DataFrame:
 
 def respondent(model: str, shots) -> str:
     """Who answered: a pretrained LM with its prompt, or a world LM (trained, never
-    prompted with examples; its regime is in its name, see ``labels.world_lm_label``)."""
+    prompted with examples; its corpus is in its name, see ``labels.world_lm_label``)."""
     return model if model.startswith(WORLD_LM_PREFIX) else f"{model}, {int(shots)}-shot"
 
 

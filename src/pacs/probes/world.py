@@ -12,7 +12,7 @@ we generate, so we fix both what is believable and how belief relates to logic:
 - The corpus has *fact* documents (one true statement each, as often about
   containment as about exclusion) and
   *reasoning* documents: syllogisms in exactly the test format, each followed by
-  its logically correct answer. Labels are never wrong; what a regime changes is
+  its logically correct answer. Labels are never wrong; what a corpus changes is
   the content of the problems: ``coupling`` in [0, 1] makes believable
   conclusions more common among valid problems (P(believable | valid) =
   (1 + coupling) / 2, and the reverse for invalid ones). With coupling 0, belief
@@ -97,7 +97,7 @@ def fact_sentences(lexicon: syllogisms.Lexicon) -> list[str]:
 
 
 def problem_counts(n_problems: int, coupling: float, nonsense_share: float) -> dict[str, int]:
-    """How many training problems of each syllogism condition a regime has."""
+    """How many training problems of each syllogism condition a corpus has."""
     if not 0.0 <= coupling <= 1.0:
         raise ValueError(f"coupling must be in [0, 1], got {coupling}")
     if not 0.0 <= nonsense_share < 1.0:
