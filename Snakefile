@@ -33,7 +33,7 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 
 
-# each claim's own stages: the rule files its spec names (pacs.claims.REGISTRY)
+# each claim's own stages: the rule files its spec names (pacs.claims.registry.REGISTRY)
 for CLAIM_RULE_FILE in rule_files(REGISTRY):
 
     include: f"workflow/rules/{CLAIM_RULE_FILE}"

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from pacs.adequacy import Adequacy
-from pacs.claims import REGISTRY, Decision
+from pacs.claims.registry import REGISTRY
+from pacs.claims.spec import Decision
 from pacs.claims import c1, c3, c4, c5, c6
 from pacs import figures as pacs_figures
 from test_verdicts import VERDICTS, row
@@ -202,6 +203,7 @@ from pacs.claims.spec import Claim
 SPEC = Claim(
     id="c7",
     title="A seventh claim",
+    statistics=lambda inputs, params: {},  # none of its own: its rule file wires C2's tables
     tables={"summary": SUMMARY},
     results=lambda tables, params: report.macro("CSevenRows", len(tables["summary"])),
     decide=lambda tables, trained, params: [],
@@ -247,7 +249,7 @@ def test_a_new_claim_needs_only_its_module_its_rule_file_and_its_report_section(
         [str(Path(sys.executable).parent / "snakemake"), "--dry-run", "--cores", "1", *SMOKE],
         cwd=work, capture_output=True, text=True, timeout=300,
         env={**os.environ, "PYTHONPATH": str(work / "src")})
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
     plan = result.stdout + result.stderr
     for output in ("paper/build/generated/c7_results.tex", "paper/build/generated/c7_verdict.tex",
                    "results/verdicts/c7.csv", "paper/build/figures/c7.pdf"):

@@ -58,6 +58,12 @@ def test_imports_inside_functions_count():
     assert "pkg.lazy" in modules
 
 
+def test_a_package_that_lists_its_own_modules_may_import_each_of_them():
+    source = "import pkgutil\nNAMES = [m.name for m in pkgutil.iter_modules(__path__)]\n"
+    assert names(source, importer="pkg.sub", is_package=True)[1] == {"pkg.sub.*"}
+    assert names(source, importer="pkg.sub.registry")[1] == {"pkg.sub.*"}, "its own package's modules"
+
+
 def test_a_relative_import_beyond_the_package_is_an_error():
     with pytest.raises(CodeInputError, match="beyond the top-level package"):
         names("from .... import x\n")
@@ -280,6 +286,10 @@ def test_the_modules_the_issue_found_unlisted_are_now_inputs(rules):
     assert {"runtime.py.sha256", "labels.py.sha256"} <= modules("causal_training_data")
     assert "experiments/language.py.sha256" in modules("c5_world_corpus")
     assert "models/transformer.py.sha256" not in modules("causal_statistics")
+    # the registry finds the claim modules by name: the generic report-numbers job runs them all,
+    # a claim's statistics job only its own claim's module
+    assert {f"claims/c{n}.py.sha256" for n in range(1, 7)} <= modules("report_numbers")
+    assert "claims/c3.py.sha256" in modules("c3_statistics") and "claims/c5.py.sha256" not in modules("c3_statistics")
 
 
 # --- the README's package layers match the imports -------------------------------------------------------

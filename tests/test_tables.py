@@ -80,3 +80,14 @@ def test_read_table_names_an_unreadable_or_absent_file(tmp_path):
     bad.write_bytes(b"not parquet at all")
     assert one_line_error(TableError, lambda: read_table(bad)).startswith(f"{bad}: unreadable")
     assert one_line_error(TableError, lambda: read_table(tmp_path / "none.csv")) == f"{tmp_path / 'none.csv'}: file not found"
+
+
+def test_write_tables_writes_each_named_table_and_refuses_a_mismatch(tmp_path):
+    from pacs.tables import write_tables
+
+    tables = {"summary": pd.DataFrame({"a": [1]}), "training": pd.DataFrame({"b": [2.0]})}
+    outputs = {"summary": tmp_path / "summary.csv", "training": tmp_path / "training.csv"}
+    write_tables(tables, outputs)
+    assert pd.read_csv(outputs["training"]).b.tolist() == [2.0]
+    with pytest.raises(ValueError, match=r"\['summary'\] do not match the outputs \['summary', 'training'\]"):
+        write_tables({"summary": tables["summary"]}, outputs)

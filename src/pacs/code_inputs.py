@@ -59,6 +59,9 @@ def module_file(name: str, source_root: Path) -> Path | None:
     return None
 
 
+ALL_MODULES = "*"  # in ``maybe``: every module of the package
+
+
 def _inside(name: str, package: str) -> bool:
     return name == package or name.startswith(package + ".")
 
@@ -78,7 +81,9 @@ def imported_names(tree: ast.AST, importer: str | None, is_package: bool,
     ``__init__``; both resolve relative imports. Returns ``(modules, maybe)``:
     ``modules`` must exist (with their parent packages); ``maybe`` are names
     ``x.y`` from ``from x import y`` that are modules only if such a file exists
-    (otherwise ``y`` is a function, class or constant of ``x``).
+    (otherwise ``y`` is a function, class or constant of ``x``). A module that lists the
+    modules of its own package (``pkgutil.iter_modules``, as ``pacs.claims.registry``
+    finds the claims) may import any of them: ``maybe`` then holds ``<package>.*``.
     """
     modules: set[str] = set()
     maybe: set[str] = set()
@@ -93,6 +98,10 @@ def imported_names(tree: ast.AST, importer: str | None, is_package: bool,
                 continue
             modules.update(_with_parents(base))
             maybe.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+        elif (importer and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr == "iter_modules"):
+            own_package = importer if is_package else importer.rpartition(".")[0]
+            maybe.add(f"{own_package}.{ALL_MODULES}")
     return modules, maybe
 
 
@@ -157,7 +166,7 @@ def tree_fingerprint(tree: ast.Module) -> str:
 
 
 # What a cache file must say to be used: entries depend on these.
-CACHE_VERSION = {"format": FINGERPRINT_FORMAT, "python": sys.version}
+CACHE_VERSION = {"format": FINGERPRINT_FORMAT, "imports": 2, "python": sys.version}
 
 
 @dataclass
@@ -242,8 +251,12 @@ class CodeGraph:
                 if found is None:
                     raise CodeInputError(f"{path}: imports {name}, which is not a module under {self.source_root}")
                 files.add(found)
-            maybe = (module_file(name, self.source_root) for name in facts["maybe"])
-            files.update(found for found in maybe if found is not None)
+            for name in facts["maybe"]:
+                if name.endswith(f".{ALL_MODULES}"):  # every module of a package that lists its own
+                    init = module_file(name.removesuffix(f".{ALL_MODULES}"), self.source_root)
+                    files.update(p for p in init.parent.glob("*.py") if p != init)
+                elif (found := module_file(name, self.source_root)) is not None:
+                    files.add(found)
             self._imports[path] = sorted(files)
         return self._imports[path]
 

@@ -43,6 +43,16 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> None:
         frame.to_parquet(path, index=False)
 
 
+def write_tables(tables: dict[str, pd.DataFrame], outputs) -> None:
+    """Write each named table to the output of the same name (a rule's named outputs,
+    which must be exactly the tables' names)."""
+    names = [name for name, _ in outputs.items()] if hasattr(outputs, "items") else list(outputs)
+    if sorted(names) != sorted(tables):
+        raise ValueError(f"tables {sorted(tables)} do not match the outputs {sorted(names)}")
+    for name, frame in tables.items():
+        write_table(frame, outputs[name] if isinstance(outputs, dict) else getattr(outputs, name))
+
+
 def read_table(path: str | Path, required: tuple[str, ...] = (), complete: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read a Parquet or CSV table; a missing file, bad file, missing ``required``
     column or a missing value (NaN) in a ``complete`` column is a one-line TableError

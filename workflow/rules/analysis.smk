@@ -1,4 +1,4 @@
-# Generic rules over the claims of the registry (pacs.claims.REGISTRY): each claim's
+# Generic rules over the claims of the registry (pacs.claims.registry.REGISTRY): each claim's
 # figures and its report numbers (LaTeX macros and verdict rows), from the statistics
 # tables its rule file wired in (wire_claim, common.smk).
 

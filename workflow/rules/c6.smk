@@ -315,6 +315,7 @@ rule c6_statistics:
     params:
         log_conditions=lambda w: c6_training_logs(w.c6_regime),
         stats=config["stats"],
+        regime=lambda w: w.c6_regime,
     script:
         "../scripts/c6_statistics.py"
 

@@ -2,7 +2,7 @@ import itertools
 import sys
 from pathlib import Path
 
-from pacs.claims import REGISTRY, rule_files
+from pacs.claims.registry import REGISTRY, rule_files
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
 from pacs.config import ConfigError, claim_model, resolve
 from pacs.probes.sources import extra_files_by_task
@@ -46,7 +46,7 @@ def code(script):
         sys.exit(f"pacs: {error}")
 
 
-# What the generic rules read for each claim of the registry (pacs.claims.REGISTRY):
+# What the generic rules read for each claim of the registry (pacs.claims.registry.REGISTRY):
 # each claim's rule file fills its entry with wire_claim; analysis.smk checks it.
 WIRING = {}
 

@@ -1,5 +1,5 @@
 # The LaTeX report: every number and figure in it is a generated file, derived here
-# from the claims of the registry (pacs.claims.REGISTRY) and their wiring (wire_claim).
+# from the claims of the registry (pacs.claims.registry.REGISTRY) and their wiring (wire_claim).
 
 LEARNING_CURVES = {
     name: logs

@@ -1,19 +1,8 @@
-"""Rule c6_statistics: a C6 regime's episode tables -> summaries, paired contrasts, training summary."""
+"""Rule c6_statistics: a C6 regime's episode tables -> summaries, paired contrasts, training summary (the claim's statistics, ``pacs.claims.c6.statistics``)."""
 
-import pandas as pd
-
-from pacs import analysis
+from pacs.claims.c6 import SPEC
 from pacs.runtime import configure_logging
-from pacs.stats import BootstrapSettings
-from pacs.tables import read_training_log, write_table
+from pacs.tables import write_tables
 
 configure_logging(snakemake.log[0])
-settings = BootstrapSettings(**snakemake.params.stats)
-episodes = analysis.read_episode_tables([*snakemake.input.agent, *snakemake.input.baselines])
-summary, contrasts = analysis.c6_statistics(snakemake.wildcards.c6_regime, episodes, settings)
-write_table(episodes, snakemake.output.episodes)
-write_table(summary, snakemake.output.summary)
-write_table(contrasts, snakemake.output.contrasts)
-conditions = snakemake.params.log_conditions  # training log -> its learner
-logs = pd.concat([read_training_log(path).assign(condition=conditions[path]) for path in snakemake.input.training_logs])
-write_table(analysis.learner_training_summary(logs, settings), snakemake.output.training)
+write_tables(SPEC.statistics(dict(snakemake.input.items()), dict(snakemake.params.items())), snakemake.output)

@@ -1,20 +1,9 @@
-"""Rule causal_statistics: tidy episode table -> summaries and paired contrasts with CIs."""
+"""Rule causal_statistics: C1's or C2's episode tables -> summaries and paired contrasts with CIs, training summary (the claim's statistics, ``pacs.claims.c1.causal_statistics``)."""
 
-import pandas as pd
-
-from pacs import analysis
+from pacs.claims import c1, c2
 from pacs.runtime import configure_logging
-from pacs.stats import BootstrapSettings
-from pacs.tables import read_training_log, write_table
+from pacs.tables import write_tables
 
 configure_logging(snakemake.log[0])
-settings = BootstrapSettings(**snakemake.params.stats)
-plan = analysis.PLANS[snakemake.wildcards.experiment]
-episodes = analysis.prepare(
-    analysis.read_episode_tables([*snakemake.input.agent, *snakemake.input.baselines]), plan
-)
-write_table(episodes, snakemake.output.episodes)
-write_table(analysis.summary_table(episodes, plan, settings), snakemake.output.summary)
-write_table(analysis.contrast_table(episodes, plan, settings), snakemake.output.contrasts)
-logs = pd.concat([read_training_log(p) for p in snakemake.input.training_logs])
-write_table(analysis.training_summary(logs, settings), snakemake.output.training)
+spec = {"c1": c1.SPEC, "c2": c2.SPEC}[snakemake.wildcards.experiment]
+write_tables(spec.statistics(dict(snakemake.input.items()), dict(snakemake.params.items())), snakemake.output)

@@ -2,7 +2,8 @@
 from its statistics tables (pacs.claims: the claim's spec decides what they say)."""
 
 from pacs import report
-from pacs.claims import REGISTRY, assess_training, load_tables
+from pacs.claims.registry import REGISTRY
+from pacs.claims.spec import assess_training, load_tables
 from pacs.runtime import configure_logging
 from pacs.tables import write_table
 

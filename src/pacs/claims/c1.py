@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from pacs import report
+from functools import partial
+
+import pandas as pd
+
+from pacs import analysis, report
 from pacs.analysis import DAG_ASSOCIATIONAL, PLANS
 from pacs.claims.spec import Claim, Decision
+from pacs.stats import BootstrapSettings
+from pacs.tables import read_training_log
 from pacs.verdicts import beat_and_approach_verdict, c1_rule
 
 # statistics tables read (required columns checked on reading)
 SUMMARY, CONTRASTS = (), ()
 TRAINING = ("measure", "mean", "ci_low", "ci_high")
+
+
+def causal_statistics(claim: str, inputs, params) -> dict[str, pd.DataFrame]:
+    """C1 and C2: the agents' and baselines' episodes (``prepare``d by the claim's analysis
+    plan) -> summaries and paired contrasts with CIs; the agents' training summary."""
+    settings, plan = BootstrapSettings(**params["stats"]), PLANS[claim]
+    episodes = analysis.prepare(analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]]), plan)
+    logs = pd.concat([read_training_log(path) for path in inputs["training_logs"]])
+    return {"episodes": episodes, "summary": analysis.summary_table(episodes, plan, settings),
+            "contrasts": analysis.contrast_table(episodes, plan, settings),
+            "training": analysis.training_summary(logs, settings)}
 
 
 def results(tables, params) -> str:
@@ -59,6 +76,7 @@ def decide(tables, trained, params) -> list[Decision]:
 
 SPEC = Claim(
     id="c1",
+    statistics=partial(causal_statistics, "c1"),
     title="Experiment 1: imitation agents exploit held-out causal links",
     tables={"summary": SUMMARY, "contrasts": CONTRASTS, "training": TRAINING},
     results=results,

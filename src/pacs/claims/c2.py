@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from pacs import report
 from pacs.analysis import PLANS
-from pacs.claims.c1 import CONTRASTS, SUMMARY, TRAINING
+from pacs.claims.c1 import CONTRASTS, SUMMARY, TRAINING, causal_statistics
 from pacs.claims.spec import Claim, Decision
 from pacs.verdicts import beat_and_approach_verdict, c2_rule
 
@@ -43,6 +45,7 @@ def decide(tables, trained, params) -> list[Decision]:
 
 SPEC = Claim(
     id="c2",
+    statistics=partial(causal_statistics, "c2"),
     title="Experiment 2: exploring cued subsets never seen in training",
     tables={"summary": SUMMARY, "contrasts": CONTRASTS, "training": TRAINING},
     results=results,

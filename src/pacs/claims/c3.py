@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from pacs import report
+import pandas as pd
+
+from pacs import analysis, report
 from pacs.analysis import PLANS
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.spec import Claim, Decision
+from pacs.stats import BootstrapSettings
+from pacs.tables import read_training_log
 from pacs.verdicts import benefit_verdict, c3_rule
 
 TRAINING = ("measure", "mean", "ci_low", "ci_high", "condition")
@@ -16,6 +20,22 @@ def agreement_table(training) -> str:
     body = [[report.tex_escape(r.condition), r.measure.rsplit("_", 1)[-1], report.fmt_ci(r.mean, r.ci_low, r.ci_high, 3)]
             for r in rows.itertuples()]
     return report.tabular(["condition", "head", "agreement [95\\% CI]"], body, "llc")
+
+
+def learner_logs(inputs, params) -> pd.DataFrame:
+    """Every training log of ``inputs["training_logs"]``, with its learner's ``condition``
+    (``params["log_conditions"]``: training log -> condition)."""
+    conditions = params["log_conditions"]
+    return pd.concat([read_training_log(path).assign(condition=conditions[path]) for path in inputs["training_logs"]])
+
+
+def statistics(inputs, params) -> dict[str, pd.DataFrame]:
+    """Test-trial summaries per condition, explanation contrasts per confounding, training summary."""
+    settings = BootstrapSettings(**params["stats"])
+    episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]], analysis.C3_EPISODE_COLUMNS)
+    return {"episodes": episodes, "summary": analysis.summary_table(episodes, PLANS["c3"], settings),
+            "contrasts": analysis.explanation_contrasts(episodes, ("test_correct", "follows_other"), settings),
+            "training": analysis.learner_training_summary(learner_logs(inputs, params), settings)}
 
 
 def results(tables, params) -> str:
@@ -51,6 +71,7 @@ def decide(tables, trained, params) -> list[Decision]:
 
 SPEC = Claim(
     id="c3",
+    statistics=statistics,
     title="Experiment 3: explanations and confounding in odd-one-out",
     tables={"summary": SUMMARY, "contrasts": CONTRASTS, "training": TRAINING},
     results=results,

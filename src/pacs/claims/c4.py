@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
-from pacs import report
+from dataclasses import replace
+
+import pandas as pd
+
+from pacs import analysis, report
 from pacs.analysis import LM_BASELINES, lm_plan
 from pacs.claims.c1 import CONTRASTS, SUMMARY
-from pacs.claims.c3 import TRAINING
+from pacs.claims.c3 import TRAINING, learner_logs
 from pacs.claims.spec import Claim, Decision
+from pacs.stats import BootstrapSettings
 from pacs.labels import SPLIT_LABELS, pipeline_lm_policy, pretrained_label, pretrained_policy
 from pacs.verdicts import beat_and_approach_verdict, benefit_verdict, c4_explanation_rule, c4_strategy_rule
+
+
+def statistics(inputs, params) -> dict[str, pd.DataFrame]:
+    """Summaries per policy and split; contrasts from each LM's best-informed condition (the
+    pipeline LM, and the pretrained LM with explanations and the most shots); explanation
+    effects per model, shots and split; the pipeline LMs' training summary per condition."""
+    settings = BootstrapSettings(**params["stats"])
+    episodes = analysis.read_episode_tables([*inputs["pipeline"], *inputs["pretrained"], *inputs["baselines"]],
+                                            analysis.LM_EPISODE_COLUMNS)
+    model = pretrained_label(params["model_name"])
+    plan = lm_plan(model, params["shots"], params["splits"])
+    references = [plan.reference, pretrained_policy(model, max(params["shots"]), "with")]
+    contrasts = [analysis.contrast_table(
+        episodes, replace(plan, reference=reference, comparisons=tuple(p for p in plan.policies if p != reference)),
+        settings) for reference in references]
+    logs = learner_logs(inputs, params)
+    return {
+        "episodes": episodes,
+        "summary": analysis.summary_table(episodes, plan, settings),
+        "contrasts": pd.concat(contrasts, ignore_index=True),
+        "explanation_contrasts": analysis.explanation_contrasts(
+            episodes, ("reward_over_optimal", "optimal_choice"), settings, by=("model", "shots", "split")),
+        "training": pd.concat([analysis.training_summary(rows, settings).assign(condition=condition)
+                               for condition, rows in logs.groupby("condition")]),
+    }
 
 
 def decisive_split(lm: dict) -> str:
@@ -94,6 +124,7 @@ def decide(tables, trained, params) -> list[Decision]:
 
 SPEC = Claim(
     id="c4",
+    statistics=statistics,
     title="Experiment 4: language models run causal experiments from text",
     tables={"summary": SUMMARY, "contrasts": CONTRASTS, "explanation_contrasts": (), "training": TRAINING},
     results=results,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pacs import analysis as agent_analysis
 from pacs import report
 from pacs.claims.spec import Claim, Decision
 from pacs.probes.sources import TASK_CONDITIONS as CONDITION_ORDER
@@ -14,12 +15,43 @@ from pacs.probes import analysis
 from pacs.probes.analysis import SCORE_NAMES
 from pacs.probes.sources import ordered_sources, sources_text
 from pacs.probes.stimuli import GENERATED
-from pacs.stats import holm
+from pacs.stats import BootstrapSettings, holm
+from pacs.tables import read_table, read_training_log
 from pacs.verdicts import c5_rule, effect_verdict
 
 TABLES = ("answers", "accuracy", "acceptance", "contrasts", "indices", "corpora", "categories", "regression",
           "training")
 # the pretrained LM's content effects that decide a verdict each: macro prefix -> contrast
+def statistics(inputs, params) -> dict[str, pd.DataFrame]:
+    """Every answer (pretrained and world LMs) -> accuracies, acceptance rates, content-effect
+    contrasts, belief-bias indices, the world LMs' corpus contrasts, Wason error categories,
+    the mixed-effects regressions and the world LMs' training summary per corpus."""
+    from pacs.experiments.content_effects import ITEM_COLUMNS  # the answer tables' schema
+
+    settings = BootstrapSettings(**params["stats"])
+    frames = [read_table(path, ITEM_COLUMNS) for path in [*inputs["pretrained"], *inputs["world"]]]
+    items = pd.concat([f for f in frames if not f.empty], ignore_index=True)
+    items["corpus"] = items["corpus"].fillna("")
+    references = {task: conditions[0] for task, conditions in CONDITION_ORDER.items()}
+    logs = [read_training_log(path).assign(corpus=params["log_conditions"][path])
+            for path in inputs["training_logs"]]  # none when no world LMs were trained (no syllogism items)
+    training = [agent_analysis.training_summary(rows, settings).assign(corpus=corpus)
+                for corpus, rows in pd.concat(logs).groupby("corpus")] if logs else []
+    return {
+        "answers": items,
+        "accuracy": analysis.accuracy_table(items, settings),
+        "acceptance": analysis.acceptance_table(items, settings),
+        "contrasts": analysis.contrast_table(items, analysis.CONTRASTS, settings),
+        "indices": analysis.contrast_table(items, analysis.BELIEF_INDICES, settings),
+        "corpora": analysis.corpus_contrasts(items, params["corpora"], settings),
+        "categories": analysis.category_table(items, settings),
+        "regression": pd.concat([analysis.regression_table(items, references, score) for score in analysis.SCORES],
+                                ignore_index=True),
+        "training": (pd.concat(training) if training
+                     else pd.DataFrame(columns=list(analysis.EMPTY_COLUMNS["training"]))),
+    }
+
+
 PRETRAINED_VERDICTS = {"CFiveSyllogism": "belief_congruence", "CFiveWason": "realistic_advantage"}
 
 
@@ -213,6 +245,7 @@ def decide(tables, trained, params) -> list[Decision]:
 
 SPEC = Claim(
     id="c5",
+    statistics=statistics,
     title="Experiment 5: content effects on reasoning",
     tables={name: () for name in TABLES},
     results=results,

@@ -4,16 +4,29 @@ observational with interventional data (fusion); one verdict each."""
 
 from __future__ import annotations
 
-from pacs import report
+import pandas as pd
+
+from pacs import analysis, report
 from pacs.analysis import C6_BASELINES, C6_VERDICT_SPLITS, FUSION_POLICIES, PLANS
-from pacs.claims.c3 import TRAINING
+from pacs.claims.c3 import TRAINING, learner_logs
 from pacs.claims.spec import Claim, Decision
+from pacs.stats import BootstrapSettings
 from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER
 from pacs.verdicts import beat_and_approach_verdict, benefit_verdict, c6_benefit_rule, c6_conditioning_rule
 
 # the three training regimes: name (in paths, wildcards and figures) -> macro prefix
 PARTS = {"rc": "CSixRc", "dagger": "CSixDagger", "fusion": "CSixFusion"}
 MIXTURE = ("kind", "measure", "mean", "ci_low", "ci_high")
+
+
+def statistics(inputs, params) -> dict[str, pd.DataFrame]:
+    """One training regime's (``params["regime"]``) episodes -> summaries and paired
+    contrasts (``pacs.analysis.c6_statistics``), and its learners' training summary."""
+    settings = BootstrapSettings(**params["stats"])
+    episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]])
+    summary, contrasts = analysis.c6_statistics(params["regime"], episodes, settings)
+    return {"episodes": episodes, "summary": summary, "contrasts": contrasts,
+            "training": analysis.learner_training_summary(learner_logs(inputs, params), settings)}
 
 
 def agreement_table(training) -> str:
@@ -151,6 +164,7 @@ def decide(tables, trained, params) -> list[Decision]:
 
 SPEC = Claim(
     id="c6",
+    statistics=statistics,
     title="Experiment 6: training regimes beyond plain imitation",
     tables={**{f"{table}_{part}": columns for part in PARTS
                for table, columns in (("summary", ()), ("contrasts", ()), ("training", TRAINING))},

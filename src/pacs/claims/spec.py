@@ -1,11 +1,13 @@
 """What a claim's experiment hands the report: the spec every claim module exports.
 
-A ``Claim`` names the statistics tables its report numbers read, two functions
-(the section's results macros, and its verdicts), its figures and learning-curve
-figures, and any extra files its report section needs. The workflow's generic
-rules (``report_numbers``, ``figure``) and the PDF's inputs are derived from these
-specs (``pacs.claims.REGISTRY``); the functions are pure (tables in, text and
-verdicts out) so they are unit-tested without a pipeline run.
+A ``Claim`` holds its statistics (episode tables and training logs in, tables with
+CIs out; its statistics rule calls it), names the statistics tables its report
+numbers read, two functions (the section's results macros, and its verdicts), its
+figures and learning-curve figures, its rule file and any extra files its report
+section needs. The workflow's generic rules (``report_numbers``, ``figure``) and the
+PDF's inputs are derived from these specs (``pacs.claims.registry.REGISTRY``); the
+report functions are pure (tables in, text and verdicts out) so they are unit-tested
+without a pipeline run.
 """
 
 from __future__ import annotations
@@ -68,6 +70,9 @@ class Claim:
     """One claim's experiment, as the report sees it.
 
     id: ``c1``...``c6``, the one name used in files, folders, macros and wildcards.
+    statistics(inputs, params) -> dict[str, DataFrame]: the claim's statistics, from its
+        statistics rule's named inputs (episode tables, training logs, ...) and params
+        (``stats``, the training logs' ``log_conditions``, ...) to its named output tables.
     tables: statistics tables the report numbers read: input name -> required columns.
     results(tables, params) -> str: the section's setup and results macros.
     decide(tables, trained, params) -> list[Decision]: the verdicts; ``trained`` maps
@@ -82,6 +87,7 @@ class Claim:
 
     id: str
     title: str
+    statistics: Callable[[Mapping, Mapping], dict[str, pd.DataFrame]]
     tables: Mapping[str, tuple[str, ...]]
     results: Callable[[Mapping[str, pd.DataFrame], Mapping], str]
     decide: Callable[[Mapping[str, pd.DataFrame], Mapping[str, Adequacy], Mapping], list[Decision]]
