@@ -14,7 +14,7 @@ import pandas as pd
 from pacs.labels import (FUSION_POLICIES, RC_LEARNER_POLICIES, REFERENCE_BASELINES, SPLIT_ORDER, pipeline_lm_policy,
                          pretrained_policy)
 from pacs.stats import BootstrapSettings, paired_differences, summarize
-from pacs.tables import read_table, validation_measures
+from pacs.tables import read_table, read_training_log, validation_measures
 
 EPISODE_COLUMNS = (
     "experiment", "seed", "split", "policy", "episode", "target", "goal_variable", "goal_sign",
@@ -266,11 +266,18 @@ def c6_statistics(regime: str, episodes: pd.DataFrame, settings: BootstrapSettin
     raise ValueError(f"unknown C6 regime {regime!r}")
 
 
+def labelled_training_logs(paths, labels, column: str = "condition") -> pd.DataFrame:
+    """The training logs at ``paths``, each with its learner's label (``labels``: path ->
+    label) in ``column``."""
+    return pd.concat([read_training_log(path).assign(**{column: labels[path]}) for path in paths])
+
+
 def learner_training_summary(training_logs: pd.DataFrame, settings: BootstrapSettings,
-                             by: str = "condition") -> pd.DataFrame:
-    """``training_summary`` per learner condition (a column of ``training_logs``)."""
+                             by: str = "condition", sort: bool = False) -> pd.DataFrame:
+    """``training_summary`` per learner condition (a column of ``training_logs``), in the
+    order the conditions first appear, or sorted by name."""
     return pd.concat([training_summary(rows, settings).assign(**{by: name})
-                      for name, rows in training_logs.groupby(by, sort=False)], ignore_index=True)
+                      for name, rows in training_logs.groupby(by, sort=sort)], ignore_index=True)
 
 
 def mixture_summary(kinds: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:

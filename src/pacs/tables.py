@@ -43,14 +43,13 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> None:
         frame.to_parquet(path, index=False)
 
 
-def write_tables(tables: dict[str, pd.DataFrame], outputs) -> None:
+def write_tables(tables: dict[str, pd.DataFrame], outputs: dict[str, str | Path]) -> None:
     """Write each named table to the output of the same name (a rule's named outputs,
     which must be exactly the tables' names)."""
-    names = [name for name, _ in outputs.items()] if hasattr(outputs, "items") else list(outputs)
-    if sorted(names) != sorted(tables):
-        raise ValueError(f"tables {sorted(tables)} do not match the outputs {sorted(names)}")
+    if sorted(outputs) != sorted(tables):
+        raise ValueError(f"tables {sorted(tables)} do not match the outputs {sorted(outputs)}")
     for name, frame in tables.items():
-        write_table(frame, outputs[name] if isinstance(outputs, dict) else getattr(outputs, name))
+        write_table(frame, outputs[name])
 
 
 def read_table(path: str | Path, required: tuple[str, ...] = (), complete: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -5,4 +5,5 @@ from pacs.runtime import configure_logging
 from pacs.tables import write_tables
 
 configure_logging(snakemake.log[0])
-write_tables(SPEC.statistics(dict(snakemake.input.items()), dict(snakemake.params.items())), snakemake.output)
+inputs, params, outputs = (dict(named.items()) for named in (snakemake.input, snakemake.params, snakemake.output))
+write_tables(SPEC.statistics(inputs, params), outputs)

@@ -6,4 +6,5 @@ from pacs.tables import write_tables
 
 configure_logging(snakemake.log[0])
 spec = {"c1": c1.SPEC, "c2": c2.SPEC}[snakemake.wildcards.experiment]
-write_tables(spec.statistics(dict(snakemake.input.items()), dict(snakemake.params.items())), snakemake.output)
+inputs, params, outputs = (dict(named.items()) for named in (snakemake.input, snakemake.params, snakemake.output))
+write_tables(spec.statistics(inputs, params), outputs)

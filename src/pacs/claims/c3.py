@@ -9,7 +9,6 @@ from pacs.analysis import PLANS
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
-from pacs.tables import read_training_log
 from pacs.verdicts import benefit_verdict, c3_rule
 
 TRAINING = ("measure", "mean", "ci_low", "ci_high", "condition")
@@ -22,20 +21,14 @@ def agreement_table(training) -> str:
     return report.tabular(["condition", "head", "agreement [95\\% CI]"], body, "llc")
 
 
-def learner_logs(inputs, params) -> pd.DataFrame:
-    """Every training log of ``inputs["training_logs"]``, with its learner's ``condition``
-    (``params["log_conditions"]``: training log -> condition)."""
-    conditions = params["log_conditions"]
-    return pd.concat([read_training_log(path).assign(condition=conditions[path]) for path in inputs["training_logs"]])
-
-
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     """Test-trial summaries per condition, explanation contrasts per confounding, training summary."""
     settings = BootstrapSettings(**params["stats"])
     episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]], analysis.C3_EPISODE_COLUMNS)
     return {"episodes": episodes, "summary": analysis.summary_table(episodes, PLANS["c3"], settings),
             "contrasts": analysis.explanation_contrasts(episodes, ("test_correct", "follows_other"), settings),
-            "training": analysis.learner_training_summary(learner_logs(inputs, params), settings)}
+            "training": analysis.learner_training_summary(
+                analysis.labelled_training_logs(inputs["training_logs"], params["log_conditions"]), settings)}
 
 
 def results(tables, params) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 from pacs import analysis, report
 from pacs.analysis import LM_BASELINES, lm_plan
 from pacs.claims.c1 import CONTRASTS, SUMMARY
-from pacs.claims.c3 import TRAINING, learner_logs
+from pacs.claims.c3 import TRAINING
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
 from pacs.labels import SPLIT_LABELS, pipeline_lm_policy, pretrained_label, pretrained_policy
@@ -29,15 +29,14 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     contrasts = [analysis.contrast_table(
         episodes, replace(plan, reference=reference, comparisons=tuple(p for p in plan.policies if p != reference)),
         settings) for reference in references]
-    logs = learner_logs(inputs, params)
     return {
         "episodes": episodes,
         "summary": analysis.summary_table(episodes, plan, settings),
         "contrasts": pd.concat(contrasts, ignore_index=True),
         "explanation_contrasts": analysis.explanation_contrasts(
             episodes, ("reward_over_optimal", "optimal_choice"), settings, by=("model", "shots", "split")),
-        "training": pd.concat([analysis.training_summary(rows, settings).assign(condition=condition)
-                               for condition, rows in logs.groupby("condition")]),
+        "training": analysis.learner_training_summary(
+            analysis.labelled_training_logs(inputs["training_logs"], params["log_conditions"]), settings),
     }
 
 

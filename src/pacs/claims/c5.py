@@ -16,7 +16,7 @@ from pacs.probes.analysis import SCORE_NAMES
 from pacs.probes.sources import ordered_sources, sources_text
 from pacs.probes.stimuli import GENERATED
 from pacs.stats import BootstrapSettings, holm
-from pacs.tables import read_table, read_training_log
+from pacs.tables import read_table
 from pacs.verdicts import c5_rule, effect_verdict
 
 TABLES = ("answers", "accuracy", "acceptance", "contrasts", "indices", "corpora", "categories", "regression",
@@ -33,10 +33,6 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     items = pd.concat([f for f in frames if not f.empty], ignore_index=True)
     items["corpus"] = items["corpus"].fillna("")
     references = {task: conditions[0] for task, conditions in CONDITION_ORDER.items()}
-    logs = [read_training_log(path).assign(corpus=params["log_conditions"][path])
-            for path in inputs["training_logs"]]  # none when no world LMs were trained (no syllogism items)
-    training = [agent_analysis.training_summary(rows, settings).assign(corpus=corpus)
-                for corpus, rows in pd.concat(logs).groupby("corpus")] if logs else []
     return {
         "answers": items,
         "accuracy": analysis.accuracy_table(items, settings),
@@ -47,8 +43,11 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
         "categories": analysis.category_table(items, settings),
         "regression": pd.concat([analysis.regression_table(items, references, score) for score in analysis.SCORES],
                                 ignore_index=True),
-        "training": (pd.concat(training) if training
-                     else pd.DataFrame(columns=list(analysis.EMPTY_COLUMNS["training"]))),
+        # none when no world LMs were trained (no syllogism items)
+        "training": agent_analysis.learner_training_summary(
+            agent_analysis.labelled_training_logs(inputs["training_logs"], params["log_conditions"], "corpus"),
+            settings, by="corpus", sort=True) if inputs["training_logs"]
+        else pd.DataFrame(columns=list(analysis.EMPTY_COLUMNS["training"])),
     }
 
 

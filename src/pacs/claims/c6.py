@@ -8,7 +8,7 @@ import pandas as pd
 
 from pacs import analysis, report
 from pacs.analysis import C6_BASELINES, C6_VERDICT_SPLITS, FUSION_POLICIES, PLANS
-from pacs.claims.c3 import TRAINING, learner_logs
+from pacs.claims.c3 import TRAINING
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
 from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER
@@ -26,7 +26,8 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]])
     summary, contrasts = analysis.c6_statistics(params["regime"], episodes, settings)
     return {"episodes": episodes, "summary": summary, "contrasts": contrasts,
-            "training": analysis.learner_training_summary(learner_logs(inputs, params), settings)}
+            "training": analysis.learner_training_summary(
+                analysis.labelled_training_logs(inputs["training_logs"], params["log_conditions"]), settings)}
 
 
 def agreement_table(training) -> str:
