@@ -96,8 +96,54 @@ def test_a_member_with_non_finite_data_stops_the_ensemble_naming_it():
     assert message.startswith("member 1 (seed 1): non-finite training loss at step 1")
 
 
-def test_the_ensemble_is_chosen_on_cuda_only_and_can_be_switched_off():
-    assert use_ensemble("auto", torch.device("cuda")) and not use_ensemble("auto", CPU)
-    assert not use_ensemble("off", torch.device("cuda"))
-    with pytest.raises(ValueError):
+def test_the_ensemble_is_chosen_on_cuda_without_dropout_or_when_asked():
+    cuda = torch.device("cuda")
+    assert use_ensemble("auto", cuda) and not use_ensemble("auto", CPU)
+    assert not use_ensemble("auto", cuda, dropout=0.2)  # dropout masks would differ: one by one
+    assert use_ensemble("always", CPU) and not use_ensemble("never", cuda)
+    with pytest.raises(ValueError, match="'always' needs model dropout 0, not 0.2"):
+        use_ensemble("always", CPU, dropout=0.2)
+    with pytest.raises(ValueError, match="'on' is not one of auto, always, never"):
         use_ensemble("on", CPU)
+
+
+def test_the_ensemble_job_writes_for_each_seed_what_its_one_by_one_job_writes(tmp_path):
+    """pacs.experiments.ensemble_fitting against pacs.experiments.fitting, on files: same
+    checkpoints and training logs per seed (up to reassociation), and a one-by-one job's
+    leftover resumable state removed."""
+    from pacs.data import save_dataset, save_datasets
+    from pacs.experiments.ensemble_fitting import fit_and_save_ensemble
+    from pacs.experiments.fitting import fit_and_save
+    from pacs.data import load_metadata
+    from pacs.models.transformer import load_checkpoint
+    from pacs.tables import read_table
+
+    for seed in SEEDS:
+        train_set, val_sets = member_data(seed)
+        save_dataset(tmp_path / f"train{seed}.safetensors", train_set)
+        save_datasets(tmp_path / f"val{seed}.safetensors", {"own": val_sets["val"], "other": argmax_task(64, seed)})
+    paths = {kind: [tmp_path / f"{kind}{seed}.safetensors" for seed in SEEDS] for kind in ("train", "val")}
+    meta = {"model": {"d_model": 16}}
+    for seed, train_path, val_path in zip(SEEDS, paths["train"], paths["val"]):
+        fit_and_save(tiny_model(seed), train_path, val_path, SETTINGS, seed, CPU, tmp_path / f"alone{seed}.safetensors",
+                     tmp_path / f"alone{seed}.csv", meta, monitor="own")
+    together_models = [tmp_path / f"together{seed}.safetensors" for seed in SEEDS]
+    together_logs = [tmp_path / f"together{seed}.csv" for seed in SEEDS]
+    leftover = tmp_path / "together1.safetensors.resume"
+    leftover.write_bytes(b"state of an interrupted one-by-one job")
+    fit_and_save_ensemble([tiny_model(seed) for seed in SEEDS], paths["train"], paths["val"], SETTINGS, SEEDS, CPU,
+                          together_models, together_logs, meta, monitor="own")
+    assert not leftover.exists()
+    for seed, model_path, log_path in zip(SEEDS, together_models, together_logs):
+        alone, batched = read_table(tmp_path / f"alone{seed}.csv"), read_table(log_path)
+        assert list(batched.columns) == list(alone.columns) and set(batched.seed) == {seed}
+        assert batched.step.tolist() == alone.step.tolist() and set(batched.monitor) == {"val_own"}
+        assert batched.stop_reason.iloc[0] == alone.stop_reason.iloc[0] == CONVERGED
+        numbers = ["train_loss", "val_own_loss", "val_own_agreement", "val_other_loss"]
+        torch.testing.assert_close(torch.tensor(batched[numbers].to_numpy()), torch.tensor(alone[numbers].to_numpy()),
+                                   rtol=1e-4, atol=1e-5)
+        reference = load_checkpoint(tmp_path / f"alone{seed}.safetensors")
+        for name, weights in comparable_weights(reference).items():
+            torch.testing.assert_close(comparable_weights(load_checkpoint(model_path))[name], weights,
+                                       rtol=1e-4, atol=1e-5)
+        assert load_metadata(model_path)["seed"] == seed

@@ -417,6 +417,30 @@ def test_a_run_killed_during_training_resumes_with_make_to_identical_numbers(wor
             assert (work / path.relative_to(workdir)).read_text() == path.read_text(), path.name
 
 
+def test_with_the_ensemble_one_job_trains_the_seeds_of_a_condition_to_the_same_numbers(workdir, tmp_path_factory):
+    """ensemble=always (what "auto" chooses on a GPU): one job per C1/C2 experiment and
+    per C3 condition trains all its seeds, and each seed's training log equals the
+    one-by-one run's up to floating-point reassociation (same evaluations and stops)."""
+    ensemble = [*SMOKE, "ensemble=always"]
+    jobs = planned_jobs(workdir, *ensemble, "--forcerun", "causal_train_ensemble", "c3_train_ensemble")
+    assert jobs["causal_train_ensemble"] == 2 and jobs["c3_train_ensemble"] == 4
+    assert not {"causal_train_agent", "c3_train_agent"} & set(jobs)
+
+    work = tmp_path_factory.mktemp("ensemble") / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    snakemake(work, *ensemble, "--until", "causal_train_ensemble", "c3_train_ensemble")
+    logs = sorted(path.relative_to(workdir) for path in workdir.glob("results/c[123]/**/training_log.csv"))
+    assert len(logs) == 12  # 2 seeds x (C1, C2 and C3's four conditions)
+    for path in logs:
+        alone, together = pd.read_csv(workdir / path), pd.read_csv(work / path)
+        assert list(together.columns) == list(alone.columns)
+        assert together.step.tolist() == alone.step.tolist(), path
+        assert together.stop_reason.iloc[0] == alone.stop_reason.iloc[0], path
+        numbers = [c for c in alone.columns if c.startswith(("train_loss", "val_"))]
+        pd.testing.assert_frame_equal(together[numbers], alone[numbers], rtol=1e-4, atol=1e-5, obj=str(path))
+    assert (work / "benchmarks" / "c3" / "train_agent_deconfounded-with_ensemble.tsv").is_file()
+
+
 def test_the_sweep_scores_each_experiment_and_keeps_its_points_when_the_config_moves(workdir):
     table = pd.read_csv(workdir / "results" / "sweep" / "sweep.csv")
     assert sorted(set(table.experiment)) == ["c1", "c4", "c6"]

@@ -12,6 +12,10 @@ Rows:
 - ``training batch B``: episodes per second through the shared trainer
   (``pacs.train.train``) with the paper preset's model, the data already on the
   device, after a few warm-up steps.
+- ``one seed, batch B`` and ``ensemble of S seeds, batch B``: the same at the
+  paper preset's batch size, one learner against its S seeds trained together as
+  one batched ensemble (``pacs.ensemble``, what ``ensemble: auto`` runs on a GPU);
+  the ensemble row's note gives its speed-up over training the seeds one by one.
 - ``paper job``: one Experiment 1 training job of the paper preset (its data
   size, batch size and steps; data drawn on the device). If the steps measured
   first say it cannot finish within ``--budget-s``, it runs as many steps as fit
@@ -34,6 +38,7 @@ import torch
 
 from pacs.config import load
 from pacs.data import TokenDataset
+from pacs.ensemble import train_ensemble
 from pacs.envs.causal_dag import sample_episodes
 from pacs.envs.dag_task import expert_demonstrations
 from pacs.experiments.dag import build_agent, held_out_link_design
@@ -43,7 +48,7 @@ from pacs.train import TrainConfig, train
 ROOT = Path(__file__).resolve().parents[2]
 FULL = {"batches": [4096, 8192, 16384, 32768], "steps": 50, "warmup_steps": 5, "env_episodes": 4_000_000,
         "env_repeats": 3, "pool": 262_144}
-TINY = {"batches": [32, 64], "steps": 3, "warmup_steps": 1, "env_episodes": 2_000, "env_repeats": 2, "pool": 512,
+TINY = {"batches": [32, 64], "members": 3, "steps": 3, "warmup_steps": 1, "env_episodes": 2_000, "env_repeats": 2, "pool": 512,
         "job": {"train_episodes": 1_000, "val_episodes": 200, "steps": 4, "batch_size": 32}}
 
 
@@ -89,6 +94,30 @@ def training_rate(device, design, model_cfg: dict, base: TrainConfig, pool: Toke
     timed_training(model, pool, validation, replace(cfg, steps=warmup_steps), device)
     seconds = timed_training(model, pool, validation, replace(cfg, steps=steps), device)
     return {"episodes": batch * steps, "seconds": seconds, "episodes_per_s": batch * steps / seconds}
+
+
+def ensemble_rate(device, design, model_cfg: dict, base: TrainConfig, pool: TokenDataset, batch: int, steps: int,
+                  warmup_steps: int, members: int, one_seed: dict) -> dict:
+    """``training_rate`` for ``members`` seeds trained together (episodes of all members
+    count); its note compares with ``one_seed``, the one-learner row at the same batch."""
+    models = [build_agent(design, model_cfg, seed=seed) for seed in range(members)]
+    validation = {"val": pool.select(torch.arange(min(len(pool), 1024)))}
+    cfg = replace(base, batch_size=batch, warmup_steps=1)
+
+    def timed(n_steps: int) -> float:
+        synchronize(device)
+        started = time.perf_counter()
+        train_ensemble(models, [pool] * members, [validation] * members, replace(cfg, steps=n_steps,
+                       eval_every=n_steps + 1), list(range(members)), device, progress=False)
+        synchronize(device)
+        return time.perf_counter() - started
+
+    timed(warmup_steps)
+    seconds = timed(steps)
+    rate = members * batch * steps / seconds
+    note = (f"{rate / one_seed['episodes_per_s']:.2f}x one seed at a time" if "episodes_per_s" in one_seed
+            else "no one-seed row to compare with")
+    return {"episodes": members * batch * steps, "seconds": seconds, "episodes_per_s": rate, "note": note}
 
 
 def paper_job(device, design, model_cfg: dict, cfg: TrainConfig, train_episodes: int, val_episodes: int,
@@ -153,6 +182,13 @@ def main(argv=None) -> int:
         rows.append(measure(f"training batch {batch}", training_rate, device, design, model_cfg, train_cfg, pool, batch,
                             sizes["steps"], sizes["warmup_steps"]))
         print(rows[-1], flush=True)
+    members, batch = sizes.get("members", len(config["seeds"])), job_cfg.batch_size
+    rows.append(measure(f"one seed, batch {batch}", training_rate, device, design, model_cfg, train_cfg, pool, batch,
+                        sizes["steps"], sizes["warmup_steps"]))
+    print(rows[-1], flush=True)
+    rows.append(measure(f"ensemble of {members} seeds, batch {batch}", ensemble_rate, device, design, model_cfg,
+                        train_cfg, pool, batch, sizes["steps"], sizes["warmup_steps"], members, rows[-1]))
+    print(rows[-1], flush=True)
     rows.append(measure("paper job", paper_job, device, design, model_cfg, job_cfg, job["train_episodes"],
                         job["val_episodes"], args.budget_s))
     table = pd.DataFrame(rows).reindex(columns=["measurement", "episodes", "seconds", "episodes_per_s", "note"])

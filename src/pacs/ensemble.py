@@ -19,11 +19,14 @@ batched step replaces one per member. On CPU it does not pay: measured on the
 2-core machine (one thread, default C1 model, batch 256, 5 members, under load),
 7,150-7,440 episodes per CPU-second batched against 7,250-7,600 one by one (this
 model is bound by arithmetic, and CPU attention has no batching rule), so
-``use_ensemble`` chooses it only on CUDA.
+``use_ensemble`` chooses it only on CUDA (config ``ensemble: auto``).
 
 Dropout must be 0 (a member's dropout masks would come from another random
-stream than when it trains alone). Ensemble training keeps no resumable state,
-and no rule uses it yet (one job would train all the seeds of an experiment).
+stream than when it trains alone). Ensemble training keeps no resumable state.
+The pipeline uses it through ``pacs.experiments.fitting.fit_and_save_ensemble``:
+when the config's ``ensemble`` setting chooses it, one job trains all the seeds of
+a C1/C2 experiment or of a C3 condition (rules ``causal_train_ensemble``,
+``c3_train_ensemble``) in place of one job per seed.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import time
 
 import pandas as pd
 import torch
+from tqdm import tqdm
 from torch.func import functional_call, stack_module_state, vmap
 
 from pacs.data import TokenDataset
@@ -46,15 +50,22 @@ from pacs.train import (StoppingState, TrainConfig, TrainJob, _all_finite, choos
 log = logging.getLogger(__name__)
 
 
-def use_ensemble(setting: str, device: torch.device) -> bool:
-    """``setting`` "auto": batched on CUDA, one by one elsewhere (faster on CPU); "off": never."""
-    if setting not in ("auto", "off"):
-        raise ValueError(f"ensemble setting {setting!r} is not 'auto' or 'off'")
-    return setting == "auto" and device.type == "cuda"
+def use_ensemble(setting: str, device: torch.device, dropout: float = 0.0) -> bool:
+    """Whether the learners of one experiment condition train together (config key
+    ``ensemble``): "always", "never", or "auto": when they run on CUDA (one by one is
+    as fast on CPU) and have no dropout. "always" with dropout is an error."""
+    if setting not in ("auto", "always", "never"):
+        raise ValueError(f"config key 'ensemble': {setting!r} is not one of auto, always, never")
+    if setting == "always" and dropout:
+        raise ValueError(f"config key 'ensemble': 'always' needs model dropout 0, not {dropout:g} (each "
+                         "member's dropout masks would differ from training it alone)")
+    return setting == "always" or (setting == "auto" and device.type == "cuda" and not dropout)
 
 
 def _clip_per_member(grads: list[torch.Tensor], max_norm: float) -> None:
-    """``torch.nn.utils.clip_grad_norm_`` for each member (leading axis) of stacked gradients, in place."""
+    """``torch.nn.utils.clip_grad_norm_`` for each member (leading axis) of stacked gradients, in place.
+    A tensor without a gradient (a head whose loss weight is 0) is left out, as there."""
+    grads = [g for g in grads if g is not None]
     per_tensor = torch.stack([g.flatten(1).norm(dim=1) for g in grads])  # (tensors, members)
     total = torch.linalg.vector_norm(per_tensor, dim=0)
     scale = (max_norm / (total + 1e-6)).clamp(max=1.0)
@@ -88,6 +99,7 @@ def train_ensemble(
     device: torch.device,
     monitor: str | None = None,
     jobs: list[TrainJob] | None = None,
+    progress: bool = True,
 ) -> list[pd.DataFrame]:
     """Train every member of ``models`` in place, as ``pacs.train.train`` would one by
     one (same arguments, one per member); each ends with its best evaluation's
@@ -119,7 +131,8 @@ def train_ensemble(
     reasons = [CAP] * n_members
     first_bad_step = torch.zeros(n_members, dtype=torch.long, device=device)
     started = time.perf_counter()
-    for step in range(cfg.steps):
+    bar = tqdm(range(cfg.steps), desc=f"ensemble of {n_members}", disable=not progress, mininterval=2.0)
+    for step in bar:
         lr = learning_rate(step, cfg)
         for group in batch.optimizer.param_groups:
             group["lr"] = lr
@@ -142,6 +155,7 @@ def train_ensemble(
         first_bad_step[members] = torch.where(bad_now, done, first_bad_step[members])
         if not (done % cfg.eval_every == 0 or done == cfg.steps):
             continue
+        bar.set_postfix(training=len(active), loss=f"{float(losses.detach().mean()):.3f}")
         stopped = []
         for position, m in enumerate(active):
             job, model = jobs[m], models[m]
@@ -174,10 +188,13 @@ def train_ensemble(
             if not active:
                 break
             batch = batch.keep(torch.tensor(kept, device=device), cfg)
+    bar.close()
     tables = []
     for m, model in enumerate(models):
         if stopping[m].best_weights is not None:
             model.load_state_dict(stopping[m].best_weights)
+        log.info("%s: stopped (%s) after %d steps; kept step %d (%s_loss %.4f)", jobs[m].name, reasons[m],
+                 rows[m][-1]["step"] if rows[m] else 0, stopping[m].best_step, monitor, stopping[m].best_loss)
         tables.append(pd.DataFrame(rows[m]).assign(monitor=monitor, best_step=stopping[m].best_step,
                                                    stop_reason=reasons[m]))
     return tables

@@ -76,6 +76,50 @@ rule causal_train_agent:
         "../scripts/causal_train_agent.py"
 
 
+if ENSEMBLE:
+
+    # all seeds of one experiment in one job, batched (config key ensemble; pacs.ensemble)
+    rule causal_train_ensemble:
+        input:
+            code("causal_train_ensemble"),
+            train=expand(
+                rules.causal_training_data.output.train, seed=SEEDS, allow_missing=True
+            ),
+            validation=expand(
+                rules.causal_training_data.output.validation,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        output:
+            model=expand(
+                rules.causal_train_agent.output.model, seed=SEEDS, allow_missing=True
+            ),
+            training_log=expand(
+                rules.causal_train_agent.output.training_log,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        log:
+            "logs/{experiment}/train_agent_ensemble.log",
+        benchmark:
+            "benchmarks/{experiment}/train_agent_ensemble.tsv"
+        conda:
+            SOFTWARE
+        threads: config["threads_per_job"]
+        resources:
+            **job_resources("model"),
+        params:
+            design=design_params,
+            model=config["model"],
+            train=config["train"],
+            device=config["device"],
+            seeds=SEEDS,
+        script:
+            "../scripts/causal_train_ensemble.py"
+
+    ruleorder: causal_train_ensemble > causal_train_agent
+
+
 rule causal_active_test:
     input:
         code("causal_active_test"),
@@ -199,8 +243,10 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS in (
         benchmarks=expand(
             "benchmarks/{experiment}/{stage}_seed{seed}.tsv",
             experiment=CAUSAL_CLAIM,
-            stage=["training_data", "train_agent", "active_test"],
+            stage=["training_data", "active_test"]
+            + ([] if ENSEMBLE else ["train_agent"]),
             seed=SEEDS,
         )
-        + [f"benchmarks/{CAUSAL_CLAIM}/statistics.tsv"],
+        + [f"benchmarks/{CAUSAL_CLAIM}/statistics.tsv"]
+        + ([f"benchmarks/{CAUSAL_CLAIM}/train_agent_ensemble.tsv"] if ENSEMBLE else []),
     )

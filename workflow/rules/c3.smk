@@ -79,6 +79,51 @@ rule c3_train_agent:
         "../scripts/c3_train_agent.py"
 
 
+if ENSEMBLE:
+
+    # all seeds of one condition in one job, batched (config key ensemble; pacs.ensemble)
+    rule c3_train_ensemble:
+        input:
+            code("c3_train_ensemble"),
+            train=expand(
+                rules.c3_training_data.output.train, seed=SEEDS, allow_missing=True
+            ),
+            validation=expand(
+                rules.c3_training_data.output.validation,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        output:
+            model=expand(
+                rules.c3_train_agent.output.model, seed=SEEDS, allow_missing=True
+            ),
+            training_log=expand(
+                rules.c3_train_agent.output.training_log,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        log:
+            "logs/c3/train_agent_{confounding}-{explanations}_ensemble.log",
+        benchmark:
+            "benchmarks/c3/train_agent_{confounding}-{explanations}_ensemble.tsv"
+        conda:
+            SOFTWARE
+        threads: config["threads_per_job"]
+        resources:
+            **job_resources("model"),
+        params:
+            env=config["c3"]["env"],
+            explanation_weight=config["c3"]["explanation_weight"],
+            model=config["model"],
+            train=C3_TRAIN,
+            device=config["device"],
+            seeds=SEEDS,
+        script:
+            "../scripts/c3_train_ensemble.py"
+
+    ruleorder: c3_train_ensemble > c3_train_agent
+
+
 rule c3_active_test:
     input:
         code("c3_active_test"),
@@ -186,9 +231,9 @@ wire_claim(
     },
     learning_logs={"c3": C3_TRAINING_LOGS},
     benchmarks=expand(
-        "benchmarks/c3/train_agent_{confounding}-{explanations}_seed{seed}.tsv",
+        "benchmarks/c3/train_agent_{confounding}-{explanations}{seed}.tsv",
         confounding=config["c3"]["confounding"],
         explanations=["with", "without"],
-        seed=SEEDS,
+        seed=["_ensemble"] if ENSEMBLE else [f"_seed{seed}" for seed in SEEDS],
     ),
 )

@@ -5,7 +5,9 @@ from pathlib import Path
 from pacs.claims.registry import REGISTRY, rule_files
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
 from pacs.config import ConfigError, claim_model, resolve
+from pacs.ensemble import use_ensemble
 from pacs.probes.sources import extra_files_by_task
+from pacs.runtime import pick_device
 
 try:
     resolved = resolve(
@@ -19,6 +21,14 @@ config.clear()
 config.update(resolved)
 
 SEEDS = config["seeds"]
+try:
+    # whether the seeds of a C1/C2 experiment or C3 condition train together in one job
+    # (rules causal_train_ensemble, c3_train_ensemble) instead of one job per seed
+    ENSEMBLE = use_ensemble(
+        config["ensemble"], pick_device(config["device"]), config["model"]["dropout"]
+    )
+except ValueError as error:
+    sys.exit(f"pacs: {error}")
 SOFTWARE = "../envs/pacs.yaml"
 REPOSITORY = Path(workflow.basedir)
 # one behaviour fingerprint per module, brought up to date while the workflow is parsed;
