@@ -422,15 +422,19 @@ def test_with_the_ensemble_one_job_trains_the_seeds_of_a_condition_to_the_same_n
     per C3 condition trains all its seeds, and each seed's training log equals the
     one-by-one run's up to floating-point reassociation (same evaluations and stops)."""
     ensemble = [*SMOKE, "ensemble=always"]
-    jobs = planned_jobs(workdir, *ensemble, "--forcerun", "causal_train_ensemble", "c3_train_ensemble")
-    assert jobs["causal_train_ensemble"] == 2 and jobs["c3_train_ensemble"] == 4
-    assert not {"causal_train_agent", "c3_train_agent"} & set(jobs)
+    rules = ["causal_train_ensemble", "c3_train_ensemble", "budget_causal_train_ensemble", "budget_c3_train_ensemble"]
+    jobs = planned_jobs(workdir, *ensemble, "--forcerun", *rules)
+    # C1, C2; C3's four conditions; the smoke budget x0.5 of C1 and of C3's deciding two
+    assert [jobs[rule] for rule in rules] == [2, 4, 1, 2]
+    assert not {"causal_train_agent", "c3_train_agent", "budget_causal_train_agent", "budget_c3_train_agent"} & set(jobs)
 
     work = tmp_path_factory.mktemp("ensemble") / "pacs"
     shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
-    snakemake(work, *ensemble, "--until", "causal_train_ensemble", "c3_train_ensemble")
-    logs = sorted(path.relative_to(workdir) for path in workdir.glob("results/c[123]/**/training_log.csv"))
-    assert len(logs) == 12  # 2 seeds x (C1, C2 and C3's four conditions)
+    snakemake(work, *ensemble, "--until", *rules)
+    logs = sorted(path.relative_to(workdir) for pattern in ("results/c[123]/**/training_log.csv",
+                                                            "results/budget/**/training_log.csv")
+                  for path in workdir.glob(pattern))
+    assert len(logs) == 12 + 2 + 4  # 2 seeds x (C1, C2, C3's four conditions; budget C1, C3's two)
     for path in logs:
         alone, together = pd.read_csv(workdir / path), pd.read_csv(work / path)
         assert list(together.columns) == list(alone.columns)

@@ -26,7 +26,8 @@ stream than when it trains alone). Ensemble training keeps no resumable state.
 The pipeline uses it through ``pacs.experiments.fitting.fit_and_save_ensemble``:
 when the config's ``ensemble`` setting chooses it, one job trains all the seeds of
 a C1/C2 experiment or of a C3 condition (rules ``causal_train_ensemble``,
-``c3_train_ensemble``) in place of one job per seed.
+``c3_train_ensemble``, and their budget-sensitivity twins) in place of one job per
+seed.
 """
 
 from __future__ import annotations

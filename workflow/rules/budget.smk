@@ -52,6 +52,37 @@ rule budget_causal_train_agent:
         "../scripts/causal_train_agent.py"
 
 
+if ENSEMBLE:
+
+    # a budget's seeds in one job (config key ensemble; causal_train_ensemble)
+    use rule causal_train_ensemble as budget_causal_train_ensemble with:
+        output:
+            model=expand(
+                rules.budget_causal_train_agent.output.model,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+            training_log=expand(
+                rules.budget_causal_train_agent.output.training_log,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        log:
+            "logs/budget/{experiment}/{budget}/train_agent_ensemble.log",
+        benchmark:
+            "benchmarks/budget/{experiment}/{budget}/train_agent_ensemble.tsv"
+        wildcard_constraints:
+            experiment="c1",
+        params:
+            design=design_params,
+            model=budget_model_params("c1"),
+            train=config["train"],
+            device=config["device"],
+            seeds=SEEDS,
+
+    ruleorder: budget_causal_train_ensemble > budget_causal_train_agent
+
+
 rule budget_causal_active_test:
     input:
         code("causal_active_test"),
@@ -100,6 +131,36 @@ rule budget_c3_train_agent:
         device=config["device"],
     script:
         "../scripts/c3_train_agent.py"
+
+
+if ENSEMBLE:
+
+    # a budget's seeds of one condition in one job (config key ensemble; c3_train_ensemble)
+    use rule c3_train_ensemble as budget_c3_train_ensemble with:
+        output:
+            model=expand(
+                rules.budget_c3_train_agent.output.model,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+            training_log=expand(
+                rules.budget_c3_train_agent.output.training_log,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        log:
+            "logs/budget/c3/{budget}/train_agent_{confounding}-{explanations}_ensemble.log",
+        benchmark:
+            "benchmarks/budget/c3/{budget}/train_agent_{confounding}-{explanations}_ensemble.tsv"
+        params:
+            env=config["c3"]["env"],
+            explanation_weight=config["c3"]["explanation_weight"],
+            model=budget_model_params("c3"),
+            train=C3_TRAIN,
+            device=config["device"],
+            seeds=SEEDS,
+
+    ruleorder: budget_c3_train_ensemble > budget_c3_train_agent
 
 
 rule budget_c3_active_test:
