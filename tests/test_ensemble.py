@@ -1,5 +1,6 @@
 """Ensemble training (pacs.ensemble): the same numbers per member as training one by one."""
 
+import pandas as pd
 import pytest
 import torch
 
@@ -133,7 +134,7 @@ def test_the_ensemble_job_writes_for_each_seed_what_its_one_by_one_job_writes(tm
     leftover.write_bytes(b"state of an interrupted one-by-one job")
     fit_and_save_ensemble([tiny_model(seed) for seed in SEEDS], paths["train"], paths["val"], SETTINGS, SEEDS, CPU,
                           together_models, together_logs, meta, monitor="own")
-    assert not leftover.exists()
+    assert not leftover.exists() and not (tmp_path / "together0.safetensors.ensemble.resume").exists()
     for seed, model_path, log_path in zip(SEEDS, together_models, together_logs):
         alone, batched = read_table(tmp_path / f"alone{seed}.csv"), read_table(log_path)
         assert list(batched.columns) == list(alone.columns) and set(batched.seed) == {seed}
@@ -147,3 +148,42 @@ def test_the_ensemble_job_writes_for_each_seed_what_its_one_by_one_job_writes(tm
             torch.testing.assert_close(comparable_weights(load_checkpoint(model_path))[name], weights,
                                        rtol=1e-4, atol=1e-5)
         assert load_metadata(model_path)["seed"] == seed
+
+
+def test_an_interrupted_ensemble_resumes_to_the_numbers_of_an_uninterrupted_one(tmp_path, monkeypatch):
+    """Killed between two saves, after one member has converged: the rerun resumes from
+    the last saved state and ends exactly as a run that was never interrupted."""
+    import pacs.ensemble as ensemble
+
+    settings = TrainConfig(steps=150, batch_size=32, lr=0.01, warmup_steps=10, eval_every=10, patience=2,
+                           min_improvement=0.05, resume_every=20)
+    reference = together(settings)
+    first_stop = min(int(log.step.max()) for _, log in reference)
+    kill_at = first_stop + 15  # after the first member left the batch, between two saves
+    assert kill_at < max(int(log.step.max()) for _, log in reference)
+
+    resume_path = tmp_path / "ensemble.resume"
+    real_clip, calls = ensemble._clip_per_member, {"n": 0}
+
+    def interrupted(*args):
+        calls["n"] += 1
+        if calls["n"] >= kill_at:
+            raise KeyboardInterrupt
+        return real_clip(*args)
+
+    data = [member_data(seed) for seed in SEEDS]
+    monkeypatch.setattr(ensemble, "_clip_per_member", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        train_ensemble([tiny_model(seed) for seed in SEEDS], [d[0] for d in data], [d[1] for d in data], settings,
+                       SEEDS, CPU, progress=False, resume_path=resume_path)
+    monkeypatch.setattr(ensemble, "_clip_per_member", real_clip)
+    saved = torch.load(resume_path, weights_only=True)
+    assert saved["step"] == (kill_at - 1) // 20 * 20 and len(saved["active"]) < len(SEEDS)
+
+    models = [tiny_model(seed) for seed in SEEDS]
+    logs = train_ensemble(models, [d[0] for d in data], [d[1] for d in data], settings, SEEDS, CPU, progress=False,
+                          resume_path=resume_path)
+    for (reference_model, reference_log), model, log in zip(reference, models, logs):
+        pd.testing.assert_frame_equal(log.drop(columns="elapsed_s"), reference_log.drop(columns="elapsed_s"))
+        for name, tensor in reference_model.state_dict().items():
+            assert torch.equal(model.state_dict()[name], tensor), name

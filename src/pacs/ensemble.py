@@ -22,7 +22,8 @@ model is bound by arithmetic, and CPU attention has no batching rule), so
 ``use_ensemble`` chooses it only on CUDA (config ``ensemble: auto``).
 
 Dropout must be 0 (a member's dropout masks would come from another random
-stream than when it trains alone). Ensemble training keeps no resumable state.
+stream than when it trains alone). Like one-by-one training, an ensemble saves its
+whole state every ``resume_every`` steps and a rerun resumes from it.
 The pipeline uses it through ``pacs.experiments.fitting.fit_and_save_ensemble``:
 when the config's ``ensemble`` setting chooses it, one job trains all the seeds of
 a C1/C2 experiment or of a C3 condition (rules ``causal_train_ensemble``,
@@ -33,9 +34,12 @@ seed.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import math
 import time
+from dataclasses import asdict
+from pathlib import Path
 
 import pandas as pd
 import torch
@@ -45,8 +49,8 @@ from torch.func import functional_call, stack_module_state, vmap
 from pacs.data import TokenDataset
 from pacs.models.transformer import CausalTransformer
 from pacs.tables import CAP, CONVERGED, DIVERGED
-from pacs.train import (StoppingState, TrainConfig, TrainJob, _all_finite, choose_monitor, evaluate,
-                        imitation_loss, learning_rate)
+from pacs.train import (RESUME_FORMAT, StoppingState, TrainConfig, TrainJob, _all_finite, _load_state,
+                        _save_state, choose_monitor, evaluate, imitation_loss, learning_rate)
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +87,10 @@ class _Batch:
         for tensor, saved in zip(params.values(), state or []):
             self.optimizer.state[tensor] = saved
 
+    def optimizer_state(self) -> list[dict]:
+        """AdamW's state of each stacked tensor, in the order of ``params``."""
+        return [dict(self.optimizer.state[tensor]) for tensor in self.params.values()]
+
     def keep(self, rows: torch.Tensor, cfg: TrainConfig) -> "_Batch":
         """The same batch without the members not in ``rows`` (positions), optimizer state included."""
         params = {k: v.detach()[rows].clone().requires_grad_() for k, v in self.params.items()}
@@ -101,12 +109,17 @@ def train_ensemble(
     monitor: str | None = None,
     jobs: list[TrainJob] | None = None,
     progress: bool = True,
+    resume_path: Path | None = None,
 ) -> list[pd.DataFrame]:
     """Train every member of ``models`` in place, as ``pacs.train.train`` would one by
     one (same arguments, one per member); each ends with its best evaluation's
     weights. Returns one training log per member (the columns of ``train``'s).
     A member's non-finite numbers or divergence stop the whole ensemble with that
-    member's one-line ``TrainingError``."""
+    member's one-line ``TrainingError``.
+
+    ``resume_path``: where the whole ensemble's state is saved every
+    ``cfg.resume_every`` steps and, if a state of this same ensemble is there, resumed
+    from (to the same numbers as an uninterrupted run); the caller removes it."""
     n_members = len(models)
     if not (len(train_sets) == len(val_sets) == len(seeds) == n_members):
         raise ValueError("one training set, validation sets and seed per member")
@@ -131,8 +144,25 @@ def train_ensemble(
     stopping = [StoppingState() for _ in models]
     reasons = [CAP] * n_members
     first_bad_step = torch.zeros(n_members, dtype=torch.long, device=device)
-    started = time.perf_counter()
-    bar = tqdm(range(cfg.steps), desc=f"ensemble of {n_members}", disable=not progress, mininterval=2.0)
+    fingerprint = json.dumps({"settings": {k: v for k, v in asdict(cfg).items() if k != "resume_every"},
+                              "seeds": list(seeds), "n_train": [len(t) for t in train_sets], "monitor": monitor},
+                             sort_keys=True)
+    first_step, elapsed_before = 0, 0.0
+    saved = _load_state(TrainJob(name="ensemble", resume_path=resume_path), fingerprint, device)
+    if saved is not None:
+        active, rows, reasons = saved["active"], saved["rows"], saved["reasons"]
+        stopping = [StoppingState(**state) for state in saved["stopping"]]
+        batch = _Batch({k: v.clone().requires_grad_() for k, v in saved["params"].items()}, cfg,
+                       [{key: value.cpu() if key == "step" else value for key, value in state.items()}
+                        for state in saved["optimizer"]])  # AdamW keeps its step count on the CPU
+        for sampler, state in zip(samplers, saved["samplers"]):
+            sampler.set_state(state.cpu())
+        first_step, elapsed_before = saved["step"], saved["elapsed_s"]
+        log.info("ensemble of %d: resuming from step %d with %d members training (%s)", n_members, first_step,
+                 len(active), resume_path)
+    started = time.perf_counter() - elapsed_before
+    bar = tqdm(range(first_step, cfg.steps), desc=f"ensemble of {n_members}", disable=not progress,
+               mininterval=2.0, initial=first_step, total=cfg.steps)
     for step in bar:
         lr = learning_rate(step, cfg)
         for group in batch.optimizer.param_groups:
@@ -154,41 +184,51 @@ def train_ensemble(
         members = torch.tensor(active, device=device)
         bad_now = (first_bad_step[members] == 0) & ~losses.detach().isfinite()
         first_bad_step[members] = torch.where(bad_now, done, first_bad_step[members])
-        if not (done % cfg.eval_every == 0 or done == cfg.steps):
-            continue
-        bar.set_postfix(training=len(active), loss=f"{float(losses.detach().mean()):.3f}")
-        stopped = []
-        for position, m in enumerate(active):
-            job, model = jobs[m], models[m]
-            if int(first_bad_step[m]):
-                raise job.fail(int(first_bad_step[m]), "non-finite training loss")
-            model.load_state_dict({k: v[position].detach() for k, v in batch.params.items()})
-            if not _all_finite(model):
-                raise job.fail(done, "non-finite model weights")
-            metrics = {f"{name}_{key}": value for name, val_set in val_sets[m].items()
-                       for key, value in evaluate(model, val_set, cfg).items()}
-            bad = [name for name, value in metrics.items() if not math.isfinite(value)]
-            if bad:
-                raise job.fail(done, f"non-finite validation metric {bad[0]}")
-            rows[m].append({"step": done, "train_loss": float(losses[position].detach()), "lr": lr,
-                            "episodes_seen": done * cfg.batch_size, "elapsed_s": time.perf_counter() - started,
-                            **metrics})
-            verdict = stopping[m].update(metrics[f"{monitor}_loss"], done, model, cfg)
-            if verdict == DIVERGED:
-                raise job.fail(done, f"training diverged: {monitor} loss {metrics[f'{monitor}_loss']:.4g} above "
-                                     f"{cfg.divergence_factor:g}x its best {stopping[m].best_loss:.4g} (step "
-                                     f"{stopping[m].best_step}) for {cfg.divergence_evals} evaluations")
-            if verdict == CONVERGED:
-                reasons[m] = CONVERGED
-                stopped.append(m)
-                log.info("%s: converged at step %d; %d members go on", job.name, done,
-                         len(active) - len(stopped))
-        if stopped:
-            kept = [position for position, m in enumerate(active) if m not in stopped]
-            active = [active[position] for position in kept]
-            if not active:
-                break
-            batch = batch.keep(torch.tensor(kept, device=device), cfg)
+        if done % cfg.eval_every == 0 or done == cfg.steps:
+            bar.set_postfix(training=len(active), loss=f"{float(losses.detach().mean()):.3f}")
+            stopped = []
+            for position, m in enumerate(active):
+                job, model = jobs[m], models[m]
+                if int(first_bad_step[m]):
+                    raise job.fail(int(first_bad_step[m]), "non-finite training loss")
+                model.load_state_dict({k: v[position].detach() for k, v in batch.params.items()})
+                if not _all_finite(model):
+                    raise job.fail(done, "non-finite model weights")
+                metrics = {f"{name}_{key}": value for name, val_set in val_sets[m].items()
+                           for key, value in evaluate(model, val_set, cfg).items()}
+                bad = [name for name, value in metrics.items() if not math.isfinite(value)]
+                if bad:
+                    raise job.fail(done, f"non-finite validation metric {bad[0]}")
+                rows[m].append({"step": done, "train_loss": float(losses[position].detach()), "lr": lr,
+                                "episodes_seen": done * cfg.batch_size, "elapsed_s": time.perf_counter() - started,
+                                **metrics})
+                verdict = stopping[m].update(metrics[f"{monitor}_loss"], done, model, cfg)
+                if verdict == DIVERGED:
+                    raise job.fail(done, f"training diverged: {monitor} loss {metrics[f'{monitor}_loss']:.4g} above "
+                                         f"{cfg.divergence_factor:g}x its best {stopping[m].best_loss:.4g} (step "
+                                         f"{stopping[m].best_step}) for {cfg.divergence_evals} evaluations")
+                if verdict == CONVERGED:
+                    reasons[m] = CONVERGED
+                    stopped.append(m)
+                    log.info("%s: converged at step %d; %d members go on", job.name, done,
+                             len(active) - len(stopped))
+            if stopped:
+                kept = [position for position, m in enumerate(active) if m not in stopped]
+                active = [active[position] for position in kept]
+                if not active:
+                    break
+                batch = batch.keep(torch.tensor(kept, device=device), cfg)
+        if resume_path is not None and done % cfg.resume_every == 0 and done < cfg.steps:
+            bad = [m for m in active if int(first_bad_step[m])]
+            if bad:  # never save a state that went bad
+                raise jobs[bad[0]].fail(int(first_bad_step[bad[0]]), "non-finite training loss")
+            _save_state(resume_path, {
+                "format": RESUME_FORMAT, "fingerprint": fingerprint, "step": done,
+                "elapsed_s": time.perf_counter() - started, "active": active, "rows": rows, "reasons": reasons,
+                "stopping": [asdict(state) for state in stopping],
+                "params": {k: v.detach() for k, v in batch.params.items()},
+                "optimizer": batch.optimizer_state(), "samplers": [sampler.get_state() for sampler in samplers],
+            })
     bar.close()
     tables = []
     for m, model in enumerate(models):

@@ -11,6 +11,8 @@ change here reruns only ensemble jobs.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 
 from pacs.data import load_dataset, load_datasets
@@ -37,19 +39,22 @@ def fit_and_save_ensemble(
     their demonstrations, validating each on every named set in its validation file
     (logged as ``val_<name>_*``) and stopping each on its set named ``monitor``; write
     each best checkpoint (with provenance of ``meta_config``) and training log table.
-    The ensemble keeps no resumable state, so an interrupted job starts again; state
-    left by a one-by-one job for the same checkpoint is removed once it is written."""
+    An interrupted job resumes from the ensemble's state beside the first checkpoint
+    (``<checkpoint>.ensemble.resume``); it, and any state a one-by-one job left for
+    the same checkpoints, is removed once every output is written."""
     lengths = {len(models), len(train_paths), len(validation_paths), len(seeds), len(model_paths), len(log_paths)}
     if len(lengths) != 1:
         raise ValueError("one model, training set, validation file, seed, checkpoint and log path per learner")
     jobs = [TrainJob.for_checkpoint(path, data) for path, data in zip(model_paths, train_paths)]
     validation = [{f"val_{name}": dataset for name, dataset in load_datasets(path).items()}
                   for path in validation_paths]
+    resume_path = Path(f"{model_paths[0]}.ensemble.resume")
     training_logs = train_ensemble(models, [load_dataset(path) for path in train_paths], validation, settings,
-                                   seeds, device, monitor=f"val_{monitor}", jobs=jobs)
+                                   seeds, device, monitor=f"val_{monitor}", jobs=jobs, resume_path=resume_path)
     for model, training_log, seed, model_path, log_path, job in zip(models, training_logs, seeds, model_paths,
                                                                      log_paths, jobs):
         save_checkpoint(model_path, model, provenance(meta_config, seed))
         training_log.insert(0, "seed", seed)
         write_table(training_log, log_path)
         job.discard_resume_state()
+    resume_path.unlink(missing_ok=True)
