@@ -24,7 +24,7 @@ model is bound by arithmetic, and CPU attention has no batching rule), so
 Dropout must be 0 (a member's dropout masks would come from another random
 stream than when it trains alone). Like one-by-one training, an ensemble saves its
 whole state every ``resume_every`` steps and a rerun resumes from it.
-The pipeline uses it through ``pacs.experiments.fitting.fit_and_save_ensemble``:
+The pipeline uses it through ``pacs.experiments.ensemble_fitting.fit_and_save_ensemble``:
 when the config's ``ensemble`` setting chooses it, one job trains all the seeds of
 a C1/C2 experiment or of a C3 condition (rules ``causal_train_ensemble``,
 ``c3_train_ensemble``, and their budget-sensitivity twins) in place of one job per
