@@ -266,18 +266,14 @@ def c6_statistics(regime: str, episodes: pd.DataFrame, settings: BootstrapSettin
     raise ValueError(f"unknown C6 regime {regime!r}")
 
 
-def labelled_training_logs(paths, labels, column: str = "condition") -> pd.DataFrame:
-    """The training logs at ``paths``, each with its learner's label (``labels``: path ->
-    label) in ``column``."""
-    return pd.concat([read_training_log(path).assign(**{column: labels[path]}) for path in paths])
-
-
-def learner_training_summary(training_logs: pd.DataFrame, settings: BootstrapSettings,
-                             by: str = "condition", sort: bool = False) -> pd.DataFrame:
-    """``training_summary`` per learner condition (a column of ``training_logs``), in the
-    order the conditions first appear, or sorted by name."""
+def learner_training_summary(paths, labels, settings: BootstrapSettings, by: str = "condition",
+                             sort: bool = False) -> pd.DataFrame:
+    """``training_summary`` per learner condition: the training logs at ``paths``, each
+    labelled with its learner's condition (``labels``: path -> condition, in column
+    ``by``), in the order the conditions first appear, or sorted by name."""
+    logs = pd.concat([read_training_log(path).assign(**{by: labels[path]}) for path in paths])
     return pd.concat([training_summary(rows, settings).assign(**{by: name})
-                      for name, rows in training_logs.groupby(by, sort=sort)], ignore_index=True)
+                      for name, rows in logs.groupby(by, sort=sort)], ignore_index=True)
 
 
 def mixture_summary(kinds: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:

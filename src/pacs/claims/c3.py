@@ -27,8 +27,7 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]], analysis.C3_EPISODE_COLUMNS)
     return {"episodes": episodes, "summary": analysis.summary_table(episodes, PLANS["c3"], settings),
             "contrasts": analysis.explanation_contrasts(episodes, ("test_correct", "follows_other"), settings),
-            "training": analysis.learner_training_summary(
-                analysis.labelled_training_logs(inputs["training_logs"], params["log_conditions"]), settings)}
+            "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings)}
 
 
 def results(tables, params) -> str:

@@ -35,8 +35,7 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
         "contrasts": pd.concat(contrasts, ignore_index=True),
         "explanation_contrasts": analysis.explanation_contrasts(
             episodes, ("reward_over_optimal", "optimal_choice"), settings, by=("model", "shots", "split")),
-        "training": analysis.learner_training_summary(
-            analysis.labelled_training_logs(inputs["training_logs"], params["log_conditions"]), settings),
+        "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings),
     }
 
 

@@ -45,9 +45,8 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
                                 ignore_index=True),
         # none when no world LMs were trained (no syllogism items)
         "training": agent_analysis.learner_training_summary(
-            agent_analysis.labelled_training_logs(inputs["training_logs"], params["log_conditions"], "corpus"),
-            settings, by="corpus", sort=True) if inputs["training_logs"]
-        else pd.DataFrame(columns=list(analysis.EMPTY_COLUMNS["training"])),
+            inputs["training_logs"], params["log_conditions"], settings, by="corpus", sort=True)
+        if inputs["training_logs"] else pd.DataFrame(columns=list(analysis.EMPTY_COLUMNS["training"])),
     }
 
 

@@ -26,8 +26,7 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]])
     summary, contrasts = analysis.c6_statistics(params["regime"], episodes, settings)
     return {"episodes": episodes, "summary": summary, "contrasts": contrasts,
-            "training": analysis.learner_training_summary(
-                analysis.labelled_training_logs(inputs["training_logs"], params["log_conditions"]), settings)}
+            "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings)}
 
 
 def agreement_table(training) -> str:
