@@ -48,8 +48,8 @@ from pacs.train import TrainConfig, train
 ROOT = Path(__file__).resolve().parents[2]
 FULL = {"batches": [4096, 8192, 16384, 32768], "steps": 50, "warmup_steps": 5, "env_episodes": 4_000_000,
         "env_repeats": 3, "pool": 262_144}
-TINY = {"batches": [32, 64], "members": 3, "steps": 3, "warmup_steps": 1, "env_episodes": 2_000, "env_repeats": 2, "pool": 512,
-        "job": {"train_episodes": 1_000, "val_episodes": 200, "steps": 4, "batch_size": 32}}
+TINY = {"batches": [32, 64], "members": 3, "steps": 3, "warmup_steps": 1, "env_episodes": 2_000, "env_repeats": 2,
+        "pool": 512, "job": {"train_episodes": 1_000, "val_episodes": 200, "steps": 4, "batch_size": 32}}
 
 
 def synchronize(device: torch.device) -> None:
@@ -76,14 +76,19 @@ def environment_rate(device, design, n_episodes: int, repeats: int) -> dict:
     return {"episodes": n_episodes * repeats, "seconds": seconds, "episodes_per_s": n_episodes * repeats / seconds}
 
 
+def timed(on: torch.device, run, /, *args, **kwargs) -> float:
+    """Wall seconds of ``run(*args, **kwargs)``, the work it queued ``on`` the device included."""
+    synchronize(on)
+    started = time.perf_counter()
+    run(*args, **kwargs)
+    synchronize(on)
+    return time.perf_counter() - started
+
+
 def timed_training(model, data: TokenDataset, validation: TokenDataset, cfg: TrainConfig, device) -> float:
     """Wall seconds of ``train`` (one evaluation, at its last step)."""
-    synchronize(device)
-    started = time.perf_counter()
-    train(model, data, {"val": validation}, replace(cfg, eval_every=cfg.steps + 1), seed=0, device=device,
-          progress=False)
-    synchronize(device)
-    return time.perf_counter() - started
+    return timed(device, train, model, data, {"val": validation}, replace(cfg, eval_every=cfg.steps + 1), seed=0,
+                 device=device, progress=False)
 
 
 def training_rate(device, design, model_cfg: dict, base: TrainConfig, pool: TokenDataset, batch: int, steps: int,
@@ -104,16 +109,12 @@ def ensemble_rate(device, design, model_cfg: dict, base: TrainConfig, pool: Toke
     validation = {"val": pool.select(torch.arange(min(len(pool), 1024)))}
     cfg = replace(base, batch_size=batch, warmup_steps=1)
 
-    def timed(n_steps: int) -> float:
-        synchronize(device)
-        started = time.perf_counter()
-        train_ensemble(models, [pool] * members, [validation] * members, replace(cfg, steps=n_steps,
-                       eval_every=n_steps + 1), list(range(members)), device, progress=False)
-        synchronize(device)
-        return time.perf_counter() - started
+    def timed_ensemble(n_steps: int) -> float:
+        return timed(device, train_ensemble, models, [pool] * members, [validation] * members,
+                     replace(cfg, steps=n_steps, eval_every=n_steps + 1), list(range(members)), device, progress=False)
 
-    timed(warmup_steps)
-    seconds = timed(steps)
+    timed_ensemble(warmup_steps)
+    seconds = timed_ensemble(steps)
     rate = members * batch * steps / seconds
     note = (f"{rate / one_seed['episodes_per_s']:.2f}x one seed at a time" if "episodes_per_s" in one_seed
             else "no one-seed row to compare with")

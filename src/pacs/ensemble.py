@@ -49,8 +49,8 @@ from torch.func import functional_call, stack_module_state, vmap
 from pacs.data import TokenDataset
 from pacs.models.transformer import CausalTransformer
 from pacs.tables import CAP, CONVERGED, DIVERGED
-from pacs.train import (RESUME_FORMAT, StoppingState, TrainConfig, TrainJob, _all_finite, _load_state,
-                        _save_state, choose_monitor, evaluate, imitation_loss, learning_rate)
+from pacs.train import (RESUME_FORMAT, StoppingState, TrainConfig, TrainJob, _all_finite, _fingerprint,
+                        _load_state, _save_state, choose_monitor, evaluate, imitation_loss, learning_rate)
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +144,8 @@ def train_ensemble(
     stopping = [StoppingState() for _ in models]
     reasons = [CAP] * n_members
     first_bad_step = torch.zeros(n_members, dtype=torch.long, device=device)
-    fingerprint = json.dumps({"settings": {k: v for k, v in asdict(cfg).items() if k != "resume_every"},
-                              "seeds": list(seeds), "n_train": [len(t) for t in train_sets], "monitor": monitor},
-                             sort_keys=True)
+    # a saved state resumes only the same members with the same settings: each member's own fingerprint
+    fingerprint = json.dumps([_fingerprint(cfg, seed, len(t), monitor) for seed, t in zip(seeds, train_sets)])
     first_step, elapsed_before = 0, 0.0
     saved = _load_state(TrainJob(name="ensemble", resume_path=resume_path), fingerprint, device)
     if saved is not None:

@@ -231,9 +231,9 @@ wire_claim(
     },
     learning_logs={"c3": C3_TRAINING_LOGS},
     benchmarks=expand(
-        "benchmarks/c3/train_agent_{confounding}-{explanations}{seed}.tsv",
+        "benchmarks/c3/train_agent_{confounding}-{explanations}_{job}.tsv",
         confounding=config["c3"]["confounding"],
         explanations=["with", "without"],
-        seed=["_ensemble"] if ENSEMBLE else [f"_seed{seed}" for seed in SEEDS],
+        job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in SEEDS],
     ),
 )
