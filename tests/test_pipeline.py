@@ -461,3 +461,8 @@ def test_the_sweep_scores_each_experiment_and_keeps_its_points_when_the_config_m
                         "sweep={per_experiment: {c6: {width_multipliers: [0.5, 1]}}}")
     assert jobs["sweep_c6_train_agent"] == 2 and jobs["c6_train_agent"] == 20
     assert not {"sweep_causal_train_agent", "sweep_c4_train", "causal_train_agent"} & set(jobs)
+    # half width for C1 and C4: at the configured lr that point is the budget x0.5's seed-0
+    # learner (already trained), so only the point at twice the lr trains
+    jobs = planned_jobs(workdir, *SMOKE, "sweep={width_multipliers: [0.5, 1]}")
+    assert jobs["sweep_causal_train_agent"] == 1 and jobs["sweep_c4_train"] == 1 and jobs["sweep_table"] == 1
+    assert not {"budget_causal_train_agent", "budget_c4_train", "causal_train_agent", "c4_train"} & set(jobs)

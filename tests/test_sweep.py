@@ -48,6 +48,19 @@ def test_the_choice_is_the_lowest_loss_per_experiment_and_its_agreement_with_con
     assert "0.002, 64, 0.1" in tex  # the regimes choice: lr, d_model, dropout
 
 
+def test_a_point_at_the_configured_lr_and_dropout_and_a_budget_width_is_that_budget_learner():
+    configured = {"lr": 0.002, "d_model": 64, "dropout": 0.0}
+    budgets = [0.5, 1, 2]
+    assert sweep.budget_multiplier({"lr": "0.002", "d_model": "32", "dropout": "0"}, configured, budgets) == 0.5
+    assert sweep.budget_multiplier({"lr": 0.002, "d_model": 128, "dropout": 0.0}, configured, budgets) == 2.0
+    # the configured point is the main experiment's (multiplier 1), not a budget's
+    assert sweep.budget_multiplier({"lr": 0.002, "d_model": 64, "dropout": 0.0}, configured, budgets) is None
+    # another lr, dropout or a width no budget trains: the sweep trains it itself
+    assert sweep.budget_multiplier({"lr": 0.004, "d_model": 32, "dropout": 0.0}, configured, budgets) is None
+    assert sweep.budget_multiplier({"lr": 0.002, "d_model": 32, "dropout": 0.1}, configured, budgets) is None
+    assert sweep.budget_multiplier({"lr": 0.002, "d_model": 16, "dropout": 0.0}, configured, budgets) is None
+
+
 def test_the_config_rejects_sweep_width_that_is_not_a_whole_number():
     message = one_line_error(ConfigError, lambda: load(CONFIG, SCHEMA, {"sweep": {"width_multipliers": [0.3, 1]}}))
     assert "sweep.width_multipliers" in message

@@ -51,6 +51,19 @@ def is_configured(point: dict, configured: dict) -> bool:
     return all(math.isclose(float(point[key]), float(configured[key]), rel_tol=1e-5) for key in CONFIGURED)
 
 
+def budget_multiplier(point: dict, configured: dict, multipliers) -> float | None:
+    """The width multiplier (other than 1) of the budget (``pacs.budget``) whose
+    learner this grid point is: the configured lr and dropout, and ``d_model`` the
+    configured one times that multiplier exactly (so ``d_mlp`` scales alike). None
+    when no budget trains this point. The budget's learner of the sweep's seed has
+    the same data, settings and seed, so the sweep reads its training log rather
+    than training it again."""
+    if not all(math.isclose(float(point[key]), float(configured[key]), rel_tol=1e-5) for key in ("lr", "dropout")):
+        return None
+    width = float(point["d_model"]) / float(configured["d_model"])
+    return next((float(m) for m in sorted(multipliers) if m != 1 and math.isclose(width, m, rel_tol=1e-9)), None)
+
+
 def agreement(table: pd.DataFrame, configured: dict) -> pd.DataFrame:
     """Per experiment: the configured lr, d_model and dropout (``configured[experiment]``
     maps each of ``CONFIGURED`` to its value), the sweep's choice, and whether they agree."""

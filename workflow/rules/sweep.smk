@@ -3,7 +3,8 @@
 # each learner trained by its experiment's own script. A configuration is scored by
 # its validation loss on its monitored split; no rule here reads a test episode. The
 # configured point (both multipliers 1, the configured dropout) is the main
-# experiment's learner, reused.
+# experiment's learner, reused; a point at the configured lr and dropout whose width
+# is a budget's (budget.smk) is that budget's learner, reused (pacs.sweep.budget_multiplier).
 #   results/sweep/<experiment>/lr_<lr>/d_model_<width>/dropout_<rate>/seed<seed>/   one configuration
 # (absolute values: a point already scored is reused when the configured values move)
 

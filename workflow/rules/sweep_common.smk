@@ -2,7 +2,8 @@
 # training settings, the training logs the sweep table reads, what config holds.
 
 from pacs.config import claim_model, scaled_model, sweep_axes
-from pacs.sweep import is_configured
+from pacs.budget import budget_name
+from pacs.sweep import budget_multiplier, is_configured
 
 
 def sweep_model_params(experiment):
@@ -59,12 +60,20 @@ SWEEP_CONFIGURED = {
 
 
 def sweep_log(experiment, lr, d_model, dropout):
-    """The training log of one grid point; the main experiment's at the configured point."""
-    main = (
-        is_configured(
-            dict(lr=lr, d_model=d_model, dropout=dropout), SWEEP_CONFIGURED[experiment]
+    """The training log of one grid point: the main experiment's at the configured
+    point, a budget's (budget.smk) where a budget trains the same learner, the
+    sweep's own otherwise."""
+    values = dict(lr=lr, d_model=d_model, dropout=dropout)
+    seed_trained = SWEEP["seed"] in SEEDS
+    main = is_configured(values, SWEEP_CONFIGURED[experiment]) and seed_trained
+    budget = (
+        budget_multiplier(
+            values,
+            SWEEP_CONFIGURED[experiment],
+            config["budgets"]["width_multipliers"],
         )
-        and SWEEP["seed"] in SEEDS
+        if seed_trained and experiment in BUDGET_CLAIMS_RUN
+        else None
     )
     point = dict(
         lr=lr,
@@ -85,6 +94,11 @@ def sweep_log(experiment, lr, d_model, dropout):
             dict(c6_regime="rc", learner="expert_only"),
         ),
     }
+    budget_rules = {
+        "c1": rules.budget_causal_train_agent,
+        "c3": rules.budget_c3_train_agent,
+        "c4": rules.budget_c4_train,
+    }
     sweep_rules = {
         "c1": rules.sweep_causal_train_agent,
         "c3": rules.sweep_c3_train_agent,
@@ -92,7 +106,13 @@ def sweep_log(experiment, lr, d_model, dropout):
         "c6": rules.sweep_c6_train_agent,
     }
     main_rule, learner = main_rules[experiment]
-    chosen_rule = main_rule if main else sweep_rules[experiment]
+    if main:
+        chosen_rule = main_rule
+    elif budget is not None:
+        chosen_rule = budget_rules[experiment]
+        point["budget"] = budget_name(budget)
+    else:
+        chosen_rule = sweep_rules[experiment]
     return expand(chosen_rule.output.training_log, **learner, **point)[0]
 
 
