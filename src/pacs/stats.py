@@ -39,8 +39,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special as scipy_special
-from scipy import stats as scipy_stats
+
+# scipy is imported inside the functions that use it: every workflow start imports this
+# module (through the claims' specs), and scipy.stats would cost each start about 0.4 s.
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def interval(
 
 
 def small_sample_factor(n_groups: int, settings: BootstrapSettings, level: float | None = None) -> float:
+    from scipy import stats as scipy_stats
     if not settings.small_sample_correction or n_groups < 2:
         return 1.0
     alpha = 1 - (settings.level if level is None else level)
@@ -111,6 +113,7 @@ def t_p_value(estimate, se, df):
     """Two-sided p-value of 'the mean is 0' from an estimate, its standard error and
     the t distribution's degrees of freedom (arrays broadcast). A zero SE gives p = 0
     for a nonzero estimate and 1 for a zero one."""
+    from scipy import stats as scipy_stats
     estimate, se, df = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (estimate, se, df)))
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(se > 0, np.abs(estimate) / np.where(se > 0, se, 1.0), np.where(estimate == 0, 0.0, np.inf))
@@ -188,6 +191,8 @@ with N - 1 degrees of freedom.
     40 items, logit = mu + seed + item effects; tests/test_stats_validity.py):
     mean 0.66: 0.95-0.97, mean 0.95: 0.94-0.97 with 3, 5, 10 seeds. With one seed
     the interval is about that seed's items only (seed variation is unknown)."""
+    from scipy import special as scipy_special
+    from scipy import stats as scipy_stats
     matrix = np.asarray(matrix, dtype=float)
     estimate, se, df = crossed_contrast([matrix], [1.0])
     n_answers = matrix.shape[-1] * matrix.shape[-2]
@@ -204,6 +209,7 @@ with N - 1 degrees of freedom.
 
 def t_interval(estimate, se, df, level: float):
     """estimate -/+ t_{df, 1 - (1 - level) / 2} * se."""
+    from scipy import stats as scipy_stats
     half = scipy_stats.t.ppf(1 - (1 - level) / 2, df) * np.asarray(se)
     return estimate - half, estimate + half
 
@@ -222,6 +228,7 @@ def minimum_detectable_effect(ci_low: float, ci_high: float, level: float = 0.95
     two-sided ``1 - level`` test, given the width of a CI obtained under it:
     (z_{1-alpha/2} + z_power) * SE, with SE = half-width / z_{1-alpha/2}. Normal
     approximation; Holm's correction makes the real threshold somewhat larger."""
+    from scipy import stats as scipy_stats
     z_level = scipy_stats.norm.ppf(1 - (1 - level) / 2)
     se = (ci_high - ci_low) / (2 * z_level)
     return float((z_level + scipy_stats.norm.ppf(power)) * se)
@@ -252,6 +259,8 @@ def bounded_mean_interval(seed_means, units_per_seed, bounds: tuple[float, float
     5, 10 seeds; mean 0.6, SD 0.1: 0.95 (tests/test_stats_validity.py). Weak spot:
     a mean of only 100 0/1 episodes per seed at that ceiling, where many seeds
     score 100%: 0.90-0.94."""
+    from scipy import special as scipy_special
+    from scipy import stats as scipy_stats
     low_bound, high_bound = bounds
     span = high_bound - low_bound
     scaled = (np.asarray(seed_means, dtype=float) - low_bound) / span
@@ -278,6 +287,7 @@ def seeds_for_power(seed_sd: float, shift: float, level: float, power: float, ma
     ``shift`` with probability at least ``power`` (noncentral t, exact for normal
     seed values). NaN when ``seed_sd`` is unknown or ``shift`` is not positive; inf
     past ``max_seeds``. Zero spread: 2 seeds suffice."""
+    from scipy import stats as scipy_stats
     if not np.isfinite(seed_sd) or not shift > 0:
         return float("nan")
     if seed_sd <= 0:

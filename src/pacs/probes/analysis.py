@@ -39,7 +39,6 @@ import pandas as pd
 
 from pacs.labels import world_lm_label
 from pacs.probes.stimuli import GENERATED
-from pacs.mixed_effects import fixed_effects_logit, random_intercept_logit
 from pacs.stats import (BootstrapSettings, crossed_contrast, crossed_rate_interval, holm, minimum_detectable_effect,
                         seed_level_test, summarize, t_interval, t_p_value)
 
@@ -272,6 +271,9 @@ def regression_table(items: pd.DataFrame, reference_conditions: dict[str, str], 
     seeds or prompts), else an ordinary logistic regression. The reference level is
     the task's first condition (else the first present). A source with items of one
     condition of a task has nothing to compare and no rows."""
+    # imported here: statsmodels costs every workflow start a quarter second (the Snakefile imports this module)
+    from pacs.mixed_effects import fixed_effects_logit, random_intercept_logit
+
     tables = []
     for (model, task, source), frame in items.groupby(["model", "task", "source"], sort=True):
         present = sorted(frame.condition.unique())
