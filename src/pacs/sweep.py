@@ -45,10 +45,10 @@ def choose(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(chosen=table.val_loss.eq(best) & ~table.duplicated(["experiment", "val_loss"]))
 
 
-def is_configured(point: dict, configured: dict) -> bool:
-    """Whether a grid point's lr, d_model and dropout are the configured ones (lr to 6
-    significant digits, as grid points name it in their paths)."""
-    return all(math.isclose(float(point[key]), float(configured[key]), rel_tol=1e-5) for key in CONFIGURED)
+def is_configured(point: dict, configured: dict, keys=CONFIGURED) -> bool:
+    """Whether a grid point's values of ``keys`` (lr, d_model and dropout) are the
+    configured ones (lr to 6 significant digits, as grid points name it in their paths)."""
+    return all(math.isclose(float(point[key]), float(configured[key]), rel_tol=1e-5) for key in keys)
 
 
 def budget_multiplier(point: dict, configured: dict, multipliers) -> float | None:
@@ -58,7 +58,7 @@ def budget_multiplier(point: dict, configured: dict, multipliers) -> float | Non
     when no budget trains this point. The budget's learner of the sweep's seed has
     the same data, settings and seed, so the sweep reads its training log rather
     than training it again."""
-    if not all(math.isclose(float(point[key]), float(configured[key]), rel_tol=1e-5) for key in ("lr", "dropout")):
+    if not is_configured(point, configured, ("lr", "dropout")):
         return None
     width = float(point["d_model"]) / float(configured["d_model"])
     return next((float(m) for m in sorted(multipliers) if m != 1 and math.isclose(width, m, rel_tol=1e-9)), None)
