@@ -48,6 +48,29 @@ def test_the_choice_is_the_lowest_loss_per_experiment_and_its_agreement_with_con
     assert "0.002, 64, 0.1" in tex  # the regimes choice: lr, d_model, dropout
 
 
+def test_a_choice_that_hit_the_cap_or_lies_on_the_grid_edge_says_so():
+    def point(lr, width, dropout, loss, stop="converged"):
+        return sweep.sweep_row("c3", lr, width, int(64 * width), dropout, a_log([loss], best_step=25, stop=stop))
+
+    configured = {"c3": {"lr": 0.002, "d_model": 64, "dropout": 0.0}}
+    grid = [(lr, width) for lr in (0.001, 0.002, 0.004) for width in (0.5, 1.0, 2.0)]
+
+    def caveat(best, stop="converged"):
+        table = sweep.choose(pd.DataFrame([point(lr, w, 0.0, 1.0 if (lr, w) == best else 2.0,
+                                                 stop if (lr, w) == best else "converged") for lr, w in grid]))
+        return sweep.agreement(table, configured).caveat.iloc[0]
+
+    assert caveat((0.002, 1.0)) == ""  # interior and converged; dropout has one value, so no edge
+    assert caveat((0.002, 0.5), stop="cap") == "hit the step cap; grid edge: d_model"
+    assert caveat((0.004, 2.0)) == "grid edge: lr, d_model"
+    table = sweep.choose(pd.DataFrame([point(0.002, 1.0, 0.0, 1.0, "cap"), point(0.002, 1.0, 0.1, 2.0)]))
+    agreement = sweep.agreement(table, configured)
+    assert agreement.caveat.iloc[0] == "hit the step cap; grid edge: dropout"
+    assert "& yes & hit the step cap; grid edge: dropout" in sweep.sweep_tex(table, agreement)
+    edge = sweep.choose(pd.DataFrame([point(lr, w, 0.0, 1.0 if (lr, w) == (0.004, 2.0) else 2.0) for lr, w in grid]))
+    assert "grid edge: lr, d\\_model" in sweep.sweep_tex(edge, sweep.agreement(edge, configured))
+
+
 def test_a_point_at_the_configured_lr_and_dropout_and_a_budget_width_is_that_budget_learner():
     configured = {"lr": 0.002, "d_model": 64, "dropout": 0.0}
     budgets = [0.5, 1, 2]

@@ -64,9 +64,22 @@ def budget_multiplier(point: dict, configured: dict, multipliers) -> float | Non
     return next((float(m) for m in sorted(multipliers) if m != 1 and math.isclose(width, m, rel_tol=1e-9)), None)
 
 
+def choice_caveats(group: pd.DataFrame, pick) -> str:
+    """Why one experiment's choice may not be the optimum its grid measures ("" when
+    none): its learner hit the step cap (its loss was still falling), or a swept value
+    is the smallest or largest of its axis (a better value may lie outside the grid)."""
+    caveats = ["hit the step cap"] if pick["stop_reason"] == "cap" else []
+    edges = [key for key in CONFIGURED
+             if group[key].nunique() > 1 and pick[key] in (group[key].min(), group[key].max())]
+    if edges:
+        caveats.append("grid edge: " + ", ".join(edges))
+    return "; ".join(caveats)
+
+
 def agreement(table: pd.DataFrame, configured: dict) -> pd.DataFrame:
     """Per experiment: the configured lr, d_model and dropout (``configured[experiment]``
-    maps each of ``CONFIGURED`` to its value), the sweep's choice, and whether they agree."""
+    maps each of ``CONFIGURED`` to its value), the sweep's choice, whether they agree,
+    and the choice's caveats (``choice_caveats``)."""
     rows = []
     for experiment, group in table.groupby("experiment", sort=False):
         pick = group[group.chosen].iloc[0]
@@ -74,6 +87,7 @@ def agreement(table: pd.DataFrame, configured: dict) -> pd.DataFrame:
         for key in CONFIGURED:
             row[f"configured_{key}"], row[f"chosen_{key}"] = configured[experiment][key], pick[key]
         row["agrees"] = is_configured(pick, configured[experiment])
+        row["caveat"] = choice_caveats(group, pick)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -93,9 +107,10 @@ def sweep_tex(table: pd.DataFrame, agreement_rows: pd.DataFrame) -> str:
     sweep = report.tabular(["learner", "lr", "width $\\times$", "$d_{\\mathrm{model}}$", "dropout",
                             "validation loss", "kept step", "stopped"], body, "lrrrrrrl")
     choice = report.tabular(
-        ["learner", "configured lr, $d_{\\mathrm{model}}$, dropout", "sweep's choice", "same"],
+        ["learner", "configured lr, $d_{\\mathrm{model}}$, dropout", "sweep's choice", "same", "caveat"],
         [[EXPERIMENT_LABELS.get(r.experiment, r.experiment),
           _setting(r.configured_lr, r.configured_d_model, r.configured_dropout),
-          _setting(r.chosen_lr, r.chosen_d_model, r.chosen_dropout), "yes" if r.agrees else "no"]
-         for r in agreement_rows.itertuples()], "lllc")
+          _setting(r.chosen_lr, r.chosen_d_model, r.chosen_dropout), "yes" if r.agrees else "no",
+          report.tex_escape(r.caveat) or "none"]
+         for r in agreement_rows.itertuples()], "lllcl")
     return "\n".join([report.macro("SweepTable", sweep), report.macro("SweepChoiceTable", choice)])
