@@ -66,9 +66,27 @@ def test_a_choice_that_hit_the_cap_or_lies_on_the_grid_edge_says_so():
     table = sweep.choose(pd.DataFrame([point(0.002, 1.0, 0.0, 1.0, "cap"), point(0.002, 1.0, 0.1, 2.0)]))
     agreement = sweep.agreement(table, configured)
     assert agreement.caveat.iloc[0] == "hit the step cap; grid edge: dropout"
-    assert "& yes & hit the step cap; grid edge: dropout" in sweep.sweep_tex(table, agreement)
+    assert "& yes & 0.0000 & -- & hit the step cap; grid edge: dropout" in sweep.sweep_tex(table, agreement)
     edge = sweep.choose(pd.DataFrame([point(lr, w, 0.0, 1.0 if (lr, w) == (0.004, 2.0) else 2.0) for lr, w in grid]))
     assert "grid edge: lr, d\\_model" in sweep.sweep_tex(edge, sweep.agreement(edge, configured))
+
+
+def test_the_choice_margin_is_read_against_the_configured_learners_spread_over_seeds():
+    table = sweep.choose(pd.DataFrame([
+        sweep.sweep_row("c4", lr, 1.0, 64, 0.0, a_log([loss], best_step=25))
+        for lr, loss in ((0.003, 0.1334), (0.006, 0.1300), (0.0015, 0.1400))]))
+    spread = sweep.seed_spread({f"seed{i}": a_log([9.0, loss], best_step=50)
+                                for i, loss in enumerate((0.13, 0.14, 0.12))})
+    assert spread == pytest.approx(0.01)  # kept-step losses 0.13, 0.14, 0.12
+    assert pd.isna(sweep.seed_spread({"seed0": a_log([0.13], best_step=25)}))  # one seed: no spread
+    with pytest.raises(ValueError, match="^c4 seed1: no evaluation at the kept step 60$"):
+        sweep.seed_spread({"c4 seed1": a_log([0.13], best_step=60)})
+    agreement = sweep.agreement(table, {"c4": {"lr": 0.003, "d_model": 64, "dropout": 0.0}}, {"c4": spread})
+    assert agreement.margin.iloc[0] == pytest.approx(0.0034) and agreement.seed_sd.iloc[0] == pytest.approx(0.01)
+    assert "& no & 0.0034 & 0.0100 & grid edge: lr" in sweep.sweep_tex(table, agreement)
+    # a grid without the configured point has no margin
+    elsewhere = sweep.agreement(table, {"c4": {"lr": 0.003, "d_model": 128, "dropout": 0.0}})
+    assert pd.isna(elsewhere.margin.iloc[0]) and pd.isna(elsewhere.seed_sd.iloc[0])
 
 
 def test_a_point_at_the_configured_lr_and_dropout_and_a_budget_width_is_that_budget_learner():

@@ -24,19 +24,24 @@ EXPERIMENT_LABELS = {"c1": "C1 agent (shared model, train)", "c3": "C3 agent (de
 CONFIGURED = ("lr", "d_model", "dropout")  # what the sweep chooses and config holds
 
 
+def kept_loss(training_log: pd.DataFrame, learner: str) -> float:
+    """A learner's validation loss on its monitored split at the evaluation it kept
+    (``learner`` names it in the error when the log has no such evaluation)."""
+    monitor, best_step = training_log.monitor.iloc[0], int(training_log.best_step.iloc[0])
+    kept = training_log[training_log.step == best_step]
+    if kept.empty:
+        raise ValueError(f"{learner}: no evaluation at the kept step {best_step}")
+    return float(kept[f"{monitor}_loss"].iloc[-1])
+
+
 def sweep_row(experiment: str, lr: float, multiplier: float, d_model: int, dropout: float,
               training_log: pd.DataFrame) -> dict:
     """One configuration: its validation loss on the monitored split at the kept
     (best) evaluation, that step, and how training stopped."""
-    monitor = training_log.monitor.iloc[0]
-    best_step = int(training_log.best_step.iloc[0])
-    kept = training_log[training_log.step == best_step]
-    if kept.empty:
-        raise ValueError(f"sweep {experiment} lr {lr:g} x{multiplier:g} dropout {dropout:g}: "
-                         f"no evaluation at the kept step {best_step}")
+    val_loss = kept_loss(training_log, f"sweep {experiment} lr {lr:g} x{multiplier:g} dropout {dropout:g}")
     return {"experiment": experiment, "lr": float(lr), "multiplier": float(multiplier), "d_model": int(d_model),
-            "dropout": float(dropout), "val_loss": float(kept[f"{monitor}_loss"].iloc[-1]), "monitor": monitor, "best_step": best_step,
-            "stop_reason": training_log.stop_reason.iloc[0]}
+            "dropout": float(dropout), "val_loss": val_loss, "monitor": training_log.monitor.iloc[0],
+            "best_step": int(training_log.best_step.iloc[0]), "stop_reason": training_log.stop_reason.iloc[0]}
 
 
 def choose(table: pd.DataFrame) -> pd.DataFrame:
@@ -64,6 +69,15 @@ def budget_multiplier(point: dict, configured: dict, multipliers) -> float | Non
     return next((float(m) for m in sorted(multipliers) if m != 1 and math.isclose(width, m, rel_tol=1e-9)), None)
 
 
+def seed_spread(training_logs: dict) -> float:
+    """Standard deviation over seeds (n - 1 in the denominator) of the kept validation
+    loss of one configuration's learners, ``training_logs`` by name (NaN below two
+    seeds): the scale of chance differences, which a one-seed sweep cannot measure
+    between its own points."""
+    losses = pd.Series([kept_loss(log, name) for name, log in training_logs.items()], dtype=float)
+    return float(losses.std(ddof=1)) if len(losses) > 1 else math.nan
+
+
 def choice_caveats(group: pd.DataFrame, pick) -> str:
     """Why one experiment's choice may not be the optimum its grid measures ("" when
     none): its learner hit the step cap (its loss was still falling), or a swept value
@@ -76,10 +90,13 @@ def choice_caveats(group: pd.DataFrame, pick) -> str:
     return "; ".join(caveats)
 
 
-def agreement(table: pd.DataFrame, configured: dict) -> pd.DataFrame:
+def agreement(table: pd.DataFrame, configured: dict, seed_sd: dict | None = None) -> pd.DataFrame:
     """Per experiment: the configured lr, d_model and dropout (``configured[experiment]``
     maps each of ``CONFIGURED`` to its value), the sweep's choice, whether they agree,
-    and the choice's caveats (``choice_caveats``)."""
+    the choice's caveats (``choice_caveats``), its margin (the configured point's
+    validation loss minus the choice's; NaN when the grid lacks the configured point)
+    and ``seed_sd[experiment]``, the configured learners' spread over seeds
+    (``seed_spread``), to read the margin against."""
     rows = []
     for experiment, group in table.groupby("experiment", sort=False):
         pick = group[group.chosen].iloc[0]
@@ -88,6 +105,9 @@ def agreement(table: pd.DataFrame, configured: dict) -> pd.DataFrame:
             row[f"configured_{key}"], row[f"chosen_{key}"] = configured[experiment][key], pick[key]
         row["agrees"] = is_configured(pick, configured[experiment])
         row["caveat"] = choice_caveats(group, pick)
+        at_configured = group[[is_configured(point, configured[experiment]) for _, point in group.iterrows()]]
+        row["margin"] = float(at_configured.val_loss.iloc[0] - pick.val_loss) if len(at_configured) else math.nan
+        row["seed_sd"] = (seed_sd or {}).get(experiment, math.nan)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -107,10 +127,11 @@ def sweep_tex(table: pd.DataFrame, agreement_rows: pd.DataFrame) -> str:
     sweep = report.tabular(["learner", "lr", "width $\\times$", "$d_{\\mathrm{model}}$", "dropout",
                             "validation loss", "kept step", "stopped"], body, "lrrrrrrl")
     choice = report.tabular(
-        ["learner", "configured lr, $d_{\\mathrm{model}}$, dropout", "sweep's choice", "same", "caveat"],
+        ["learner", "configured lr, $d_{\\mathrm{model}}$, dropout", "sweep's choice", "same", "margin",
+         "seed s.d.", "caveat"],
         [[EXPERIMENT_LABELS.get(r.experiment, r.experiment),
           _setting(r.configured_lr, r.configured_d_model, r.configured_dropout),
           _setting(r.chosen_lr, r.chosen_d_model, r.chosen_dropout), "yes" if r.agrees else "no",
-          report.tex_escape(r.caveat) or "none"]
-         for r in agreement_rows.itertuples()], "lllcl")
+          report.fmt(r.margin, 4), report.fmt(r.seed_sd, 4), report.tex_escape(r.caveat) or "none"]
+         for r in agreement_rows.itertuples()], "lllcrrl")
     return "\n".join([report.macro("SweepTable", sweep), report.macro("SweepChoiceTable", choice)])

@@ -154,6 +154,7 @@ rule sweep_table:
         **job_resources("light"),
     params:
         points=lambda w: sweep_points(),
+        seed_log_experiments=lambda w: [e for e, _ in seed_log_points()],
         configured=SWEEP_CONFIGURED,
     script:
         "../scripts/sweep_table.py"

@@ -82,18 +82,6 @@ def sweep_log(experiment, lr, d_model, dropout):
         seed=SWEEP["seed"],
         experiment=experiment,
     )
-    main_rules = {
-        "c1": (rules.causal_train_agent, {}),
-        "c3": (
-            rules.c3_train_agent,
-            dict(confounding="deconfounded", explanations="with"),
-        ),
-        "c4": (rules.c4_train, dict(explanations="with")),
-        "c6": (
-            rules.c6_train_agent,
-            dict(c6_regime="rc", learner="expert_only"),
-        ),
-    }
     budget_rules = {
         "c1": rules.budget_causal_train_agent,
         "c3": rules.budget_c3_train_agent,
@@ -105,10 +93,10 @@ def sweep_log(experiment, lr, d_model, dropout):
         "c4": rules.sweep_c4_train,
         "c6": rules.sweep_c6_train_agent,
     }
-    main_rule, learner = main_rules[experiment]
     if main:
-        chosen_rule = main_rule
-    elif budget is not None:
+        return main_learner_log(experiment, SWEEP["seed"])
+    learner = main_learner(experiment)[1]
+    if budget is not None:
         chosen_rule = budget_rules[experiment]
         point["budget"] = budget_name(budget)
     else:
@@ -116,6 +104,43 @@ def sweep_log(experiment, lr, d_model, dropout):
     return expand(chosen_rule.output.training_log, **learner, **point)[0]
 
 
+def main_learner(experiment):
+    """The main experiment's rule that trains the learner a sweep scores, and the
+    wildcards that pick that learner among the rule's outputs."""
+    return {
+        "c1": (rules.causal_train_agent, {}),
+        "c3": (
+            rules.c3_train_agent,
+            dict(confounding="deconfounded", explanations="with"),
+        ),
+        "c4": (rules.c4_train, dict(explanations="with")),
+        "c6": (
+            rules.c6_train_agent,
+            dict(c6_regime="rc", learner="expert_only"),
+        ),
+    }[experiment]
+
+
+def main_learner_log(experiment, seed):
+    """The training log of the main experiment's learner (the configured point) at one seed."""
+    main_rule, learner = main_learner(experiment)
+    return expand(
+        main_rule.output.training_log, **learner, seed=seed, experiment=experiment
+    )[0]
+
+
 def sweep_training_logs(wildcards):
-    """Every grid point's training log, in the order of sweep_points."""
-    return {"training_logs": [sweep_log(*point) for point in sweep_points()]}
+    """Every grid point's training log, in the order of sweep_points, and the main
+    learners' logs at every seed (their spread is the scale of chance differences),
+    in the order of seed_log_experiments."""
+    return {
+        "training_logs": [sweep_log(*point) for point in sweep_points()],
+        "seed_logs": [
+            main_learner_log(experiment, seed) for experiment, seed in seed_log_points()
+        ],
+    }
+
+
+def seed_log_points():
+    """(experiment, seed) of every main learner whose log sweep_table reads."""
+    return [(experiment, seed) for experiment in SWEEP["experiments"] for seed in SEEDS]

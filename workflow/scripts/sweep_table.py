@@ -13,7 +13,10 @@ for (experiment, lr, d_model, dropout), path in zip(snakemake.params.points, sna
     rows.append(sweep.sweep_row(experiment, float(lr), int(d_model) / configured[experiment]["d_model"],
                                 int(d_model), float(dropout), read_training_log(path)))
 table = sweep.choose(pd.DataFrame(rows, columns=sweep.SWEEP_ROW_COLUMNS))
-agreement = sweep.agreement(table, configured)
+seed_logs = {}
+for experiment, path in zip(snakemake.params.seed_log_experiments, snakemake.input.seed_logs):
+    seed_logs.setdefault(experiment, {})[path] = read_training_log(path)
+agreement = sweep.agreement(table, configured, {e: sweep.seed_spread(logs) for e, logs in seed_logs.items()})
 write_table(table, snakemake.output.table)
 write_table(agreement, snakemake.output.agreement)
 report.write_tex(snakemake.output.tex, sweep.sweep_tex(table, agreement))
