@@ -121,13 +121,15 @@ def test_the_config_names_the_experiment_whose_own_sweep_width_is_bad():
     assert "sweep.per_experiment.c6.width_multipliers" in message and "c6" in message
 
 
-def test_the_c6_learners_use_the_shared_model_overlaid_with_their_own_section():
-    config = load(CONFIG, SCHEMA, {"c6": {"model": {"d_model": 48, "dropout": 0.3}}})
-    assert claim_model(config, "c6") == {**config["model"], **config["c6"]["model"], "d_model": 48,
-                                         "dropout": 0.3}
+@pytest.mark.parametrize("claim", ["c3", "c6"])
+def test_a_claims_learners_use_the_shared_model_overlaid_with_their_own_section(claim):
+    config = load(CONFIG, SCHEMA, {claim: {"model": {"d_model": 48, "dropout": 0.3}}})
+    assert claim_model(config, claim) == {**config["model"], **config[claim]["model"], "d_model": 48,
+                                          "dropout": 0.3}
     assert claim_model(config, "c1") == config["model"]
 
 
-def test_the_config_names_the_c6_model_whose_heads_do_not_divide_its_width():
-    message = one_line_error(ConfigError, lambda: load(CONFIG, SCHEMA, {"c6": {"model": {"d_model": 30}}}))
-    assert "c6.model.n_heads" in message
+@pytest.mark.parametrize("claim", ["c3", "c6"])
+def test_the_config_names_the_claim_model_whose_heads_do_not_divide_its_width(claim):
+    message = one_line_error(ConfigError, lambda: load(CONFIG, SCHEMA, {claim: {"model": {"d_model": 30}}}))
+    assert f"{claim}.model.n_heads" in message

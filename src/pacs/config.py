@@ -189,7 +189,7 @@ def _check_cued_subsets(config: dict) -> None:
 def _check_attention_heads(config: dict) -> None:
     for key, model in (("model", config["model"]), ("c4.pipeline.model", config["c4"]["pipeline"]["model"]),
                        ("c5.pipeline.model", config["c5"]["pipeline"]["model"]),
-                       ("c6.model", claim_model(config, "c6"))):
+                       ("c3.model", claim_model(config, "c3")), ("c6.model", claim_model(config, "c6"))):
         if model["d_model"] % model["n_heads"]:
             _fail(f"{key}.n_heads", f"{model['n_heads']} does not divide {key}.d_model ({model['d_model']})")
 
@@ -211,13 +211,13 @@ def scaled_model(model: dict, multiplier: float) -> dict:
 
 
 # the model each claim's learners use: the shared `model`, or it overlaid with this key's values
-CLAIM_MODELS = {"c1": "model", "c3": "model", "c4": "c4.pipeline.model", "c6": "c6.model"}
+CLAIM_MODELS = {"c1": "model", "c3": "c3.model", "c4": "c4.pipeline.model", "c6": "c6.model"}
 
 
 def claim_model(config: dict, claim: str) -> dict:
     """The model config a claim's learners use, which its budgets scale
     (``CLAIM_MODELS``): the shared model overlaid with the claim's own section, as
-    its rule file builds it (the pipeline LM's c4.pipeline.model, C6's c6.model)."""
+    its rule file builds it (C3's c3.model, the pipeline LM's c4.pipeline.model, C6's c6.model)."""
     overlay = config
     for key in CLAIM_MODELS[claim].split("."):
         overlay = overlay[key]

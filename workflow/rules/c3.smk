@@ -8,6 +8,7 @@ C3_TRAIN = {
     **config["train"],
     **config["c3"]["train"],
 }  # the shared trainer with c3.train
+C3_MODEL = claim_model(config, "c3")  # the shared model with c3.model
 
 
 wildcard_constraints:
@@ -72,7 +73,7 @@ rule c3_train_agent:
     params:
         env=config["c3"]["env"],
         explanation_weight=config["c3"]["explanation_weight"],
-        model=config["model"],
+        model=C3_MODEL,
         train=C3_TRAIN,
         device=config["device"],
     script:
@@ -114,7 +115,7 @@ if ENSEMBLE:
         params:
             env=config["c3"]["env"],
             explanation_weight=config["c3"]["explanation_weight"],
-            model=config["model"],
+            model=C3_MODEL,
             train=C3_TRAIN,
             device=config["device"],
             seeds=SEEDS,
