@@ -187,9 +187,10 @@ def _check_cued_subsets(config: dict) -> None:
 
 
 def _check_attention_heads(config: dict) -> None:
-    for key, model in (("model", config["model"]), ("c4.pipeline.model", config["c4"]["pipeline"]["model"]),
-                       ("c5.pipeline.model", config["c5"]["pipeline"]["model"]),
-                       ("c3.model", claim_model(config, "c3")), ("c6.model", claim_model(config, "c6"))):
+    """Every model a job builds: each claim's (``CLAIM_MODELS``) and C5's world LM."""
+    models = {key: claim_model(config, claim) for claim, key in CLAIM_MODELS.items()}
+    models["c5.pipeline.model"] = {**config["model"], **config["c5"]["pipeline"]["model"]}
+    for key, model in models.items():
         if model["d_model"] % model["n_heads"]:
             _fail(f"{key}.n_heads", f"{model['n_heads']} does not divide {key}.d_model ({model['d_model']})")
 
