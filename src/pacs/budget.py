@@ -159,16 +159,18 @@ def deciding_row(contrasts: pd.DataFrame, deciding: DecidingContrast) -> pd.Seri
 
 
 def budget_verdict_row(claim: str, budget: str, model: dict, contrasts: pd.DataFrame, verdicts: dict,
-                       training_logs, splits=()) -> dict:
+                       training_logs, splits=(), expert_imitators=()) -> dict:
     """One row of the budget table: the budget (name, multiplier, d_model), the
     deciding contrast with its 95% CI and seeds, and the claim's verdict at this
-    budget, qualified by its learners' adequacy."""
+    budget, qualified by its learners' adequacy (``expert_imitators``, among the
+    training logs, held to ``verdicts["expert_agreement_floor"]``)."""
     rule = claim_rule(claim, verdicts, splits)
     if isinstance(rule, BenefitRule):
         verdict = benefit_verdict(contrasts, rule)
     else:
         verdict = beat_and_approach_verdict(contrasts, rule)
-    verdict = adequacy.qualify(verdict, adequacy.assess(training_logs))
+    trained = adequacy.assess(training_logs, expert_imitators, verdicts["expert_agreement_floor"])
+    verdict = adequacy.qualify(verdict, trained)
     deciding = DECIDING[claim]
     row = deciding_row(contrasts, deciding)
     return {

@@ -15,6 +15,7 @@ import math
 import pandas as pd
 
 from pacs import report
+from pacs.adequacy import kept_metric
 
 SWEEP_ROW_COLUMNS = ("experiment", "lr", "multiplier", "d_model", "dropout", "val_loss", "monitor", "best_step",
                      "stop_reason")
@@ -24,21 +25,11 @@ EXPERIMENT_LABELS = {"c1": "C1 agent (shared model, train)", "c3": "C3 agent (de
 CONFIGURED = ("lr", "d_model", "dropout")  # what the sweep chooses and config holds
 
 
-def kept_loss(training_log: pd.DataFrame, learner: str) -> float:
-    """A learner's validation loss on its monitored split at the evaluation it kept
-    (``learner`` names it in the error when the log has no such evaluation)."""
-    monitor, best_step = training_log.monitor.iloc[0], int(training_log.best_step.iloc[0])
-    kept = training_log[training_log.step == best_step]
-    if kept.empty:
-        raise ValueError(f"{learner}: no evaluation at the kept step {best_step}")
-    return float(kept[f"{monitor}_loss"].iloc[-1])
-
-
 def sweep_row(experiment: str, lr: float, multiplier: float, d_model: int, dropout: float,
               training_log: pd.DataFrame) -> dict:
     """One configuration: its validation loss on the monitored split at the kept
     (best) evaluation, that step, and how training stopped."""
-    val_loss = kept_loss(training_log, f"sweep {experiment} lr {lr:g} x{multiplier:g} dropout {dropout:g}")
+    val_loss = kept_metric(training_log, "loss", f"sweep {experiment} lr {lr:g} x{multiplier:g} dropout {dropout:g}")
     return {"experiment": experiment, "lr": float(lr), "multiplier": float(multiplier), "d_model": int(d_model),
             "dropout": float(dropout), "val_loss": val_loss, "monitor": training_log.monitor.iloc[0],
             "best_step": int(training_log.best_step.iloc[0]), "stop_reason": training_log.stop_reason.iloc[0]}
@@ -74,7 +65,7 @@ def seed_spread(training_logs: dict) -> float:
     loss of one configuration's learners, ``training_logs`` by name (NaN below two
     seeds): the scale of chance differences, which a one-seed sweep cannot measure
     between its own points."""
-    losses = pd.Series([kept_loss(log, name) for name, log in training_logs.items()], dtype=float)
+    losses = pd.Series([kept_metric(log, "loss", name) for name, log in training_logs.items()], dtype=float)
     return float(losses.std(ddof=1)) if len(losses) > 1 else math.nan
 
 

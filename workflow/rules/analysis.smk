@@ -56,5 +56,7 @@ rule report_numbers:
         **job_resources("light"),
     params:
         settings=lambda w: WIRING[w.claim]["params"],
+        expert_imitators=lambda w: WIRING[w.claim]["expert_imitators"],
+        expert_agreement_floor=config["verdicts"]["expert_agreement_floor"],
     script:
         "../scripts/report_numbers.py"

@@ -255,6 +255,7 @@ rule budget_verdict:
         splits=config["c4"]["splits"],
         stats=config["stats"],
         verdicts=config["verdicts"],
+        expert_imitators=budget_expert_imitators,
     script:
         "../scripts/budget_verdict.py"
 

@@ -7,6 +7,13 @@ def budget_model_params(claim):
     return lambda w: scaled_model(claim_model(config, claim), multiplier_of(w.budget))
 
 
+def budget_expert_imitators(wildcards):
+    """A budget's training logs held to the expert-agreement floor (pacs.adequacy):
+    all of them when the claim's main learners are expert imitators (C1), else none."""
+    logs = budget_learner_files(wildcards)["training_logs"]
+    return logs if WIRING[wildcards.claim]["expert_imitators"] else []
+
+
 def budget_learner_files(wildcards):
     """A claim's test-episode tables (learners and baselines) and training logs at a
     budget: the main experiment's own files for multiplier 1, the budget's otherwise."""

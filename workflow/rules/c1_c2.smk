@@ -198,6 +198,11 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS in (
     ("c1", ("c1", "model", "train", "seeds", "stats")),
     ("c2", ("c2",)),
 ):
+    CAUSAL_TRAINING_LOGS = expand(
+        rules.causal_train_agent.output.training_log,
+        experiment=CAUSAL_CLAIM,
+        seed=SEEDS,
+    )
     wire_claim(
         CAUSAL_CLAIM,
         tables={
@@ -207,13 +212,11 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS in (
                 )[0]
                 for name in ("summary", "contrasts", "training")
             },
-            "training_logs": expand(
-                rules.causal_train_agent.output.training_log,
-                experiment=CAUSAL_CLAIM,
-                seed=SEEDS,
-            ),
+            "training_logs": CAUSAL_TRAINING_LOGS,
         },
         params={key: config[key] for key in (*CAUSAL_PARAMS, "verdicts")},
+        # every C1/C2 agent imitates the expert
+        expert_imitators=CAUSAL_TRAINING_LOGS,
         figures={
             CAUSAL_CLAIM: dict(
                 inputs={

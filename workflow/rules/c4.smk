@@ -7,7 +7,7 @@
 C4_SEED_DIR = "results/c4/seed{seed}"
 C4_PRETRAINED = config["c4"]["pretrained"]
 C4_TRAIN = {**config["train"], **config["c4"]["pipeline"]["train"]}
-C4_MODEL = {**config["model"], **config["c4"]["pipeline"]["model"]}
+C4_MODEL = claim_model(config, "c4")  # the shared model with c4.pipeline.model
 
 
 wildcard_constraints:

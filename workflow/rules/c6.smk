@@ -384,6 +384,10 @@ wire_claim(
         for regime in C6_SECTIONS
     },
     learning_logs={f"c6_{regime}": c6_training_logs(regime) for regime in C6_SECTIONS},
+    # held to the expert-agreement floor: the learners shown the expert alone. The
+    # conditioned and plain learners imitate mixed-quality demonstrations; DAgger's mix
+    # the expert's labels with states of weaker rounds, and the floor is not measured there
+    expert_imitators=c6_learner_files("rc", ["expert_only"], "training_log.csv"),
     benchmarks=[
         f"benchmarks/c6/train_{regime}_{learner}_seed{seed}.tsv"
         for regime in C6_SECTIONS

@@ -61,11 +61,15 @@ def code(script):
 WIRING = {}
 
 
-def wire_claim(claim, *, tables, params, figures, learning_logs, benchmarks):
+def wire_claim(
+    claim, *, tables, params, figures, learning_logs, benchmarks, expert_imitators=()
+):
     """Wire one claim of the registry into the generic rules.
 
     tables: the report_numbers job's named inputs (its spec's statistics tables, and
     ``training_logs*``: lists of training logs whose adequacy qualifies its verdicts);
+    expert_imitators: those training logs whose learners imitate one expert, held to
+    the expert-agreement floor (config ``verdicts.expert_agreement_floor``, pacs.adequacy);
     params: the config values its report numbers read; figures: figure name ->
     dict(inputs=named statistics tables, params=config values, caption=text of its
     caption in the HTML report); learning_logs: learning-curve name -> {training log: its
@@ -78,6 +82,7 @@ def wire_claim(claim, *, tables, params, figures, learning_logs, benchmarks):
         figures=figures,
         learning_logs=learning_logs,
         benchmarks=benchmarks,
+        expert_imitators=list(expert_imitators),
     )
 
 

@@ -14,5 +14,5 @@ episodes = read_episode_tables([*inputs.agent, *inputs.baselines], budget.CLAIM_
 contrasts = budget.claim_contrasts(claim, episodes, BootstrapSettings(**params.stats), params.splits)
 write_table(contrasts, snakemake.output.contrasts)
 row = budget.budget_verdict_row(claim, snakemake.wildcards.budget, params.model, contrasts, params.verdicts,
-                                inputs.training_logs, params.splits)
+                                inputs.training_logs, params.splits, params.expert_imitators)
 write_table(pd.DataFrame([row]), snakemake.output.verdict)

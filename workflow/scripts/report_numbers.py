@@ -9,8 +9,9 @@ from pacs.tables import write_table
 
 configure_logging(snakemake.log[0])
 claim = REGISTRY[snakemake.wildcards.claim]
-numbers = claim.report_numbers(load_tables(claim, snakemake.input), assess_training(snakemake.input),
-                               snakemake.params.settings)
+params = snakemake.params
+trained = assess_training(snakemake.input, params.expert_imitators, params.expert_agreement_floor)
+numbers = claim.report_numbers(load_tables(claim, snakemake.input), trained, params.settings)
 report.write_tex(snakemake.output.results, numbers.results)
 report.write_tex(snakemake.output.verdict, numbers.verdict)
 write_table(numbers.verdict_rows, snakemake.output.verdict_row)

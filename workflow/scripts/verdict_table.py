@@ -20,5 +20,5 @@ report.write_tex(snakemake.output.tex, "\n".join([
     report.macro("VerdictTable", report.verdict_table(rows)),
     report.macro("PlanningTable", report.planning_table(plan)),
     report.macro("PlanningPower", f"{100 * verdicts['planning_power']:g}"),
-    report.macro("AdequacyRule", adequacy.RULE_TEXT),
+    report.macro("AdequacyRule", adequacy.rule_text(verdicts["expert_agreement_floor"])),
 ]))

@@ -139,6 +139,9 @@ def load_tables(claim: Claim, inputs: Mapping[str, str]) -> dict[str, pd.DataFra
     return {name: read_table(inputs[name], tuple(required)) for name, required in claim.tables.items()}
 
 
-def assess_training(inputs: Mapping[str, object]) -> dict[str, Adequacy]:
-    """The adequacy of the learners behind each ``training_logs*`` input (a list of training logs)."""
-    return {name: assess(paths) for name, paths in inputs.items() if name.startswith("training_logs")}
+def assess_training(inputs: Mapping[str, object], expert_imitators=(),
+                    expert_agreement_floor: float | None = None) -> dict[str, Adequacy]:
+    """The adequacy of the learners behind each ``training_logs*`` input (a list of
+    training logs), the ``expert_imitators`` among them held to ``expert_agreement_floor``."""
+    return {name: assess(paths, expert_imitators, expert_agreement_floor)
+            for name, paths in inputs.items() if name.startswith("training_logs")}
