@@ -43,7 +43,7 @@ def test_a_learner_capped_at_too_few_steps_makes_its_verdict_undertrained(tmp_pa
 
 
 def test_a_diverged_learner_also_makes_it_undertrained():
-    adequacy = Adequacy(n_learners=3, n_converged=2, n_capped=0, n_diverged=1)
+    adequacy = Adequacy(states=("converged", "converged", "diverged"))
     assert not adequacy.converged and qualify(a_verdict(), adequacy).verdict == UNDERTRAINED
     assert adequacy.describe() == "1 of 3 diverged"
 

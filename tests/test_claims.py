@@ -15,7 +15,7 @@ from pacs.claims import c1, c3, c4, c5, c6
 from pacs import figures as pacs_figures
 from test_verdicts import VERDICTS, row
 
-CONVERGED, CAPPED = Adequacy(2, 2, 0, 0), Adequacy(2, 1, 1, 0)
+CONVERGED, CAPPED = Adequacy(("converged", "converged")), Adequacy(("converged", "cap"))
 
 
 def test_the_registry_holds_one_spec_per_claim_named_as_everywhere_else():

@@ -88,48 +88,43 @@ def learner_states(training_logs, expert_imitators=(), expert_agreement_floor: f
 
 @dataclass(frozen=True)
 class Adequacy:
-    """How many of a verdict's learners converged, hit the cap, diverged or (expert
-    imitators) stalled below the agreement floor; with the stalled ones' agreement."""
+    """How the learners behind a verdict ended: each one's state (``converged``,
+    ``cap``, ``diverged`` or ``stalled``) and, in the same order, its agreement with
+    the expert at its kept step (NaN for a learner not held to the expert-agreement
+    floor; no agreements at all when none is)."""
 
-    n_learners: int
-    n_converged: int
-    n_capped: int
-    n_diverged: int
-    n_stalled: int = 0
-    stalled_agreement: tuple[float, float] | None = None  # lowest and highest
-    n_imitators: int = 0  # learners held to the expert-agreement floor
+    states: tuple[str, ...]
+    agreements: tuple[float, ...] = ()
     expert_agreement_floor: float | None = None
 
     @classmethod
     def of(cls, states: pd.DataFrame, expert_agreement_floor: float | None = None) -> "Adequacy":
-        counts = states.state.value_counts()
-        stalled = states.agreement[states.state == STALLED]
-        return cls(len(states), int(counts.get(CONVERGED, 0)), int(counts.get(CAP, 0)),
-                   int(counts.get(DIVERGED, 0)), len(stalled),
-                   (float(stalled.min()), float(stalled.max())) if len(stalled) else None,
-                   int(states.agreement.notna().sum()), expert_agreement_floor)
+        return cls(tuple(states.state), tuple(states.agreement), expert_agreement_floor)
 
     @property
     def converged(self) -> bool:
-        return self.n_learners > 0 and self.n_converged == self.n_learners
+        return bool(self.states) and all(state == CONVERGED for state in self.states)
 
     def describe(self) -> str:
         """E.g. 'all 10 learners converged' or '3 of 10 learners hit the step cap still improving'."""
+        n_learners, count = len(self.states), self.states.count
+        n_imitators = sum(not math.isnan(agreement) for agreement in self.agreements)
         if self.converged:
-            if not self.n_imitators:
-                return f"all {self.n_learners} learners converged"
-            held = "all" if self.n_imitators == self.n_learners else f"the {self.n_imitators} expert imitators"
-            return (f"all {self.n_learners} learners converged, {held} at or above the expert-agreement floor "
+            if not n_imitators:
+                return f"all {n_learners} learners converged"
+            held = "all" if n_imitators == n_learners else f"the {n_imitators} expert imitators"
+            return (f"all {n_learners} learners converged, {held} at or above the expert-agreement floor "
                     f"{self.expert_agreement_floor:g}")
         parts = []
-        if self.n_capped:
-            parts.append(f"{self.n_capped} of {self.n_learners} learners hit the step cap still improving")
-        if self.n_diverged:
-            parts.append(f"{self.n_diverged} of {self.n_learners} diverged")
-        if self.n_stalled:
-            low, high = self.stalled_agreement
+        if count(CAP):
+            parts.append(f"{count(CAP)} of {n_learners} learners hit the step cap still improving")
+        if count(DIVERGED):
+            parts.append(f"{count(DIVERGED)} of {n_learners} diverged")
+        stalled = [agreement for state, agreement in zip(self.states, self.agreements) if state == STALLED]
+        if stalled:
+            low, high = min(stalled), max(stalled)
             spread = f"{low:.3f}" if low == high else f"{low:.3f}-{high:.3f}"
-            parts.append(f"{self.n_stalled} of {self.n_learners} stalled (converged at agreement {spread} with "
+            parts.append(f"{len(stalled)} of {n_learners} stalled (converged at agreement {spread} with "
                          f"the expert, below the floor {self.expert_agreement_floor:g})")
         return "; ".join(parts) or "no learners"
 
