@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from pacs.adequacy import STALLED  # noqa: E402
 from pacs.analysis import FUSION_POLICIES, PLANS, AnalysisPlan, lm_plan  # noqa: E402
 from pacs.labels import METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER, pretrained_label  # noqa: E402
 from pacs.probes.analysis import SCORE_NAMES, with_respondent, with_source  # noqa: E402
@@ -181,11 +182,20 @@ def training_regime_figure(regime: str, summary: pd.DataFrame, out_paths) -> Non
         raise ValueError(f"unknown C6 regime {regime!r}")
 
 
+def learner_state_counts(logs: pd.DataFrame) -> str:
+    """How the learners of a learning-curve figure ended, by their adequacy state
+    (``state``: ``pacs.adequacy.learner_states``), e.g. '4 converged, 1 stalled'."""
+    states = logs.drop_duplicates("learner").state.value_counts()
+    return ", ".join(f"{count} {state}" for state, count in states.items())
+
+
 def learning_curve_figure(logs: pd.DataFrame, out_paths, title: str) -> None:
     """Validation loss and agreement on each learner's monitored set (its own
     training distribution) against training episodes seen: one line per learner
     (``learner``: one per seed and ``condition``), coloured by condition, its kept
-    (best) evaluation marked with a dot; the line ends where training stopped."""
+    (best) evaluation marked with a dot, or a cross when the learner stalled below
+    the expert-agreement floor (``state``, ``pacs.adequacy.learner_states``); the
+    line ends where training stopped."""
     sns.set_theme(style="whitegrid", context="paper")
     conditions = list(dict.fromkeys(logs.condition))
     palette = dict(zip(conditions, sns.color_palette("tab10", len(conditions))))
@@ -193,18 +203,19 @@ def learning_curve_figure(logs: pd.DataFrame, out_paths, title: str) -> None:
     for learner, rows in logs.sort_values("step").groupby("learner", sort=False):
         monitor, condition = rows.monitor.iloc[0], rows.condition.iloc[0]
         kept = rows[rows.step == rows.best_step]
+        marker = "x" if rows.state.iloc[0] == STALLED else "o"
         first_of_condition = learner == logs[logs.condition == condition].learner.iloc[0]
         for ax, measure in zip(axes[0], ("loss", "agreement")):
             ax.plot(rows.episodes_seen, rows[f"{monitor}_{measure}"], color=palette[condition], lw=1, alpha=0.8,
                     label=condition if first_of_condition else None)
-            ax.plot(kept.episodes_seen, kept[f"{monitor}_{measure}"], "o", color=palette[condition], ms=4)
+            ax.plot(kept.episodes_seen, kept[f"{monitor}_{measure}"], marker, color=palette[condition], ms=4)
     for ax, measure in zip(axes[0], ("validation loss (nats)", "validation agreement")):
         ax.set_xlabel("training episodes seen")
         ax.set_ylabel(measure)
     axes[0][0].set_yscale("log")
-    reasons = logs.drop_duplicates("learner").stop_reason.value_counts()
-    stops = ", ".join(f"{count} {reason}" for reason, count in reasons.items())
-    save_with_legend(fig, axes[0][0], f"{title} (learners: {stops}; dot: kept evaluation)", out_paths,
+    marks = "dot: kept evaluation" + ("; cross: kept evaluation of a stalled learner"
+                                      if (logs.state == STALLED).any() else "")
+    save_with_legend(fig, axes[0][0], f"{title} (learners: {learner_state_counts(logs)}; {marks})", out_paths,
                      ncol=min(4, len(conditions)))
 
 

@@ -6,6 +6,10 @@ LEARNING_CURVES = {
     for wired in WIRING.values()
     for name, logs in wired["learning_logs"].items()
 }
+# the training logs whose learners are held to the expert-agreement floor (pacs.adequacy)
+EXPERT_IMITATORS = {
+    path for wired in WIRING.values() for path in wired["expert_imitators"]
+}
 LEARNING_CURVE_TITLES = {
     name: title
     for claim in REGISTRY.values()
@@ -31,6 +35,10 @@ rule learning_curves:
     params:
         title=lambda w: LEARNING_CURVE_TITLES[w.curves],
         conditions=lambda w: LEARNING_CURVES[w.curves],
+        expert_imitators=lambda w: [
+            path for path in LEARNING_CURVES[w.curves] if path in EXPERT_IMITATORS
+        ],
+        expert_agreement_floor=config["verdicts"]["expert_agreement_floor"],
     script:
         "../scripts/learning_curves.py"
 

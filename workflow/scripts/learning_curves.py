@@ -1,7 +1,11 @@
-"""Rule learning_curves: one experiment's learning curves (validation loss and agreement vs episodes seen)."""
+"""Rule learning_curves: one experiment's learning curves (validation loss and agreement vs
+episodes seen), each learner marked with its adequacy state (pacs.adequacy)."""
+
+from pathlib import Path
 
 import pandas as pd
 
+from pacs.adequacy import learner_states
 from pacs.figures import learning_curve_figure
 from pacs.runtime import configure_logging
 from pacs.tables import read_table
@@ -9,7 +13,10 @@ from pacs.tables import read_table
 configure_logging(snakemake.log[0])
 columns = ("seed", "step", "episodes_seen", "monitor", "best_step", "stop_reason")
 logs = pd.concat([
-    read_table(path, columns).assign(learner=str(path), condition=snakemake.params.conditions[path])
+    read_table(path, columns).assign(learner=str(Path(path)), condition=snakemake.params.conditions[path])
     for path in snakemake.input.logs
 ], ignore_index=True)
-learning_curve_figure(logs, [snakemake.output.pdf], snakemake.params.title)
+states = learner_states(snakemake.input.logs, snakemake.params.expert_imitators,
+                        snakemake.params.expert_agreement_floor)
+learning_curve_figure(logs.merge(states[["learner", "state"]], on="learner", validate="many_to_one"),
+                      [snakemake.output.pdf], snakemake.params.title)
