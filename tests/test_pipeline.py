@@ -386,9 +386,17 @@ def result_tables(work: Path) -> dict[str, pd.DataFrame]:
 def test_a_run_killed_during_training_resumes_with_make_to_identical_numbers(workdir, tmp_path_factory):
     """kill -9 of the whole run (its process group) in the middle of a training job,
     then `make run` (what `make reproduce` runs after its set-up) with no flag:
-    it finishes, and every table and generated number equals the uninterrupted run's."""
+    it finishes, and every table and generated number equals the uninterrupted run's.
+    The run starts from a copy of the finished smoke run (times kept) without C1's
+    trained agents, so it retrains those two seeds in parallel and reruns what reads
+    them, not the whole smoke run a second time."""
     work = tmp_path_factory.mktemp("interrupted") / "pacs"
-    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    shutil.copytree(workdir, work, symlinks=True)
+    for seed in (0, 1):
+        for path in (work / "results" / "c1" / f"seed{seed}" / "agent.safetensors",
+                     work / "results" / "c1" / f"seed{seed}" / "training_log.csv",
+                     work / "logs" / "c1" / f"train_agent_seed{seed}.log"):
+            path.unlink()
     command = ["make", "--no-print-directory", "run", "PRESET=smoke", "CORES=2", f"SNAKEMAKE={SNAKEMAKE}"]
     run = subprocess.Popen(command, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
