@@ -387,16 +387,18 @@ def test_a_run_killed_during_training_resumes_with_make_to_identical_numbers(wor
     """kill -9 of the whole run (its process group) in the middle of a training job,
     then `make run` (what `make reproduce` runs after its set-up) with no flag:
     it finishes, and every table and generated number equals the uninterrupted run's.
-    The run starts from a copy of the finished smoke run (times kept) without C1's
-    trained agents, so it retrains those two seeds in parallel and reruns what reads
-    them, not the whole smoke run a second time."""
+    The run starts from a copy of the finished smoke run (times kept) whose C1 training
+    data is made newer than what was trained on it, so it retrains C1's two agents in
+    parallel and reruns what reads them, not the whole smoke run a second time (a
+    deleted agent alone would not do: Snakemake leaves a missing intermediate file
+    alone while everything after it is up to date)."""
     work = tmp_path_factory.mktemp("interrupted") / "pacs"
     shutil.copytree(workdir, work, symlinks=True)
     for seed in (0, 1):
-        for path in (work / "results" / "c1" / f"seed{seed}" / "agent.safetensors",
-                     work / "results" / "c1" / f"seed{seed}" / "training_log.csv",
-                     work / "logs" / "c1" / f"train_agent_seed{seed}.log"):
-            path.unlink()
+        for data in ("train", "validation"):
+            (work / "results" / "c1" / f"seed{seed}" / f"{data}.safetensors").touch()
+        # the rerun's own log, not the finished run's, shows when its training is mid-way
+        (work / "logs" / "c1" / f"train_agent_seed{seed}.log").unlink()
     command = ["make", "--no-print-directory", "run", "PRESET=smoke", "CORES=2", f"SNAKEMAKE={SNAKEMAKE}"]
     run = subprocess.Popen(command, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
