@@ -11,7 +11,8 @@ from pacs.runtime import configure_logging
 from pacs.tables import read_table
 
 configure_logging(snakemake.log[0])
-columns = ("seed", "step", "episodes_seen", "monitor", "best_step", "stop_reason")
+# how each learner stopped is its state, which learner_states reads and checks
+columns = ("seed", "step", "episodes_seen", "monitor", "best_step")
 logs = pd.concat([
     read_table(path, columns).assign(learner=str(Path(path)), condition=snakemake.params.conditions[path])
     for path in snakemake.input.logs
