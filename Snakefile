@@ -19,7 +19,8 @@
 #                 registry of claims c1...c6, pacs.claims)
 #   budget.smk    budget sensitivity: C1, C3, C4's deciding contrast at several model widths
 #   sweep.smk     hyperparameter sweep (lr x width, one seed) on validation loss only
-#   report.smk    LaTeX report -> paper/build/report.pdf (inputs from the registry)
+#   report.smk    LaTeX report -> paper/build/report.pdf (inputs from the registry), and
+#                 the verdicts at a glance -> results/verdicts/digest.md
 #
 # Run:  snakemake --config preset=smoke   (or default / paper)
 
@@ -49,3 +50,4 @@ rule all:
     default_target: True
     input:
         "paper/build/report.pdf",
+        "results/verdicts/digest.md",

@@ -325,3 +325,80 @@ def test_the_readme_layers_place_every_module_and_no_module_imports_a_higher_lay
               for imported in (module_name(p, source_root) for p in graph.direct_imports(path))
               if imported != "pacs" and layer(imported) > layer(module)]
     assert not upward, f"imports of a higher layer (module, imported): {upward}"
+
+
+# --- no import cycle, no private name across modules ------------------------------------------------------
+
+
+def package_import_graph() -> dict[str, set[str]]:
+    """Every module of ``pacs`` -> the ``pacs`` modules it may import itself (``CodeGraph.direct_imports``:
+    imports inside functions and the packages on the way included)."""
+    source_root = ROOT / "src"
+    graph = CodeGraph(source_root)
+    return {module_name(path, source_root): {module_name(p, source_root) for p in graph.direct_imports(path)}
+            for path in graph.package_modules()}
+
+
+def import_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of ``graph`` as its modules in order (the first repeated at the end), or []."""
+    state: dict[str, str] = {}  # "open" while on the current path, "done" after
+
+    def visit(module: str, path: list[str]) -> list[str]:
+        state[module] = "open"
+        for imported in sorted(graph.get(module, ())):
+            if state.get(imported) == "open":
+                return [*path[path.index(imported):], module, imported] if imported in path else [module, imported]
+            if imported not in state and (found := visit(imported, [*path, module])):
+                return found
+        state[module] = "done"
+        return []
+
+    for module in sorted(graph):
+        if module not in state and (found := visit(module, [])):
+            return found
+    return []
+
+
+def test_the_cycle_finder_finds_a_cycle_and_passes_a_tree():
+    assert import_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert import_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []
+    assert import_cycle({"a": {"a"}}) == ["a", "a"]
+
+
+def test_no_import_cycle_among_pacs_modules():
+    graph = package_import_graph()
+    assert "pacs.models.batching" in graph["pacs.models.text_lm"], "the LMs' batching helpers have their own module"
+    assert not import_cycle(graph), f"an import cycle among pacs modules: {' -> '.join(import_cycle(graph))}"
+
+
+def private_imports(tree: ast.AST, importer: str, is_package: bool) -> list[str]:
+    """``module.name`` for each private name (leading underscore) that ``tree`` imports from another
+    ``pacs`` module, by ``from x import _y`` or ``import x._y``."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = code_inputs._resolve_from(node, importer, is_package)
+            if (base == "pacs" or base.startswith("pacs.")) and base != importer:
+                found += [f"{base}.{alias.name}" for alias in node.names if alias.name.startswith("_")]
+        elif isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if alias.name.startswith("pacs.")
+                      and any(part.startswith("_") and part != "__init__" for part in alias.name.split("."))]
+    return found
+
+
+def test_the_private_import_finder_sees_both_forms():
+    tree = ast.parse("from pacs.train import _step, evaluate\nfrom .text_lm import _words\nimport pacs._hidden\n")
+    assert private_imports(tree, "pacs.models.language_model", False) == [
+        "pacs.train._step", "pacs.models.text_lm._words", "pacs._hidden"]
+
+
+def test_no_pacs_module_or_script_imports_a_private_name_of_another_module():
+    source_root = ROOT / "src"
+    graph = CodeGraph(source_root)
+    found = {}
+    for path in [*graph.package_modules(), *sorted((ROOT / "workflow" / "scripts").glob("*.py"))]:
+        inside = path.is_relative_to(source_root)
+        importer = module_name(path, source_root) if inside else "<script>"
+        if names := private_imports(ast.parse(path.read_text()), importer, path.name == "__init__.py"):
+            found[str(path.relative_to(ROOT))] = names
+    assert not found, f"private names imported across modules (expose them as public functions): {found}"

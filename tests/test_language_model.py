@@ -148,7 +148,7 @@ def test_pipeline_lm_generation_with_its_cache_equals_generation_without():
 
 
 def test_token_trees_share_leading_tokens_and_respect_their_size():
-    from pacs.models.language_model import token_trees
+    from pacs.models.batching import token_trees
 
     (tree,) = token_trees([[5, 6, 7], [5, 6, 8], [5, 9], []], max_nodes=10)
     assert tree.tokens == [5, 6, 7, 8, 9] and tree.depths == [0, 1, 2, 2, 1]

@@ -98,7 +98,7 @@ def test_a_resumed_job_ends_exactly_like_an_uninterrupted_one(tmp_path, monkeypa
     reference_model, reference_log = fit(settings)
 
     job = TrainJob(name="agent", data="train", resume_path=tmp_path / "agent.safetensors.resume")
-    real_step = trainer._optimizer_step
+    real_step = trainer.optimizer_step
     calls = {"n": 0}
 
     def interrupted(*args):
@@ -107,10 +107,10 @@ def test_a_resumed_job_ends_exactly_like_an_uninterrupted_one(tmp_path, monkeypa
             raise KeyboardInterrupt
         return real_step(*args)
 
-    monkeypatch.setattr(trainer, "_optimizer_step", interrupted)
+    monkeypatch.setattr(trainer, "optimizer_step", interrupted)
     with pytest.raises(KeyboardInterrupt):
         fit(settings, job)
-    monkeypatch.setattr(trainer, "_optimizer_step", real_step)
+    monkeypatch.setattr(trainer, "optimizer_step", real_step)
     assert torch.load(job.resume_path, weights_only=True)["step"] == 40
 
     resumed_model, resumed_log = fit(settings, job)

@@ -254,7 +254,7 @@ class CodeGraph:
             for name in facts["maybe"]:
                 if name.endswith(f".{ALL_MODULES}"):  # every module of a package that lists its own
                     init = module_file(name.removesuffix(f".{ALL_MODULES}"), self.source_root)
-                    files.update(p for p in init.parent.glob("*.py") if p != init)
+                    files.update(p for p in init.parent.glob("*.py") if p not in (init, path))  # not itself
                 elif (found := module_file(name, self.source_root)) is not None:
                     files.add(found)
             self._imports[path] = sorted(files)

@@ -36,7 +36,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import math
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -49,8 +48,9 @@ from torch.func import functional_call, stack_module_state, vmap
 from pacs.data import TokenDataset
 from pacs.models.transformer import CausalTransformer
 from pacs.tables import CAP, CONVERGED, DIVERGED
-from pacs.train import (RESUME_FORMAT, StoppingState, TrainConfig, TrainJob, _all_finite, _fingerprint,
-                        _load_state, _save_state, choose_monitor, evaluate, imitation_loss, learning_rate)
+from pacs.train import (RESUME_FORMAT, StoppingState, TrainConfig, TrainJob, choose_monitor, divergence_error,
+                        imitation_loss, learning_rate, load_resume_state, log_row, require_finite_loss,
+                        resume_fingerprint, save_resume_state, validation_metrics)
 
 log = logging.getLogger(__name__)
 
@@ -145,9 +145,9 @@ def train_ensemble(
     reasons = [CAP] * n_members
     first_bad_step = torch.zeros(n_members, dtype=torch.long, device=device)
     # a saved state resumes only the same members with the same settings: each member's own fingerprint
-    fingerprint = json.dumps([_fingerprint(cfg, seed, len(t), monitor) for seed, t in zip(seeds, train_sets)])
+    fingerprint = json.dumps([resume_fingerprint(cfg, seed, len(t), monitor) for seed, t in zip(seeds, train_sets)])
     first_step, elapsed_before = 0, 0.0
-    saved = _load_state(TrainJob(name="ensemble", resume_path=resume_path), fingerprint, device)
+    saved = load_resume_state(TrainJob(name="ensemble", resume_path=resume_path), fingerprint, device)
     if saved is not None:
         active, rows, reasons = saved["active"], saved["rows"], saved["reasons"]
         stopping = [StoppingState(**state) for state in saved["stopping"]]
@@ -188,24 +188,14 @@ def train_ensemble(
             stopped = []
             for position, m in enumerate(active):
                 job, model = jobs[m], models[m]
-                if int(first_bad_step[m]):
-                    raise job.fail(int(first_bad_step[m]), "non-finite training loss")
+                require_finite_loss(job, int(first_bad_step[m]))
                 model.load_state_dict({k: v[position].detach() for k, v in batch.params.items()})
-                if not _all_finite(model):
-                    raise job.fail(done, "non-finite model weights")
-                metrics = {f"{name}_{key}": value for name, val_set in val_sets[m].items()
-                           for key, value in evaluate(model, val_set, cfg).items()}
-                bad = [name for name, value in metrics.items() if not math.isfinite(value)]
-                if bad:
-                    raise job.fail(done, f"non-finite validation metric {bad[0]}")
-                rows[m].append({"step": done, "train_loss": float(losses[position].detach()), "lr": lr,
-                                "episodes_seen": done * cfg.batch_size, "elapsed_s": time.perf_counter() - started,
-                                **metrics})
+                metrics = validation_metrics(model, val_sets[m], cfg, job, done)
+                rows[m].append(log_row(done, float(losses[position].detach()), lr, cfg,
+                                       time.perf_counter() - started, metrics))
                 verdict = stopping[m].update(metrics[f"{monitor}_loss"], done, model, cfg)
                 if verdict == DIVERGED:
-                    raise job.fail(done, f"training diverged: {monitor} loss {metrics[f'{monitor}_loss']:.4g} above "
-                                         f"{cfg.divergence_factor:g}x its best {stopping[m].best_loss:.4g} (step "
-                                         f"{stopping[m].best_step}) for {cfg.divergence_evals} evaluations")
+                    raise divergence_error(job, done, monitor, metrics[f"{monitor}_loss"], stopping[m], cfg)
                 if verdict == CONVERGED:
                     reasons[m] = CONVERGED
                     stopped.append(m)
@@ -218,10 +208,9 @@ def train_ensemble(
                     break
                 batch = batch.keep(torch.tensor(kept, device=device), cfg)
         if resume_path is not None and done % cfg.resume_every == 0 and done < cfg.steps:
-            bad = [m for m in active if int(first_bad_step[m])]
-            if bad:  # never save a state that went bad
-                raise jobs[bad[0]].fail(int(first_bad_step[bad[0]]), "non-finite training loss")
-            _save_state(resume_path, {
+            for m in active:  # never save a state that went bad
+                require_finite_loss(jobs[m], int(first_bad_step[m]))
+            save_resume_state(resume_path, {
                 "format": RESUME_FORMAT, "fingerprint": fingerprint, "step": done,
                 "elapsed_s": time.perf_counter() - started, "active": active, "rows": rows, "reasons": reasons,
                 "stopping": [asdict(state) for state in stopping],

@@ -197,25 +197,32 @@ class StoppingState:
         return None
 
 
-def _all_finite(model: torch.nn.Module) -> bool:
+def all_finite(model: torch.nn.Module) -> bool:
+    """Whether every weight of ``model`` is finite (one device sync)."""
     return bool(torch.stack([p.detach().isfinite().all() for p in model.parameters()]).all())
 
 
-def _fingerprint(cfg: TrainConfig, seed: int, n_train: int, monitor: str) -> str:
-    """What a saved state must match to be resumed (resume_every may change)."""
+def resume_fingerprint(cfg: TrainConfig, seed: int, n_train: int, monitor: str) -> str:
+    """What a saved state must match to be resumed, as a JSON string: the training
+    settings (``resume_every`` may change), the seed, the number of training
+    episodes and the monitored validation set."""
     settings = {k: v for k, v in asdict(cfg).items() if k != "resume_every"}
     return json.dumps({"settings": settings, "seed": seed, "n_train": n_train, "monitor": monitor}, sort_keys=True)
 
 
-def _save_state(path: Path, state: dict) -> None:
-    """Write atomically, so a kill while saving leaves the previous state intact."""
+def save_resume_state(path: Path, state: dict) -> None:
+    """Write a resumable training state (a dict of tensors and plain values, with
+    ``format`` and ``fingerprint``) to ``path`` atomically, so a kill while saving
+    leaves the previous state intact."""
     partial = path.with_name(path.name + ".partial")
     torch.save(state, partial)
     os.replace(partial, path)
 
 
-def _load_state(job: TrainJob, fingerprint: str, device: torch.device) -> dict | None:
-    """The saved state of an interrupted run of this same job, or None."""
+def load_resume_state(job: TrainJob, fingerprint: str, device: torch.device) -> dict | None:
+    """The state ``save_resume_state`` left at ``job.resume_path`` for an interrupted
+    run of this same job (same ``fingerprint``), on ``device``; None (with a
+    warning when a file was there) when there is none to resume."""
     if job.resume_path is None or not job.resume_path.is_file():
         return None
     try:
@@ -229,11 +236,55 @@ def _load_state(job: TrainJob, fingerprint: str, device: torch.device) -> dict |
     return state
 
 
-def _optimizer_step(
+def require_finite_loss(job: TrainJob, first_bad_step: int) -> None:
+    """One-line ``TrainingError`` when a training loss was not finite: ``first_bad_step``
+    is the first such step (0: none)."""
+    if first_bad_step:
+        raise job.fail(first_bad_step, "non-finite training loss")
+
+
+def validation_metrics(model: CausalTransformer, val_sets: dict[str, TokenDataset], cfg: TrainConfig,
+                       job: TrainJob, step: int) -> dict[str, float]:
+    """The training log's validation columns after ``step``: ``{set}_{metric}`` for every
+    set of ``val_sets`` (``evaluate``). A non-finite weight or metric is a one-line
+    ``TrainingError`` naming the job, the step and, for a metric, its column."""
+    if not all_finite(model):
+        raise job.fail(step, "non-finite model weights")
+    metrics = {
+        f"{name}_{key}": value
+        for name, val_set in val_sets.items()
+        for key, value in evaluate(model, val_set, cfg).items()
+    }
+    bad = [name for name, value in metrics.items() if not math.isfinite(value)]
+    if bad:
+        raise job.fail(step, f"non-finite validation metric {bad[0]}")
+    return metrics
+
+
+def log_row(step: int, train_loss: float, lr: float, cfg: TrainConfig, elapsed_s: float,
+            metrics: dict[str, float]) -> dict:
+    """One row of the training log: after ``step`` steps, the last minibatch's loss,
+    the learning rate of that step, the episodes drawn so far, the seconds of training
+    so far and the validation columns."""
+    return {"step": step, "train_loss": train_loss, "lr": lr, "episodes_seen": step * cfg.batch_size,
+            "elapsed_s": elapsed_s, **metrics}
+
+
+def divergence_error(job: TrainJob, step: int, monitor: str, loss: float, stopping: StoppingState,
+                     cfg: TrainConfig) -> TrainingError:
+    """The one-line error of a job whose ``StoppingState.update`` returned DIVERGED."""
+    return job.fail(step, f"training diverged: {monitor} loss {loss:.4g} above {cfg.divergence_factor:g}x its "
+                          f"best {stopping.best_loss:.4g} (step {stopping.best_step}) for {cfg.divergence_evals} "
+                          "evaluations")
+
+
+def optimizer_step(
     model: CausalTransformer, optimizer: torch.optim.Optimizer, data: TokenDataset, index: torch.Tensor,
     cfg: TrainConfig,
 ) -> torch.Tensor:
-    """One update on the episodes ``index`` picks from ``data``; returns the loss."""
+    """One update of ``model`` on the episodes ``index`` picks from ``data`` (on the
+    model's device): the imitation loss, its gradients clipped to ``cfg.grad_clip``,
+    one ``optimizer`` step. Returns the loss (a detached scalar, still on the device)."""
     logits = model(data.tokens[index])
     loss = imitation_loss(logits, {k: v[index] for k, v in data.labels.items()}, cfg.head_weights)
     optimizer.zero_grad(set_to_none=True)
@@ -272,12 +323,12 @@ def train(
     # the training data lives on the device as whole tensors; a step only indexes them
     data = TokenDataset(train_set.tokens.to(device), {k: v.to(device) for k, v in train_set.labels.items()})
     val_sets = {name: val_set.to(device) for name, val_set in val_sets.items()}
-    fingerprint = _fingerprint(cfg, seed, len(train_set), monitor)
+    fingerprint = resume_fingerprint(cfg, seed, len(train_set), monitor)
 
     rows: list[dict] = []
     stopping = StoppingState()
     first_step, elapsed_before = 0, 0.0
-    saved = _load_state(job, fingerprint, device)
+    saved = load_resume_state(job, fingerprint, device)
     if saved is not None:
         model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
@@ -300,47 +351,28 @@ def train(
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, cfg)
         index = torch.randint(len(data), (cfg.batch_size,), generator=sampler, device=device)
-        loss = _optimizer_step(model, optimizer, data, index, cfg)
+        loss = optimizer_step(model, optimizer, data, index, cfg)
         done = step + 1
         first_bad_step = torch.where((first_bad_step == 0) & ~loss.isfinite(), done, first_bad_step)
         if done % cfg.eval_every == 0 or done == cfg.steps:
             train_loss = float(loss)
-            if int(first_bad_step):
-                raise job.fail(int(first_bad_step), "non-finite training loss")
-            if not _all_finite(model):
-                raise job.fail(done, "non-finite model weights")
-            metrics = {
-                f"{name}_{key}": value
-                for name, val_set in val_sets.items()
-                for key, value in evaluate(model, val_set, cfg).items()
-            }
-            bad = [name for name, value in metrics.items() if not math.isfinite(value)]
-            if bad:
-                raise job.fail(done, f"non-finite validation metric {bad[0]}")
-            rows.append({
-                "step": done,
-                "train_loss": train_loss,
-                "lr": learning_rate(step, cfg),
-                "episodes_seen": done * cfg.batch_size,
-                "elapsed_s": time.perf_counter() - started,
-                **metrics,
-            })
+            require_finite_loss(job, int(first_bad_step))
+            metrics = validation_metrics(model, val_sets, cfg, job, done)
+            rows.append(log_row(done, train_loss, learning_rate(step, cfg), cfg, time.perf_counter() - started,
+                                metrics))
             verdict = stopping.update(metrics[f"{monitor}_loss"], done, model, cfg)
             bar.set_postfix(loss=f"{train_loss:.3f}")
             log.info("step %d train_loss %.4f %s (best %s_loss %.4f at step %d, %d/%d without improvement)",
                      done, train_loss, _agreement_summary(metrics), monitor, stopping.best_loss, stopping.best_step,
                      stopping.since_best, cfg.patience)
             if verdict == DIVERGED:
-                raise job.fail(done, f"training diverged: {monitor} loss {metrics[f'{monitor}_loss']:.4g} above "
-                                     f"{cfg.divergence_factor:g}x its best {stopping.best_loss:.4g} (step "
-                                     f"{stopping.best_step}) for {cfg.divergence_evals} evaluations")
+                raise divergence_error(job, done, monitor, metrics[f"{monitor}_loss"], stopping, cfg)
             if verdict == CONVERGED:
                 reason = CONVERGED
                 break
         if job.resume_path is not None and done % cfg.resume_every == 0 and done < cfg.steps:
-            if int(first_bad_step):  # never save a state that went bad
-                raise job.fail(int(first_bad_step), "non-finite training loss")
-            _save_state(job.resume_path, {
+            require_finite_loss(job, int(first_bad_step))  # never save a state that went bad
+            save_resume_state(job.resume_path, {
                 "format": RESUME_FORMAT,
                 "fingerprint": fingerprint,
                 "step": done,

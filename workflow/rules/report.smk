@@ -63,6 +63,25 @@ rule verdict_table:
         "../scripts/verdict_table.py"
 
 
+# the verdicts at a glance, as Markdown (the README links to it)
+rule verdict_digest:
+    input:
+        code("verdict_digest"),
+        table=rules.verdict_table.output.table,
+    output:
+        digest="results/verdicts/digest.md",
+    log:
+        "logs/report/verdict_digest.log",
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        config=config,
+    script:
+        "../scripts/verdict_digest.py"
+
+
 rule claim_macro_inputs:
     input:
         code("claim_macro_inputs"),

@@ -23,7 +23,7 @@ import torch
 import torch.nn as nn
 
 from pacs.data import IGNORE, DataFileError, TokenDataset, load_metadata, load_tensors, save_tensors
-from pacs.models.language_model import common_prefix_length, right_padded, token_chunks
+from pacs.models.batching import common_prefix_length, right_padded, token_chunks
 from pacs.models.transformer import CausalTransformer, TransformerConfig, empty_cache
 
 PAD, UNK, EOS, NEWLINE = "<pad>", "<unk>", "<eos>", "\n"
