@@ -200,7 +200,11 @@ def learner_inputs(experiment):
             )
     except CodeInputError as error:
         sys.exit(f"pacs: {error}")
-    return {"config_hash": config_hash(values), "config": values, "fingerprints": fingerprints}
+    return {
+        "config_hash": config_hash(values),
+        "config": values,
+        "fingerprints": fingerprints,
+    }
 
 
 SWEEP_LEARNER_INPUTS = {
