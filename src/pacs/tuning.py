@@ -180,7 +180,7 @@ def appendix_tex(record: dict | None, states: pd.DataFrame, where: str) -> str:
     status_body = [[labels[r.experiment], f"\\textbf{{{r.status}}}" if r.status != CURRENT else r.status,
                     report.tex_escape(r.reason) or "none"] for r in states.itertuples()]
     status_table = report.tabular(["learner", "record", "what moved since it was written"], status_body,
-                                  "ll>{\\raggedright\\arraybackslash}p{8cm}")
+                                  "ll>{\\raggedright\\arraybackslash}p{7cm}")
     shown = [e for e in states.experiment if record is not None and e in record["experiments"]]
     stale = {r.experiment: f"{labels[r.experiment]} (STALE)" for r in states.itertuples() if r.status == STALE}
     if shown:
