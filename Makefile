@@ -1,12 +1,18 @@
 # Two entry points for a fresh machine (see README):
 #   make reproduce   set up everything, then run the default reproduction -> paper/build/report.pdf
+#                    (no hyperparameter sweep: the report's appendix reads the committed record)
 #   make test        set up everything, start a single-node SLURM cluster, run the test
 #                    suite (the SLURM tests included), stop the cluster even on failure
 #   make run         the workflow alone (no set-up), resumed after any interruption
+# and two more tiers (docs/tiers.md):
+#   make tune        the hyperparameter sweeps -> tuning/$(PRESET).json, the tuning record to commit
+#   make extended    the extended preset (more seeds, wider budgets): sized for a cluster or a GPU
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PRESET ?= default
+# the workflow's target: empty for the default one (the report), `tune` for the sweeps
+TARGET ?=
 CORES ?= 2
 CLUSTER := workflow/cluster/slurm.sh
 # the cluster script installs packages and starts system daemons: root, or sudo
@@ -15,7 +21,7 @@ TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-fonts-recom
 
 SNAKEMAKE ?= $(BIN)/snakemake
 
-.PHONY: setup tex reproduce run test cluster-start cluster-stop lint clean
+.PHONY: setup tex reproduce tune extended run test cluster-start cluster-stop lint clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +45,19 @@ setup: $(VENV)/.installed tex
 reproduce: setup
 	$(MAKE) --no-print-directory run
 
+# the sweeps (workflow target `tune`), then their record filed under tuning/ for the
+# report's appendix: commit it (git add tuning/$(PRESET).json)
+tune: setup
+	$(MAKE) --no-print-directory run TARGET=tune
+	$(BIN)/python -m pacs.tuning results/tuning/record.json tuning
+
+extended: setup
+	$(MAKE) --no-print-directory run PRESET=extended
+
 # After an interruption (kill -9, Ctrl-C, power loss) this goes on where the run
 # stopped: see workflow/run_workflow.sh and the README.
 run:
-	SNAKEMAKE=$(SNAKEMAKE) CORES=$(CORES) PRESET=$(PRESET) workflow/run_workflow.sh
+	SNAKEMAKE=$(SNAKEMAKE) CORES=$(CORES) PRESET=$(PRESET) TARGET=$(TARGET) workflow/run_workflow.sh
 
 test: setup
 	$(SUDO) $(CLUSTER) start

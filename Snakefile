@@ -18,11 +18,14 @@
 #   analysis.smk  each claim's figures and report numbers (generic rules over the
 #                 registry of claims c1...c6, pacs.claims)
 #   budget.smk    budget sensitivity: C1, C3, C4's deciding contrast at several model widths
-#   sweep.smk     hyperparameter sweep (lr x width, one seed) on validation loss only
+#   sweep.smk     hyperparameter sweep (lr x width, one seed) on validation loss only:
+#                 run by the target `tune` alone, which writes the tuning record the
+#                 report's appendix reads (tuning/<preset>.json, committed)
 #   report.smk    LaTeX report -> paper/build/report.pdf (inputs from the registry), and
 #                 the verdicts at a glance -> results/verdicts/digest.md
 #
-# Run:  snakemake --config preset=smoke   (or default / paper)
+# Run:  snakemake --config preset=smoke   (or default / extended / paper)
+#       snakemake tune                     the sweep and its tuning record (make tune)
 
 
 configfile: "config.yaml"
@@ -51,3 +54,9 @@ rule all:
     input:
         "paper/build/report.pdf",
         "results/verdicts/digest.md",
+
+
+# the tuning tier (make tune): the sweep, and its record -> results/tuning/record.json
+rule tune:
+    input:
+        rules.tuning_record.output.record,

@@ -17,7 +17,7 @@ CONFIG, SCHEMA = ROOT / "config.yaml", ROOT / "workflow" / "schemas" / "config.s
 
 
 def test_every_preset_validates():
-    for preset in ("smoke", "default", "paper"):
+    for preset in ("smoke", "default", "extended", "paper"):
         config = load(CONFIG, SCHEMA, {"preset": preset})
         assert config["preset"] == preset
 

@@ -4,6 +4,7 @@ The workflow runs in a copy of the repository so the developer's own results/
 are untouched.
 """
 
+import json
 import os
 import re
 import shutil
@@ -457,6 +458,10 @@ def test_with_the_ensemble_one_job_trains_the_seeds_of_a_condition_to_the_same_n
 
 
 def test_the_sweep_scores_each_experiment_and_keeps_its_points_when_the_config_moves(workdir):
+    assert not (workdir / "results" / "sweep").exists()  # the default target runs no sweep
+    snakemake(workdir, "tune", *SMOKE)  # the tuning tier: the sweep and its record
+    record = json.loads((workdir / "results" / "tuning" / "record.json").read_text())
+    assert record["preset"] == "smoke" and sorted(record["experiments"]) == ["c1", "c4", "c6"]
     table = pd.read_csv(workdir / "results" / "sweep" / "sweep.csv")
     assert sorted(set(table.experiment)) == ["c1", "c4", "c6"]
     regimes = table[table.experiment == "c6"]
@@ -467,12 +472,13 @@ def test_the_sweep_scores_each_experiment_and_keeps_its_points_when_the_config_m
         ("d_model_32", "dropout_0", "seed0", "training_log.csv")]
     # C6's width doubles: the scored point (32, 0) is reused; (32, 0.2), no longer the configured
     # one, and the new (64, 0) train; the main C6 learners (now 64, 0.2) retrain
-    jobs = planned_jobs(workdir, *SMOKE, "c6={model: {d_model: 64, d_mlp: 256}}",
+    jobs = planned_jobs(workdir, "tune", *SMOKE, "c6={model: {d_model: 64, d_mlp: 256}}",
                         "sweep={per_experiment: {c6: {width_multipliers: [0.5, 1]}}}")
-    assert jobs["sweep_c6_train_agent"] == 2 and jobs["c6_train_agent"] == 20
+    # (the tuning tier needs only the expert-only learner of each seed among the C6 learners)
+    assert jobs["sweep_c6_train_agent"] == 2 and jobs["c6_train_agent"] == 2
     assert not {"sweep_causal_train_agent", "sweep_c4_train", "causal_train_agent"} & set(jobs)
     # half width for C1 and C4: at the configured lr that point is the budget x0.5's seed-0
     # learner (already trained), so only the point at twice the lr trains
-    jobs = planned_jobs(workdir, *SMOKE, "sweep={width_multipliers: [0.5, 1]}")
+    jobs = planned_jobs(workdir, "tune", *SMOKE, "sweep={width_multipliers: [0.5, 1]}")
     assert jobs["sweep_causal_train_agent"] == 1 and jobs["sweep_c4_train"] == 1 and jobs["sweep_table"] == 1
     assert not {"budget_causal_train_agent", "budget_c4_train", "causal_train_agent", "c4_train"} & set(jobs)

@@ -28,7 +28,7 @@ def planned_resources(*config: str) -> dict[str, dict[str, str]]:
     return planned
 
 
-@pytest.mark.parametrize("preset", ["smoke", "paper"])
+@pytest.mark.parametrize("preset", ["smoke", "extended", "paper"])
 def test_jobs_ask_for_their_presets_resources(preset):
     import yaml
 

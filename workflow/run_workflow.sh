@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What `make reproduce` runs after the set-up: the workflow, resumed with no manual
 # flag after any interruption (see README, "If a run was interrupted").
-#   SNAKEMAKE, CORES, PRESET come from the environment (Makefile variables).
+#   SNAKEMAKE, CORES, PRESET come from the environment (Makefile variables), and
+#   TARGET, the workflow's target (empty: its default, the report; `tune`: the sweeps).
 # Incomplete outputs of killed jobs: rerun (rerun-incomplete in profiles/default).
 # Snakemake's own lock (.snakemake/locks) outlives a kill -9 or a power loss and
 # then stops every later run. It is removed (snakemake --unlock) only when it is
@@ -41,4 +42,4 @@ if [ -n "$(ls -A .snakemake/locks 2>/dev/null)" ]; then
   echo "pacs: removing the lock of an interrupted run (no snakemake is running here)"
   "$SNAKEMAKE" --unlock --config preset="$PRESET"
 fi
-exec "$SNAKEMAKE" --cores "$CORES" --config preset="$PRESET"
+exec "$SNAKEMAKE" ${TARGET:+"$TARGET"} --cores "$CORES" --config preset="$PRESET"

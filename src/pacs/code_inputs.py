@@ -338,3 +338,12 @@ class FingerprintStore:
         self.graph.save_cache()
         return inputs
 
+    def digests(self, script: Path) -> dict[str, str]:
+        """The behaviour fingerprints themselves (not their files) of ``script`` and of every
+        package module it may run, by path relative to ``repository``: what a record of a
+        result (``pacs.tuning``) keeps, to tell later whether the code that made it moved."""
+        digests = {path.relative_to(self.repository).as_posix(): self.graph.facts(path)["fingerprint"]
+                   for path in (script, *self.graph.closure(script))}
+        self.graph.save_cache()
+        return digests
+

@@ -181,7 +181,7 @@ def verdict_table(rows: pd.DataFrame) -> str:
             fmt_p(r.p_holm),
             fmt_p(r.p_all),
             fmt(r.mde),
-            f"\\textbf{{{r.verdict}}}" + budget_note(r),
+            f"\\textbf{{{r.verdict}}}" + budget_note(r) + power_note(r),
         ]
         for r in rows.itertuples()
     ]
@@ -199,15 +199,32 @@ def budget_note(row) -> str:
     return f" \\newline {{\\tiny {note}}}" if isinstance(note, str) and note else ""
 
 
+def power_note(row) -> str:
+    """A verdict row's note when its MDE exceeds its margin (``mde_within_margin`` False):
+    underpowered at this preset; empty otherwise."""
+    return " \\newline {\\tiny underpowered at this preset (MDE above the margin)}" \
+        if underpowered(getattr(row, "mde_within_margin", None)) else ""
+
+
+def underpowered(within_margin) -> bool:
+    """True only for a row whose MDE is known to exceed its margin (``within_margin`` False)."""
+    return within_margin is not None and not pd.isna(within_margin) and not bool(within_margin)
+
+
 def planning_table(plan: pd.DataFrame) -> str:
-    """Seeds used and seeds needed for 80% power at each verdict row's margin."""
+    """Seeds used and seeds needed for 80% power at each verdict row's margin, and whether the
+    row's MDE at this preset is at or below that margin."""
     def seeds(n) -> str:
         return "--" if pd.isna(n) else ("$>$10000" if n == float("inf") else str(int(n)))
 
-    body = [[r.claim, r.effect_label, fmt(r.margin), fmt(r.seed_sd, 3), str(int(r.n_seeds)), seeds(r.seeds_needed)]
+    def within(flag) -> str:
+        return "\\textbf{no: underpowered}" if underpowered(flag) else ("--" if flag is None or pd.isna(flag) else "yes")
+
+    body = [[r.claim, r.effect_label, fmt(r.margin), fmt(r.seed_sd, 3), str(int(r.n_seeds)), seeds(r.seeds_needed),
+             fmt(getattr(r, "mde", float("nan"))), within(getattr(r, "mde_within_margin", None))]
             for r in plan.itertuples()]
-    header = ["", "effect", "margin", "seed SD", "seeds used", "seeds needed"]
-    return tabular(header, body, ">{\\raggedright\\arraybackslash}p{0.5cm}>{\\raggedright\\arraybackslash}p{6cm}rrrr")
+    header = ["", "effect", "margin", "seed SD", "seeds used", "seeds needed", "MDE", "MDE $\\le$ margin"]
+    return tabular(header, body, ">{\\raggedright\\arraybackslash}p{0.5cm}>{\\raggedright\\arraybackslash}p{5cm}rrrrrl")
 
 
 def stage_time_table(times: pd.DataFrame) -> str:

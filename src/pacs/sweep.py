@@ -107,11 +107,13 @@ def _setting(lr: float, d_model: float, dropout: float) -> str:
     return f"{lr:g}, {int(d_model)}, {dropout:g}"
 
 
-def sweep_tex(table: pd.DataFrame, agreement_rows: pd.DataFrame) -> str:
-    """Macros ``SweepTable`` (every configuration, the choice in bold) and ``SweepChoiceTable``."""
+def sweep_tex(table: pd.DataFrame, agreement_rows: pd.DataFrame, labels: dict | None = None) -> str:
+    """Macros ``SweepTable`` (every configuration, the choice in bold) and ``SweepChoiceTable``;
+    ``labels``: each experiment's name in them (default ``EXPERIMENT_LABELS``)."""
+    labels = EXPERIMENT_LABELS if labels is None else labels
     body = []
     for r in table.itertuples():
-        cells = [EXPERIMENT_LABELS.get(r.experiment, r.experiment), f"{r.lr:g}", f"{r.multiplier:g}",
+        cells = [labels.get(r.experiment, r.experiment), f"{r.lr:g}", f"{r.multiplier:g}",
                  str(int(r.d_model)), f"{r.dropout:g}", report.fmt(r.val_loss, 4), str(int(r.best_step)),
                  r.stop_reason]
         body.append([f"\\textbf{{{c}}}" for c in cells] if r.chosen else cells)
@@ -120,7 +122,7 @@ def sweep_tex(table: pd.DataFrame, agreement_rows: pd.DataFrame) -> str:
     choice = report.tabular(
         ["learner", "configured lr, $d_{\\mathrm{model}}$, dropout", "sweep's choice", "same", "margin",
          "seed s.d.", "caveat"],
-        [[EXPERIMENT_LABELS.get(r.experiment, r.experiment),
+        [[labels.get(r.experiment, r.experiment),
           _setting(r.configured_lr, r.configured_d_model, r.configured_dropout),
           _setting(r.chosen_lr, r.chosen_d_model, r.chosen_dropout), "yes" if r.agrees else "no",
           report.fmt(r.margin, 4), report.fmt(r.seed_sd, 4), report.tex_escape(r.caveat) or "none"]

@@ -118,8 +118,20 @@ def planning_table(rows: pd.DataFrame, level: float, power: float) -> pd.DataFra
     seed_sd = rows["se"].to_numpy(dtype=float) * np.sqrt(rows["n_seeds"].to_numpy(dtype=float))
     seed_sd = np.where(rows["n_seeds"].to_numpy() >= 2, seed_sd, np.nan)
     needed = [seeds_for_power(sd, margin, level, power) for sd, margin in zip(seed_sd, rows["margin"])]
-    return pd.DataFrame({"claim": rows["claim"], "effect_label": rows["effect_label"], "margin": rows["margin"],
+    plan = pd.DataFrame({"claim": rows["claim"], "effect_label": rows["effect_label"], "margin": rows["margin"],
                          "seed_sd": seed_sd, "n_seeds": rows["n_seeds"], "seeds_needed": needed})
+    if "mde" in rows:
+        plan = plan.assign(mde=rows["mde"], mde_within_margin=mde_within_margin(rows))
+    return plan
+
+
+def mde_within_margin(rows: pd.DataFrame) -> pd.Series:
+    """Per verdict row: whether its minimum detectable effect (``mde``, 80% power at this
+    preset's seeds and episodes) is at or below its ``margin``, the smallest effect that
+    counts; False marks a row underpowered at this preset (an effect of one margin may go
+    undetected), None a row without both numbers."""
+    return pd.Series([None if pd.isna(mde) or pd.isna(margin) else bool(mde <= margin)
+                      for mde, margin in zip(rows["mde"], rows["margin"])], index=rows.index, dtype=object)
 
 
 def require_rows(rows: pd.DataFrame, column: str, names, claim: str, what: str) -> None:

@@ -126,7 +126,7 @@ rule report_pdf:
         provenance=rules.report_provenance.output[0],
         budget=rules.budget_summary.output.tex,
         budget_figure=rules.budget_figure.output.pdf,
-        sweep=rules.sweep_table.output.tex,
+        sweep=rules.sweep_appendix.output.tex,
     output:
         report(
             "paper/build/report.pdf",

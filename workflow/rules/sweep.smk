@@ -7,6 +7,12 @@
 # is a budget's (budget.smk) is that budget's learner, reused (pacs.sweep.budget_multiplier).
 #   results/sweep/<experiment>/lr_<lr>/d_model_<width>/dropout_<rate>/seed<seed>/   one configuration
 # (absolute values: a point already scored is reused when the configured values move)
+#
+# The sweep is its own tier (issue 34): only the target `tune` (`make tune`) runs it.
+# It ends in a tuning record (pacs.tuning), results/tuning/record.json, which
+# `make tune` copies to tuning/<preset>.json to be committed. The report's appendix
+# (rule sweep_appendix) reads that committed record, never the sweep's own outputs,
+# and marks each experiment whose learners' config or code moved since as stale.
 
 SWEEP = config["sweep"]
 SWEEP_DIR = "results/sweep"
@@ -145,7 +151,6 @@ rule sweep_table:
     output:
         table=f"{SWEEP_DIR}/sweep.csv",
         agreement=f"{SWEEP_DIR}/agreement.csv",
-        tex="paper/build/generated/sweep.tex",
     log:
         "logs/sweep/table.log",
     conda:
@@ -158,3 +163,46 @@ rule sweep_table:
         configured=SWEEP_CONFIGURED,
     script:
         "../scripts/sweep_table.py"
+
+
+# the sweep's tables beside the inputs (config values, code fingerprints) that made them
+rule tuning_record:
+    input:
+        code("tuning_record"),
+        table=rules.sweep_table.output.table,
+        agreement=rules.sweep_table.output.agreement,
+    output:
+        record="results/tuning/record.json",
+    log:
+        "logs/sweep/tuning_record.log",
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        preset=config["preset"],
+        inputs=SWEEP_LEARNER_INPUTS,
+    script:
+        "../scripts/tuning_record.py"
+
+
+# the report's appendix, from the committed record of this preset (tuning/<preset>.json;
+# none committed: the appendix says so); the learners' config and code fingerprints are
+# params, so editing a learner's code reruns this job, which then marks that experiment stale
+rule sweep_appendix:
+    input:
+        code("sweep_appendix"),
+        records=committed_tuning_record,
+    output:
+        tex="paper/build/generated/sweep.tex",
+    log:
+        "logs/sweep/appendix.log",
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        record=TUNING_RECORD,
+        inputs=SWEEP_LEARNER_INPUTS,
+    script:
+        "../scripts/sweep_appendix.py"

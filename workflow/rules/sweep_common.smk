@@ -3,7 +3,9 @@
 
 from pacs.config import claim_model, scaled_model, sweep_axes
 from pacs.budget import budget_name
+from pacs.runtime import config_hash
 from pacs.sweep import budget_multiplier, is_configured
+from pacs.tuning import record_path
 
 
 def sweep_model_params(experiment):
@@ -144,3 +146,75 @@ def sweep_training_logs(wildcards):
 def seed_log_points():
     """(experiment, seed) of every main learner whose log sweep_table reads."""
     return [(experiment, seed) for experiment in SWEEP["experiments"] for seed in SEEDS]
+
+
+# What a swept experiment's learners depend on, for the tuning record (pacs.tuning):
+# the scripts that make their data and train them (and the sweep's table), and the
+# config values that define their data (beside their model, training and grid).
+SWEEP_LEARNER_SCRIPTS = {
+    "c1": ["causal_training_data", "causal_train_agent", "causal_train_ensemble"],
+    "c3": ["c3_training_data", "c3_train_agent", "c3_train_ensemble"],
+    "c4": ["c4_corpus", "c4_train"],
+    "c6": ["c6_rc_demonstrations", "c6_rc_training_set", "c6_train_agent"],
+}
+SWEEP_DATA = {
+    "c1": {"env": config["c1"]["env"], "data": config["c1"]["data"]},
+    "c3": {
+        "env": config["c3"]["env"],
+        "data": config["c3"]["data"],
+        "explanation_weight": config["c3"]["explanation_weight"],
+    },
+    "c4": {
+        "env": config["c1"]["env"],
+        "splits": config["c4"]["splits"],
+        "text": config["c4"]["text"],
+        "pipeline": config["c4"]["pipeline"],
+    },
+    "c6": {
+        "env": config["c1"]["env"],
+        **{key: config["c6"][key] for key in ("data_seed", "val_episodes")},
+        "return_conditioning": config["c6"]["return_conditioning"],
+    },
+}
+
+
+def learner_inputs(experiment):
+    """A swept experiment's learners' inputs as the tuning record keeps them: the config
+    values they are trained with and its hash, and the behaviour fingerprint of every
+    module their scripts may run (pacs.code_inputs), by file."""
+    values = {
+        "model": claim_model(config, experiment),
+        "train": SWEEP_TRAIN[experiment],
+        "data": SWEEP_DATA[experiment],
+        "grid": sweep_axes(SWEEP, experiment),
+        "sweep_seed": SWEEP["seed"],
+        "seeds": SEEDS,  # the configured learners' spread over seeds
+    }
+    fingerprints = {}
+    try:
+        for script in [*SWEEP_LEARNER_SCRIPTS[experiment], "sweep_table"]:
+            fingerprints.update(
+                CODE_FINGERPRINTS.digests(
+                    REPOSITORY / "workflow" / "scripts" / f"{script}.py"
+                )
+            )
+    except CodeInputError as error:
+        sys.exit(f"pacs: {error}")
+    return {
+        "config_hash": config_hash(values),
+        "config": values,
+        "fingerprints": fingerprints,
+    }
+
+
+SWEEP_LEARNER_INPUTS = {
+    experiment: learner_inputs(experiment) for experiment in SWEEP["experiments"]
+}
+# the committed tuning record of this preset (written by `make tune`)
+TUNING_RECORD = str(record_path("tuning", config["preset"]))
+
+
+def committed_tuning_record(wildcards):
+    """The committed record as an input when there is one (a change to it reruns the
+    appendix); none committed, the appendix says so."""
+    return [TUNING_RECORD] if Path(TUNING_RECORD).is_file() else []

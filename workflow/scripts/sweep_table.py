@@ -1,8 +1,9 @@
-"""Rule sweep_table: every sweep configuration's validation loss -> the table, the choice and their LaTeX."""
+"""Rule sweep_table: every sweep configuration's validation loss -> the table and the choice (the
+report prints them from the tuning record: rules tuning_record, sweep_appendix)."""
 
 import pandas as pd
 
-from pacs import report, sweep
+from pacs import sweep
 from pacs.runtime import configure_logging
 from pacs.tables import read_training_log, write_table
 
@@ -19,4 +20,3 @@ for experiment, path in zip(snakemake.params.seed_log_experiments, snakemake.inp
 agreement = sweep.agreement(table, configured, {e: sweep.seed_spread(logs) for e, logs in seed_logs.items()})
 write_table(table, snakemake.output.table)
 write_table(agreement, snakemake.output.agreement)
-report.write_tex(snakemake.output.tex, sweep.sweep_tex(table, agreement))

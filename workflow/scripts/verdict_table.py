@@ -1,18 +1,20 @@
 """Rule verdict_table: one row per claim whose experiment has run, as LaTeX and CSV, and the
-planning table (seeds needed for the configured power at each row's margin)."""
+planning table (seeds needed for the configured power at each row's margin, and whether the
+row's MDE at this preset is within that margin: a row beyond it is flagged underpowered)."""
 
 import pandas as pd
 
 from pacs import adequacy, budget, report
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
-from pacs.verdicts import CLAIMS, adjust_across_claims, planning_table
+from pacs.verdicts import CLAIMS, adjust_across_claims, mde_within_margin, planning_table
 
 configure_logging(snakemake.log[0])
 rows = pd.concat([read_table(p, ("claim", "verdict", "p_holm", "margin", "se", "n_seeds")) for p in snakemake.input.rows], ignore_index=True)
 rows = adjust_across_claims(rows)
 rows.insert(1, "original_claim", rows.claim.map(CLAIMS))
 rows = budget.annotate_verdicts(rows, read_table(snakemake.input.budget_sensitivity, ("claim", "same")))
+rows["mde_within_margin"] = mde_within_margin(rows)  # False: underpowered at this preset
 write_table(rows, snakemake.output.table)
 verdicts = snakemake.params.verdicts
 plan = planning_table(rows, verdicts["alpha"], verdicts["planning_power"])

@@ -1,0 +1,10 @@
+"""Rule sweep_appendix: the report's sweep appendix from the committed tuning record, each
+experiment marked current, stale or without a record."""
+
+from pacs import report, tuning
+from pacs.runtime import configure_logging
+
+configure_logging(snakemake.log[0])
+record = tuning.read_record(snakemake.params.record)
+states = tuning.status(record, snakemake.params.inputs)
+report.write_tex(snakemake.output.tex, tuning.appendix_tex(record, states, snakemake.params.record))
