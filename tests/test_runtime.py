@@ -40,7 +40,8 @@ def test_a_failing_job_writes_its_one_line_error_and_traceback_into_its_rule_log
 # Jobs that never touch a model: importing torch would cost each of them a second or more of start-up.
 NO_MODEL_SCRIPTS = ("causal_statistics", "c3_statistics", "c4_statistics", "c5_statistics", "c6_statistics",
                     "c6_rc_mixture_summary", "report_numbers", "report_provenance", "claim_macro_inputs",
-                    "verdict_table", "sweep_table", "budget_summary", "budget_verdict", "figure", "learning_curves")
+                    "verdict_table", "sweep_table", "budget_summary", "budget_verdict", "budget_figure", "figure",
+                    "learning_curves")
 SCRIPTS = Path(__file__).resolve().parents[1] / "workflow" / "scripts"
 
 
