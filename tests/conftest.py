@@ -25,8 +25,9 @@ def smoke_run(tmp_path_factory) -> Path:
     local reference of tests/test_slurm.py when the session holds both."""
     work = tmp_path_factory.mktemp("pipeline") / "pacs"
     shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
-    result = subprocess.run([str(Path(sys.executable).parent / "snakemake"), "--cores", "2", "--config", "preset=smoke"],
-                            cwd=work, capture_output=True, text=True, timeout=3600)
+    snakemake = str(Path(sys.executable).parent / "snakemake")
+    result = subprocess.run([snakemake, "--cores", "2", "--config", "preset=smoke"], cwd=work, capture_output=True,
+                            text=True, timeout=3600)
     if result.returncode != 0:
         raise AssertionError(f"the smoke run failed:\n{result.stderr[-4000:]}")
     return work

@@ -38,7 +38,8 @@ def test_summarize_prints_the_stage_table_of_an_existing_run(tmp_path, capsys):
 
 
 def test_training_flops_count_the_matmuls_of_a_step_three_times_the_forward():
-    cfg = TransformerConfig(token_width=10, max_len=8, heads={"a": 3, "b": 5}, n_layers=2, d_model=4, n_heads=2, d_mlp=16)
+    cfg = TransformerConfig(token_width=10, max_len=8, heads={"a": 3, "b": 5}, n_layers=2, d_model=4, n_heads=2,
+                            d_mlp=16)
     # per token: per layer qkv 2*4*12, proj 2*4*4, attention 2*2*8*4 over 8 keys, MLP 2*2*4*16; heads 2*4*(3+5)
     forward = 2 * (96 + 32 + 128 + 256) + 64
     assert bench.training_flops(cfg, batch=5, length=8, embedding_lookup=True) == 5 * 8 * 3 * forward
@@ -47,7 +48,8 @@ def test_training_flops_count_the_matmuls_of_a_step_three_times_the_forward():
 
 
 def test_the_learner_table_times_every_learner_type_against_both_peaks(capsys):
-    config = bench.load(bench.ROOT / "config.yaml", bench.ROOT / "workflow/schemas/config.schema.yaml", {"preset": "smoke"})
+    config = bench.load(bench.ROOT / "config.yaml", bench.ROOT / "workflow/schemas/config.schema.yaml",
+                        {"preset": "smoke"})
     config["train"]["batch_size"] = 16  # quick: C1's, C3's and C6's steps
     table, peaks = bench.learner_table(config, seconds=0.01, autocast=True, peak_size=128, pool=32, min_steps=2)
     assert table.learner.tolist() == ["C1 agent", "C3 learner", "C4 LM", "C5 world LM", "C6 learner"]
