@@ -1,9 +1,36 @@
-"""Shared fixtures: small environment configs and hand-built episodes."""
+"""Shared fixtures: small environment configs, hand-built episodes, and the smoke run."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
 
 from pacs.envs.causal_dag import DagEnvConfig, DagEpisodes
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# what a copy of the repository for a workflow run leaves out
+COPY_IGNORE = shutil.ignore_patterns(
+    ".venv", ".git", "results", "logs", "benchmarks", "build", ".snakemake", "__pycache__", "*.egg-info", "tests",
+)
+
+
+@pytest.fixture(scope="session")
+def smoke_run(tmp_path_factory) -> Path:
+    """The smoke preset from nothing to the report, run once per session in a copy of the
+    repository (the developer's own results/ untouched): tests/test_pipeline.py's run, and the
+    local reference of tests/test_slurm.py when the session holds both."""
+    work = tmp_path_factory.mktemp("pipeline") / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    snakemake = str(Path(sys.executable).parent / "snakemake")
+    result = subprocess.run([snakemake, "--cores", "2", "--config", "preset=smoke"], cwd=work, capture_output=True,
+                            text=True, timeout=3600)
+    if result.returncode != 0:
+        raise AssertionError(f"the smoke run failed:\n{result.stderr[-4000:]}")
+    return work
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""The benchmark's per-stage table: jobs of one stage (seeds) summed, CPU time read
-from Snakemake's benchmark files, stages ordered by CPU time."""
+"""The benchmark's per-stage table (jobs of one stage summed, CPU time read from Snakemake's benchmark
+files, stages ordered by CPU time) and the learners' GFLOP/s table against the matmul peaks."""
 
 from pacs import bench
+from pacs.models.transformer import TransformerConfig
 from pacs.tables import benchmark_table, stage_summary
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
@@ -31,3 +32,31 @@ def test_summarize_prints_the_stage_table_of_an_existing_run(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "dag/train_agent" in printed
     assert "2 jobs: CPU 1.0 min, wall summed over jobs 2.0 min" in printed
+
+
+# --- the learners' GFLOP/s table -----------------------------------------------------------------------------
+
+
+def test_training_flops_count_the_matmuls_of_a_step_three_times_the_forward():
+    cfg = TransformerConfig(token_width=10, max_len=8, heads={"a": 3, "b": 5}, n_layers=2, d_model=4, n_heads=2,
+                            d_mlp=16)
+    # per token: per layer qkv 2*4*12, proj 2*4*4, attention 2*2*8*4 over 8 keys, MLP 2*2*4*16; heads 2*4*(3+5)
+    forward = 2 * (96 + 32 + 128 + 256) + 64
+    assert bench.training_flops(cfg, batch=5, length=8, embedding_lookup=True) == 5 * 8 * 3 * forward
+    # a linear input embedding adds its forward and its weight gradient (2 * 2 * 10 * 4 per token)
+    assert bench.training_flops(cfg, 5, 8, embedding_lookup=False) == 5 * 8 * (3 * forward + 160)
+
+
+def test_the_learner_table_times_every_learner_type_against_both_peaks(capsys):
+    config = bench.load(bench.ROOT / "config.yaml", bench.ROOT / "workflow/schemas/config.schema.yaml",
+                        {"preset": "smoke"})
+    config["train"]["batch_size"] = 16  # quick: C1's, C3's and C6's steps
+    table, peaks = bench.learner_table(config, seconds=0.01, autocast=True, peak_size=128, pool=32, min_steps=2)
+    assert table.learner.tolist() == ["C1 agent", "C3 learner", "C4 LM", "C5 world LM", "C6 learner"]
+    assert peaks["fp32"] > 0 and peaks["bf16"] > 0
+    assert (table["GFLOP/s"] > 0).all() and (table["bf16 speed-up"] > 0).all() and (table.steps >= 2).all()
+    assert (table["of fp32 peak"] == table["GFLOP/s"] / peaks["fp32"]).all()
+    # the smoke preset's widths and batch sizes reach the rows (C4's LM: batch 32, d_model 32, one layer)
+    assert table.set_index("learner").loc["C4 LM", ["d_model", "layers", "batch"]].tolist() == [32, 1, 32]
+    assert table.set_index("learner").loc["C1 agent", "batch"] == 16
+    assert "matmul peak" in capsys.readouterr().out

@@ -65,8 +65,12 @@ def slurm_run(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def local_run(tmp_path_factory) -> Path:
-    """Experiment 1 alone, run locally: the reference the SLURM run must match."""
+def local_run(request, tmp_path_factory) -> Path:
+    """Experiment 1 run locally: the reference the SLURM run must match. Where this session
+    runs the whole smoke preset anyway (tests/test_pipeline.py), that run is the reference
+    (C1's tables read nothing of the other experiments); otherwise Experiment 1 alone."""
+    if any("smoke_run" in item.fixturenames for item in request.session.items):
+        return request.getfixturevalue("smoke_run")
     work = copy_of_repository(tmp_path_factory, "local")
     result = snakemake(work, C1_TARGET, "--cores", "2", *SMOKE)
     assert result.returncode == 0, f"local run failed:\n{result.stderr[-4000:]}"

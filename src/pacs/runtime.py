@@ -13,8 +13,6 @@ import traceback
 from importlib import metadata
 from pathlib import Path
 
-import torch
-
 PACKAGES = ("torch", "numpy", "pandas", "statsmodels", "seaborn", "snakemake", "safetensors")
 
 
@@ -50,12 +48,16 @@ def log_uncaught_error(kind, error, trace) -> None:
 
 
 def set_threads(n_threads: int) -> None:
+    import torch  # here, not at the top: jobs that never touch a model never pay for importing torch
+
     torch.set_num_threads(max(1, int(n_threads)))
 
 
 def pick_device(preference: str = "auto") -> torch.device:
     """The one place the config's ``device`` is resolved: ``auto`` takes a CUDA GPU
     when one is visible, else the CPU; ``cuda`` without a visible GPU is an error."""
+    import torch
+
     if preference == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if preference not in ("cpu", "cuda"):
@@ -98,6 +100,8 @@ def package_versions() -> dict[str, str]:
 
 def provenance(config: dict | None = None, seed: int | None = None) -> dict:
     """What sits beside every result: config hash, seed, versions, commit, machine."""
+    import torch
+
     return {
         "config_hash": config_hash(config or {}),
         "seed": seed,

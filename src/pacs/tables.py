@@ -11,9 +11,12 @@ explore_actions (the executed exploration, as a '-'-joined string; '' if none).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import torch
+
+if TYPE_CHECKING:  # only for annotations: statistics and report jobs never import torch
+    import torch
 
 
 class TableError(RuntimeError):

@@ -221,22 +221,31 @@ def read_documents(path) -> list[str]:
         return [d + "\n" for d in handle.read().strip("\n").split(DOCUMENT_SEPARATOR)]
 
 
+def new_pipeline_lm(documents: list[str], model: dict, seed: int):
+    """A fresh word-level LM for ``documents`` and its tokenizer: the vocabulary is the
+    corpus's, the window its longest document plus room for longer generated notes."""
+    from pacs.models.text_lm import WordTokenizer, build_text_model
+
+    tokenizer = WordTokenizer.from_corpus(documents)
+    max_len = max(len(tokenizer.encode(d)) for d in documents) + 64
+    return build_text_model(len(tokenizer), max_len, model, derive_seed("lm", "init", seed)), tokenizer
+
+
 def fit_pipeline_lm(train_path, validation_paths: dict, model: dict, settings, seed: int, device, model_path,
                     log_path, meta: dict, monitor: str) -> None:
     """Next-token training of a fresh word-level LM on the documents at ``train_path``
     (the vocabulary is the corpus's), validated on each named document file and
     stopped on the one named ``monitor``; writes the best model (with its
     vocabulary) and the training log. An interrupted job resumes."""
-    from pacs.models.text_lm import WordTokenizer, build_text_model, corpus_dataset, save_pipeline_lm
+    from pacs.models.text_lm import corpus_dataset, save_pipeline_lm
     from pacs.tables import write_table
     from pacs.train import TrainJob, train
 
     documents = read_documents(train_path)
-    tokenizer = WordTokenizer.from_corpus(documents)
-    max_len = max(len(tokenizer.encode(d)) for d in documents) + 64  # room for longer generated notes
+    lm, tokenizer = new_pipeline_lm(documents, model, seed)
+    max_len = lm.cfg.max_len
     validation = {f"val_{name}": corpus_dataset(read_documents(path), tokenizer, max_len)
                   for name, path in validation_paths.items()}
-    lm = build_text_model(len(tokenizer), max_len, model, derive_seed("lm", "init", seed))
     log.info("pipeline LM: %d documents, vocabulary %d, window %d tokens", len(documents), len(tokenizer), max_len)
     job = TrainJob.for_checkpoint(model_path, train_path)
     training_log = train(lm, corpus_dataset(documents, tokenizer, max_len), validation, settings, seed, device,
