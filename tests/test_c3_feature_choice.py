@@ -147,3 +147,30 @@ def test_the_feature_choice_rule_names_a_missing_contrast():
     rule = c3.feature_choice_rule({"alpha": 0.05}, PARAMS["feature_choice"])
     with pytest.raises(ValueError, match="C3: .*follows_shape"):
         c3.feature_choice_verdict(pd.DataFrame({"metric": ["follows_colour"]}), rule)
+
+
+def test_the_dry_run_plans_three_learner_groups_per_seed_on_two_data_levels(tmp_path):
+    import shutil
+
+    from test_probes_workflow import COPY_IGNORE, ROOT, SMOKE, snakemake
+
+    work = tmp_path / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    targets = ["results/verdicts/c3.csv", "paper/build/figures/c3_feature_choice.pdf"]
+    plan = snakemake(work, "--dry-run", *SMOKE, "--", *targets)
+    text = plan.stdout + plan.stderr
+    jobs = {}
+    for line in text.split("Job stats:")[1].splitlines()[3:]:
+        if len(line.split()) != 2 or line.split()[0] == "total":
+            break
+        jobs[line.split()[0]] = int(line.split()[1])
+    seeds = 2  # the smoke preset's
+    assert {rule: jobs.get(rule) for rule in ("c3_feature_choice_data", "c3_feature_choice_eval_episodes",
+                                              "feature_choice_c3_train_agent", "feature_choice_c3_active_test",
+                                              "feature_choice_c3_baselines", "feature_choice_c3_statistics")} == {
+        "c3_feature_choice_data": 2 * seeds, "c3_feature_choice_eval_episodes": seeds,
+        "feature_choice_c3_train_agent": 3 * seeds, "feature_choice_c3_active_test": 3 * seeds,
+        "feature_choice_c3_baselines": seeds, "feature_choice_c3_statistics": 1}
+    for learner in ("colour-with", "shape-with", "colour-without"):
+        assert f"results/c3/feature_choice/{learner}/seed0/agent.safetensors" in text
+    assert "shape-without" not in text, "one learner without explanations: its data are either level's"

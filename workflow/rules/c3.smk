@@ -6,7 +6,6 @@
 
 from pacs.claims.c3 import feature_choice_groups, feature_learners
 
-
 C3_CONDITION_DIR = "results/c3/{confounding}-{explanations}/seed{seed}"
 C3_TRAIN = {
     **config["train"],
@@ -261,7 +260,7 @@ rule c3_feature_choice_eval_episodes:
 C3B_CONDITION_DIR = f"{C3B_DIR}/{{confounding}}-{{explanations}}/seed{{seed}}"
 
 
-use rule c3_train_agent as c3_feature_choice_train_agent with:
+use rule c3_train_agent as feature_choice_c3_train_agent with:
     input:
         code("c3_train_agent"),
         train=rules.c3_feature_choice_data.output.train,
@@ -279,7 +278,7 @@ use rule c3_train_agent as c3_feature_choice_train_agent with:
 
 if ENSEMBLE:
 
-    use rule c3_train_ensemble as c3_feature_choice_train_ensemble with:
+    use rule c3_train_ensemble as feature_choice_c3_train_ensemble with:
         input:
             code("c3_train_ensemble"),
             train=expand(
@@ -294,12 +293,12 @@ if ENSEMBLE:
             ),
         output:
             model=expand(
-                rules.c3_feature_choice_train_agent.output.model,
+                rules.feature_choice_c3_train_agent.output.model,
                 seed=SEEDS,
                 allow_missing=True,
             ),
             training_log=expand(
-                rules.c3_feature_choice_train_agent.output.training_log,
+                rules.feature_choice_c3_train_agent.output.training_log,
                 seed=SEEDS,
                 allow_missing=True,
             ),
@@ -310,13 +309,13 @@ if ENSEMBLE:
         wildcard_constraints:
             confounding=C3B_LEVELS,
 
-    ruleorder: c3_feature_choice_train_ensemble > c3_feature_choice_train_agent
+    ruleorder: feature_choice_c3_train_ensemble > feature_choice_c3_train_agent
 
 
-use rule c3_active_test as c3_feature_choice_active_test with:
+use rule c3_active_test as feature_choice_c3_active_test with:
     input:
         code("c3_active_test"),
-        model=rules.c3_feature_choice_train_agent.output.model,
+        model=rules.feature_choice_c3_train_agent.output.model,
         episodes=rules.c3_feature_choice_eval_episodes.output[0],
     output:
         f"{C3B_CONDITION_DIR}/agent_episodes.parquet",
@@ -326,7 +325,7 @@ use rule c3_active_test as c3_feature_choice_active_test with:
         confounding=C3B_LEVELS,
 
 
-use rule c3_baselines as c3_feature_choice_baselines with:
+use rule c3_baselines as feature_choice_c3_baselines with:
     input:
         code("c3_baselines"),
         episodes=rules.c3_feature_choice_eval_episodes.output[0],
@@ -344,7 +343,7 @@ C3B_TRAINING_LOGS = labelled(
 )
 
 
-use rule c3_statistics as c3_feature_choice_statistics with:
+use rule c3_statistics as feature_choice_c3_statistics with:
     input:
         code("c3_statistics"),
         agent=expand(
@@ -352,7 +351,7 @@ use rule c3_statistics as c3_feature_choice_statistics with:
             learner=C3B_LEARNERS,
             seed=SEEDS,
         ),
-        baselines=expand(rules.c3_feature_choice_baselines.output[0], seed=SEEDS),
+        baselines=expand(rules.feature_choice_c3_baselines.output[0], seed=SEEDS),
         training_logs=list(C3B_TRAINING_LOGS),
     output:
         episodes=f"{C3B_DIR}/episodes.parquet",
@@ -376,11 +375,11 @@ wire_claim(
             for name in ("summary", "contrasts", "training")
         },
         **{
-            f"feature_{name}": rules.c3_feature_choice_statistics.output[name]
+            f"feature_{name}": rules.feature_choice_c3_statistics.output[name]
             for name in ("shares", "contrasts", "training")
         },
         "training_logs": rules.c3_statistics.input.training_logs,
-        "training_logs_feature_choice": rules.c3_feature_choice_statistics.input.training_logs,
+        "training_logs_feature_choice": rules.feature_choice_c3_statistics.input.training_logs,
     },
     params={
         "c3": config["c3"],
@@ -400,10 +399,12 @@ wire_claim(
             ),
         ),
         "c3_feature_choice": dict(
-            inputs={"shares": rules.c3_feature_choice_statistics.output.shares},
+            inputs={"shares": rules.feature_choice_c3_statistics.output.shares},
             params={
                 "groups": feature_choice_groups(C3B_CONFIG["confounded_dims"]),
-                "metrics": [f"follows_{name}" for name in C3B_CONFIG["confounded_dims"]],
+                "metrics": [
+                    f"follows_{name}" for name in C3B_CONFIG["confounded_dims"]
+                ],
                 "title": "C3b: share of deconfounded test picks that follow each confounded feature (95% CIs)",
             },
             caption=(
