@@ -174,3 +174,45 @@ def test_the_dry_run_plans_three_learner_groups_per_seed_on_two_data_levels(tmp_
     for learner in ("colour-with", "shape-with", "colour-without"):
         assert f"results/c3/feature_choice/{learner}/seed0/agent.safetensors" in text
     assert "shape-without" not in text, "one learner without explanations: its data are either level's"
+
+
+def test_the_feature_choice_figure_draws_the_shares_of_every_group(tmp_path):
+    from pacs import figures
+
+    shares = pd.DataFrame([{"group": g, "metric": m, "mean": 0.4, "ci_low": 0.3, "ci_high": 0.5,
+                            "seed_means": "0.35;0.45"}
+                           for g in ("colour explained", "shape explained", "no explanations")
+                           for m in ("follows_colour", "follows_shape", "follows_none")])
+    figures.feature_choice_figure({"shares": shares}, {"groups": ["colour explained", "shape explained",
+                                                                  "no explanations"],
+                                                       "metrics": ["follows_colour", "follows_shape"], "title": "t"},
+                                  [tmp_path / "c3b.png"])
+    assert (tmp_path / "c3b.png").stat().st_size > 1000
+
+
+# --- C3a's size rule (issue 32, item 1): chosen from validation only ---------------------------------
+
+def write_log(path, seed, values, best_step, test_values):
+    """A training log: the pick agreement on validation at steps 250, 500, ...; a test column that must be ignored."""
+    steps = [250 * (i + 1) for i in range(len(values))]
+    pd.DataFrame({"seed": seed, "step": steps, "train_loss": 1.0, "val_deconfounded_loss": 1.0,
+                  "val_deconfounded_agreement_pick": values, "test_correct": test_values,
+                  "monitor": "val_deconfounded", "best_step": best_step, "stop_reason": "converged"}).to_csv(path,
+                                                                                                   index=False)
+    return path
+
+
+def test_the_size_rule_reads_validation_at_the_kept_step_and_never_test(tmp_path):
+    logs = {}
+    # per size: validation pick agreement at the kept step (the last value is after it and must be ignored)
+    for size, kept_value in ((1000, 0.27), (3000, 0.6), (10000, 0.9), (30000, 0.99)):
+        for seed in (0, 1):
+            path = tmp_path / f"{size}_{seed}.csv"
+            logs[write_log(path, seed, [0.2, kept_value, 0.0], 500, [1.0 - kept_value] * 3)] = size
+    kept = c3.kept_validation(logs, "val_deconfounded_agreement_pick")
+    assert sorted(kept.value.unique()) == [0.27, 0.6, 0.9, 0.99], "each learner's value at its kept step"
+    # floor: chance for a pick among 4 objects; ceiling 1; margin 0.05: 1,000 sits on the floor, 30,000 on the ceiling
+    assert c3.deciding_sizes(kept, floor=0.25, ceiling=1.0, margin=0.05) == [3000, 10000]
+    assert c3.deciding_sizes(kept, floor=0.25, ceiling=1.0, margin=0.3) == [3000]
+    with pytest.raises(ValueError, match="never read test data"):
+        c3.kept_validation(logs, "test_correct")

@@ -283,8 +283,11 @@ def feature_choice_figure(tables, params, out_paths) -> None:
     """C3b: per group (params ``groups``, in order) the share of test picks that follow
     each of params ``metrics`` (e.g. follows_colour, follows_shape), with CIs and per-seed points."""
     sns.set_theme(style="whitegrid", context="paper")
-    groups, metrics = list(params["groups"]), list(params["metrics"])
-    shares = tables["shares"]
+    def readable(names):  # follows_colour -> "follows colour", the label in the legend and on the axis
+        return [str(name).replace("_", " ") for name in names]
+
+    groups, metrics = readable(params["groups"]), readable(params["metrics"])
+    shares = tables["shares"].assign(group=lambda t: readable(t.group), metric=lambda t: readable(t.metric))
     rows = shares[shares.metric.isin(metrics) & shares.group.isin(groups)]
     fig, ax = plt.subplots(figsize=(1.1 * len(groups) + 2.0, 3.2))
     interval_panel(ax, rows, "group", "metric", groups, metrics, sns.color_palette("tab10", len(metrics)))

@@ -12,6 +12,7 @@ from pacs.analysis import PLANS
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings, holm, paired_differences
+from pacs.tables import read_training_log
 from pacs.verdicts import (INCONCLUSIVE, NOT_SUPPORTED, SUPPORTED, Verdict, benefit_verdict, beyond, c3_rule,
                            equivalent, require_rows, reversed_beyond)
 
@@ -133,6 +134,36 @@ def feature_choice_groups(confounded_dims) -> list[str]:
     """The learner groups in display order, then the fixed-dimension and other baselines."""
     return [*(explained_group(d) for d in confounded_dims[:2]), NO_EXPLANATIONS,
             *(f"follow_{d}" for d in confounded_dims[:2]), "random"]
+
+
+# --- C3a: where learning is hard (the size rule; issue 32) ----------------------------------------
+
+def kept_validation(training_logs, measure: str) -> pd.DataFrame:
+    """Per learner (``training_logs``: path -> its training-set size): ``measure``, a
+    validation column of its training log, at the evaluation whose weights it kept
+    (``best_step``). Columns train_episodes, seed, value. Anything but a ``val_`` column
+    is refused: the size rule never sees test data."""
+    if not measure.startswith("val_"):
+        raise ValueError(f"size rule: {measure!r} is not a validation measure (val_*); it must never read test data")
+    rows = []
+    for path, size in training_logs.items():
+        log = read_training_log(path)
+        if measure not in log.columns:
+            raise ValueError(f"{path}: missing column {measure!r}")
+        kept = log[log.step == log.best_step.iloc[0]]
+        if kept.empty:
+            raise ValueError(f"{path}: no evaluation at its kept step {int(log.best_step.iloc[0])}")
+        rows.append({"train_episodes": int(size), "seed": int(log.seed.iloc[0]), "value": float(kept[measure].iloc[-1])})
+    return pd.DataFrame(rows, columns=["train_episodes", "seed", "value"])
+
+
+def deciding_sizes(kept: pd.DataFrame, floor: float, ceiling: float, margin: float) -> list[int]:
+    """C3a's rule, fixed before the run: the training-set sizes at which the
+    without-explanations arm's validation measure (``kept_validation``; mean over seeds)
+    lies above ``floor`` and below ``ceiling`` by more than ``margin``, smallest first:
+    the sizes where learning is hard and the explanation contrast can show something."""
+    means = kept.groupby("train_episodes")["value"].mean()
+    return [int(size) for size, value in means.sort_index().items() if floor + margin < value < ceiling - margin]
 
 
 def agreement_table(training, split: str | None = "deconfounded") -> str:
