@@ -57,11 +57,17 @@ def test_c1_decides_on_held_out_graphs_and_says_whether_the_agents_converged(con
 def test_c3_decides_on_the_explanation_effect_in_every_regime():
     contrasts = pd.DataFrame([row(0.1, 0.3, confounding=confounding, metric="test_correct")
                               for confounding in ("deconfounded", "confounded")])
-    params = {"verdicts": VERDICTS, "c3": {"confounding": ["deconfounded", "confounded"]}}
-    [decision] = c3.decide({"contrasts": contrasts}, {"training_logs": CONVERGED}, params)
+    params = {"verdicts": VERDICTS, "c3": {"confounding": ["deconfounded", "confounded"],
+                                           "feature_choice": {"confounded_dims": ["colour", "shape"], "margin": 0.05}}}
+    # C3b's two contrasts (each explained group minus the other on its own feature): a second row
+    feature = pd.DataFrame([row(0.2, 0.4, metric=f"follows_{d}", reference=f"{d} explained", other="x explained")
+                            for d in ("colour", "shape")])
+    trained = {"training_logs": CONVERGED, "training_logs_feature_choice": CAPPED}
+    decision, feature_decision = c3.decide({"contrasts": contrasts, "feature_contrasts": feature}, trained, params)
     assert decision.verdict.verdict == "supported"
+    assert feature_decision.prefix == "CThreeFeature" and feature_decision.verdict.verdict == "undertrained"
     weak = contrasts.assign(ci_low=[0.1, -0.3], ci_high=[0.3, -0.1], diff=[0.2, -0.2], p_holm=0.001)
-    [decision] = c3.decide({"contrasts": weak}, {"training_logs": CONVERGED}, params)
+    decision, _ = c3.decide({"contrasts": weak, "feature_contrasts": feature}, trained, params)
     assert decision.verdict.verdict == "not supported"
 
 

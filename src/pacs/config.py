@@ -285,6 +285,8 @@ def _check_batch_sizes(config: dict) -> None:
         (("train.batch_size", shared), "c2.data.train_episodes", config["c2"]["data"]["train_episodes"]),
         (batch("c3.train", config["c3"]["train"]), "c3.data.train_episodes",
          config["c3"]["data"]["train_episodes"]),
+        (batch("c3.train", config["c3"]["train"]), "c3.feature_choice.data.train_episodes",
+         config["c3"]["feature_choice"]["data"]["train_episodes"]),
         (batch("c4.pipeline.train", config["c4"]["pipeline"]["train"]), "c4.pipeline.train_episodes",
          config["c4"]["pipeline"]["train_episodes"]),
         (batch("c5.pipeline.train", pipeline["train"]), "c5.pipeline.train_problems + train_facts",

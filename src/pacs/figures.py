@@ -279,6 +279,24 @@ def c5_figure(tables, params, out_paths) -> None:
                           f"Content effects on reasoning ({SCORE_NAMES[score]} choices); 95% CIs, seeds crossed with items")
 
 
+def feature_choice_figure(tables, params, out_paths) -> None:
+    """C3b: per group (params ``groups``, in order) the share of test picks that follow
+    each of params ``metrics`` (e.g. follows_colour, follows_shape), with CIs and per-seed points."""
+    sns.set_theme(style="whitegrid", context="paper")
+    def readable(names):  # follows_colour -> "follows colour", the label in the legend and on the axis
+        return [str(name).replace("_", " ") for name in names]
+
+    groups, metrics = readable(params["groups"]), readable(params["metrics"])
+    shares = tables["shares"].assign(group=lambda t: readable(t.group), metric=lambda t: readable(t.metric))
+    rows = shares[shares.metric.isin(metrics) & shares.group.isin(groups)]
+    fig, ax = plt.subplots(figsize=(1.1 * len(groups) + 2.0, 3.2))
+    interval_panel(ax, rows, "group", "metric", groups, metrics, sns.color_palette("tab10", len(metrics)))
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("share of test picks")
+    plt.setp(ax.get_xticklabels(), rotation=20, ha="right", rotation_mode="anchor")
+    save_with_legend(fig, ax, params["title"], out_paths, ncol=len(metrics))
+
+
 def c6_figure(tables, params, out_paths) -> None:
     """C6: one training regime's figure (``training_regime_figure``; params: its ``regime``)."""
     training_regime_figure(params["regime"], tables["summary"], out_paths)

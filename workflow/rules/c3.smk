@@ -1,7 +1,10 @@
 # Experiment 3 (claim C3): symbolic meta odd-one-out, explanations x confounding.
 # data per confounding (deconfounded, confounded) -> imitation training per (confounding, explanations) ->
 # closed-loop test on deconfounded episodes; baselines on the same episodes.
+# C3b (c3.feature_choice, below): perfectly confounded data per named dimension -> the same training
+# and test rules (use rule) -> its own statistics; both wired as claim c3.
 
+from pacs.claims.c3 import feature_choice_groups, feature_learners
 
 C3_CONDITION_DIR = "results/c3/{confounding}-{explanations}/seed{seed}"
 C3_TRAIN = {
@@ -203,6 +206,167 @@ rule c3_statistics:
         "../scripts/c3_statistics.py"
 
 
+# --- C3b, explanations pick the feature (config c3.feature_choice) -------------------------------
+# Training-data levels: the confounded dimensions, each the same perfectly confounded episodes
+# with explanations naming that dimension; learners (feature_learners): explanations naming X,
+# naming Y, none.
+C3B_CONFIG = config["c3"]["feature_choice"]
+C3B_DIR = "results/c3/feature_choice"
+C3B_LEVELS = "|".join(C3B_CONFIG["confounded_dims"])
+C3B_LEARNERS = feature_learners(C3B_CONFIG["confounded_dims"])
+
+
+rule c3_feature_choice_data:
+    input:
+        code("c3_feature_choice_data"),
+    output:
+        train=f"{C3B_DIR}/{{confounding}}/seed{{seed}}/train.safetensors",
+        validation=f"{C3B_DIR}/{{confounding}}/seed{{seed}}/validation.safetensors",
+    log:
+        "logs/c3/feature_choice/training_data_{confounding}_seed{seed}.log",
+    wildcard_constraints:
+        confounding=C3B_LEVELS,
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        env=config["c3"]["env"],
+        confounded_dims=C3B_CONFIG["confounded_dims"],
+        data=C3B_CONFIG["data"],
+    script:
+        "../scripts/c3_feature_choice_data.py"
+
+
+rule c3_feature_choice_eval_episodes:
+    input:
+        code("c3_feature_choice_eval_episodes"),
+    output:
+        f"{C3B_DIR}/seed{{seed}}/eval_episodes.safetensors",
+    log:
+        "logs/c3/feature_choice/eval_episodes_seed{seed}.log",
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        env=config["c3"]["env"],
+        confounded_dims=C3B_CONFIG["confounded_dims"],
+        eval=C3B_CONFIG["eval"],
+    script:
+        "../scripts/c3_feature_choice_eval_episodes.py"
+
+
+C3B_CONDITION_DIR = f"{C3B_DIR}/{{confounding}}-{{explanations}}/seed{{seed}}"
+
+
+use rule c3_train_agent as feature_choice_c3_train_agent with:
+    input:
+        code("c3_train_agent"),
+        train=rules.c3_feature_choice_data.output.train,
+        validation=rules.c3_feature_choice_data.output.validation,
+    output:
+        model=f"{C3B_CONDITION_DIR}/agent.safetensors",
+        training_log=f"{C3B_CONDITION_DIR}/training_log.csv",
+    log:
+        "logs/c3/feature_choice/train_agent_{confounding}-{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/c3/feature_choice/train_agent_{confounding}-{explanations}_seed{seed}.tsv"
+    wildcard_constraints:
+        confounding=C3B_LEVELS,
+
+
+if ENSEMBLE:
+
+    use rule c3_train_ensemble as feature_choice_c3_train_ensemble with:
+        input:
+            code("c3_train_ensemble"),
+            train=expand(
+                rules.c3_feature_choice_data.output.train,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+            validation=expand(
+                rules.c3_feature_choice_data.output.validation,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        output:
+            model=expand(
+                rules.feature_choice_c3_train_agent.output.model,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+            training_log=expand(
+                rules.feature_choice_c3_train_agent.output.training_log,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        log:
+            "logs/c3/feature_choice/train_agent_{confounding}-{explanations}_ensemble.log",
+        benchmark:
+            "benchmarks/c3/feature_choice/train_agent_{confounding}-{explanations}_ensemble.tsv"
+        wildcard_constraints:
+            confounding=C3B_LEVELS,
+
+    ruleorder: feature_choice_c3_train_ensemble > feature_choice_c3_train_agent
+
+
+use rule c3_active_test as feature_choice_c3_active_test with:
+    input:
+        code("c3_active_test"),
+        model=rules.feature_choice_c3_train_agent.output.model,
+        episodes=rules.c3_feature_choice_eval_episodes.output[0],
+    output:
+        f"{C3B_CONDITION_DIR}/agent_episodes.parquet",
+    log:
+        "logs/c3/feature_choice/active_test_{confounding}-{explanations}_seed{seed}.log",
+    wildcard_constraints:
+        confounding=C3B_LEVELS,
+
+
+use rule c3_baselines as feature_choice_c3_baselines with:
+    input:
+        code("c3_baselines"),
+        episodes=rules.c3_feature_choice_eval_episodes.output[0],
+    output:
+        f"{C3B_DIR}/seed{{seed}}/baseline_episodes.parquet",
+    log:
+        "logs/c3/feature_choice/baselines_seed{seed}.log",
+
+
+C3B_TRAINING_LOGS = labelled(
+    f"{C3B_DIR}/{{learner}}/seed{{seed}}/training_log.csv",
+    "{learner}",
+    learner=C3B_LEARNERS,
+    seed=SEEDS,
+)
+
+
+use rule c3_statistics as feature_choice_c3_statistics with:
+    input:
+        code("c3_statistics"),
+        agent=expand(
+            f"{C3B_DIR}/{{learner}}/seed{{seed}}/agent_episodes.parquet",
+            learner=C3B_LEARNERS,
+            seed=SEEDS,
+        ),
+        baselines=expand(rules.feature_choice_c3_baselines.output[0], seed=SEEDS),
+        training_logs=list(C3B_TRAINING_LOGS),
+    output:
+        episodes=f"{C3B_DIR}/episodes.parquet",
+        shares=f"{C3B_DIR}/shares.csv",
+        contrasts=f"{C3B_DIR}/contrasts.csv",
+        training=f"{C3B_DIR}/training_summary.csv",
+    log:
+        "logs/c3/feature_choice/statistics.log",
+    params:
+        log_conditions=C3B_TRAINING_LOGS,
+        stats=config["stats"],
+        part="feature_choice",
+        feature_choice=C3B_CONFIG,
+
+
 wire_claim(
     "c3",
     tables={
@@ -210,7 +374,12 @@ wire_claim(
             name: rules.c3_statistics.output[name]
             for name in ("summary", "contrasts", "training")
         },
+        **{
+            f"feature_{name}": rules.feature_choice_c3_statistics.output[name]
+            for name in ("shares", "contrasts", "training")
+        },
         "training_logs": rules.c3_statistics.input.training_logs,
+        "training_logs_feature_choice": rules.feature_choice_c3_statistics.input.training_logs,
     },
     params={
         "c3": config["c3"],
@@ -228,13 +397,35 @@ wire_claim(
                 "CIs (rates: logit-scale t-intervals over seeds); open circles: per-seed means. "
                 "From ``results/c3/summary.csv``."
             ),
-        )
+        ),
+        "c3_feature_choice": dict(
+            inputs={"shares": rules.feature_choice_c3_statistics.output.shares},
+            params={
+                "groups": feature_choice_groups(C3B_CONFIG["confounded_dims"]),
+                "metrics": [
+                    f"follows_{name}" for name in C3B_CONFIG["confounded_dims"]
+                ],
+                "title": "C3b: share of deconfounded test picks that follow each confounded feature (95% CIs)",
+            },
+            caption=(
+                "Experiment 3b (claim C3, explanations pick the feature): after perfectly confounded "
+                "training, the share of deconfounded test picks that follow each confounded dimension, per "
+                "learner group (explanations naming one dimension, the other, or none) and baseline. Means "
+                "over seeds with 95% CIs (logit-scale t-intervals over seeds); open circles: per-seed means. "
+                f"From ``{C3B_DIR}/shares.csv``."
+            ),
+        ),
     },
-    learning_logs={"c3": C3_TRAINING_LOGS},
+    learning_logs={"c3": C3_TRAINING_LOGS, "c3_feature_choice": C3B_TRAINING_LOGS},
     benchmarks=expand(
         "benchmarks/c3/train_agent_{confounding}-{explanations}_{job}.tsv",
         confounding=config["c3"]["confounding"],
         explanations=["with", "without"],
+        job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in SEEDS],
+    )
+    + expand(
+        "benchmarks/c3/feature_choice/train_agent_{learner}_{job}.tsv",
+        learner=C3B_LEARNERS,
         job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in SEEDS],
     ),
 )

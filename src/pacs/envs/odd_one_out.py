@@ -11,11 +11,22 @@ different object; only the d*-odd one is rewarded. In *confounded* training
 episodes the test trial instead has one object odd along every dimension at
 once, so picking it is rewarded whatever the agent attends to.
 
+*Perfectly confounded* episodes (C3b, T22's confounding test) tie a set of
+dimensions (``coupled``, e.g. colour and shape) together everywhere: a transform
+along any of them changes the object along all of them, so it is rewarded
+whenever d* is one of them, and at test one object is odd along all of them
+(the other dimensions keep their own odd objects). Nothing in such an episode
+tells the coupled dimensions apart: which of them d* is called (``named``) only
+changes the explanations.
+
 The expert experiments: it transforms along untested dimensions (random order)
 until a reward or elimination reveals d*, then exploits d*; it always picks the
 object it transformed, and at test picks the d*-odd object. Explanations are
 short strings generated with the episode ("object 2 made odd in shape", "incorrect the concept is
 not colour", "correct the concept is shape"); in confounded episodes the test explanation names only d*.
+Explanations that name values (C3b, as T22's "it is uniquely red") say at each
+rewarded outcome which value the odd object has along d* ("correct the odd
+colour is 3"): predicting them needs that feature of the object.
 
 Sequence layout (one token per step): positions 2k and 2k+1 are trial k's
 transform and pick; position 2T is the test pick; position 2T+1 only shows the
@@ -30,7 +41,7 @@ import torch
 
 from pacs.data import IGNORE, TokenDataset
 
-CONFOUNDINGS = ("deconfounded", "confounded")
+CONFOUNDINGS = ("deconfounded", "confounded", "perfect")
 DIMENSIONS = ("colour", "shape", "texture")
 PHASES = ("transform", "pick", "test", "outcome")
 
@@ -77,7 +88,9 @@ class OddOneOutEpisodes:
     alternative (B, T, O, D) the value an object takes when transformed along a
     dimension; test_objects (B, O, D); test_odd (B, D) the object odd along each
     dimension at test; expert_dims (B, D) the expert's order of dimensions to try;
-    expert_objects (B, T) the object it transforms in each trial."""
+    expert_objects (B, T) the object it transforms in each trial; coupling (B, D, D)
+    1 where a transform along the first dimension also changes the second (the
+    identity unless dimensions are perfectly confounded)."""
 
     latent: torch.Tensor
     base: torch.Tensor
@@ -86,6 +99,7 @@ class OddOneOutEpisodes:
     test_odd: torch.Tensor
     expert_dims: torch.Tensor
     expert_objects: torch.Tensor
+    coupling: torch.Tensor
 
     def __len__(self) -> int:
         return self.latent.shape[0]
@@ -104,14 +118,39 @@ def _different_values(base: torch.Tensor, sizes: torch.Tensor, generator) -> tor
     return (base + offset) % sizes
 
 
-def sample_episodes(n_episodes: int, cfg: OddOneOutConfig, confounding: str, generator) -> OddOneOutEpisodes:
+def coupling_matrix(n_dims: int, coupled=()) -> torch.Tensor:
+    """(D, D) 1 where a transform along the row's dimension changes the column's:
+    the identity, plus every pair within ``coupled``."""
+    coupling = torch.eye(n_dims, dtype=torch.long)
+    for row in coupled:
+        for column in coupled:
+            coupling[row, column] = 1
+    return coupling
+
+
+def sample_episodes(n_episodes: int, cfg: OddOneOutConfig, confounding: str, generator, coupled=(),
+                    named: int | None = None) -> OddOneOutEpisodes:
     """Draw episodes; ``confounding`` sets the test trial: deconfounded (a different odd
-    object per dimension) or confounded (one object odd along every dimension)."""
+    object per dimension), confounded (one object odd along every dimension) or
+    perfect (one object odd along every dimension of ``coupled``, a different one per
+    other dimension). ``coupled``: dimension indices a transform changes together in
+    the experiment trials (perfect needs at least two; none otherwise by default);
+    a latent among them is called ``named`` (default: the first of them)."""
     if confounding not in CONFOUNDINGS:
         raise ValueError(f"unknown confounding {confounding!r}; expected one of {CONFOUNDINGS}")
+    coupled = tuple(int(dim) for dim in coupled)
+    if confounding == "perfect" and len(coupled) < 2:
+        raise ValueError("perfect confounding needs at least two coupled dimensions")
+    if len(set(coupled)) != len(coupled) or not all(0 <= dim < cfg.n_dims for dim in coupled):
+        raise ValueError(f"coupled dimensions {coupled} must be distinct indices below {cfg.n_dims}")
+    named = coupled[0] if named is None and coupled else named
+    if coupled and named not in coupled:
+        raise ValueError(f"named dimension {named} is not one of the coupled dimensions {coupled}")
     sizes = torch.tensor(cfg.values_per_dimension)
     n_dims, n_obj, trials = cfg.n_dims, cfg.n_objects, cfg.experiment_trials
     latent = torch.randint(n_dims, (n_episodes,), generator=generator)
+    if coupled:  # the coupled dimensions act as one, called ``named``
+        latent = torch.where(torch.isin(latent, torch.tensor(coupled)), named, latent)
     base = (torch.rand(n_episodes, trials, n_dims, generator=generator) * sizes).long()
     alternative = _different_values(base[:, :, None, :].expand(-1, -1, n_obj, -1), sizes, generator)
     test_base = (torch.rand(n_episodes, n_dims, generator=generator) * sizes).long()
@@ -119,16 +158,20 @@ def sample_episodes(n_episodes: int, cfg: OddOneOutConfig, confounding: str, gen
     odd_values = _different_values(test_base, sizes, generator)
     placement = torch.argsort(torch.rand(n_episodes, n_obj, generator=generator), dim=1)
     batch = torch.arange(n_episodes)
+    # which column of ``placement`` holds each dimension's odd object
     if confounding == "deconfounded":
-        test_odd = placement[:, :n_dims]  # dimension j's odd object
-        for dim in range(n_dims):
-            test_objects[batch, test_odd[:, dim], dim] = odd_values[:, dim]
+        column = list(range(n_dims))
+    elif confounding == "confounded":
+        column = [0] * n_dims  # one object odd along all
     else:
-        test_odd = placement[:, :1].expand(-1, n_dims).clone()  # one object odd along all
-        test_objects[batch, test_odd[:, 0]] = odd_values
+        column = [coupled[0] if dim in coupled else dim for dim in range(n_dims)]
+    test_odd = placement[:, column]
+    for dim in range(n_dims):
+        test_objects[batch, test_odd[:, dim], dim] = odd_values[:, dim]
     expert_dims = torch.argsort(torch.rand(n_episodes, n_dims, generator=generator), dim=1)
     expert_objects = torch.randint(n_obj, (n_episodes, trials), generator=generator)
-    return OddOneOutEpisodes(latent, base, alternative, test_objects, test_odd, expert_dims, expert_objects)
+    coupling = coupling_matrix(n_dims, coupled).expand(n_episodes, -1, -1).clone()
+    return OddOneOutEpisodes(latent, base, alternative, test_objects, test_odd, expert_dims, expert_objects, coupling)
 
 
 # --- explanations --------------------------------------------------------------
@@ -147,6 +190,11 @@ def transform_explanation(obj: int, dim: int) -> str:
 
 def outcome_explanation(rewarded: bool, dim: int) -> str:
     return f"correct the concept is {DIMENSIONS[dim]}" if rewarded else f"incorrect the concept is not {DIMENSIONS[dim]}"
+
+
+def value_explanation(dim: int, value: int) -> str:
+    """A rewarded outcome that names the odd object's value along ``dim``."""
+    return f"correct the odd {DIMENSIONS[dim]} is {value}"
 
 
 def tokenize(text: str) -> list[int]:
@@ -223,15 +271,17 @@ class OddOneOutTask:
             self.picks[:, trial] = action
             self.rewards[:, trial] = (action == ep.test_odd[batch, ep.latent]).float()
             self.tokens[:, step + 1] = encode_token(ep.test_objects, self.rewards[:, trial], "outcome", cfg)
-        elif step % 2 == 0:  # transform
+        elif step % 2 == 0:  # transform: along ``dim`` and every dimension coupled to it
             obj, dim = transform_parts(action, cfg)
             self.transformed[:, trial, 0], self.transformed[:, trial, 1] = obj, dim
-            self.objects[batch, obj, dim] = ep.alternative[batch, trial, obj, dim]
+            changed = ep.coupling[batch, dim] > 0  # (B, D)
+            self.objects[batch, obj] = torch.where(changed, ep.alternative[batch, trial, obj], self.objects[batch, obj])
             self.tokens[:, step + 1] = encode_token(self.objects, None, "pick", cfg)
         else:  # experiment pick
             obj, dim = self.transformed[:, trial, 0], self.transformed[:, trial, 1]
             self.picks[:, trial] = action
-            self.rewards[:, trial] = ((action == obj) & (dim == ep.latent)).float()
+            made_odd_along_latent = ep.coupling[batch, dim, ep.latent] > 0
+            self.rewards[:, trial] = ((action == obj) & made_odd_along_latent).float()
             if trial + 1 < cfg.experiment_trials:
                 self.objects = ep.base[:, trial + 1, None, :].repeat(1, cfg.n_objects, 1)
                 self.tokens[:, step + 1] = encode_token(self.objects, self.rewards[:, trial], "transform", cfg)
@@ -271,14 +321,15 @@ def expert_actions(task: OddOneOutTask, step: int) -> torch.Tensor:
         return ep.test_odd[batch, ep.latent]
     if step % 2 == 1:
         return task.transformed[:, trial, 0]
-    # Which dimension d* could still be: rewarded dims are d*; unrewarded tried dims are not.
+    # Which dimension d* could still be: rewarded dims are d*; unrewarded tried dims (and
+    # the dims coupled to them) are not.
     possible = torch.ones(task.n_batch, cfg.n_dims, dtype=torch.bool)
     known = torch.full((task.n_batch,), -1)
     for past in range(trial):
         dim = task.transformed[:, past, 1]
         rewarded = task.rewards[:, past] > 0
         known = torch.where(rewarded, dim, known)
-        possible[batch[~rewarded], dim[~rewarded]] = False
+        possible &= ~((ep.coupling[batch, dim] > 0) & ~rewarded[:, None])
     # first dimension in the expert's order that is still possible (d* itself once known)
     rank = torch.where(possible.gather(1, ep.expert_dims), torch.arange(cfg.n_dims), cfg.n_dims)
     next_dim = ep.expert_dims.gather(1, rank.argmin(1, keepdim=True)).squeeze(1)
@@ -286,11 +337,23 @@ def expert_actions(task: OddOneOutTask, step: int) -> torch.Tensor:
     return ep.expert_objects[:, trial] * cfg.n_dims + dim
 
 
-def explanation_labels(task: OddOneOutTask) -> torch.Tensor:
+def value_word_table(cfg: OddOneOutConfig) -> torch.Tensor:
+    """(D, V, W) word ids of ``value_explanation`` for every dimension and value."""
+    if max(cfg.values_per_dimension) > 10:
+        raise ValueError("explanations that name values need at most 10 values per dimension (words 0-9)")
+    return torch.tensor(
+        [[tokenize(value_explanation(dim, value)) for value in range(max(cfg.values_per_dimension))]
+         for dim in range(cfg.n_dims)]
+    )
+
+
+def explanation_labels(task: OddOneOutTask, name_values: bool = False) -> torch.Tensor:
     """(B, L, EXPLANATION_LENGTH) word ids explaining what the last step showed:
     the transform at each pick position, the outcome at the next position; IGNORE
-    where there is nothing to explain (position 0)."""
+    where there is nothing to explain (position 0). A rewarded outcome names d*
+    (the latent); with ``name_values``, it names the odd object's value along d*."""
     cfg, ep = task.cfg, task.episodes
+    batch = torch.arange(task.n_batch)
     transform_words = torch.tensor(
         [[tokenize(transform_explanation(obj, dim)) for dim in range(cfg.n_dims)] for obj in range(cfg.n_objects)]
     )  # (O, D, W)
@@ -302,15 +365,26 @@ def explanation_labels(task: OddOneOutTask) -> torch.Tensor:
     for trial in range(cfg.experiment_trials):
         obj, dim = task.transformed[:, trial, 0], task.transformed[:, trial, 1]
         labels[:, 2 * trial + 1] = transform_words[obj, dim]
-        labels[:, 2 * trial + 2] = outcome_words[rewarded[:, trial], dim]
+        # a rewarded transform made the object odd along d* (dim itself, or one coupled to it)
+        labels[:, 2 * trial + 2] = outcome_words[rewarded[:, trial], torch.where(rewarded[:, trial] > 0, ep.latent, dim)]
+        if name_values:
+            value_words = value_word_table(cfg)
+            value = ep.alternative[batch, trial, obj, ep.latent]
+            labels[:, 2 * trial + 2] = torch.where(rewarded[:, trial, None] > 0, value_words[ep.latent, value],
+                                                   labels[:, 2 * trial + 2])
     # the test outcome names only the latent dimension (in confounded episodes too)
     labels[:, cfg.length - 1] = outcome_words[rewarded[:, -1], ep.latent]
+    if name_values:
+        value_words = value_word_table(cfg)
+        value = ep.test_objects[batch, ep.test_odd[batch, ep.latent], ep.latent]
+        labels[:, cfg.length - 1] = torch.where(rewarded[:, -1, None] > 0, value_words[ep.latent, value],
+                                                labels[:, cfg.length - 1])
     return labels
 
 
-def expert_demonstrations(episodes: OddOneOutEpisodes, cfg: OddOneOutConfig) -> TokenDataset:
+def expert_demonstrations(episodes: OddOneOutEpisodes, cfg: OddOneOutConfig, name_values: bool = False) -> TokenDataset:
     """The expert acts out every episode; its tokens, actions (with the support of
-    its transform choice, for agreement) and explanations."""
+    its transform choice, for agreement) and explanations (``explanation_labels``)."""
     task = OddOneOutTask(episodes, cfg)
     n_batch, length = task.n_batch, cfg.length
     labels = {name: torch.full((n_batch, length), IGNORE, dtype=torch.long) for name in ("transform", "pick")}
@@ -323,7 +397,7 @@ def expert_demonstrations(episodes: OddOneOutEpisodes, cfg: OddOneOutConfig) -> 
             same_dim = torch.arange(cfg.n_objects * cfg.n_dims) % cfg.n_dims == (action % cfg.n_dims)[:, None]
             transform_support[:, step] = same_dim
         task.act(step, action)
-    words = explanation_labels(task)
+    words = explanation_labels(task, name_values)
     for index in range(EXPLANATION_LENGTH):
         labels[f"explain_{index}"] = words[:, :, index]
     return TokenDataset(

@@ -4,9 +4,19 @@ Conditions: the training data's confounding (deconfounded / confounded) x explan
 auxiliary explanation loss on / off). Every condition trains the shared
 transformer with the shared trainer on expert demonstrations and is tested,
 closed loop, on the same deconfounded test episodes of its seed.
+
+C3b (explanations pick the feature): perfectly confounded training data
+(``pacs.envs.odd_one_out``: a set of dimensions X, Y, ... coupled in every trial),
+one level per coupled dimension, named after it: the same episodes, whose
+explanations name that dimension's values. Learners with explanations on each level,
+one without (on the first level's data: its tokens and action targets are every
+level's); tested closed loop on episodes whose experiment trials are coupled as in
+training and whose test trial separates the coupled dimensions.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pandas as pd
 import torch
@@ -55,6 +65,61 @@ def write_training_data(cfg: OddOneOutConfig, confounding: str, data: dict, seed
         for split in sorted({confounding, TEST_SPLIT})
     }
     save_datasets(validation_path, validation, meta)
+
+
+# C3b: perfect confounding; a training-data level is the name of the confounded dimension that
+# its latent and explanations are called after
+PERFECT = "perfect"
+
+
+def coupled_indices(confounded_dims) -> tuple[int, ...]:
+    unknown = [name for name in confounded_dims if name not in DIMENSIONS]
+    if unknown or len(set(confounded_dims)) < 2:
+        raise ValueError(f"confounded_dims {list(confounded_dims)}: need at least two distinct of {DIMENSIONS}")
+    return tuple(DIMENSIONS.index(name) for name in confounded_dims)
+
+
+def named_dimension(level: str, confounded_dims) -> int:
+    """The dimension a C3b level's explanations name: ``shape`` -> shape's index."""
+    if level not in confounded_dims:
+        raise ValueError(f"unknown C3b level {level!r}; expected one of the confounded dimensions {list(confounded_dims)}")
+    return DIMENSIONS.index(level)
+
+
+def draw_perfect_demonstrations(cfg: OddOneOutConfig, role: str, level: str, confounded_dims, n_episodes: int,
+                                *seed_parts) -> TokenDataset:
+    """Perfectly confounded demonstrations; the seed leaves out the level, so every level
+    draws the same episodes and differs only in what the explanations name."""
+    seed = derive_seed(EXPERIMENT, "data", role, PERFECT, *confounded_dims, *seed_parts)
+    episodes = sample_episodes(n_episodes, cfg, PERFECT, torch.Generator().manual_seed(seed),
+                               coupled=coupled_indices(confounded_dims),
+                               named=named_dimension(level, confounded_dims))
+    return expert_demonstrations(episodes, cfg, name_values=True)
+
+
+def write_feature_choice_data(cfg: OddOneOutConfig, level: str, confounded_dims, data: dict, seed: int, train_path,
+                              validation_path, meta):
+    """C3b: one level's training demonstrations, and validation ones of the same level
+    (its learners monitor their own training distribution)."""
+    train = draw_perfect_demonstrations(cfg, "train", level, confounded_dims, data["train_episodes"],
+                                        data["data_seed"], seed)
+    save_dataset(train_path, train, {**meta, "confounding": level})
+    validation = draw_perfect_demonstrations(cfg, "val", level, confounded_dims, data["val_episodes"],
+                                             data["data_seed"], seed)
+    save_datasets(validation_path, {level: validation}, meta)
+
+
+def draw_feature_choice_eval_episodes(cfg: OddOneOutConfig, confounded_dims, n_episodes: int, eval_seed: int,
+                                      seed: int) -> OddOneOutEpisodes:
+    """C3b's test episodes: experiment trials coupled as in training with the coupled
+    dimensions rewarded (so they say what training said, and never which of them), then a
+    deconfounded test trial where each dimension's odd object is a different object. The
+    latent is the first confounded dimension, so ``test_correct`` is ``follows_<it>``."""
+    coupled = coupled_indices(confounded_dims)
+    generator = torch.Generator().manual_seed(
+        derive_seed(EXPERIMENT, "eval", PERFECT, *confounded_dims, eval_seed, seed))
+    episodes = sample_episodes(n_episodes, cfg, TEST_SPLIT, generator, coupled=coupled)
+    return replace(episodes, latent=torch.full_like(episodes.latent, coupled[0]))
 
 
 def draw_eval_episodes(cfg: OddOneOutConfig, n_episodes: int, eval_seed: int, seed: int) -> OddOneOutEpisodes:
