@@ -146,7 +146,7 @@ def crossed_contrast(cells, weights):
     contrasts' variance (S - 1 df), and for each cell MS_items (I_c - 1 df) and
     MS_residual ((S - 1)(I_c - 1) df), whose coefficients are w_c^2 / (S I_c) and
     its negative. Entering the difference as one mean square with I_c - 1 df
-    overstates the df, and with 3 seeds the test then rejected at about twice the
+    overstates the df: with 3 seeds the test then rejected at two to three times the
     smallest Holm levels. A cell whose item part is clipped to 0 adds nothing to
     the variance and nothing to the df sum (with every cell clipped: S - 1 df, the
     seed-level t-test, conservative where the items do vary a little).
