@@ -271,3 +271,13 @@ def test_a_new_claim_needs_only_its_module_its_rule_file_and_its_report_section(
                    "results/verdicts/c7.csv", "paper/build/figures/c7.pdf"):
         assert f"output: {output}" in plan or f", {output}" in plan, output
     assert "wildcards: claim=c7" in plan and "wildcards: figure=c7" in plan
+
+
+def test_c5_counts_the_prompts_of_the_headline_respondent_from_its_answers():
+    probes = {"pretrained": {"model": "smollm2", "shots": [0, 3]}}
+    answers = pd.DataFrame([{"model": "SmolLM2-135M", "shots": shots, "seed": seed, "source": source}
+                            for shots, seeds in ((0, (0, 1, 2)), (3, (0, 1, 2, 3, 4))) for seed in seeds
+                            for source in ("generated", "theirs.jsonl")]
+                           + [{"model": "world LM, confounded", "shots": 0, "seed": 7, "source": "generated"}])
+    assert c5.headline_prompts(answers, probes) == 3
+    assert c5.headline_prompts(answers[answers.seed == 0], probes) == 1

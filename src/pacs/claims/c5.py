@@ -185,7 +185,8 @@ def results(tables, params) -> str:
         report.macro("CFivePromptSeeds", len(probes["pretrained"]["prompt_seeds"])),
         report.macro("CFiveWordings", len(probes["pretrained"]["zero_shot_wordings"])),
         report.macro("CFiveWordingList", "; ".join(
-            "``" + report.tex_escape(w.replace("\n", " / ")).replace(ITEM_PLACE, r"\texttt{\{item\}}") + "''"
+            "``" + report.tex_escape(" / ".join(line for line in w.split("\n") if line)).replace(
+                ITEM_PLACE, r"\texttt{\{item\}}") + "''"
             for w in probes["pretrained"]["zero_shot_wordings"])),
         report.macro("CFiveHeadline", report.tex_escape(headline_respondent(probes))),
         report.macro("CFiveHeadlinePrompts", headline_prompts(answers, probes)),
