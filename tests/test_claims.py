@@ -132,6 +132,7 @@ def test_a_c5_headline_verdict_of_a_single_prompt_says_so(prompts):
     headline = decisions[:2]
     assert [d.verdict.verdict for d in headline] == ["supported", "supported"]
     assert all(("one prompt only" in d.verdict.reason) == (prompts == 1) for d in headline)
+    assert all(("items of one prompt" in d.verdict.test) == (prompts == 1) for d in headline)
     assert "one prompt only" not in decisions[2].verdict.reason
 
 

@@ -248,8 +248,10 @@ def decide(tables, trained, params) -> list[Decision]:
             continue
         row = primary.loc[name]
         rule = c5_rule(params["verdicts"], row.label.split(": ", 1)[1], report.tex_escape(headline))
-        verdict = effect_verdict(row, rule, f"{row.task}, {SCORE_NAMES[score]} choices, items and prompts crossed")
-        if int(row.n_seeds) == 1:
+        single = int(row.n_seeds) == 1
+        verdict = effect_verdict(row, rule, f"{row.task}, {SCORE_NAMES[score]} choices, "
+                                 + ("items of one prompt" if single else "items and prompts crossed"))
+        if single:
             verdict = replace(verdict, reason=verdict.reason + SINGLE_PROMPT)
         decisions.append(Decision(prefix, verdict, rule))
     row = world_corpus_row(tables["corpora"], score, probes["pipeline"]["corpora"])
