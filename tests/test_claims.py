@@ -96,10 +96,10 @@ def test_c4_uses_each_lms_own_contrasts_and_the_decisive_split_for_explanations(
 
 
 def world_corpora(p_values=(0.01,), treated=("confounded",)):
-    return pd.DataFrame([{**row(0.1, 0.3, p=p), "estimate": 0.2, "p_value": p, "treated": t,
+    return pd.DataFrame([{**row(0.1, 0.3, p=p), "t": 3.0, "estimate": 0.2, "p_value": p, "treated": t,
                           "control": "independent", "score": "dcpmi", "contrast": "belief_congruence"}
                          for p, t in zip(p_values, treated)]
-                        + [{**row(-0.3, 0.3), "estimate": 0.0, "treated": "confounded", "control": "independent",
+                        + [{**row(-0.3, 0.3), "t": 0.0, "estimate": 0.0, "treated": "confounded", "control": "independent",
                             "score": "plain", "contrast": "belief_congruence"}])
 
 
@@ -123,6 +123,23 @@ def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
     decisions = c5.decide({"contrasts": empty, "corpora": world_corpora()}, {"training_logs": CAPPED},
                           {"c5": probes, "verdicts": VERDICTS})
     assert decisions[2].verdict.verdict == "undertrained" and decisions[2].verdict.p_holm == pytest.approx(0.01)
+
+
+@pytest.mark.parametrize("prompts", [1, 3])
+def test_a_c5_headline_verdict_of_a_single_prompt_says_so(prompts):
+    probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0, 3]},
+              "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
+    contrasts = pd.DataFrame([{**row(0.1, 0.3), "t": 3.0, "estimate": 0.2, "model": "SmolLM2-135M", "shots": shots,
+                               "score": "dcpmi", "source": "generated", "contrast": name, "task": "syllogism",
+                               "label": "syllogisms: an effect", "n_seeds": prompts}
+                              for shots in (0, 3) for name in c5.PRETRAINED_VERDICTS.values()])
+    decisions = c5.decide({"contrasts": contrasts, "corpora": world_corpora()}, {"training_logs": CONVERGED},
+                          {"c5": probes, "verdicts": VERDICTS})
+    headline = decisions[:2]
+    assert [d.verdict.verdict for d in headline] == ["supported", "supported"]
+    assert all(("one prompt only" in d.verdict.reason) == (prompts == 1) for d in headline)
+    assert all(("items of one prompt" in d.verdict.test) == (prompts == 1) for d in headline)
+    assert "one prompt only" not in decisions[2].verdict.reason
 
 
 def test_c6_decides_dagger_on_its_last_round_and_fusion_on_the_most_samples():
@@ -261,3 +278,13 @@ def test_a_new_claim_needs_only_its_module_its_rule_file_and_its_report_section(
                    "results/verdicts/c7.csv", "paper/build/figures/c7.pdf"):
         assert f"output: {output}" in plan or f", {output}" in plan, output
     assert "wildcards: claim=c7" in plan and "wildcards: figure=c7" in plan
+
+
+def test_c5_counts_the_prompts_of_the_headline_respondent_from_its_answers():
+    probes = {"pretrained": {"model": "smollm2", "shots": [0, 3]}}
+    answers = pd.DataFrame([{"model": "SmolLM2-135M", "shots": shots, "seed": seed, "source": source}
+                            for shots, seeds in ((0, (0, 1, 2)), (3, (0, 1, 2, 3, 4))) for seed in seeds
+                            for source in ("generated", "theirs.jsonl")]
+                           + [{"model": "world LM, confounded", "shots": 0, "seed": 7, "source": "generated"}])
+    assert c5.headline_prompts(answers, probes) == 3
+    assert c5.headline_prompts(answers[answers.seed == 0], probes) == 1

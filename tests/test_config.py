@@ -22,6 +22,11 @@ def test_every_preset_validates():
         assert config["preset"] == preset
 
 
+def test_the_default_asks_zero_shot_items_in_at_least_three_wordings():
+    assert len(load(CONFIG, SCHEMA, {})["c5"]["pretrained"]["zero_shot_wordings"]) >= 3
+    assert len(load(CONFIG, SCHEMA, {"preset": "smoke"})["c5"]["pretrained"]["zero_shot_wordings"]) >= 2
+
+
 def test_preset_overlays_and_command_line_wins():
     smoke = load(CONFIG, SCHEMA, {"preset": "smoke"})
     default = load(CONFIG, SCHEMA)
@@ -73,6 +78,9 @@ def test_preset_overlays_and_command_line_wins():
         ({"c2": {"held_out_subsets": [[0, 1, 2], [2, 1, 0]]}}, "c2.held_out_subsets"),
         ({"c2": {"held_out_subsets": [list(s) for s in combinations(range(5), 3)]}}, "c2.held_out_subsets"),
         ({"c5": {"pretrained": {"shots": [13]}}}, "c5.pretrained.shots"),
+        ({"c5": {"pretrained": {"zero_shot_wordings": ["Question: the item"]}}}, "c5.pretrained.zero_shot_wordings"),
+        ({"c5": {"pretrained": {"zero_shot_wordings": ["{item} {item}"]}}}, "c5.pretrained.zero_shot_wordings"),
+        ({"c5": {"pretrained": {"zero_shot_wordings": []}}}, "c5.pretrained.zero_shot_wordings"),
     ],
 )
 def test_bad_values_name_the_key_in_one_line(override, key):

@@ -88,6 +88,20 @@ def test_scoring_a_model_that_knows_the_answers_gives_full_accuracy_and_the_righ
     assert syllogism_context.count(EXAMPLE_SEPARATOR) == 2 and syllogism_context.count("Premise 1:") == 3
 
 
+def test_a_zero_shot_wording_frames_every_item_and_names_the_prompt():
+    stimuli = content_effects.generated_stimuli({"nli": 1, "syllogism": 1, "wason": 1}, 0)
+    lm = AnswerKnowingLM(stimuli)
+    items, _ = content_effects.score_items(lm, [("generated", s) for s in stimuli], 0, 2, [],
+                                           wording="Question: {item}", model="oracle", corpus="")
+    assert (items.prompt == "0-shot wording 2").all() and (items.seed == 2).all()
+    assert items.correct_dcpmi.eq(1).all()
+    for stimulus in stimuli:
+        assert any(c == "Question: " + stimulus.prompt for c in lm.contexts)
+    assert not any(c == stimuli[0].prompt for c in lm.contexts)
+    with pytest.raises(ValueError, match="exactly once"):
+        stimuli[0].worded("Question:")
+
+
 def test_wason_categories_name_the_chosen_pair():
     item = wason.generate_wason(1, 0)[0]
     categories = {content_effects.wason_category(item, option) for option in item.options}

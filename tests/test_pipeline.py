@@ -250,7 +250,10 @@ def test_every_model_answers_every_item_of_its_tasks(workdir):
                          for task in ("nli", "syllogism", "wason")], ignore_index=True)
     assert set(stimuli.source) == {"generated"} and set(items.source) == {"generated"}
     pretrained = items[items.model == "SmolLM2-135M"]
-    assert sorted(pretrained.item_id) == sorted(stimuli.item_id)  # smoke: zero-shot only
+    # smoke: zero-shot only, in two wordings (prompt seeds 0 and 1), each answering every item
+    assert set(pretrained.seed) == {0, 1} and set(pretrained.prompt) == {"0-shot wording 0", "0-shot wording 1"}
+    for _, answered in pretrained.groupby("seed"):
+        assert sorted(answered.item_id) == sorted(stimuli.item_id)
     counts = stimuli.groupby(["task", "condition"]).size()
     assert (counts == counts.index.get_level_values("task").map({"nli": 4, "syllogism": 4, "wason": 3})).all()
     world = items[items.model.str.startswith("world LM")]
@@ -262,9 +265,9 @@ def test_every_model_answers_every_item_of_its_tasks(workdir):
     assert ((accuracy.ci_low <= accuracy["mean"]) & (accuracy["mean"] <= accuracy.ci_high)).all()
     regression = pd.read_csv(workdir / "results" / "c5" / "regression.csv")
     assert set(regression.model) == set(items.model)
-    # the world LMs answer each item once per seed: item intercepts; zero-shot SmolLM2 once: none
+    # the world LMs answer each item once per seed, zero-shot SmolLM2 once per wording: item intercepts
     assert regression.groupby("model").random_intercepts.first().to_dict() == {
-        "SmolLM2-135M": False, "world LM, confounded": True, "world LM, independent": True}
+        "SmolLM2-135M": True, "world LM, confounded": True, "world LM, independent": True}
     corpus = (workdir / "results" / "c5" / "world" / "seed0" / "corpus_confounded.txt").read_text()
     assert not set(stimuli.prompt) & set(corpus.split("\n\n"))
 
@@ -276,7 +279,7 @@ def test_dropping_in_a_stimulus_file_rescores_only_its_task(workdir):
     _, item = read_sourced_stimuli(workdir / "results" / "c5" / "stimuli" / "syllogism.jsonl")[0]
     write_stimuli(extra, [item.__class__(**{**item.__dict__, "item_id": "external-0001"})])
     jobs = planned_jobs(workdir, *SMOKE, f"c5={{extra_stimuli: [{extra}]}}")
-    assert jobs["c5_stimuli"] == 1 and jobs["c5_pretrained_score"] == 1  # syllogisms only
+    assert jobs["c5_stimuli"] == 1 and jobs["c5_pretrained_score"] == 2  # syllogisms only, in two wordings
     assert not {"c5_world_train", "c5_world_corpus", "c5_world_score", "c4_train",
                 "causal_train_agent"} & set(jobs)
     # a mistyped path stops the run at start-up, although results exist

@@ -76,7 +76,7 @@ def test_the_regression_has_item_intercepts_only_when_items_are_answered_more_th
 def test_the_c5_rule(low, high, p, expected):
     centre, half90 = (low + high) / 2, (high - low) / 2 * 1.645 / 1.96
     row = pd.Series({"estimate": centre, "ci_low": low, "ci_high": high, "ci90_low": centre - half90,
-                     "ci90_high": centre + half90, "z": 1.0, "p_holm": p, "mde": 0.1})
+                     "ci90_high": centre + half90, "t": 1.0, "p_holm": p, "mde": 0.1})
     rule = c5_rule({"alpha": 0.05, "c5_equivalence_margin": 0.05}, "an effect", "a model")
     verdict = effect_verdict(row, rule, "a test")
     assert verdict.verdict == expected and verdict.claim == "C5"
@@ -219,3 +219,33 @@ def test_contrasts_of_crossed_items_include_the_item_variance():
             for s in range(4) for c in ("a", "b") for i in range(20)]
     result = analysis.cell_contrast(pd.DataFrame(rows), "correct", "condition", {"a": 1.0, "b": -1.0}, SETTINGS, "k")
     assert result["design"] == "crossed" and result["ci_high"] - result["ci_low"] > 0.3
+
+
+def test_a_contrast_with_one_missing_answer_stays_crossed_without_that_item(caplog):
+    """One seed lacks one answer: the item leaves the contrast (a logged count, n_items
+    one less), and the contrast is the crossed one of the remaining items."""
+    rng = np.random.default_rng(11)
+    frame = simulated_items({"a": 0.7, "b": 0.4}, 30, 3, rng)
+    frame["item_id"] = frame.condition + frame.item_id.str.split("-").str[1]  # shared by every seed
+    full = analysis.cell_contrast(frame, "correct", "condition", {"a": 1.0, "b": -1.0}, SETTINGS, "k")
+    missing = frame.drop(index=frame[(frame.seed == 2) & (frame.item_id == "a7")].index)
+    with caplog.at_level("WARNING", logger="pacs.probes.analysis"):
+        result = analysis.cell_contrast(missing, "correct", "condition", {"a": 1.0, "b": -1.0}, SETTINGS, "k")
+    without = analysis.cell_contrast(frame[frame.item_id != "a7"], "correct", "condition", {"a": 1.0, "b": -1.0},
+                                     SETTINGS, "k")
+    assert full["design"] == "crossed" and full["n_items"] == 60
+    assert result["design"] == "crossed" and result["n_items"] == 59
+    assert "1 item(s) not answered by every seed" in caplog.text
+    assert result["estimate"] == pytest.approx(without["estimate"]) and result["df"] == pytest.approx(without["df"])
+    assert "n_boot" not in result and "t" in result and "z" not in result
+
+
+def test_a_contrast_of_items_nested_in_seeds_is_the_seed_level_t_test():
+    rng = np.random.default_rng(12)
+    frame = simulated_items({"a": 0.7, "b": 0.4}, 30, 3, rng)
+    nested = frame.assign(item_id=frame.item_id + "-seed" + frame.seed.astype(str))
+    result = analysis.cell_contrast(nested, "correct", "condition", {"a": 1.0, "b": -1.0}, SETTINGS, "k")
+    assert result["design"] == "nested" and result["df"] == 2 and result["n_items"] == 180
+    twice = pd.concat([frame, frame.iloc[:1]])
+    with pytest.raises(ValueError, match="seed 0 answered item 'a-0' of 'a' twice"):
+        analysis.cell_contrast(twice, "correct", "condition", {"a": 1.0, "b": -1.0}, SETTINGS, "k")

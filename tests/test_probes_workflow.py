@@ -19,7 +19,8 @@ COPY_IGNORE = shutil.ignore_patterns(
     ".venv", ".git", "results", "logs", "benchmarks", "build", ".snakemake", "__pycache__", "*.egg-info", "tests",
 )
 TASKS = ("nli", "syllogism", "wason")
-TARGETS = [f"results/c5/pretrained/{task}_0shot_seed0.parquet" for task in TASKS]  # smoke: zero-shot only
+# smoke: zero-shot only, in two wordings (prompt seeds 0 and 1)
+TARGETS = [f"results/c5/pretrained/{task}_0shot_seed{seed}.parquet" for task in TASKS for seed in (0, 1)]
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -71,7 +72,7 @@ def test_a_syllogism_file_rescores_only_syllogisms(standin):
     extra = standin / "my_syllogisms.jsonl"
     write_stimuli(extra, [s.__class__(**{**s.__dict__, "item_id": f"mine-{i}"}) for i, s in enumerate(items)])
     assert planned(standin, f"c5={{extra_stimuli: [{extra}]}}") == {
-        "c5_stimuli": 1, "c5_pretrained_score": 1}
+        "c5_stimuli": 1, "c5_pretrained_score": 2}
     result = snakemake(standin, "--dry-run", *SMOKE, f"c5={{extra_stimuli: [{extra}]}}", "--", *TARGETS)
     assert "results/c5/stimuli/syllogism.jsonl" in result.stdout
     assert "results/c5/stimuli/nli.jsonl" not in result.stdout
@@ -96,5 +97,5 @@ def test_without_syllogisms_no_world_lm_is_trained_and_only_the_tasks_with_items
     jobs = {row.split()[0]: int(row.split()[1]) for row in result.stdout.split("Job stats:")[1].splitlines()[3:]
             if len(row.split()) == 2 and row.split()[0] != "total"}
     assert not {rule for rule in jobs if rule.startswith("probe_world")}
-    assert jobs["c5_stimuli"] == 1 and jobs["c5_pretrained_score"] == 1  # NLI only
+    assert jobs["c5_stimuli"] == 1 and jobs["c5_pretrained_score"] == 2  # NLI only, in two wordings
     assert jobs["c5_statistics"] == 1 and jobs["report_numbers"] == 1

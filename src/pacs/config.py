@@ -16,7 +16,7 @@ import jsonschema
 import yaml
 
 from pacs.probes.sources import extra_files_by_task
-from pacs.probes.stimuli import StimulusFileError
+from pacs.probes.stimuli import ITEM_PLACE, StimulusFileError
 
 
 class ConfigError(ValueError):
@@ -113,7 +113,7 @@ def check_relations(config: dict) -> None:
     """Constraints between values that the schema cannot state, checked before any
     job runs; the first one broken is a ConfigError of one line naming the key."""
     for check in (_check_held_out_links, _check_weight_values, _check_cued_subsets, _check_attention_heads,
-                  _check_device, _check_batch_sizes, _check_few_shot_pool, _check_regimes,
+                  _check_device, _check_batch_sizes, _check_few_shot_pool, _check_wordings, _check_regimes,
                   _check_budget_widths, _check_sweep_widths):
         check(config)
 
@@ -313,6 +313,14 @@ def _check_few_shot_pool(config: dict) -> None:
             _fail("c5.pretrained.shots", f"{shots}-shot prompts need {shots} {task} examples, but the pool has "
                                              f"{pool} (c5.example_pool_per_condition x {len(module.CONDITIONS)} "
                                              "conditions)")
+
+
+def _check_wordings(config: dict) -> None:
+    """Each zero-shot wording holds the item's place, ``{item}``, exactly once."""
+    for index, wording in enumerate(config["c5"]["pretrained"]["zero_shot_wordings"]):
+        if wording.count(ITEM_PLACE) != 1:
+            _fail("c5.pretrained.zero_shot_wordings", f"wording {index} ({wording!r}) must contain "
+                                                       f"{ITEM_PLACE} exactly once, found {wording.count(ITEM_PLACE)}")
 
 
 def _check_regimes(config: dict) -> None:

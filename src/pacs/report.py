@@ -185,7 +185,7 @@ def verdict_table(rows: pd.DataFrame) -> str:
         ]
         for r in rows.itertuples()
     ]
-    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$", "Holm $p$", "$p$ all rows", "MDE", "verdict"]
+    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$ or $t$", "Holm $p$", "$p$ all rows", "MDE", "verdict"]
 
     def ragged(width: str) -> str:
         return f">{{\\raggedright\\arraybackslash}}p{{{width}}}"

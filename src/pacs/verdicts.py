@@ -326,7 +326,8 @@ class EffectRule:
 
 def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
     """Apply an ``EffectRule`` to one contrast row (estimate, ci_low, ci_high,
-    ci90_low, ci90_high, z, p_holm, mde; p_value if there)."""
+    ci90_low, ci90_high, t, p_holm, mde; p_value if there). The row's t statistic
+    goes to the verdict's ``z`` field (the verdict table's statistic column)."""
     frame = pd.DataFrame([{key: row[key] for key in ("ci_low", "ci_high", "ci90_low", "ci90_high", "p_holm")}])
     if beyond(frame, rule.margin, rule.alpha).item():
         verdict, reason = SUPPORTED, "the effect exceeds the margin"
@@ -338,7 +339,7 @@ def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
         verdict, reason = INCONCLUSIVE, "the CI does not settle the rule"
     return Verdict(
         claim=rule.claim, test=test, effect_label=f"{rule.effect_label} ({rule.subject})",
-        effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.z),
+        effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.t),
         p_holm=float(row.p_holm), mde=float(row.mde), verdict=verdict, reason=reason,
         p_value=float(row.get("p_value", np.nan)), margin=rule.margin, se=float(row.get("se", np.nan)),
         n_seeds=int(row.get("n_seeds", 0)),

@@ -20,12 +20,21 @@ TASKS_RUN = [
     for task, n in C5_CONFIG["items_per_condition"].items()
     if n > 0 or task in EXTRA_BY_TASK
 ]
-# every (shots, prompt seed) of the pretrained LM; a zero-shot prompt has no seed to vary
+# every (shots, prompt seed) of the pretrained LM; a zero-shot prompt's seeds are its
+# question wordings (seed i: the i-th of c5.pretrained.zero_shot_wordings)
+WORDINGS = C5_CONFIG["pretrained"]["zero_shot_wordings"]
 PROMPTS = [
     (shots, seed)
     for shots in C5_CONFIG["pretrained"]["shots"]
-    for seed in ([0] if shots == 0 else C5_CONFIG["pretrained"]["prompt_seeds"])
+    for seed in (
+        range(len(WORDINGS)) if shots == 0 else C5_CONFIG["pretrained"]["prompt_seeds"]
+    )
 ]
+
+
+def prompt_wording(wildcards):
+    """The zero-shot wording of a seed; few-shot prompts ask the bare item."""
+    return WORDINGS[int(wildcards.seed)] if int(wildcards.shots) == 0 else "{item}"
 
 
 wildcard_constraints:
@@ -76,6 +85,7 @@ rule c5_pretrained_score:
         **job_resources("model"),
     params:
         model_name=C5_CONFIG["pretrained"]["model"],
+        wording=prompt_wording,
         device=config["device"],
     script:
         "../scripts/c5_pretrained_score.py"

@@ -1,5 +1,5 @@
 """Rule c5_pretrained_score: a pretrained LM answers one task's items (generated and
-extra, each with its source) by option scores, with a zero- or few-shot prompt."""
+extra, each with its source) by option scores, with a zero-shot prompt in one of the configured wordings or a few-shot prompt."""
 
 import logging
 import time
@@ -21,6 +21,7 @@ lm = load_language_model(inputs.model, pick_device(params.device), name=name)
 logging.getLogger("c5").info("loaded %s in %.1f s; %d %s items", name, time.perf_counter() - started,
                                  len(items), wildcards.task)
 item_table, option_table = content_effects.score_items(
-    lm, items, int(wildcards.shots), int(wildcards.seed), read_stimuli(inputs.examples), model=name, corpus="")
+    lm, items, int(wildcards.shots), int(wildcards.seed), read_stimuli(inputs.examples), wording=params.wording,
+    model=name, corpus="")
 write_table(item_table, snakemake.output.answers)
 write_table(option_table, snakemake.output.options)

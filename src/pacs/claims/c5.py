@@ -4,6 +4,8 @@ the verdicts use the generated items only."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from pacs import analysis as agent_analysis
@@ -14,7 +16,7 @@ from pacs.labels import pretrained_label
 from pacs.probes import analysis
 from pacs.probes.analysis import SCORE_NAMES
 from pacs.probes.sources import ordered_sources, sources_text
-from pacs.probes.stimuli import GENERATED
+from pacs.probes.stimuli import GENERATED, ITEM_PLACE
 from pacs.stats import BootstrapSettings, holm
 from pacs.tables import read_table
 from pacs.verdicts import c5_rule, effect_verdict
@@ -51,6 +53,8 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
 
 
 PRETRAINED_VERDICTS = {"CFiveSyllogism": "belief_congruence", "CFiveWason": "realistic_advantage"}
+# a headline contrast of a single prompt: its interval is about that prompt, not the model
+SINGLE_PROMPT = " (one prompt only: the interval is about this one wording, not the model across prompts)"
 
 
 def with_respondents(tables) -> dict[str, pd.DataFrame]:
@@ -65,6 +69,15 @@ def other_score(score: str) -> str:
 def headline_respondent(probes: dict) -> str:
     """The pretrained LM at its fewest shots: the respondent whose content effects decide the verdicts."""
     return analysis.respondent(pretrained_label(probes["pretrained"]["model"]), min(probes["pretrained"]["shots"]))
+
+
+def headline_prompts(answers: pd.DataFrame, probes: dict) -> int:
+    """How many prompts (zero-shot wordings or few-shot prompt seeds) the headline
+    respondent answered the generated items with: the replicates its contrasts' seed
+    axis holds."""
+    model, shots = pretrained_label(probes["pretrained"]["model"]), min(probes["pretrained"]["shots"])
+    mine = answers[(answers.model == model) & (answers.shots == shots) & (answers.source == GENERATED)]
+    return int(mine.seed.nunique())
 
 
 def results(tables, params) -> str:
@@ -97,12 +110,12 @@ def results(tables, params) -> str:
     def contrast_rows(table: pd.DataFrame, include_human: bool) -> str:
         table = table[table.score == score]
         body = [[report.tex_escape(r.respondent), report.tex_escape(r.source), report.tex_escape(r.label),
-                 report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.z, 1), report.fmt_p(r.p_holm),
+                 report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.t, 1), report.fmt_p(r.p_holm),
                  report.fmt(r.mde)] for r in table.itertuples()]
         if include_human:
             body += [["humans (E83)", "E83", report.tex_escape(r.label), report.fmt(r.estimate), "--", "--", "--"]
                      for r in analysis.human_indices(human).itertuples()]
-        return report.tabular(["respondent", "items", "effect", "estimate [95\\% CI]", "$z$", "Holm $p$", "MDE"], body,
+        return report.tabular(["respondent", "items", "effect", "estimate [95\\% CI]", "$t$", "Holm $p$", "MDE"], body,
                               ">{\\raggedright\\arraybackslash}p{2.6cm}l>{\\raggedright\\arraybackslash}p{4.6cm}cccc")
 
     def acceptance_table() -> str:
@@ -151,9 +164,9 @@ def results(tables, params) -> str:
         if corpora.empty:
             return "(no world LMs: no syllogism items)"
         body = [[f"{report.tex_escape(r.treated)} $-$ {report.tex_escape(r.control)}", SCORE_NAMES[r.score],
-                 report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.z, 1), report.fmt_p(r.p_value)]
+                 report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.t, 1), report.fmt_p(r.p_value)]
                 for r in corpora.itertuples()]
-        return report.tabular(["corpora", "score", "difference in belief congruence [95\\% CI]", "$z$", "$p$"], body,
+        return report.tabular(["corpora", "score", "difference in belief congruence [95\\% CI]", "$t$", "$p$"], body,
                               "llccc")
 
     def training_table() -> str:
@@ -170,6 +183,13 @@ def results(tables, params) -> str:
         report.macro("CFiveSources", sources_text(answers[answers.corpus == ""], report.tex_escape)),
         report.macro("CFiveShots", ", ".join(map(str, probes["pretrained"]["shots"]))),
         report.macro("CFivePromptSeeds", len(probes["pretrained"]["prompt_seeds"])),
+        report.macro("CFiveWordings", len(probes["pretrained"]["zero_shot_wordings"])),
+        report.macro("CFiveWordingList", "; ".join(
+            "``" + report.tex_escape(" / ".join(line for line in w.split("\n") if line)).replace(
+                ITEM_PLACE, r"\texttt{\{item\}}") + "''"
+            for w in probes["pretrained"]["zero_shot_wordings"])),
+        report.macro("CFiveHeadline", report.tex_escape(headline_respondent(probes))),
+        report.macro("CFiveHeadlinePrompts", headline_prompts(answers, probes)),
         report.macro("CFiveScore", SCORE_NAMES[score]),
         report.macro("CFiveOtherScore", SCORE_NAMES[other_score(score)]),
         report.macro("CFivePairs", pipeline["world"]["n_pairs"]),
@@ -228,8 +248,12 @@ def decide(tables, trained, params) -> list[Decision]:
             continue
         row = primary.loc[name]
         rule = c5_rule(params["verdicts"], row.label.split(": ", 1)[1], report.tex_escape(headline))
-        decisions.append(Decision(prefix, effect_verdict(
-            row, rule, f"{row.task}, {SCORE_NAMES[score]} choices, items resampled"), rule))
+        single = int(row.n_seeds) == 1
+        verdict = effect_verdict(row, rule, f"{row.task}, {SCORE_NAMES[score]} choices, "
+                                 + ("items of one prompt" if single else "items and prompts crossed"))
+        if single:
+            verdict = replace(verdict, reason=verdict.reason + SINGLE_PROMPT)
+        decisions.append(Decision(prefix, verdict, rule))
     row = world_corpus_row(tables["corpora"], score, probes["pipeline"]["corpora"])
     if row is None:
         decisions.append(Decision("CFiveWorld", not_tested="not tested (no syllogism items)"))

@@ -29,7 +29,7 @@ from pacs.models.language_model import LanguageModel
 from pacs.probes import nli, syllogisms, wason
 from pacs.probes.scoring import item_choices, score_stimuli
 from pacs.probes.sources import TASK_CONDITIONS, source_name
-from pacs.probes.stimuli import GENERATED, Stimulus, StimulusFileError, read_stimuli
+from pacs.probes.stimuli import GENERATED, ITEM_PLACE, Stimulus, StimulusFileError, read_stimuli
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +90,12 @@ def wason_category(stimulus: Stimulus, choice: str) -> str:
 
 
 def score_items(lm: LanguageModel, items: Sequence[tuple[str, Stimulus]], shots: int, seed: int,
-                example_pool: Sequence[Stimulus], **columns) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Score ``items`` with ``lm`` (``shots`` examples per task, drawn by ``seed``):
-    (item table, option table). ``columns`` (model, ...) are added to both."""
+                example_pool: Sequence[Stimulus], wording: str = ITEM_PLACE,
+                **columns) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score ``items`` with ``lm`` (``shots`` examples per task, drawn by ``seed``), each
+    item asked in ``wording`` (``Stimulus.worded``; the bare item by default): (item
+    table, option table). A zero-shot prompt's ``seed`` names its wording (``prompt``:
+    ``"0-shot wording <seed>"``). ``columns`` (model, ...) are added to both."""
     tested = frozenset(s.prompt for _, s in items)
     by_task: dict[str, list[tuple[str, Stimulus]]] = {}
     for source, stimulus in items:
@@ -100,7 +103,7 @@ def score_items(lm: LanguageModel, items: Sequence[tuple[str, Stimulus]], shots:
     item_frames, option_frames = [], []
     for task, task_items in by_task.items():
         examples = few_shot_examples(example_pool, task, shots, seed, tested) if shots else []
-        stimuli = [s for _, s in task_items]
+        stimuli = [s.worded(wording) for _, s in task_items]
         options = score_stimuli(lm, stimuli, examples, progress=f"{lm.name} {task} {shots}-shot seed {seed}")
         choices = item_choices(options)
         lookup = {s.item_id: (source, s) for source, s in task_items}
@@ -114,7 +117,7 @@ def score_items(lm: LanguageModel, items: Sequence[tuple[str, Stimulus]], shots:
         option_frames.append(options)
         log.info("%s %d-shot seed %d on %s: accuracy %.3f (DC-PMI), %.3f (plain)", lm.name, shots, seed, task,
                  choices.correct_dcpmi.mean(), choices.correct_plain.mean())
-    constants = {**columns, "shots": shots, "seed": seed, "prompt": f"{shots}-shot seed {seed}" if shots else "0-shot"}
+    constants = {**columns, "shots": shots, "seed": seed, "prompt": f"{shots}-shot seed {seed}" if shots else f"0-shot wording {seed}"}
     if not item_frames:  # no items of this task: empty tables with every column once
         return (pd.DataFrame(columns=list(dict.fromkeys([*ITEM_COLUMNS, *constants]))),
                 pd.DataFrame(columns=list(dict.fromkeys([*constants, "item_id"]))))

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -32,6 +32,7 @@ TASKS = ("nli", "syllogism", "wason")
 KEYS = ("item_id", "task", "condition", "prompt", "options", "answer", "metadata")
 SOURCE_KEY = "source"
 GENERATED = "generated"  # the source of every item the pipeline generates
+ITEM_PLACE = "{item}"  # where a question wording puts the item's prompt (``Stimulus.worded``)
 JSON_ARRAY_HINT = "the file looks like a JSON array; write one JSON object per line (JSONL) instead"
 
 
@@ -55,6 +56,12 @@ class Stimulus:
             raise ValueError(f"unknown task {self.task!r} (expected one of {', '.join(TASKS)})")
         if self.answer not in self.options:
             raise ValueError(f"answer {self.answer!r} is not among the options {self.options!r}")
+
+    def worded(self, wording: str) -> "Stimulus":
+        """The item asked in ``wording``: its prompt put in the place of ``ITEM_PLACE``."""
+        if wording.count(ITEM_PLACE) != 1:
+            raise ValueError(f"a wording must contain {ITEM_PLACE} exactly once: {wording!r}")
+        return replace(self, prompt=wording.replace(ITEM_PLACE, self.prompt))
 
 
 class StimulusFileError(ValueError):
