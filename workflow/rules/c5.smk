@@ -32,11 +32,6 @@ PROMPTS = [
 ]
 
 
-def prompt_wording(wildcards):
-    """The zero-shot wording of a seed; few-shot prompts ask the bare item."""
-    return WORDINGS[int(wildcards.seed)] if int(wildcards.shots) == 0 else "{item}"
-
-
 wildcard_constraints:
     task="|".join(["nli", "syllogism", "wason"]),
 
@@ -85,7 +80,10 @@ rule c5_pretrained_score:
         **job_resources("model"),
     params:
         model_name=C5_CONFIG["pretrained"]["model"],
-        wording=prompt_wording,
+        # the zero-shot wording of a seed; few-shot prompts ask the bare item
+        wording=lambda wildcards: (
+            WORDINGS[int(wildcards.seed)] if int(wildcards.shots) == 0 else "{item}"
+        ),
         device=config["device"],
     script:
         "../scripts/c5_pretrained_score.py"
