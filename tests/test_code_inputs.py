@@ -268,8 +268,10 @@ def test_every_rule_with_a_script_depends_on_the_fingerprints_of_exactly_what_it
     assert len(with_scripts) >= 45  # every stage of C1-C6, with one generic figure and report-numbers rule
     for name, rule in with_scripts.items():
         script = (Path(rule["basedir"]) / rule["script"]).resolve()
-        # budget.smk's and sweep.smk's learner rules rerun an experiment's own script at other settings
-        assert script.stem in (name, name.removeprefix("budget_"), name.removeprefix("sweep_")), \
+        # budget.smk's and sweep.smk's learner rules, and C4's corpus-size curve (*_sized), rerun an
+        # experiment's own script at other settings
+        assert script.stem in (name, name.removeprefix("budget_"), name.removeprefix("sweep_"),
+                               name.removesuffix("_sized")), \
             f"rule {name} runs {rule['script']}: each rule runs the script of its name"
         expected = [fingerprint_file(STORE, path.relative_to(ROOT)) for path in (script, *graph.closure(script))]
         code = [Path(p) for p in rule["input"] if p.startswith(str(STORE))]

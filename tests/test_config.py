@@ -73,6 +73,9 @@ def test_preset_overlays_and_command_line_wins():
         ({"c2": {"held_out_subsets": [[0, 1, 2], [2, 1, 0]]}}, "c2.held_out_subsets"),
         ({"c2": {"held_out_subsets": [list(s) for s in combinations(range(5), 3)]}}, "c2.held_out_subsets"),
         ({"c5": {"pretrained": {"shots": [13]}}}, "c5.pretrained.shots"),
+        ({"c4": {"splits": ["in_distribution"]}}, "c4.strategy_splits.generalizes"),
+        ({"preset": "smoke", "c4": {"corpus_sizes": [10, 300]}}, "c4.corpus_sizes"),
+        ({"c4": {"floor": 0}}, "c4.floor"),
     ],
 )
 def test_bad_values_name_the_key_in_one_line(override, key):
