@@ -182,25 +182,25 @@ use rule c4_pipeline_test as c4_pipeline_test_sized with:
         "benchmarks/c4/pipeline_test_corpus{size}_{explanations}_seed{seed}.tsv"
 
 
-def c4_curve_file(output, size, seed):
-    """One of a curve LM's files (``output`` of the c4_train or c4_pipeline_test rules):
-    the main LM's where ``size`` is the main corpus size, else the sized rule's."""
+def c4_curve_file(rule, output, size, seed):
+    """One of a curve LM's files: ``output`` of ``rule`` (c4_train, c4_pipeline_test) where
+    ``size`` is the main corpus size (the main LM), else of its sized copy."""
     main = size == config["c4"]["pipeline"]["train_episodes"]
-    pattern = getattr((rules.c4_train if main else rules.c4_train_sized).output, output, None) or getattr(
-        (rules.c4_pipeline_test if main else rules.c4_pipeline_test_sized).output, output
-    )
-    return expand(pattern, size=size, seed=seed, explanations="with")[0]
+    chosen = getattr(rules, rule if main else f"{rule}_sized")
+    return expand(
+        getattr(chosen.output, output), size=size, seed=seed, explanations="with"
+    )[0]
 
 
 # every curve LM's test episodes -> its corpus size (the curve uses the LM with explanations)
 C4_CURVE = {
-    c4_curve_file("episodes", size, seed): size
+    c4_curve_file("c4_pipeline_test", "episodes", size, seed): size
     for size in config["c4"]["corpus_sizes"]
     for seed in SEEDS
 }
 # every curve LM's training log -> its corpus size, for its learning curves (the main LM's included)
 C4_CURVE_LOGS = {
-    c4_curve_file("training_log", size, seed): f"{size} episodes"
+    c4_curve_file("c4_train", "training_log", size, seed): f"{size} episodes"
     for size in config["c4"]["corpus_sizes"]
     for seed in SEEDS
 }
