@@ -91,21 +91,20 @@ def explanation_table(explained) -> str:
                           "lllccc")
 
 
-def replay_table(replay, summary) -> str:
+def replay_table(replay, summary, splits) -> str:
     """The expert through the text pipeline beside the expert itself, per split (reward/optimal)."""
-    rows = replay[replay.metric == "reward_over_optimal"]
+    rows = replay[replay.metric == "reward_over_optimal"].set_index("split")
     means = summary[(summary.metric == "reward_over_optimal") & (summary.subset == "all")].set_index(["policy", "split"])
-    body = [[SPLIT_LABELS.get(r.split, r.split),
-             *(report.fmt_ci(*means.loc[(policy, r.split), ["mean", "ci_low", "ci_high"]], 3)
+    body = [[SPLIT_LABELS.get(split, split),
+             *(report.fmt_ci(*means.loc[(policy, split), ["mean", "ci_low", "ci_high"]], 3)
                for policy in (EXPERT_TEXT_REPLAY, "expert")),
-             report.fmt_ci(r.diff, r.ci_low, r.ci_high, 3)] for r in rows.itertuples()]
+             report.fmt_ci(*rows.loc[split, ["diff", "ci_low", "ci_high"]], 3)] for split in splits]
     return report.tabular(["split", "expert through the text", "expert", "difference [95\\% CI]"], body, "lccc")
 
 
-def curve_table(curve) -> str:
+def curve_table(curve, splits) -> str:
     """Reward/optimal of the pipeline LM per corpus size (rows) and split (columns)."""
     rows = curve[(curve.metric == "reward_over_optimal") & (curve.policy == CURVE_POLICY)]
-    splits = list(dict.fromkeys(rows.split))
     cells = rows.set_index(["corpus_episodes", "split"])
     body = [[f"{int(size):,}", *(report.fmt_ci(*cells.loc[(size, split), ["mean", "ci_low", "ci_high"]])
                                  for split in splits)] for size in sorted(rows.corpus_episodes.unique())]
@@ -142,8 +141,8 @@ def results(tables, params) -> str:
                                                  [p for p in plan.policies if p not in LM_BASELINES], plan.splits)),
         report.macro("CFourExplanationTable", explanation_table(tables["explanation_contrasts"])),
         report.macro("CFourDecisiveSplit", SPLIT_LABELS.get(split, split)),
-        report.macro("CFourReplayTable", replay_table(tables["replay"], summary)),
-        report.macro("CFourCurveTable", curve_table(tables["corpus_curve"])),
+        report.macro("CFourReplayTable", replay_table(tables["replay"], summary, lm["splits"])),
+        report.macro("CFourCurveTable", curve_table(tables["corpus_curve"], lm["splits"])),
         report.macro("CFourCurveSizes", ", ".join(f"{n:,}" for n in lm["corpus_sizes"])),
         report.macro("CFourFloor", f"{lm['floor']:g}"),
         *(report.macro(f"CFourStrategy{role.title()}Split", SPLIT_LABELS.get(s, s))
