@@ -182,27 +182,28 @@ use rule c4_pipeline_test as c4_pipeline_test_sized with:
         "benchmarks/c4/pipeline_test_corpus{size}_{explanations}_seed{seed}.tsv"
 
 
-def c4_curve_file(rule, output, size, seed):
-    """One of a curve LM's files: ``output`` of ``rule`` (c4_train, c4_pipeline_test) where
-    ``size`` is the main corpus size (the main LM), else of its sized copy."""
-    main = size == config["c4"]["pipeline"]["train_episodes"]
-    chosen = getattr(rules, rule if main else f"{rule}_sized")
-    return expand(
-        getattr(chosen.output, output), size=size, seed=seed, explanations="with"
-    )[0]
-
-
+# the (training, test) rules of each curve size: the main LM's where it is the main corpus size
+C4_CURVE_RULES = {
+    size: (
+        (rules.c4_train, rules.c4_pipeline_test)
+        if size == config["c4"]["pipeline"]["train_episodes"]
+        else (rules.c4_train_sized, rules.c4_pipeline_test_sized)
+    )
+    for size in config["c4"]["corpus_sizes"]
+}
 # every curve LM's test episodes -> its corpus size (the curve uses the LM with explanations)
 C4_CURVE = {
-    c4_curve_file("c4_pipeline_test", "episodes", size, seed): size
-    for size in config["c4"]["corpus_sizes"]
-    for seed in SEEDS
+    path: size
+    for size, (_, test) in C4_CURVE_RULES.items()
+    for path in expand(test.output.episodes, size=size, seed=SEEDS, explanations="with")
 }
 # every curve LM's training log -> its corpus size, for its learning curves (the main LM's included)
 C4_CURVE_LOGS = {
-    c4_curve_file("c4_train", "training_log", size, seed): f"{size} episodes"
-    for size in config["c4"]["corpus_sizes"]
-    for seed in SEEDS
+    path: f"{size} episodes"
+    for size, (train, _) in C4_CURVE_RULES.items()
+    for path in expand(
+        train.output.training_log, size=size, seed=SEEDS, explanations="with"
+    )
 }
 
 
