@@ -134,6 +134,14 @@ def test_c4_explanation_row_cannot_be_decided_where_both_arms_sit_at_the_floor(c
         c4.FloorRule(rule.rule, rule.arms, "held_out", 0.1).at_floor(tables["summary"])
 
 
+def test_c4_replay_control_reads_as_reaching_the_expert_only_within_the_near_expert_margin():
+    replay = pd.DataFrame([row(-0.02, 0.02, split="in_distribution", metric="reward_over_optimal"),
+                           row(0.0, 0.0, split="held_out_link_goal", metric="reward_over_optimal")])
+    assert c4.replay_reading(replay, 0.1).startswith("reaches the expert's reward on every split")
+    replay.loc[0, ["ci_low", "ci_high", "ci90_low", "ci90_high"]] = [-0.5, -0.3, -0.48, -0.32]
+    assert c4.replay_reading(replay, 0.1).startswith("falls short of the expert's reward on in-distribution (")
+
+
 def world_corpora(p_values=(0.01,), treated=("confounded",)):
     return pd.DataFrame([{**row(0.1, 0.3, p=p), "estimate": 0.2, "p_value": p, "treated": t,
                           "control": "independent", "score": "dcpmi", "contrast": "belief_congruence"}

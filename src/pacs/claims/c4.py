@@ -102,6 +102,18 @@ def replay_table(replay, summary, splits) -> str:
     return report.tabular(["split", "expert through the text", "expert", "difference [95\\% CI]"], body, "lccc")
 
 
+def replay_reading(replay, margin: float) -> str:
+    """Whether the positive control reaches the expert's reward: on every split, the 90% CI
+    of (expert through the text) minus (expert) lies above minus the near-expert margin, the
+    bar the language models are held to (non-inferiority)."""
+    rows = replay[replay.metric == "reward_over_optimal"]
+    short = [SPLIT_LABELS.get(r.split, r.split) for r in rows.itertuples() if not r.ci90_low > -margin]
+    bar = (f"the 90\\% CI of its difference from the expert lies above $-${margin:g}, the near-expert margin "
+           f"the language models are held to")
+    return (f"reaches the expert's reward on every split ({bar})" if not short
+            else f"falls short of the expert's reward on {', '.join(short)} (it passes only where {bar})")
+
+
 def curve_table(curve, splits) -> str:
     """Reward/optimal of the pipeline LM per corpus size (rows) and split (columns)."""
     rows = curve[(curve.metric == "reward_over_optimal") & (curve.policy == CURVE_POLICY)]
@@ -142,6 +154,8 @@ def results(tables, params) -> str:
         report.macro("CFourExplanationTable", explanation_table(tables["explanation_contrasts"])),
         report.macro("CFourDecisiveSplit", SPLIT_LABELS.get(split, split)),
         report.macro("CFourReplayTable", replay_table(tables["replay"], summary, lm["splits"])),
+        report.macro("CFourReplayReading",
+                     replay_reading(tables["replay"], params["verdicts"]["c4_near_expert_margin"])),
         report.macro("CFourCurveTable", curve_table(tables["corpus_curve"], lm["splits"])),
         report.macro("CFourCurveSizes", ", ".join(f"{n:,}" for n in lm["corpus_sizes"])),
         report.macro("CFourFloor", f"{lm['floor']:g}"),
