@@ -26,7 +26,8 @@ CURVE_REFERENCES = ("expert", "correlational", "random")  # drawn flat beside th
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     """Summaries per policy and split; contrasts from each LM's best-informed condition (the
     pipeline LM, and the pretrained LM with explanations and the most shots); explanation
-    effects per model, shots and split; the pipeline LMs' training summary per condition."""
+    effects per model, shots and split; the pipeline LMs' training summary per condition; the
+    replay control against the expert (``replay``); the corpus-size curve (``corpus_curve``)."""
     settings = BootstrapSettings(**params["stats"])
     episodes = analysis.read_episode_tables(
         [*inputs["pipeline"], *inputs["pretrained"], *inputs["baselines"], *inputs["replay"]],
