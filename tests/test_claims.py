@@ -105,6 +105,7 @@ def test_c4_decides_the_pipeline_lm_in_distribution_then_on_the_held_out_link_ea
                                              "CFourExplain"]
     assert [d.verdict.verdict for d in decisions] == ["supported", "not supported", "not supported", "supported"]
     assert "on in distribution," in decisions[0].rule.text() and "on held out link goal," in decisions[1].rule.text()
+    assert decisions[0].verdict.test.endswith("on in distribution only")
     # the pipeline LM is trained here (undertrained); the pretrained LM is not, so its verdict stands
     decisions = c4.decide(tables, {"training_logs": CAPPED}, {"c4": C4_LM, "verdicts": VERDICTS})
     assert [d.verdict.verdict for d in decisions] == ["undertrained", "undertrained", "not supported", "undertrained"]

@@ -221,8 +221,9 @@ def decide(tables, trained, params) -> list[Decision]:
     decisions = []
     for role, split in lm["strategy_splits"].items():  # "runs" (in distribution), then "generalizes"
         rule = c4_strategy_rule(params["verdicts"], [split], "pipeline LM (with explanations)")
-        decisions.append(Decision.qualified(f"CFourPipeline{role.title()}", beat_and_approach_verdict(pipeline, rule),
-                                            rule, trained))
+        verdict = beat_and_approach_verdict(pipeline, rule)
+        verdict = replace(verdict, test=f"{verdict.test}; on {split.replace('_', ' ')} only")
+        decisions.append(Decision.qualified(f"CFourPipeline{role.title()}", verdict, rule, trained))
     rule = c4_strategy_rule(params["verdicts"], lm["splits"], f"{label} ({most_shots}-shot, with explanations)")
     prompted = pretrained_policy(label, most_shots, "with")
     decisions.append(Decision("CFourPrompted", beat_and_approach_verdict(contrasts[contrasts.reference == prompted],
