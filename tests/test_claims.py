@@ -71,28 +71,82 @@ def test_c3_decides_on_the_explanation_effect_in_every_regime():
     assert decision.verdict.verdict == "not supported"
 
 
-def test_c4_uses_each_lms_own_contrasts_and_the_decisive_split_for_explanations():
-    lm = {"splits": ["in_distribution", "held_out", "held_out_link_goal"],
-          "pretrained": {"model": "smollm2", "shots": [0, 2]}}
+C4_LM = {"splits": ["in_distribution", "held_out", "held_out_link_goal"],
+         "strategy_splits": {"runs": "in_distribution", "generalizes": "held_out_link_goal"}, "floor": 0.1,
+         "pretrained": {"model": "smollm2", "shots": [0, 2]}}
+C4_ARMS = [c4.pipeline_lm_policy(e) for e in ("with", "without")] + [
+    c4.pretrained_policy("SmolLM2-135M", 2, e) for e in ("with", "without")]
+
+
+def c4_summary(ci_high=(0.5, 0.5, 0.5, 0.5), split="held_out_link_goal"):
+    """Reward/optimal of each arm of the explanation contrast (pipeline LM with, without;
+    the pretrained LM with, without at 2 shots), with the given upper 95% CI ends."""
+    return pd.DataFrame([{"metric": "reward_over_optimal", "subset": "all", "policy": policy, "split": split,
+                          "mean": high / 2, "ci_low": 0.0, "ci_high": high} for policy, high in zip(C4_ARMS, ci_high)])
+
+
+def c4_explained(pipeline=(0.1, 0.3), pretrained=(0.1, 0.3)):
+    return pd.DataFrame(
+        [row(*pipeline, split="held_out_link_goal", model="pipeline LM", shots=0, metric="reward_over_optimal"),
+         row(*pretrained, split="held_out_link_goal", model="SmolLM2-135M", shots=2, metric="reward_over_optimal"),
+         row(-0.3, -0.1, split="held_out", model="pipeline LM", shots=0, metric="reward_over_optimal"),
+         row(-0.3, -0.1, split="held_out_link_goal", model="SmolLM2-135M", shots=1, metric="reward_over_optimal")])
+
+
+def test_c4_decides_the_pipeline_lm_in_distribution_then_on_the_held_out_link_each_lm_on_its_own_contrasts():
     pipeline, prompted = c4.pipeline_lm_policy("with"), c4.pretrained_policy("SmolLM2-135M", 2, "with")
+    runs, generalizes = "in_distribution", "held_out_link_goal"
     contrasts = pd.DataFrame(
         [row(0.2, 0.4, split=s, other=o, reference=pipeline, metric="reward_over_optimal")
-         for s in lm["splits"] for o in ("random", "correlational")]
+         for s in (runs, "held_out") for o in ("random", "correlational")]
+        + [row(-0.3, -0.1, split=generalizes, other=o, reference=pipeline, metric="reward_over_optimal")
+           for o in ("random", "correlational")]  # runs the strategy, does not carry it over
         + [row(-0.05, 0.05, p=0.5, split=s, other="expert", reference=pipeline, metric="reward_over_optimal")
-           for s in lm["splits"]]
+           for s in C4_LM["splits"]]
         + [row(-0.3, -0.1, split=s, other=o, reference=prompted, metric="reward_over_optimal")
-           for s in lm["splits"] for o in ("random", "correlational", "expert")])
-    explained = pd.DataFrame(
-        [row(0.1, 0.3, split="held_out_link_goal", model=m, shots=shots, metric="reward_over_optimal")
-         for m, shots in (("pipeline LM", 0), ("SmolLM2-135M", 0), ("SmolLM2-135M", 2))]
-        + [row(-0.3, -0.1, split="held_out", model="pipeline LM", shots=0, metric="reward_over_optimal"),
-           row(-0.3, -0.1, split="held_out_link_goal", model="SmolLM2-135M", shots=1, metric="reward_over_optimal")])
-    decisions = c4.decide({"contrasts": contrasts, "explanation_contrasts": explained},
-                          {"training_logs": CAPPED}, {"c4": lm, "verdicts": VERDICTS})
-    assert [d.prefix for d in decisions] == ["CFourPipeline", "CFourPrompted", "CFourExplain"]
+           for s in C4_LM["splits"] for o in ("random", "correlational", "expert")])
+    tables = {"contrasts": contrasts, "explanation_contrasts": c4_explained(), "summary": c4_summary()}
+    decisions = c4.decide(tables, {"training_logs": CONVERGED}, {"c4": C4_LM, "verdicts": VERDICTS})
+    assert [d.prefix for d in decisions] == ["CFourPipelineRuns", "CFourPipelineGeneralizes", "CFourPrompted",
+                                             "CFourExplain"]
+    assert [d.verdict.verdict for d in decisions] == ["supported", "not supported", "not supported", "supported"]
+    assert "on in distribution," in decisions[0].rule.text() and "on held out link goal," in decisions[1].rule.text()
+    assert decisions[0].verdict.test.endswith("on in distribution only")
     # the pipeline LM is trained here (undertrained); the pretrained LM is not, so its verdict stands
-    assert [d.verdict.verdict for d in decisions] == ["undertrained", "not supported", "undertrained"]
-    assert "numbers alone would read supported" in decisions[2].verdict.reason  # other splits and shots ignored
+    decisions = c4.decide(tables, {"training_logs": CAPPED}, {"c4": C4_LM, "verdicts": VERDICTS})
+    assert [d.verdict.verdict for d in decisions] == ["undertrained", "undertrained", "not supported", "undertrained"]
+    assert "numbers alone would read supported" in decisions[3].verdict.reason  # other splits and shots ignored
+
+
+@pytest.mark.parametrize("ci_high, pipeline, pretrained, expected", [
+    ((0.5, 0.5, 0.5, 0.5), (-0.02, 0.02), (-0.02, 0.02), "not supported"),  # off the floor: no benefit shown
+    ((0.05, 0.08, 0.05, 0.05), (-0.02, 0.02), (-0.02, 0.02), "cannot be decided by this design"),
+    ((0.05, 0.08, 0.5, 0.5), (-0.02, 0.02), (0.1, 0.3), "cannot be decided by this design"),  # one model at it
+    ((0.05, 0.08, 0.5, 0.5), (-0.02, 0.02), (-0.3, -0.1), "not supported"),  # a harm off the floor decides
+    ((0.05, 0.12, 0.5, 0.5), (-0.02, 0.02), (-0.02, 0.02), "not supported"),  # one arm above the floor
+])
+def test_c4_explanation_row_cannot_be_decided_where_both_arms_sit_at_the_floor(ci_high, pipeline, pretrained,
+                                                                               expected):
+    tables = {"explanation_contrasts": c4_explained(pipeline, pretrained), "summary": c4_summary(ci_high)}
+    decisive = tables["explanation_contrasts"].query("split == 'held_out_link_goal' and shots != 1")
+    rule = c4.FloorRule(c4.c4_explanation_rule(VERDICTS, ["pipeline LM", "SmolLM2-135M"]),
+                        dict(zip(["pipeline LM", "SmolLM2-135M"], [C4_ARMS[:2], C4_ARMS[2:]])),
+                        "held_out_link_goal", 0.1)
+    verdict = rule.apply(c4.benefit_verdict(decisive, rule.rule), decisive, tables["summary"])
+    assert verdict.verdict == expected
+    if expected.startswith("cannot"):
+        assert "both arms of pipeline LM" in verdict.reason and "the rule alone would read" in verdict.reason
+    assert "below the floor 0.1" in rule.text()
+    with pytest.raises(ValueError, match="no reward/optimal of 'pipeline LM, with explanations' on 'held_out'"):
+        c4.FloorRule(rule.rule, rule.arms, "held_out", 0.1).at_floor(tables["summary"])
+
+
+def test_c4_replay_control_reads_as_reaching_the_expert_only_within_the_near_expert_margin():
+    replay = pd.DataFrame([row(-0.02, 0.02, split="in_distribution", metric="reward_over_optimal"),
+                           row(0.0, 0.0, split="held_out_link_goal", metric="reward_over_optimal")])
+    assert c4.replay_reading(replay, 0.1).startswith("reaches the expert's reward on every split")
+    replay.loc[0, ["ci_low", "ci_high", "ci90_low", "ci90_high"]] = [-0.5, -0.3, -0.48, -0.32]
+    assert c4.replay_reading(replay, 0.1).startswith("falls short of the expert's reward on in-distribution (")
 
 
 def world_corpora(p_values=(0.01,), treated=("confounded",)):

@@ -269,8 +269,9 @@ def test_every_rule_with_a_script_depends_on_the_fingerprints_of_exactly_what_it
     for name, rule in with_scripts.items():
         script = (Path(rule["basedir"]) / rule["script"]).resolve()
         # a rule derived from another (budget.smk's and sweep.smk's learner rules, C3b's stages: use rule X
-        # as <qualifier>_X) reruns that rule's script at other settings
-        assert script.stem == name or name.endswith(f"_{script.stem}"), \
+        # as <qualifier>_X; C4's corpus-size curve: X_sized) reruns that rule's script at other settings
+        derived = name.endswith(f"_{script.stem}") or name.removesuffix("_sized") == script.stem
+        assert script.stem == name or derived, \
             f"rule {name} runs {rule['script']}: each rule runs the script of its name"
         expected = [fingerprint_file(STORE, path.relative_to(ROOT)) for path in (script, *graph.closure(script))]
         code = [Path(p) for p in rule["input"] if p.startswith(str(STORE))]

@@ -81,6 +81,9 @@ def test_preset_overlays_and_command_line_wins():
         ({"c5": {"pretrained": {"zero_shot_wordings": ["Question: the item"]}}}, "c5.pretrained.zero_shot_wordings"),
         ({"c5": {"pretrained": {"zero_shot_wordings": ["{item} {item}"]}}}, "c5.pretrained.zero_shot_wordings"),
         ({"c5": {"pretrained": {"zero_shot_wordings": []}}}, "c5.pretrained.zero_shot_wordings"),
+        ({"c4": {"splits": ["in_distribution"]}}, "c4.strategy_splits.generalizes"),
+        ({"preset": "smoke", "c4": {"corpus_sizes": [10, 300]}}, "c4.corpus_sizes"),
+        ({"c4": {"floor": 0}}, "c4.floor"),
     ],
 )
 def test_bad_values_name_the_key_in_one_line(override, key):

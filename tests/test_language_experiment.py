@@ -125,3 +125,54 @@ def test_pipeline_lm_closed_loop_is_the_same_with_and_without_its_cache(episodes
         runs = [language.run_episode(lm, batch, index, DESIGN, documents[0], "generate", settings)
                 for lm in (cached, uncached)]
         assert runs[0] == runs[1] and runs[0].transcript
+
+
+def replay_gap(episodes, decimals=0):
+    """(replay table, expert table): the expert through the text pipeline and the expert
+    itself, per split, on the same episodes, scored by the same code."""
+    from pacs.experiments.dag import episode_frame
+
+    replay, _ = language.language_model_table(
+        language.ExpertTextReplay(DESIGN.env, decimals), episodes, DESIGN, "", "generate",
+        language.TextSettings(decimals=decimals), seed=0, n_episodes=10 ** 6, policy="expert text replay")
+    expert = []
+    for split, batch in episodes.items():
+        choice = POLICIES["expert"](batch, DESIGN.env)
+        expert.append(episode_frame(DESIGN, batch, choice.explore, choice.goal, seed=0, split=split, policy="expert"))
+    import pandas as pd
+    return replay, pd.concat(expert, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def many_episodes():
+    return draw_eval_episodes(DESIGN, 150, 0, 7)
+
+
+def test_the_expert_through_the_text_pipeline_reaches_the_experts_reward(many_episodes):
+    """The positive control: on generated test episodes, the expert acting through the
+    serializer, parser and closed loop makes exactly the expert's choices on the values the
+    text shows (rounded), so its reward matches the expert's: exactly where rounding leaves
+    the choice alone, and within 0.01 of reward/optimal overall (rounding only breaks near-ties)."""
+    from pacs.envs.causal_dag import expert_goal_action, goal_action_parts, run_exploration
+
+    replay, expert = replay_gap(many_episodes)
+    assert (replay.invalid_actions == 0).all() and (replay.tests_run == DESIGN.env.explore_steps).all()
+    for split, batch in many_episodes.items():
+        rows = replay[replay.split == split]
+        observed = run_exploration(batch, batch.expert_order, DESIGN.env).round()  # as the text shows them (0 places)
+        variable, sign = goal_action_parts(expert_goal_action(batch.expert_order, observed, batch.targets, DESIGN.env))
+        np.testing.assert_array_equal(rows.goal_variable.to_numpy(), variable.numpy())
+        np.testing.assert_array_equal(rows.goal_sign.to_numpy(), sign.numpy())
+        gap = rows.reward_over_optimal.mean() - expert[expert.split == split].reward_over_optimal.mean()
+        assert abs(gap) < 0.01, (split, gap)
+        assert rows.reward_over_optimal.mean() > 0.95
+
+
+def test_the_replay_control_fails_with_a_broken_parser(many_episodes, monkeypatch):
+    """A parser that reads the action's sign wrongly makes the same control fall far short
+    of the expert: the control can fail. (A misreading the control shares, e.g. of every
+    Test line's variable, it would not see: it reads the transcript with the same parser.)"""
+    parse_action = dag_text.parse_action
+    monkeypatch.setattr(dag_text, "parse_action", lambda line, n: (parse_action(line, n)[0], -parse_action(line, n)[1]))
+    replay, expert = replay_gap(many_episodes)
+    assert replay.reward_over_optimal.mean() < expert.reward_over_optimal.mean() - 0.5

@@ -114,7 +114,7 @@ def check_relations(config: dict) -> None:
     job runs; the first one broken is a ConfigError of one line naming the key."""
     for check in (_check_held_out_links, _check_weight_values, _check_cued_subsets, _check_attention_heads,
                   _check_device, _check_batch_sizes, _check_few_shot_pool, _check_wordings, _check_regimes,
-                  _check_budget_widths, _check_sweep_widths):
+                  _check_budget_widths, _check_sweep_widths, _check_c4_rows):
         check(config)
 
 
@@ -299,6 +299,19 @@ def _check_batch_sizes(config: dict) -> None:
     for (key, size), set_key, n_train in training_sets:
         if size > n_train:
             _fail(key, f"{size} is larger than the training set it samples from ({set_key} = {n_train})")
+
+
+def _check_c4_rows(config: dict) -> None:
+    """The pipeline LM's strategy rows read splits it is tested on, and no corpus of its
+    corpus-size curve is smaller than a training batch."""
+    lm = config["c4"]
+    for role, split in lm["strategy_splits"].items():
+        if split not in lm["splits"]:
+            _fail(f"c4.strategy_splits.{role}", f"{split!r} is not one of c4.splits {lm['splits']}")
+    batch_size = lm["pipeline"]["train"].get("batch_size", config["train"]["batch_size"])
+    for size in lm["corpus_sizes"]:
+        if size < batch_size:
+            _fail("c4.corpus_sizes", f"{size} is smaller than the pipeline LM's training batch ({batch_size})")
 
 
 def _check_few_shot_pool(config: dict) -> None:

@@ -16,7 +16,8 @@ import seaborn as sns  # noqa: E402
 
 from pacs.adequacy import STALLED  # noqa: E402
 from pacs.analysis import FUSION_POLICIES, PLANS, AnalysisPlan, lm_plan  # noqa: E402
-from pacs.labels import METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER, pretrained_label  # noqa: E402
+from pacs.labels import (METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER, pipeline_lm_policy,  # noqa: E402
+                         pretrained_label)
 from pacs.probes.analysis import SCORE_NAMES, with_respondent, with_source  # noqa: E402
 from pacs.probes.sources import TASK_CONDITIONS  # noqa: E402
 from pacs.stats import parse_seed_means  # noqa: E402
@@ -267,6 +268,15 @@ def c4_figure(tables, params, out_paths) -> None:
     """C4: the language models against baselines (the plan depends on the pretrained LM and its shots)."""
     plan_figure(lm_plan(pretrained_label(params["model_name"]), params["shots"], params["splits"]), tables,
                 out_paths)
+
+
+def c4_corpus_figure(tables, params, out_paths) -> None:
+    """C4: the pipeline LM (with explanations) along its corpus size, per split, beside the
+    expert and the baselines on the same test episodes (table ``corpus_curve``)."""
+    curve_figure(tables["corpus_curve"], "corpus_episodes", "expert episodes in the corpus",
+                 [pipeline_lm_policy("with")], ["expert", "correlational", "random"],
+                 [("reward_over_optimal", split) for split in params["splits"]], out_paths,
+                 "C4: pipeline LM by corpus size (95% CIs; open circles: seeds)", symlog_x=True)
 
 
 def c5_figure(tables, params, out_paths) -> None:

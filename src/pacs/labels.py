@@ -43,7 +43,10 @@ POLICY_LABELS = {
     "plain": "plain imitation (same labels)",
     "fusion_learner": "learner (imitates fusion expert)",
     "fusion_expert": "fusion expert",
+    "expert text replay": "expert through the text pipeline",
 }
+# C4's positive control of the text pipeline (pacs.experiments.language.ExpertTextReplay)
+EXPERT_TEXT_REPLAY = "expert text replay"
 # Experiment 6 (C6), return conditioning: learner name (in paths) -> its policy id in the
 # tables (ids are printed in verdict sentences, so they are words)
 RC_LEARNER_POLICIES = {

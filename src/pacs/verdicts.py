@@ -28,6 +28,7 @@ import pandas as pd
 from pacs.stats import holm, seeds_for_power
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
+CANNOT_DECIDE = "cannot be decided by this design"
 
 # The claims as ../shared/PROTOCOL.md states them (shortened); what we test is in each row.
 CLAIMS = {

@@ -2,17 +2,22 @@
 # strategies on Experiment 1's episodes written as text.
 #   (a) pipeline LM: corpus -> next-token training -> closed-loop test
 #   (b) pretrained LM: few-shot prompt -> closed-loop test by option scores
-# Baselines act on the same test episodes.
+# Baselines and the positive control of the text pipeline (the expert acting through
+# the text, c4_expert_replay) act on the same test episodes. A corpus-size curve
+# (c4.corpus_sizes) trains the pipeline LM with explanations on corpora of each size
+# by the same rules (c4_*_sized), reusing the main LM where a size is the main corpus's.
 
 C4_SEED_DIR = "results/c4/seed{seed}"
 C4_PRETRAINED = config["c4"]["pretrained"]
 C4_TRAIN = {**config["train"], **config["c4"]["pipeline"]["train"]}
 C4_MODEL = claim_model(config, "c4")  # the shared model with c4.pipeline.model
+C4_CORPUS_DIR = "results/c4/corpus{size}/seed{seed}"  # the corpus-size curve's LMs
 
 
 wildcard_constraints:
     explanations="with|without",
     shots=r"\d+",
+    size=r"\d+",
 
 
 rule c4_corpus:
@@ -109,6 +114,99 @@ rule c4_pipeline_test:
         "../scripts/c4_pipeline_test.py"
 
 
+rule c4_expert_replay:
+    input:
+        code("c4_expert_replay"),
+        episodes=rules.c4_eval_episodes.output[0],
+    output:
+        episodes=f"{C4_SEED_DIR}/expert_replay_episodes.parquet",
+        transcripts=f"{C4_SEED_DIR}/expert_replay_transcripts.txt",
+    log:
+        "logs/c4/expert_replay_seed{seed}.log",
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        env=config["c1"]["env"],
+        splits=config["c4"]["splits"],
+        text=config["c4"]["text"],
+        episodes_per_split=config["c4"]["eval"]["episodes_per_split"],
+    script:
+        "../scripts/c4_expert_replay.py"
+
+
+# --- the corpus-size curve: the same corpus, training and test rules at other sizes ---
+
+
+use rule c4_corpus as c4_corpus_sized with:
+    output:
+        train=f"{C4_CORPUS_DIR}/corpus_{{explanations}}.txt",
+        in_distribution=f"{C4_CORPUS_DIR}/validation_in_distribution_{{explanations}}.txt",
+        held_out=f"{C4_CORPUS_DIR}/validation_held_out_{{explanations}}.txt",
+    log:
+        "logs/c4/corpus{size}_{explanations}_seed{seed}.log",
+    params:
+        env=config["c1"]["env"],
+        splits=config["c4"]["splits"],
+        pipeline=lambda w: {**config["c4"]["pipeline"], "train_episodes": int(w.size)},
+        text=config["c4"]["text"],
+
+
+use rule c4_train as c4_train_sized with:
+    input:
+        code("c4_train"),
+        train=rules.c4_corpus_sized.output.train,
+        in_distribution=rules.c4_corpus_sized.output.in_distribution,
+        held_out=rules.c4_corpus_sized.output.held_out,
+    output:
+        model=f"{C4_CORPUS_DIR}/pipeline_lm_{{explanations}}.safetensors",
+        training_log=f"{C4_CORPUS_DIR}/training_log_{{explanations}}.csv",
+    log:
+        "logs/c4/train_corpus{size}_{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/c4/train_corpus{size}_{explanations}_seed{seed}.tsv"
+
+
+use rule c4_pipeline_test as c4_pipeline_test_sized with:
+    input:
+        code("c4_pipeline_test"),
+        model=rules.c4_train_sized.output.model,
+        episodes=rules.c4_eval_episodes.output[0],
+    output:
+        episodes=f"{C4_CORPUS_DIR}/pipeline_lm_{{explanations}}_episodes.parquet",
+        transcripts=f"{C4_CORPUS_DIR}/pipeline_lm_{{explanations}}_transcripts.txt",
+    log:
+        "logs/c4/pipeline_test_corpus{size}_{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/c4/pipeline_test_corpus{size}_{explanations}_seed{seed}.tsv"
+
+
+# the (training, test) rules of each curve size: the main LM's where it is the main corpus size
+C4_CURVE_RULES = {
+    size: (
+        (rules.c4_train, rules.c4_pipeline_test)
+        if size == config["c4"]["pipeline"]["train_episodes"]
+        else (rules.c4_train_sized, rules.c4_pipeline_test_sized)
+    )
+    for size in config["c4"]["corpus_sizes"]
+}
+# every curve LM's test episodes -> its corpus size (the curve uses the LM with explanations)
+C4_CURVE = {
+    path: size
+    for size, (_, test) in C4_CURVE_RULES.items()
+    for path in expand(test.output.episodes, size=size, seed=SEEDS, explanations="with")
+}
+# every curve LM's training log -> its corpus size, for its learning curves (the main LM's included)
+C4_CURVE_LOGS = {
+    path: f"{size} episodes"
+    for size, (train, _) in C4_CURVE_RULES.items()
+    for path in expand(
+        train.output.training_log, size=size, seed=SEEDS, explanations="with"
+    )
+}
+
+
 rule c4_materialize_smollm2:
     input:
         code("c4_materialize_smollm2"),
@@ -198,6 +296,8 @@ rule c4_statistics:
             explanations=["with", "without"],
         ),
         baselines=expand(rules.c4_baselines.output[0], seed=SEEDS),
+        replay=expand(rules.c4_expert_replay.output.episodes, seed=SEEDS),
+        corpus_curve=list(C4_CURVE),
         training_logs=list(C4_TRAINING_LOGS),
     output:
         episodes="results/c4/episodes.parquet",
@@ -205,6 +305,8 @@ rule c4_statistics:
         contrasts="results/c4/contrasts.csv",
         explanation_contrasts="results/c4/explanation_contrasts.csv",
         training="results/c4/training_summary.csv",
+        replay="results/c4/expert_replay_contrasts.csv",
+        corpus_curve="results/c4/corpus_curve.csv",
     log:
         "logs/c4/statistics.log",
     benchmark:
@@ -215,6 +317,7 @@ rule c4_statistics:
         **job_resources("light"),
     params:
         log_conditions=C4_TRAINING_LOGS,
+        curve_sizes=C4_CURVE,
         stats=config["stats"],
         shots=C4_PRETRAINED["shots"],
         splits=config["c4"]["splits"],
@@ -228,7 +331,14 @@ wire_claim(
     tables={
         **{
             name: rules.c4_statistics.output[name]
-            for name in ("summary", "contrasts", "explanation_contrasts", "training")
+            for name in (
+                "summary",
+                "contrasts",
+                "explanation_contrasts",
+                "training",
+                "replay",
+                "corpus_curve",
+            )
         },
         "training_logs": rules.c4_statistics.input.training_logs,
     },
@@ -253,13 +363,35 @@ wire_claim(
                 "episodes. Means over seeds with 95% hierarchical-bootstrap CIs (rates: logit-scale "
                 "t-intervals over seeds); open circles: per-seed means. From ``results/c4/summary.csv``."
             ),
-        )
+        ),
+        "c4_corpus": dict(
+            inputs={"corpus_curve": rules.c4_statistics.output.corpus_curve},
+            params={"splits": config["c4"]["splits"]},
+            caption=(
+                "Experiment 4, corpus-size curve: reward/optimal of the pipeline LM trained with "
+                "explanations on corpora of c4.corpus_sizes expert episodes (one LM per size and "
+                "seed; the main LM where a size is the main corpus's), beside the expert and the "
+                "baselines (dashed, shaded 95% CI) on the same test episodes. Means over seeds with "
+                "95% hierarchical-bootstrap CIs; open circles: per-seed means. From "
+                "``results/c4/corpus_curve.csv``."
+            ),
+        ),
     },
-    learning_logs={"c4": C4_TRAINING_LOGS},
+    learning_logs={"c4": C4_TRAINING_LOGS, "c4_corpus": C4_CURVE_LOGS},
     benchmarks=expand(
         "benchmarks/c4/{stage}_{explanations}_seed{seed}.tsv",
         stage=["train", "pipeline_test"],
         explanations=["with", "without"],
+        seed=SEEDS,
+    )
+    + expand(
+        "benchmarks/c4/{stage}_corpus{size}_with_seed{seed}.tsv",
+        stage=["train", "pipeline_test"],
+        size=[
+            size
+            for size in config["c4"]["corpus_sizes"]
+            if size != config["c4"]["pipeline"]["train_episodes"]
+        ],
         seed=SEEDS,
     )
     + expand(

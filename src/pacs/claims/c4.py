@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import LM_BASELINES, lm_plan
+from pacs.analysis import LM_BASELINES, AnalysisPlan, lm_plan
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.c3 import TRAINING
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
-from pacs.labels import SPLIT_LABELS, pipeline_lm_policy, pretrained_label, pretrained_policy
-from pacs.verdicts import beat_and_approach_verdict, benefit_verdict, c4_explanation_rule, c4_strategy_rule
+from pacs.labels import (EXPERT_TEXT_REPLAY, SPLIT_LABELS, pipeline_lm_policy, pretrained_label,
+                         pretrained_policy)
+from pacs.verdicts import (CANNOT_DECIDE, BenefitRule, beat_and_approach_verdict, benefit_verdict,
+                           c4_explanation_rule, c4_strategy_rule, reversed_beyond)
+
+REPLAY_METRICS = ("reward_over_optimal", "optimal_choice")
+CURVE_METRICS = ("reward_over_optimal", "optimal_choice")
+CURVE_POLICY = pipeline_lm_policy("with")  # the corpus-size curve's LM: the strategy rows' reference
+CURVE_REFERENCES = ("expert", "correlational", "random")  # drawn flat beside the curve
 
 
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     """Summaries per policy and split; contrasts from each LM's best-informed condition (the
     pipeline LM, and the pretrained LM with explanations and the most shots); explanation
-    effects per model, shots and split; the pipeline LMs' training summary per condition."""
+    effects per model, shots and split; the pipeline LMs' training summary per condition; the
+    replay control against the expert (``replay``); the corpus-size curve (``corpus_curve``)."""
     settings = BootstrapSettings(**params["stats"])
-    episodes = analysis.read_episode_tables([*inputs["pipeline"], *inputs["pretrained"], *inputs["baselines"]],
-                                            analysis.LM_EPISODE_COLUMNS)
+    episodes = analysis.read_episode_tables(
+        [*inputs["pipeline"], *inputs["pretrained"], *inputs["baselines"], *inputs["replay"]],
+        analysis.LM_EPISODE_COLUMNS)
     model = pretrained_label(params["model_name"])
     plan = lm_plan(model, params["shots"], params["splits"])
     references = [plan.reference, pretrained_policy(model, max(params["shots"]), "with")]
@@ -36,7 +45,29 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
         "explanation_contrasts": analysis.explanation_contrasts(
             episodes, ("reward_over_optimal", "optimal_choice"), settings, by=("model", "shots", "split")),
         "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings),
+        "replay": replay_contrasts(episodes, params["splits"], settings),
+        "corpus_curve": corpus_curve(inputs["corpus_curve"], params["curve_sizes"], episodes, settings),
     }
+
+
+def replay_contrasts(episodes: pd.DataFrame, splits, settings: BootstrapSettings) -> pd.DataFrame:
+    """The positive control of the text pipeline: the expert acting through the text
+    (``ExpertTextReplay``) minus the expert itself, paired on the same episodes, per split."""
+    plan = AnalysisPlan(metrics=REPLAY_METRICS, reference=EXPERT_TEXT_REPLAY, comparisons=("expert",),
+                        splits=tuple(splits), episode_sets=("all",), panels=(), title="")
+    return analysis.contrast_table(episodes, plan, settings)
+
+
+def corpus_curve(paths, sizes: dict, episodes: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
+    """The pipeline LM (with explanations) per corpus size (``sizes``: episode table ->
+    expert episodes in its LM's corpus): mean and CI per size and split, with the
+    reference policies (``corpus_episodes`` empty) from the same test episodes."""
+    curve = pd.concat([analysis.read_episode_tables([path], analysis.LM_EPISODE_COLUMNS)
+                       .assign(corpus_episodes=int(sizes[path])) for path in paths], ignore_index=True)
+    references = episodes[episodes.policy.isin(CURVE_REFERENCES)]
+    return pd.concat([analysis.metric_summary(curve, CURVE_METRICS, ["policy", "split", "corpus_episodes"], settings),
+                      analysis.metric_summary(references, CURVE_METRICS, ["policy", "split"], settings)],
+                     ignore_index=True).assign(subset="all")
 
 
 def decisive_split(lm: dict) -> str:
@@ -59,6 +90,39 @@ def explanation_table(explained) -> str:
             for r in rows.itertuples()]
     return report.tabular(["model", "shots", "split", "with $-$ without [95\\% CI]", "$d_z$", "Holm $p$"], body,
                           "lllccc")
+
+
+def replay_table(replay, summary, splits) -> str:
+    """The expert through the text pipeline beside the expert itself, per split (reward/optimal)."""
+    rows = replay[replay.metric == "reward_over_optimal"].set_index("split")
+    means = summary[(summary.metric == "reward_over_optimal") & (summary.subset == "all")].set_index(["policy", "split"])
+    body = [[SPLIT_LABELS.get(split, split),
+             *(report.fmt_ci(*means.loc[(policy, split), ["mean", "ci_low", "ci_high"]], 3)
+               for policy in (EXPERT_TEXT_REPLAY, "expert")),
+             report.fmt_ci(*rows.loc[split, ["diff", "ci_low", "ci_high"]], 3)] for split in splits]
+    return report.tabular(["split", "expert through the text", "expert", "difference [95\\% CI]"], body, "lccc")
+
+
+def replay_reading(replay, margin: float) -> str:
+    """Whether the positive control reaches the expert's reward: on every split, the 90% CI
+    of (expert through the text) minus (expert) lies above minus the near-expert margin, the
+    bar the language models are held to (non-inferiority)."""
+    rows = replay[replay.metric == "reward_over_optimal"]
+    short = [SPLIT_LABELS.get(r.split, r.split) for r in rows.itertuples() if not r.ci90_low > -margin]
+    bar = (f"the 90\\% CI of its difference from the expert lies above $-${margin:g}, the near-expert margin "
+           f"the language models are held to")
+    return (f"reaches the expert's reward on every split ({bar})" if not short
+            else f"falls short of the expert's reward on {', '.join(short)} (it passes only where {bar})")
+
+
+def curve_table(curve, splits) -> str:
+    """Reward/optimal of the pipeline LM per corpus size (rows) and split (columns)."""
+    rows = curve[(curve.metric == "reward_over_optimal") & (curve.policy == CURVE_POLICY)]
+    cells = rows.set_index(["corpus_episodes", "split"])
+    body = [[f"{int(size):,}", *(report.fmt_ci(*cells.loc[(size, split), ["mean", "ci_low", "ci_high"]])
+                                 for split in splits)] for size in sorted(rows.corpus_episodes.unique())]
+    return report.tabular(["corpus (episodes)", *(SPLIT_LABELS.get(s, s) for s in splits)], body,
+                          "l" + "c" * len(splits))
 
 
 def results(tables, params) -> str:
@@ -90,33 +154,86 @@ def results(tables, params) -> str:
                                                  [p for p in plan.policies if p not in LM_BASELINES], plan.splits)),
         report.macro("CFourExplanationTable", explanation_table(tables["explanation_contrasts"])),
         report.macro("CFourDecisiveSplit", SPLIT_LABELS.get(split, split)),
+        report.macro("CFourReplayTable", replay_table(tables["replay"], summary, lm["splits"])),
+        report.macro("CFourReplayReading",
+                     replay_reading(tables["replay"], params["verdicts"]["c4_near_expert_margin"])),
+        report.macro("CFourCurveTable", curve_table(tables["corpus_curve"], lm["splits"])),
+        report.macro("CFourCurveSizes", ", ".join(f"{n:,}" for n in lm["corpus_sizes"])),
+        report.macro("CFourFloor", f"{lm['floor']:g}"),
+        *(report.macro(f"CFourStrategy{role.title()}Split", SPLIT_LABELS.get(s, s))
+          for role, s in lm["strategy_splits"].items()),
     ])
 
 
+@dataclass(frozen=True)
+class FloorRule:
+    """A benefit rule whose groups may sit at the floor: where both arms of a group
+    (``arms``: group -> its two policies) have the whole 95% CI of reward/optimal below
+    ``floor`` on ``split``, that group can show no benefit, so the row cannot be decided
+    by this design unless another group shows a harm (which decides "not supported")."""
+
+    rule: BenefitRule
+    arms: dict
+    split: str
+    floor: float
+
+    def text(self) -> str:
+        return (f"{self.rule.text()} Where, on {self.split.replace('_', ' ')}, both arms of a model (with and "
+                f"without explanations) have the whole 95\\% CI of reward/optimal below the floor {self.floor:g}, "
+                f"that model can show no benefit: the row then cannot be decided by this design, unless a model "
+                f"off the floor shows a harm.")
+
+    def at_floor(self, summary: pd.DataFrame) -> list[str]:
+        rows = summary[(summary.metric == "reward_over_optimal") & (summary.subset == "all")
+                       & (summary.split == self.split)].set_index("policy")
+        missing = [p for arms in self.arms.values() for p in arms if p not in rows.index]
+        if missing:
+            raise ValueError(f"C4: the summary table has no reward/optimal of {missing[0]!r} on {self.split!r}")
+        return [group for group, arms in self.arms.items() if (rows.loc[list(arms), "ci_high"] < self.floor).all()]
+
+    def apply(self, verdict, contrasts: pd.DataFrame, summary: pd.DataFrame):
+        """``verdict`` (from ``benefit_verdict``), or "cannot be decided" where groups sit at the floor."""
+        floored = self.at_floor(summary)
+        rows = contrasts[(contrasts.metric == self.rule.metric) & contrasts[self.rule.group_col].isin(self.rule.groups)
+                         & ~contrasts[self.rule.group_col].isin(floored)]
+        if not floored or reversed_beyond(rows, self.rule.margin, self.rule.alpha).any():
+            return verdict
+        return replace(verdict, verdict=CANNOT_DECIDE, reason=(
+            f"both arms of {' and '.join(floored)} sit at the floor (upper 95\\% CI of reward/optimal below "
+            f"{self.floor:g}); the rule alone would read {verdict.verdict}: {verdict.reason}"))
+
+
 def decide(tables, trained, params) -> list[Decision]:
-    """Three verdicts: the pipeline LM and the prompted pretrained LM each carry out the
-    strategy (their own contrasts: each is the reference of its rows), and explanations
-    help both (pipeline LM and the pretrained LM at 0 and the most shots, on the split
-    that needs the held-out link). Verdicts on the pipeline LM say whether it finished
-    training; the pretrained LM is not trained here."""
+    """Four verdicts: the pipeline LM carries out the strategy, decided on the
+    in-distribution split (does it run the strategy?) and on the held-out-link split
+    (does it generalize it?) as two rows (``c4.strategy_splits``); the prompted pretrained
+    LM carries it out (every split of ``c4.splits``); each LM is the reference of its own
+    contrasts. Explanations help both (pipeline LM and the pretrained LM at 0 and the
+    most shots, on the split that needs the held-out link), unless both arms of a model
+    sit at the floor (``c4.floor``, ``FloorRule``). Verdicts on the pipeline LM say whether
+    it finished training; the pretrained LM is not trained here."""
     lm, pretrained = params["c4"], params["c4"]["pretrained"]
     contrasts, explained = tables["contrasts"], tables["explanation_contrasts"]
     label = pretrained_label(pretrained["model"])
     most_shots = max(pretrained["shots"])
     trained = trained["training_logs"]
+    pipeline = contrasts[contrasts.reference == pipeline_lm_policy("with")]
     decisions = []
-    for prefix, who, reference, learned in (
-        ("CFourPipeline", "pipeline LM (with explanations)", pipeline_lm_policy("with"), True),
-        ("CFourPrompted", f"{label} ({most_shots}-shot, with explanations)",
-         pretrained_policy(label, most_shots, "with"), False),
-    ):
-        rule = c4_strategy_rule(params["verdicts"], lm["splits"], who)
-        verdict = beat_and_approach_verdict(contrasts[contrasts.reference == reference], rule)
-        decisions.append(Decision.qualified(prefix, verdict, rule, trained) if learned
-                         else Decision(prefix, verdict, rule))
+    for role, split in lm["strategy_splits"].items():  # "runs" (in distribution), then "generalizes"
+        rule = c4_strategy_rule(params["verdicts"], [split], "pipeline LM (with explanations)")
+        verdict = beat_and_approach_verdict(pipeline, rule)
+        verdict = replace(verdict, test=f"{verdict.test}; on {split.replace('_', ' ')} only")
+        decisions.append(Decision.qualified(f"CFourPipeline{role.title()}", verdict, rule, trained))
+    rule = c4_strategy_rule(params["verdicts"], lm["splits"], f"{label} ({most_shots}-shot, with explanations)")
+    prompted = pretrained_policy(label, most_shots, "with")
+    decisions.append(Decision("CFourPrompted", beat_and_approach_verdict(contrasts[contrasts.reference == prompted],
+                                                                         rule), rule))
     decisive = explained[(explained.split == decisive_split(lm)) & explained.shots.isin([0, most_shots])]
-    rule = c4_explanation_rule(params["verdicts"], ["pipeline LM", label])
-    decisions.append(Decision.qualified("CFourExplain", benefit_verdict(decisive, rule), rule, trained))
+    arms = {"pipeline LM": tuple(pipeline_lm_policy(e) for e in ("with", "without")),
+            label: tuple(pretrained_policy(label, most_shots, e) for e in ("with", "without"))}
+    rule = FloorRule(c4_explanation_rule(params["verdicts"], list(arms)), arms, decisive_split(lm), lm["floor"])
+    verdict = rule.apply(benefit_verdict(decisive, rule.rule), decisive, tables["summary"])
+    decisions.append(Decision.qualified("CFourExplain", verdict, rule, trained))
     return decisions
 
 
@@ -124,9 +241,10 @@ SPEC = Claim(
     id="c4",
     statistics=statistics,
     title="Experiment 4: language models run causal experiments from text",
-    tables={"summary": SUMMARY, "contrasts": CONTRASTS, "explanation_contrasts": (), "training": TRAINING},
+    tables={"summary": SUMMARY, "contrasts": CONTRASTS, "explanation_contrasts": (), "training": TRAINING,
+            "replay": CONTRASTS, "corpus_curve": ("corpus_episodes",)},
     results=results,
     decide=decide,
-    figures={"c4": "c4_figure"},
-    learning_curves={"c4": "C4 pipeline LMs"},
+    figures={"c4": "c4_figure", "c4_corpus": "c4_corpus_figure"},
+    learning_curves={"c4": "C4 pipeline LMs", "c4_corpus": "C4 pipeline LMs (with explanations) by corpus size"},
 )

@@ -27,7 +27,8 @@ from tqdm import tqdm
 
 from pacs.baselines import POLICIES
 from pacs.envs import dag_text
-from pacs.envs.causal_dag import DagEpisodes, goal_action_id, sample_under_intervention
+from pacs.envs.causal_dag import (DagEnvConfig, DagEpisodes, expert_goal_action, goal_action_id, goal_action_parts,
+                                  sample_under_intervention)
 from pacs.experiments.dag import Design, episode_frame, held_out_link_design
 from pacs.labels import REFERENCE_BASELINES
 from pacs.models.language_model import LanguageModel
@@ -162,7 +163,9 @@ def language_model_table(lm: LanguageModel, episodes: dict[str, DagEpisodes], de
                          mode: str, settings: TextSettings, seed: int, n_episodes: int, **columns):
     """Closed-loop runs of ``lm`` on the first ``n_episodes`` of each split: (tidy
     episode table, transcripts). An episode without a valid final action gets a
-    uniformly random one (seeded) and counts in ``invalid_actions``."""
+    uniformly random one (seeded) and counts in ``invalid_actions``. A policy that
+    must know which episode it acts in (``ExpertTextReplay``) has ``start_episode``
+    called before each."""
     frames, transcripts = [], []
     for split, batch in episodes.items():
         batch = batch.select(torch.arange(min(n_episodes, len(batch))))
@@ -171,6 +174,8 @@ def language_model_table(lm: LanguageModel, episodes: dict[str, DagEpisodes], de
         goal = torch.empty(len(batch), dtype=torch.long)
         invalid = torch.zeros(len(batch))
         for index in tqdm(range(len(batch)), desc=f"{lm.name} {split}", mininterval=5.0):
+            if hasattr(lm, "start_episode"):
+                lm.start_episode(batch, index)
             run = run_episode(lm, batch, index, design, prompt, mode, settings)
             explore[index] = dag_text.exploration_plan(run.tests, design.env.explore_steps)
             if run.goal is None:
@@ -189,6 +194,39 @@ def language_model_table(lm: LanguageModel, episodes: dict[str, DagEpisodes], de
         log.info("%s on %s: mean reward/optimal %.3f, invalid actions per episode %.3f", columns.get("policy"),
                  split, frame.reward_over_optimal.mean(), frame.invalid_actions.mean())
     return pd.concat(frames, ignore_index=True), "\n".join(transcripts)
+
+
+class ExpertTextReplay:
+    """The positive control of the text pipeline: the expert acting through the text
+    interface, in place of a language model (``generate`` mode only).
+
+    It writes the ``Test`` lines of the episode's own expert order and, after the
+    ``Goal`` line, the ``Action`` line the expert chooses from the results as the text
+    shows them: the transcript is parsed back (``dag_text.parse``, values rounded as
+    printed) and handed to the expert's goal rule. So its episodes pass through the
+    same serializer, parser, closed loop and scoring as a language model's, and its
+    reward equals the expert's except where rounding changes the expert's choice. The
+    episode's exploration order is the one thing not in the text; ``start_episode``
+    tells it (the expert's order is a random permutation drawn with the episode)."""
+
+    name = "expert text replay"
+
+    def __init__(self, env: DagEnvConfig, decimals: int):
+        self.env, self.decimals = env, decimals
+        self.order: list[int] = []
+
+    def start_episode(self, batch: DagEpisodes, index: int) -> None:
+        self.order = [int(v) for v in batch.expert_order[index]]
+
+    def generate(self, context: str, max_new_tokens: int) -> str:
+        episode = dag_text.parse(context[context.rindex("Variables:"):])
+        if episode.target is None:  # exploring: the expert's next test, or nothing once done
+            step = len(episode.tests)
+            return dag_text.test_line(self.order[step]) if step < len(self.order) else "\n"
+        goal = expert_goal_action(torch.tensor([episode.tests]), torch.tensor([episode.results]),
+                                  torch.tensor([episode.target]), self.env)
+        variable, sign = goal_action_parts(goal)
+        return dag_text.action_line(int(variable[0]), int(sign[0]), episode.intervention_value, self.decimals)
 
 
 def baseline_table(episodes: dict[str, DagEpisodes], design: Design, seed: int, n_episodes: int) -> pd.DataFrame:
