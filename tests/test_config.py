@@ -73,6 +73,8 @@ def test_preset_overlays_and_command_line_wins():
         ({"c2": {"held_out_subsets": [[0, 1, 2], [2, 1, 0]]}}, "c2.held_out_subsets"),
         ({"c2": {"held_out_subsets": [list(s) for s in combinations(range(5), 3)]}}, "c2.held_out_subsets"),
         ({"c5": {"pretrained": {"shots": [13]}}}, "c5.pretrained.shots"),
+        # a 0-shot prompt holds no episode, so "with" and "without explanations" would be one prompt
+        ({"c4": {"pretrained": {"shots": [0, 2]}}}, "c4.pretrained.shots"),
     ],
 )
 def test_bad_values_name_the_key_in_one_line(override, key):

@@ -113,7 +113,7 @@ def check_relations(config: dict) -> None:
     """Constraints between values that the schema cannot state, checked before any
     job runs; the first one broken is a ConfigError of one line naming the key."""
     for check in (_check_held_out_links, _check_weight_values, _check_cued_subsets, _check_attention_heads,
-                  _check_device, _check_batch_sizes, _check_few_shot_pool, _check_regimes,
+                  _check_device, _check_batch_sizes, _check_few_shot_pool, _check_lm_shots, _check_regimes,
                   _check_budget_widths, _check_sweep_widths):
         check(config)
 
@@ -311,6 +311,14 @@ def _check_few_shot_pool(config: dict) -> None:
             _fail("c5.pretrained.shots", f"{shots}-shot prompts need {shots} {task} examples, but the pool has "
                                              f"{pool} (c5.example_pool_per_condition x {len(module.CONDITIONS)} "
                                              "conditions)")
+
+
+def _check_lm_shots(config: dict) -> None:
+    """C4's pretrained LM compares prompts with and without explanations in their expert
+    episodes; a 0-shot prompt holds no episode, so its two arms would be one prompt."""
+    if 0 in config["c4"]["pretrained"]["shots"]:
+        _fail("c4.pretrained.shots", f"{config['c4']['pretrained']['shots']} holds 0: a prompt without expert "
+                                     "episodes has no explanations to add or leave out (use k >= 1)")
 
 
 def _check_regimes(config: dict) -> None:
