@@ -13,7 +13,7 @@ from pacs.claims.registry import REGISTRY
 from pacs.claims.spec import Decision
 from pacs.claims import c1, c3, c4, c5, c6
 from pacs import figures as pacs_figures
-from test_verdicts import VERDICTS, row
+from test_verdicts import CHOICES, VERDICTS, row
 
 CONVERGED, CAPPED = Adequacy(("converged", "converged")), Adequacy(("converged", "cap"))
 
@@ -36,7 +36,7 @@ def c1_contrasts(agent_gain=(0.2, 0.4), expert_gap=(-0.05, 0.05)):
     """Agent-minus-policy contrasts of C1's rule: every associational baseline and the expert
     on both held-out splits (and an in-distribution row the rule must ignore)."""
     rows = [row(*agent_gain, split=split, other=other, metric="reward_over_optimal")
-            for split in ("held_out", "held_out_link_goal") for other in c1.DAG_ASSOCIATIONAL]
+            for split in ("held_out", "held_out_link_goal") for other in CHOICES["c1"]["must_beat"]]
     rows += [row(*expert_gap, p=0.5, split=split, other="expert", metric="reward_over_optimal")
              for split in ("held_out", "held_out_link_goal")]
     rows.append(row(-0.9, -0.8, split="in_distribution", other="random", metric="reward_over_optimal"))
@@ -49,7 +49,8 @@ def c1_contrasts(agent_gain=(0.2, 0.4), expert_gap=(-0.05, 0.05)):
     (c1_contrasts(expert_gap=(-0.4, -0.2)), CONVERGED, "not supported"),
 ])
 def test_c1_decides_on_held_out_graphs_and_says_whether_the_agents_converged(contrasts, trained, expected):
-    [decision] = c1.decide({"contrasts": contrasts}, {"training_logs": trained}, {"verdicts": VERDICTS})
+    [decision] = c1.decide({"contrasts": contrasts}, {"training_logs": trained},
+                           {"verdicts": VERDICTS, "c1": {"verdict": CHOICES["c1"]}})
     assert decision.prefix == "COne" and decision.verdict.verdict == expected
     assert "COneVerdict" in decision.macros()
 
@@ -57,7 +58,7 @@ def test_c1_decides_on_held_out_graphs_and_says_whether_the_agents_converged(con
 def test_c3_decides_on_the_explanation_effect_in_every_regime():
     contrasts = pd.DataFrame([row(0.1, 0.3, confounding=confounding, metric="test_correct")
                               for confounding in ("deconfounded", "confounded")])
-    params = {"verdicts": VERDICTS, "c3": {"confounding": ["deconfounded", "confounded"]}}
+    params = {"verdicts": VERDICTS, "c3": {"verdict": CHOICES["c3"]}}
     [decision] = c3.decide({"contrasts": contrasts}, {"training_logs": CONVERGED}, params)
     assert decision.verdict.verdict == "supported"
     weak = contrasts.assign(ci_low=[0.1, -0.3], ci_high=[0.3, -0.1], diff=[0.2, -0.2], p_holm=0.001)
@@ -67,7 +68,8 @@ def test_c3_decides_on_the_explanation_effect_in_every_regime():
 
 def test_c4_uses_each_lms_own_contrasts_and_the_decisive_split_for_explanations():
     lm = {"splits": ["in_distribution", "held_out", "held_out_link_goal"],
-          "pretrained": {"model": "smollm2", "shots": [0, 2]}}
+          "pretrained": {"model": "smollm2", "shots": [1, 2]},
+          "verdict": {**CHOICES["c4"], "splits": ["in_distribution", "held_out", "held_out_link_goal"]}}
     pipeline, prompted = c4.pipeline_lm_policy("with"), c4.pretrained_policy("SmolLM2-135M", 2, "with")
     contrasts = pd.DataFrame(
         [row(0.2, 0.4, split=s, other=o, reference=pipeline, metric="reward_over_optimal")
@@ -78,7 +80,7 @@ def test_c4_uses_each_lms_own_contrasts_and_the_decisive_split_for_explanations(
            for s in lm["splits"] for o in ("random", "correlational", "expert")])
     explained = pd.DataFrame(
         [row(0.1, 0.3, split="held_out_link_goal", model=m, shots=shots, metric="reward_over_optimal")
-         for m, shots in (("pipeline LM", 0), ("SmolLM2-135M", 0), ("SmolLM2-135M", 2))]
+         for m, shots in (("pipeline LM", 0), ("SmolLM2-135M", 2))]
         + [row(-0.3, -0.1, split="held_out", model="pipeline LM", shots=0, metric="reward_over_optimal"),
            row(-0.3, -0.1, split="held_out_link_goal", model="SmolLM2-135M", shots=1, metric="reward_over_optimal")])
     decisions = c4.decide({"contrasts": contrasts, "explanation_contrasts": explained},
@@ -107,7 +109,7 @@ def test_c5_world_verdict_is_the_strongest_coupling_with_holm_over_the_treated_c
 
 
 def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
-    probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]},
+    probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]}, "verdict": CHOICES["c5"],
               "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
     empty = pd.DataFrame(columns=["model", "shots", "score", "source", "contrast", "label"])
     decisions = c5.decide({"contrasts": empty, "corpora": world_corpora().iloc[:0]}, {"training_logs": CONVERGED},
@@ -120,15 +122,14 @@ def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
 
 
 def test_c6_decides_dagger_on_its_last_round_and_fusion_on_the_most_samples():
-    dagger = pd.DataFrame([row(-0.3, -0.1, split=s, round=1, metric="reward_over_optimal")
-                           for s in c6.C6_VERDICT_SPLITS]
-                          + [row(0.1, 0.3, split=s, round=2, metric="reward_over_optimal")
-                             for s in c6.C6_VERDICT_SPLITS])
-    last, decisive = c6.dagger_decisive(dagger)
+    splits = CHOICES["c6"]["splits"]
+    dagger = pd.DataFrame([row(-0.3, -0.1, split=s, round=1, metric="reward_over_optimal") for s in splits]
+                          + [row(0.1, 0.3, split=s, round=2, metric="reward_over_optimal") for s in splits])
+    last, decisive = c6.dagger_decisive(dagger, CHOICES["c6"])
     assert last == 2 and (decisive["round"] == 2).all() and len(decisive) == 2
     fusion = pd.DataFrame([row(0.1, 0.3, split=s, policy=p, reference=n, metric="reward_over_optimal")
-                           for s in c6.C6_VERDICT_SPLITS for p in c6.FUSION_POLICIES for n in (20, 60)])
-    most, decisive = c6.fusion_decisive(fusion)
+                           for s in splits for p in c6.FUSION_POLICIES for n in (20, 60)])
+    most, decisive = c6.fusion_decisive(fusion, CHOICES["c6"])
     assert most == 60 and set(decisive.policy) == {c6.FUSION_POLICIES[0]} and set(decisive.reference) == {60}
 
 

@@ -1,9 +1,12 @@
 """Every verdict rule's outcomes on constructed contrast tables, including a missing row."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from pacs.config import load_yaml
 from pacs.verdicts import (BeatAndApproachRule, BenefitRule, Verdict, adjust_across_claims, beat_and_approach_verdict,
                            benefit_verdict, c1_rule, c2_rule, c3_rule, c4_explanation_rule, c4_strategy_rule,
                            c6_benefit_rule, c6_conditioning_rule, planning_table)
@@ -12,6 +15,9 @@ VERDICTS = {"alpha": 0.05, "c1_near_expert_margin": 0.1, "c2_near_expert_margin"
             "c4_near_expert_margin": 0.1, "c4_equivalence_margin": 0.05, "c5_equivalence_margin": 0.05,
             "c6_near_margin": 0.1, "c6_equivalence_margin": 0.05}
 RATIO_90_TO_95 = 1.645 / 1.96
+# each claim's rule choices as config.yaml sets them (``<claim>.verdict``)
+DEFAULTS = load_yaml(Path(__file__).resolve().parents[1] / "config.yaml")
+CHOICES = {claim: DEFAULTS[claim]["verdict"] for claim in ("c1", "c2", "c3", "c4", "c5", "c6")}
 
 
 def row(low, high, p=0.001, **keys):
@@ -52,7 +58,7 @@ def beat_table(baseline=(0.2, 0.4), reference=(-0.05, 0.05), p=0.001, weak=None)
 def test_beat_and_approach_outcomes(table, expected, reason):
     verdict = beat_and_approach_verdict(table, BEAT)
     assert verdict.verdict == expected and reason in verdict.reason
-    assert isinstance(verdict, Verdict) and verdict.p_value == pytest.approx(verdict.p_holm / 2)
+    assert isinstance(verdict, Verdict) and verdict.p_value <= verdict.p_holm
     assert verdict.margin == 0.1 and verdict.n_seeds == 5 and verdict.se > 0
 
 
@@ -95,13 +101,28 @@ def test_benefit_names_a_missing_group():
 
 
 def test_every_claim_rule_states_its_margin_and_the_equivalence_test():
-    rules = [c1_rule(VERDICTS, ["correlational"]), c2_rule(VERDICTS), c3_rule(VERDICTS, ["deconfounded"]),
-             c4_strategy_rule(VERDICTS, ["held_out"], "LM"), c4_explanation_rule(VERDICTS, ["LM"]),
-             c6_conditioning_rule(VERDICTS, ["held_out"], "rc", "plain", "expert_only"),
-             c6_benefit_rule(VERDICTS, "DAgger", "plain", "DAgger $-$ plain", ["held_out"])]
+    rules = [c1_rule(VERDICTS, CHOICES["c1"]), c2_rule(VERDICTS, CHOICES["c2"]), c3_rule(VERDICTS, CHOICES["c3"]),
+             c4_strategy_rule(VERDICTS, CHOICES["c4"], "LM"), c4_explanation_rule(VERDICTS, CHOICES["c4"], ["LM"]),
+             c6_conditioning_rule(VERDICTS, CHOICES["c6"], "rc", "plain", "expert_only"),
+             c6_benefit_rule(VERDICTS, CHOICES["c6"], "DAgger", "plain", "DAgger $-$ plain", "dagger_round")]
     for rule in rules:
         text = rule.text()
         assert f"{rule.margin:g}" in text and "90\\%" in text and "two one-sided tests" in text, rule.claim
+        # its choices are printed as the config keys that hold them
+        assert f"\\texttt{{{rule.claim.lower()}.verdict.metric}}" in text and "Holm's family" in text, rule.claim
+
+
+def test_holm_runs_over_the_contrasts_a_rule_reads_not_the_panel():
+    """A contrast table whose p_holm came from a bigger figure panel: the verdict adjusts
+    only the rows its rule tests, so an extra figure comparison changes nothing."""
+    table = beat_table(baseline=(0.2, 0.4), p=0.02)  # p_value 0.01 on each of the 4 tested rows
+    extra = pd.DataFrame([row(0.5, 0.6, p=0.02, split=s, other=f"figure_only_{k}") for s in ("s1", "s2")
+                          for k in range(20)])
+    # the panel's Holm over 4 + 2 + 40 rows would read 0.46 for a tested row; the rule's own family 0.04
+    panel = pd.concat([table, extra], ignore_index=True).assign(p_holm=lambda t: np.minimum(t.p_value * len(t), 1))
+    alone, with_figure = beat_and_approach_verdict(table, BEAT), beat_and_approach_verdict(panel, BEAT)
+    assert alone.as_row() == with_figure.as_row()
+    assert alone.p_holm == pytest.approx(0.04) and alone.verdict == "supported"
 
 
 def test_the_verdict_table_adjusts_p_over_all_its_rows():

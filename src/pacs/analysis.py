@@ -51,8 +51,6 @@ C6_METRICS = {  # return conditioning: PLANS["rc"]
 }
 # C6: the column a regime's learners vary along (none: return conditioning compares learners)
 C6_CONDITIONS = {"rc": None, "dagger": "round", "fusion": "n_observational"}
-# C6: the splits a regime's verdict is called on
-C6_VERDICT_SPLITS = ("in_distribution", "held_out")
 
 PLANS = {
     "c1": AnalysisPlan(

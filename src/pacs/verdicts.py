@@ -12,6 +12,12 @@ and what counts as none:
   the 90% CI lies wholly inside +/- margin; "near a reference" is the one-sided
   half of it (non-inferiority: the 90% CI's lower end above -margin).
 
+Holm's family is the contrasts a rule reads (``rule_family``): a verdict adjusts the
+p-values of exactly the rows it tests, never those of a figure panel, so adding a
+comparison to a figure changes no verdict. A rule's choices (its metric, decisive
+splits or groups, must-beat list, reference and respondent) are config keys under its
+claim's section (``<claim>.verdict``), printed with the rule.
+
 A rule that names a row (split, baseline, group) the contrast table lacks raises
 a one-line ValueError naming it: a verdict never rests on fewer rows than its rule
 names. The rule is printed in the report beside the verdict (``rule_text``), so a
@@ -25,6 +31,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from pacs.labels import METRIC_LABELS
 from pacs.stats import holm, seeds_for_power
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
@@ -44,6 +51,33 @@ CLAIMS = {
 }
 
 
+def config_choices(section: str, rule: dict) -> str:
+    """A rule's choices as the config keys that hold them, in LaTeX:
+    ``c1.verdict.splits = held_out, held_out_link_goal; ...``."""
+    def value(v) -> str:
+        if isinstance(v, dict):
+            return ", ".join(f"{k}: {value(x)}" for k, x in v.items())
+        return ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+    return "; ".join(f"\\texttt{{{section}.{key}}} = {value(v)}" for key, v in rule.items()).replace("_", "\\_")
+
+
+def choices_sentence(choices: str) -> str:
+    return f" Its choices (config): {choices}." if choices else ""
+
+
+def metric_label(metric: str) -> str:
+    return METRIC_LABELS.get(metric, metric.replace("_", " "))
+
+
+def rule_family(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with ``p_holm`` recomputed as Holm's adjustment over exactly these rows
+    (the contrasts a rule tests) from their unadjusted ``p_value``; rows without
+    p-values keep the ``p_holm`` they came with."""
+    if rows.empty or "p_value" not in rows.columns or rows["p_value"].isna().any():
+        return rows
+    return rows.assign(p_holm=holm(rows["p_value"].to_numpy(dtype=float)))
+
+
 @dataclass(frozen=True)
 class BeatAndApproachRule:
     claim: str
@@ -55,6 +89,7 @@ class BeatAndApproachRule:
     margin: float
     alpha: float
     subject: str = "agent"  # what is tested (the agent, a language model)
+    choices: str = ""  # the config keys that hold the rule's choices (config_choices)
 
     def text(self) -> str:
         """The rule in words, as LaTeX (identifiers printed with spaces for underscores)."""
@@ -68,7 +103,9 @@ class BeatAndApproachRule:
             f"one of those baselines is better than the {self.subject} (whole 95\\% CI beyond zero, Holm $p$ below "
             f"{self.alpha:g}), when the {self.subject} is equivalent to one of them (the whole 90\\% CI of the "
             f"difference inside $\\pm${self.margin:g}: two one-sided tests), or when the {self.reference}'s "
-            f"advantage has its whole 95\\% CI above {self.margin:g}; otherwise it is inconclusive."
+            f"advantage has its whole 95\\% CI above {self.margin:g}; otherwise it is inconclusive. Holm's "
+            f"family: the {len(self.splits) * len(self.must_beat)} baseline contrasts this rule tests."
+            + choices_sentence(self.choices)
         )
 
 
@@ -153,7 +190,7 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
         require_rows(rows[rows.split == split], "other", (*rule.must_beat, rule.reference), rule.claim,
                      f"contrast on split {split!r} with")
     rows = rows[rows.split.isin(rule.splits)]
-    versus_baselines = rows[rows.other.isin(rule.must_beat)]
+    versus_baselines = rule_family(rows[rows.other.isin(rule.must_beat)])
     versus_reference = rows[rows.other == rule.reference]
     beats = beyond(versus_baselines, rule.margin, rule.alpha).all()
     loses = reversed_beyond(versus_baselines, 0.0, rule.alpha).any()
@@ -204,6 +241,7 @@ class BenefitRule:
     alpha: float
     versus: str = "none"  # what the manipulation is compared with
     contrast: str = "with $-$ without"  # how the effect is labelled
+    choices: str = ""
 
     def text(self) -> str:
         groups = " and ".join(g.replace("_", " ") for g in self.groups)
@@ -213,14 +251,15 @@ class BenefitRule:
             f"{self.margin:g} and a Holm-adjusted $p$ below {self.alpha:g}). It is not supported when "
             f"{self.manipulation} lower it somewhere by more than {self.margin:g} (whole 95\\% CI below "
             f"$-${self.margin:g}, Holm $p$ below {self.alpha:g}), or when every difference is equivalent to zero "
-            f"(two one-sided tests: its whole 90\\% CI inside $\\pm${self.margin:g}); otherwise it is inconclusive."
+            f"(two one-sided tests: its whole 90\\% CI inside $\\pm${self.margin:g}); otherwise it is inconclusive. "
+            f"Holm's family: the {len(self.groups)} contrasts this rule tests." + choices_sentence(self.choices)
         )
 
 
 def benefit_verdict(contrasts: pd.DataFrame, rule: BenefitRule) -> Verdict:
     rows = contrasts[contrasts.metric == rule.metric] if "metric" in contrasts.columns else contrasts.iloc[:0]
     require_rows(rows, rule.group_col, rule.groups, rule.claim, f"group with {rule.metric}")
-    rows = rows[rows[rule.group_col].isin(rule.groups)]
+    rows = rule_family(rows[rows[rule.group_col].isin(rule.groups)])
     helps = beyond(rows, rule.margin, rule.alpha).all()
     hurts = reversed_beyond(rows, rule.margin, rule.alpha).any()
     null = equivalent(rows, rule.margin).all()
@@ -244,51 +283,58 @@ def benefit_verdict(contrasts: pd.DataFrame, rule: BenefitRule) -> Verdict:
     )
 
 
-def c3_rule(verdicts: dict, confoundings) -> BenefitRule:
-    """C3: predicting explanations raises test-trial accuracy (following the latent
-    dimension) on deconfounded tests, after deconfounded and after confounded training."""
+def c3_rule(verdicts: dict, rule: dict) -> BenefitRule:
+    """C3: predicting explanations raises the metric (test-trial accuracy: following the
+    latent dimension on deconfounded tests) after each training confounding the rule
+    names (``c3.verdict``: metric, confounding)."""
     return BenefitRule(
-        claim="C3", metric="test_correct", metric_label="test-trial accuracy", manipulation="explanations",
-        groups=tuple(confoundings), group_col="confounding", margin=verdicts["c3_equivalence_margin"], alpha=verdicts["alpha"],
+        claim="C3", metric=rule["metric"], metric_label=metric_label(rule["metric"]), manipulation="explanations",
+        groups=tuple(rule["confounding"]), group_col="confounding", margin=verdicts["c3_equivalence_margin"],
+        alpha=verdicts["alpha"], choices=config_choices("c3.verdict", rule),
     )
 
 
-def c1_rule(verdicts: dict, associational) -> BeatAndApproachRule:
-    """C1: on held-out graphs, beat every associational baseline and approach the expert."""
+def beat_rule(claim: str, section: str, rule: dict, margin: float, alpha: float, subject: str = "agent",
+              **fields) -> BeatAndApproachRule:
+    """A beat-and-approach rule whose metric, splits, must-beat list and reference are the
+    config block ``rule`` (``<claim>.verdict``, printed with the rule); ``fields`` holds
+    any key of ``rule`` the claim reads for something else."""
     return BeatAndApproachRule(
-        claim="C1", metric="reward_over_optimal", metric_label="reward/optimal",
-        splits=("held_out", "held_out_link_goal"), must_beat=tuple(associational), reference="expert",
-        margin=verdicts["c1_near_expert_margin"], alpha=verdicts["alpha"],
+        claim=claim, metric=rule["metric"], metric_label=metric_label(rule["metric"]), splits=tuple(rule["splits"]),
+        must_beat=tuple(rule["must_beat"]), reference=rule["reference"], margin=margin, alpha=alpha, subject=subject,
+        choices=config_choices(section, {**rule, **fields}),
     )
 
 
-def c2_rule(verdicts: dict) -> BeatAndApproachRule:
-    """C2: on held-out cued subsets, explore the cued variables (recall) better than
-    random exploration and nearly as well as the expert."""
-    return BeatAndApproachRule(
-        claim="C2", metric="explore_recall", metric_label="exploration recall of the cued subset",
-        splits=("held_out_subsets",), must_beat=("random_explore",), reference="expert",
-        margin=verdicts["c2_near_expert_margin"], alpha=verdicts["alpha"],
-    )
+def c1_rule(verdicts: dict, rule: dict) -> BeatAndApproachRule:
+    """C1: on held-out graphs, beat every associational baseline and approach the expert
+    (``c1.verdict``)."""
+    return beat_rule("C1", "c1.verdict", rule, verdicts["c1_near_expert_margin"], verdicts["alpha"])
 
 
-def c4_strategy_rule(verdicts: dict, splits, who: str) -> BeatAndApproachRule:
-    """C4: a language model (``who``) carries out the strategy: on every tested split it
-    beats random and correlational choices and comes near the expert."""
-    return BeatAndApproachRule(
-        claim="C4", metric="reward_over_optimal", metric_label="reward/optimal",
-        splits=tuple(splits), must_beat=("random", "correlational"), reference="expert",
-        margin=verdicts["c4_near_expert_margin"], alpha=verdicts["alpha"], subject=who,
-    )
+def c2_rule(verdicts: dict, rule: dict) -> BeatAndApproachRule:
+    """C2: on held-out cued subsets, explore the cued variables (recall) better than the
+    cue-blind explorer of distinct variables and nearly as well as the expert (``c2.verdict``)."""
+    return beat_rule("C2", "c2.verdict", rule, verdicts["c2_near_expert_margin"], verdicts["alpha"])
 
 
-def c4_explanation_rule(verdicts: dict, models) -> BenefitRule:
+def c4_strategy_rule(verdicts: dict, rule: dict, who: str) -> BeatAndApproachRule:
+    """C4: a language model (``who``) carries out the strategy: on every split of
+    ``c4.verdict.splits`` it beats its must-beat baselines and comes near the expert."""
+    strategy = {key: rule[key] for key in ("metric", "splits", "must_beat", "reference")}
+    return beat_rule("C4", "c4.verdict", strategy, verdicts["c4_near_expert_margin"], verdicts["alpha"], who,
+                     prompted_shots=rule["prompted_shots"])
+
+
+def c4_explanation_rule(verdicts: dict, rule: dict, models) -> BenefitRule:
     """C4: explanations and reasoning in the training text or the prompt raise the
-    language models' reward/optimal (every model, on the held-out-link split)."""
+    language models' metric (every model, on ``c4.verdict.explanation_split``)."""
     return BenefitRule(
-        claim="C4", metric="reward_over_optimal", metric_label="reward/optimal",
+        claim="C4", metric=rule["metric"], metric_label=metric_label(rule["metric"]),
         manipulation="explanations", groups=tuple(models), group_col="model",
         margin=verdicts["c4_equivalence_margin"], alpha=verdicts["alpha"],
+        choices=config_choices("c4.verdict", {key: rule[key] for key in
+                                              ("metric", "explanation_split", "prompted_shots")}),
     )
 
 
@@ -301,6 +347,7 @@ class EffectRule:
     subject: str  # who shows it, e.g. the model and prompt
     margin: float
     alpha: float
+    choices: str = ""
 
     def text(self) -> str:
         return (
@@ -308,7 +355,8 @@ class EffectRule:
             f"(its whole 95\\% CI above {self.margin:g}, Holm-adjusted $p$ below {self.alpha:g}). It is not "
             f"supported when it is below $-${self.margin:g} (whole 95\\% CI below $-${self.margin:g}, Holm $p$ below "
             f"{self.alpha:g}) or equivalent to zero (two one-sided tests: its whole 90\\% CI inside "
-            f"$\\pm${self.margin:g}); otherwise it is inconclusive."
+            f"$\\pm${self.margin:g}); otherwise it is inconclusive. Holm's family: this one contrast."
+            + choices_sentence(self.choices)
         )
 
 
@@ -316,6 +364,8 @@ def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
     """Apply an ``EffectRule`` to one contrast row (estimate, ci_low, ci_high,
     ci90_low, ci90_high, z, p_holm, mde; p_value if there)."""
     frame = pd.DataFrame([{key: row[key] for key in ("ci_low", "ci_high", "ci90_low", "ci90_high", "p_holm")}])
+    if not pd.isna(row.get("p_value", np.nan)):  # Holm over the one contrast the rule reads: p itself
+        frame["p_holm"] = float(row["p_value"])
     if beyond(frame, rule.margin, rule.alpha).item():
         verdict, reason = SUPPORTED, "the effect exceeds the margin"
     elif reversed_beyond(frame, rule.margin, rule.alpha).item():
@@ -327,34 +377,53 @@ def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
     return Verdict(
         claim=rule.claim, test=test, effect_label=f"{rule.effect_label} ({rule.subject})",
         effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.z),
-        p_holm=float(row.p_holm), mde=float(row.mde), verdict=verdict, reason=reason,
+        p_holm=float(frame.p_holm.item()), mde=float(row.mde), verdict=verdict, reason=reason,
         p_value=float(row.get("p_value", np.nan)), margin=rule.margin, se=float(row.get("se", np.nan)),
         n_seeds=int(row.get("n_seeds", 0)),
     )
 
 
-def c5_rule(verdicts: dict, effect_label: str, subject: str) -> EffectRule:
+def c5_rule(verdicts: dict, effect_label: str, subject: str, choices: str = "") -> EffectRule:
     """C5: a content effect (accuracy when content supports the logic minus when it
     conflicts) is positive for ``subject``."""
     return EffectRule(claim="C5", effect_label=effect_label, subject=subject,
-                      margin=verdicts["c5_equivalence_margin"], alpha=verdicts["alpha"])
+                      margin=verdicts["c5_equivalence_margin"], alpha=verdicts["alpha"], choices=choices)
 
 
-def c6_conditioning_rule(verdicts: dict, splits, conditioned: str, plain: str, expert_subset: str) -> BeatAndApproachRule:
+def c6_conditioning_rule(verdicts: dict, rule: dict, conditioned: str, plain: str,
+                         expert_subset: str) -> BeatAndApproachRule:
     """C6, return conditioning: conditioned on the top quality, the learner beats plain
-    imitation of the same mixed data and comes near imitation of its expert subset."""
+    imitation of the same mixed data and comes near imitation of its expert subset, on
+    ``c6.verdict``'s splits and metric."""
     return BeatAndApproachRule(
-        claim="C6", metric="reward_over_optimal", metric_label="reward/optimal", splits=tuple(splits),
+        claim="C6", metric=rule["metric"], metric_label=metric_label(rule["metric"]), splits=tuple(rule["splits"]),
         must_beat=(plain,), reference=expert_subset, margin=verdicts["c6_near_margin"], alpha=verdicts["alpha"],
         subject=f"{conditioned} learner",
+        choices=config_choices("c6.verdict", {key: rule[key] for key in ("metric", "splits")}),
     )
 
 
-def c6_benefit_rule(verdicts: dict, manipulation: str, versus: str, contrast: str, splits) -> BenefitRule:
-    """C6, DAgger and data fusion: the manipulation raises the learner's reward/optimal
-    on every named split."""
+def c6_benefit_rule(verdicts: dict, rule: dict, manipulation: str, versus: str, contrast: str,
+                    decisive: str) -> BenefitRule:
+    """C6, DAgger and data fusion: the manipulation raises the learner's metric on every
+    split of ``c6.verdict`` (``decisive``: the key naming its round or number of samples)."""
     return BenefitRule(
-        claim="C6", metric="reward_over_optimal", metric_label="reward/optimal", manipulation=manipulation,
-        groups=tuple(splits), group_col="split", margin=verdicts["c6_equivalence_margin"], alpha=verdicts["alpha"],
-        versus=versus, contrast=contrast,
+        claim="C6", metric=rule["metric"], metric_label=metric_label(rule["metric"]), manipulation=manipulation,
+        groups=tuple(rule["splits"]), group_col="split", margin=verdicts["c6_equivalence_margin"],
+        alpha=verdicts["alpha"], versus=versus, contrast=contrast,
+        choices=config_choices("c6.verdict", {key: rule[key] for key in ("metric", "splits", decisive)}),
     )
+
+
+def resolve_choice(choice, values, key: str) -> int:
+    """A rule's pick among numbered conditions (shots, rounds, samples): ``most`` or
+    ``last`` is the largest of ``values``, ``fewest`` or ``first`` the smallest, a number
+    itself (a one-line ValueError naming ``key`` if it is not among ``values``)."""
+    values = sorted(int(v) for v in values)
+    if choice in ("most", "last"):
+        return values[-1]
+    if choice in ("fewest", "first"):
+        return values[0]
+    if int(choice) not in values:
+        raise ValueError(f"{key}: {choice} is not among {values}")
+    return int(choice)

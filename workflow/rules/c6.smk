@@ -365,7 +365,7 @@ wire_claim(
     params={
         "c6": {
             key: C6_CONFIG[key]
-            for key in ("eval", "return_conditioning", "dagger", "fusion")
+            for key in ("eval", "return_conditioning", "dagger", "fusion", "verdict")
         },
         "train": C6_TRAIN,
         "verdicts": config["verdicts"],

@@ -7,7 +7,7 @@ from functools import partial
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import DAG_ASSOCIATIONAL, PLANS
+from pacs.analysis import PLANS
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
 from pacs.tables import read_training_log
@@ -69,7 +69,7 @@ def results(tables, params) -> str:
 
 def decide(tables, trained, params) -> list[Decision]:
     """On held-out graphs the agent beats every associational baseline and comes near the expert."""
-    rule = c1_rule(params["verdicts"], DAG_ASSOCIATIONAL)
+    rule = c1_rule(params["verdicts"], params["c1"]["verdict"])
     return [Decision.qualified("COne", beat_and_approach_verdict(tables["contrasts"], rule), rule,
                                trained["training_logs"])]
 

@@ -37,8 +37,9 @@ def results(tables, params) -> str:
 
 
 def decide(tables, trained, params) -> list[Decision]:
-    """On held-out cued subsets the agent's recall beats random exploration and nears the expert's."""
-    rule = c2_rule(params["verdicts"])
+    """On held-out cued subsets the agent's recall beats the cue-blind explorer of distinct
+    variables and nears the expert's (``c2.verdict``)."""
+    rule = c2_rule(params["verdicts"], params["c2"]["verdict"])
     return [Decision.qualified("CTwo", beat_and_approach_verdict(tables["contrasts"], rule), rule,
                                trained["training_logs"])]
 

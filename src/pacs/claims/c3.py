@@ -57,7 +57,7 @@ def results(tables, params) -> str:
 
 def decide(tables, trained, params) -> list[Decision]:
     """Explanations raise test-trial accuracy whatever the training confounding."""
-    rule = c3_rule(params["verdicts"], params["c3"]["confounding"])
+    rule = c3_rule(params["verdicts"], params["c3"]["verdict"])
     return [Decision.qualified("CThree", benefit_verdict(tables["contrasts"], rule), rule, trained["training_logs"])]
 
 

@@ -13,19 +13,21 @@ from pacs.claims.c3 import TRAINING
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
 from pacs.labels import SPLIT_LABELS, pipeline_lm_policy, pretrained_label, pretrained_policy
-from pacs.verdicts import beat_and_approach_verdict, benefit_verdict, c4_explanation_rule, c4_strategy_rule
+from pacs.verdicts import (beat_and_approach_verdict, benefit_verdict, c4_explanation_rule, c4_strategy_rule,
+                           resolve_choice)
 
 
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:
-    """Summaries per policy and split; contrasts from each LM's best-informed condition (the
-    pipeline LM, and the pretrained LM with explanations and the most shots); explanation
+    """Summaries per policy and split; contrasts from each LM's informed conditions (the
+    pipeline LM, and the pretrained LM with explanations at each number of shots, from which
+    the verdict reads ``c4.verdict.prompted_shots``); explanation
     effects per model, shots and split; the pipeline LMs' training summary per condition."""
     settings = BootstrapSettings(**params["stats"])
     episodes = analysis.read_episode_tables([*inputs["pipeline"], *inputs["pretrained"], *inputs["baselines"]],
                                             analysis.LM_EPISODE_COLUMNS)
     model = pretrained_label(params["model_name"])
     plan = lm_plan(model, params["shots"], params["splits"])
-    references = [plan.reference, pretrained_policy(model, max(params["shots"]), "with")]
+    references = [plan.reference, *(pretrained_policy(model, k, "with") for k in sorted(params["shots"]))]
     contrasts = [analysis.contrast_table(
         episodes, replace(plan, reference=reference, comparisons=tuple(p for p in plan.policies if p != reference)),
         settings) for reference in references]
@@ -37,11 +39,6 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
             episodes, ("reward_over_optimal", "optimal_choice"), settings, by=("model", "shots", "split")),
         "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings),
     }
-
-
-def decisive_split(lm: dict) -> str:
-    """The split that needs the held-out link: the last in the config's order."""
-    return lm["splits"][-1]
 
 
 def agreement_table(training) -> str:
@@ -67,7 +64,7 @@ def results(tables, params) -> str:
     lm, pretrained = params["c4"], params["c4"]["pretrained"]
     label = pretrained_label(pretrained["model"])
     plan = lm_plan(label, pretrained["shots"], lm["splits"])
-    split = decisive_split(lm)
+    split = lm["verdict"]["explanation_split"]
     return "\n".join([
         report.macro("CFourPretrained", report.tex_escape(label)),
         report.macro("CFourShots", ", ".join(map(str, pretrained["shots"]))),
@@ -96,13 +93,13 @@ def results(tables, params) -> str:
 def decide(tables, trained, params) -> list[Decision]:
     """Three verdicts: the pipeline LM and the prompted pretrained LM each carry out the
     strategy (their own contrasts: each is the reference of its rows), and explanations
-    help both (pipeline LM and the pretrained LM at 0 and the most shots, on the split
-    that needs the held-out link). Verdicts on the pipeline LM say whether it finished
+    help both (the pipeline LM, and the pretrained LM at ``c4.verdict.prompted_shots``, on
+    ``c4.verdict.explanation_split``). Verdicts on the pipeline LM say whether it finished
     training; the pretrained LM is not trained here."""
-    lm, pretrained = params["c4"], params["c4"]["pretrained"]
+    lm, pretrained, chosen = params["c4"], params["c4"]["pretrained"], params["c4"]["verdict"]
     contrasts, explained = tables["contrasts"], tables["explanation_contrasts"]
     label = pretrained_label(pretrained["model"])
-    most_shots = max(pretrained["shots"])
+    most_shots = resolve_choice(chosen["prompted_shots"], pretrained["shots"], "c4.verdict.prompted_shots")
     trained = trained["training_logs"]
     decisions = []
     for prefix, who, reference, learned in (
@@ -110,12 +107,13 @@ def decide(tables, trained, params) -> list[Decision]:
         ("CFourPrompted", f"{label} ({most_shots}-shot, with explanations)",
          pretrained_policy(label, most_shots, "with"), False),
     ):
-        rule = c4_strategy_rule(params["verdicts"], lm["splits"], who)
+        rule = c4_strategy_rule(params["verdicts"], chosen, who)
         verdict = beat_and_approach_verdict(contrasts[contrasts.reference == reference], rule)
         decisions.append(Decision.qualified(prefix, verdict, rule, trained) if learned
                          else Decision(prefix, verdict, rule))
-    decisive = explained[(explained.split == decisive_split(lm)) & explained.shots.isin([0, most_shots])]
-    rule = c4_explanation_rule(params["verdicts"], ["pipeline LM", label])
+    # the pipeline LM is never prompted with episodes: its rows have 0 shots
+    decisive = explained[(explained.split == chosen["explanation_split"]) & explained.shots.isin([0, most_shots])]
+    rule = c4_explanation_rule(params["verdicts"], chosen, ["pipeline LM", label])
     decisions.append(Decision.qualified("CFourExplain", benefit_verdict(decisive, rule), rule, trained))
     return decisions
 

@@ -17,7 +17,7 @@ from pacs.probes.sources import ordered_sources, sources_text
 from pacs.probes.stimuli import GENERATED
 from pacs.stats import BootstrapSettings, holm
 from pacs.tables import read_table
-from pacs.verdicts import c5_rule, effect_verdict
+from pacs.verdicts import c5_rule, config_choices, effect_verdict, resolve_choice
 
 TABLES = ("answers", "accuracy", "acceptance", "contrasts", "indices", "corpora", "categories", "regression",
           "training")
@@ -50,7 +50,8 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     }
 
 
-PRETRAINED_VERDICTS = {"CFiveSyllogism": "belief_congruence", "CFiveWason": "realistic_advantage"}
+# the pretrained LM's verdict rows: task -> macro prefix (the contrast of each: c5.verdict.contrasts)
+PRETRAINED_VERDICTS = {"syllogism": "CFiveSyllogism", "wason": "CFiveWason"}
 
 
 def with_respondents(tables) -> dict[str, pd.DataFrame]:
@@ -63,8 +64,11 @@ def other_score(score: str) -> str:
 
 
 def headline_respondent(probes: dict) -> str:
-    """The pretrained LM at its fewest shots: the respondent whose content effects decide the verdicts."""
-    return analysis.respondent(pretrained_label(probes["pretrained"]["model"]), min(probes["pretrained"]["shots"]))
+    """The pretrained LM at ``c5.verdict.respondent_shots`` (by default its fewest shots):
+    the respondent whose content effects decide the verdicts."""
+    shots = resolve_choice(probes["verdict"]["respondent_shots"], probes["pretrained"]["shots"],
+                           "c5.verdict.respondent_shots")
+    return analysis.respondent(pretrained_label(probes["pretrained"]["model"]), shots)
 
 
 def results(tables, params) -> str:
@@ -222,12 +226,14 @@ def decide(tables, trained, params) -> list[Decision]:
     primary = contrasts[(contrasts.score == score) & (contrasts.respondent == headline)
                         & (contrasts.source == GENERATED)].set_index("contrast")
     decisions = []
-    for prefix, name in PRETRAINED_VERDICTS.items():
+    choices = config_choices("c5", {"primary_score": score, **{f"verdict.{k}": v for k, v in probes["verdict"].items()}})
+    for task, prefix in PRETRAINED_VERDICTS.items():
+        name = probes["verdict"]["contrasts"][task]
         if name not in primary.index:
             decisions.append(Decision(prefix, not_tested="not tested (no generated items of the task)"))
             continue
         row = primary.loc[name]
-        rule = c5_rule(params["verdicts"], row.label.split(": ", 1)[1], report.tex_escape(headline))
+        rule = c5_rule(params["verdicts"], row.label.split(": ", 1)[1], report.tex_escape(headline), choices)
         decisions.append(Decision(prefix, effect_verdict(
             row, rule, f"{row.task}, {SCORE_NAMES[score]} choices, items resampled"), rule))
     row = world_corpus_row(tables["corpora"], score, probes["pipeline"]["corpora"])

@@ -7,12 +7,13 @@ from __future__ import annotations
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import C6_BASELINES, C6_VERDICT_SPLITS, FUSION_POLICIES, PLANS
+from pacs.analysis import C6_BASELINES, FUSION_POLICIES, PLANS
 from pacs.claims.c3 import TRAINING
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
 from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER
-from pacs.verdicts import beat_and_approach_verdict, benefit_verdict, c6_benefit_rule, c6_conditioning_rule
+from pacs.verdicts import (beat_and_approach_verdict, benefit_verdict, c6_benefit_rule, c6_conditioning_rule,
+                           resolve_choice)
 
 # the three training regimes: name (in paths, wildcards and figures) -> macro prefix
 PARTS = {"rc": "CSixRc", "dagger": "CSixDagger", "fusion": "CSixFusion"}
@@ -127,36 +128,37 @@ def results(tables, params) -> str:
     return "\n".join([*rc_results(tables, params), *dagger_results(tables, params), *fusion_results(tables, params)])
 
 
-def dagger_decisive(contrasts):
-    """DAgger's decisive contrasts: reward/optimal, DAgger minus plain imitation with as
-    many labelled steps, in the last round (where the arms differ most)."""
-    last = int(contrasts["round"].max())
-    return last, contrasts[(contrasts["round"] == last) & (contrasts.metric == "reward_over_optimal")]
+def dagger_decisive(contrasts, rule: dict):
+    """DAgger's decisive contrasts: the metric (``c6.verdict``), DAgger minus plain
+    imitation with as many labelled steps, in round ``c6.verdict.dagger_round`` (by default
+    the last, where the arms differ most)."""
+    chosen = resolve_choice(rule["dagger_round"], contrasts["round"].unique(), "c6.verdict.dagger_round")
+    return chosen, contrasts[(contrasts["round"] == chosen) & (contrasts.metric == rule["metric"])]
 
 
-def fusion_decisive(contrasts):
-    """Data fusion's decisive contrasts: the fusion learner's reward/optimal with the most
-    observational samples minus with none."""
-    most = int(contrasts.reference.max())
-    return most, contrasts[(contrasts.policy == FUSION_POLICIES[0]) & (contrasts.reference == most)
-                           & (contrasts.metric == "reward_over_optimal")]
+def fusion_decisive(contrasts, rule: dict):
+    """Data fusion's decisive contrasts: the fusion learner's metric with
+    ``c6.verdict.fusion_samples`` observational samples (by default the most) minus with none."""
+    chosen = resolve_choice(rule["fusion_samples"], contrasts.reference.unique(), "c6.verdict.fusion_samples")
+    return chosen, contrasts[(contrasts.policy == FUSION_POLICIES[0]) & (contrasts.reference == chosen)
+                             & (contrasts.metric == rule["metric"])]
 
 
 def decide(tables, trained, params) -> list[Decision]:
     """One verdict per regime, each on its own learners' adequacy: the return-conditioned
     learner beats plain imitation and nears expert-subset imitation; DAgger beats plain
     imitation in its last round; the most observational samples beat none."""
-    verdicts = params["verdicts"]
-    rule = c6_conditioning_rule(verdicts, C6_VERDICT_SPLITS, RC_LEARNER_POLICIES["conditioned"],
+    verdicts, chosen = params["verdicts"], params["c6"]["verdict"]
+    rule = c6_conditioning_rule(verdicts, chosen, RC_LEARNER_POLICIES["conditioned"],
                                 RC_LEARNER_POLICIES["plain"], RC_LEARNER_POLICIES["expert_only"])
     decisions = [(rule, beat_and_approach_verdict(tables["contrasts_rc"], rule))]
-    last, decisive = dagger_decisive(tables["contrasts_dagger"])
-    rule = c6_benefit_rule(verdicts, f"DAgger's relabelled visits (round {last})",
-                           "plain imitation with as many labelled steps", "DAgger $-$ plain", C6_VERDICT_SPLITS)
+    last, decisive = dagger_decisive(tables["contrasts_dagger"], chosen)
+    rule = c6_benefit_rule(verdicts, chosen, f"DAgger's relabelled visits (round {last})",
+                           "plain imitation with as many labelled steps", "DAgger $-$ plain", "dagger_round")
     decisions.append((rule, benefit_verdict(decisive, rule)))
-    most, decisive = fusion_decisive(tables["contrasts_fusion"])
-    rule = c6_benefit_rule(verdicts, f"{most} observational samples", "none", f"{most} $-$ 0 samples",
-                           C6_VERDICT_SPLITS)
+    most, decisive = fusion_decisive(tables["contrasts_fusion"], chosen)
+    rule = c6_benefit_rule(verdicts, chosen, f"{most} observational samples", "none", f"{most} $-$ 0 samples",
+                           "fusion_samples")
     decisions.append((rule, benefit_verdict(decisive, rule)))
     return [Decision.qualified(PARTS[part], verdict, rule, trained[f"training_logs_{part}"])
             for part, (rule, verdict) in zip(PARTS, decisions)]
