@@ -43,16 +43,28 @@ def c1_contrasts(agent_gain=(0.2, 0.4), expert_gap=(-0.05, 0.05)):
     return pd.DataFrame(rows)
 
 
-@pytest.mark.parametrize("contrasts, trained, expected", [
-    (c1_contrasts(), CONVERGED, "supported"),
-    (c1_contrasts(), CAPPED, "undertrained"),
-    (c1_contrasts(expert_gap=(-0.4, -0.2)), CONVERGED, "not supported"),
+def c1_gaps(share=(0.8, 0.9)):
+    """C1's gap shares on both held-out splits with the 95% CI ``share``."""
+    return pd.DataFrame([{"split": split, "share": sum(share) / 2, "ci_low": share[0], "ci_high": share[1],
+                          "se": 0.02, "n_seeds": 5, "best_baseline": "correlational", "subject_mean": 0.8,
+                          "best_mean": 0.4, "reference_mean": 0.9} for split in ("held_out", "held_out_link_goal")])
+
+
+@pytest.mark.parametrize("contrasts, gaps, trained, expected", [
+    (c1_contrasts(), c1_gaps(), CONVERGED, ("supported", "supported")),
+    (c1_contrasts(), c1_gaps(), CAPPED, ("undertrained", "undertrained")),
+    # far from the expert: above every baseline (row i), but closes too little of the gap (row ii)
+    (c1_contrasts(expert_gap=(-0.4, -0.2)), c1_gaps((0.3, 0.5)), CONVERGED, ("supported", "not supported")),
+    (c1_contrasts(agent_gain=(-0.3, -0.1)), c1_gaps((0.6, 0.9)), CONVERGED, ("not supported", "inconclusive")),
 ])
-def test_c1_decides_on_held_out_graphs_and_says_whether_the_agents_converged(contrasts, trained, expected):
-    [decision] = c1.decide({"contrasts": contrasts}, {"training_logs": trained},
-                           {"verdicts": VERDICTS, "c1": {"verdict": CHOICES["c1"]}})
-    assert decision.prefix == "COne" and decision.verdict.verdict == expected
-    assert "COneVerdict" in decision.macros()
+def test_c1_decides_two_rows_on_held_out_graphs_and_says_whether_the_agents_converged(contrasts, gaps, trained,
+                                                                                       expected):
+    decisions = c1.decide({"contrasts": contrasts, "gaps": gaps}, {"training_logs": trained},
+                          {"verdicts": VERDICTS, "c1": {"verdict": CHOICES["c1"]}})
+    assert [d.prefix for d in decisions] == ["COne", "COneNear"]
+    assert tuple(d.verdict.verdict for d in decisions) == expected
+    assert "COneVerdict" in decisions[0].macros() and "COneNearRule" in decisions[1].macros()
+    assert "0.75" in decisions[1].rule.text() and "c1\\_gap\\_share\\_threshold" in decisions[1].rule.text()
 
 
 def test_c3_decides_on_the_explanation_effect_in_every_regime():
@@ -114,11 +126,33 @@ def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
     empty = pd.DataFrame(columns=["model", "shots", "score", "source", "contrast", "label"])
     decisions = c5.decide({"contrasts": empty, "corpora": world_corpora().iloc[:0]}, {"training_logs": CONVERGED},
                           {"c5": probes, "verdicts": VERDICTS})
-    assert [d.verdict for d in decisions] == [None, None, None]
-    assert "\\newcommand{\\CFiveWorldVerdict}{not tested (no syllogism items)}" in decisions[2].macros()
+    assert [d.verdict for d in decisions] == [None, None, None, None]
+    assert "\\newcommand{\\CFiveWorldVerdict}{not tested (no syllogism items)}" in decisions[3].macros()
     decisions = c5.decide({"contrasts": empty, "corpora": world_corpora()}, {"training_logs": CAPPED},
                           {"c5": probes, "verdicts": VERDICTS})
-    assert decisions[2].verdict.verdict == "undertrained" and decisions[2].verdict.p_holm == pytest.approx(0.01)
+    assert decisions[3].verdict.verdict == "undertrained" and decisions[3].verdict.p_holm == pytest.approx(0.01)
+    assert decisions[3].verdict.block == "extension"
+
+
+def test_c5_reads_nli_as_an_equivalence_row():
+    probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]}, "verdict": CHOICES["c5"],
+              "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
+    labels = {"belief_congruence": "syllogisms: belief congruence", "realistic_advantage": "Wason: realistic",
+              "nli_consistency": "NLI: consistency"}
+    tasks = {"belief_congruence": "syllogism", "realistic_advantage": "wason", "nli_consistency": "nli"}
+
+    def contrasts(nli_ci):
+        return pd.DataFrame([{**row(*(nli_ci if name == "nli_consistency" else (0.1, 0.3))), "estimate": 0.0,
+                              "model": "SmolLM2-135M", "shots": 0, "score": "dcpmi", "source": "generated",
+                              "contrast": name, "label": label, "task": tasks[name]}
+                             for name, label in labels.items()])
+    for nli_ci, expected in (((-0.02, 0.02), "supported"), ((0.1, 0.3), "not supported"),
+                             ((-0.1, 0.2), "inconclusive")):
+        decisions = c5.decide({"contrasts": contrasts(nli_ci), "corpora": world_corpora().iloc[:0]},
+                              {"training_logs": CONVERGED}, {"c5": probes, "verdicts": VERDICTS})
+        assert [d.prefix for d in decisions][:3] == ["CFiveSyllogism", "CFiveWason", "CFiveNli"]
+        assert decisions[2].verdict.verdict == expected, nli_ci
+        assert decisions[0].verdict.verdict == "supported" and decisions[2].verdict.block == "replication"
 
 
 def test_c6_decides_dagger_on_its_last_round_and_fusion_on_the_most_samples():

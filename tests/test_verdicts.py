@@ -6,12 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pacs import report
+from pacs.analysis import gap_share_table
 from pacs.config import load_yaml
-from pacs.verdicts import (BeatAndApproachRule, BenefitRule, Verdict, adjust_across_claims, beat_and_approach_verdict,
-                           benefit_verdict, c1_rule, c2_rule, c3_rule, c4_explanation_rule, c4_strategy_rule,
-                           c6_benefit_rule, c6_conditioning_rule, planning_table)
+from pacs.stats import BootstrapSettings
+from pacs.verdicts import (MARGIN_SOURCES, BeatAndApproachRule, BenefitRule, EquivalenceRule, GapShareRule, Verdict,
+                           adjust_across_claims, beat_and_approach_verdict, benefit_verdict, c1_rule, c2_rule, c3_rule,
+                           c4_explanation_rule, c4_strategy_rule, c6_benefit_rule, c6_conditioning_rule,
+                           equivalence_verdict, gap_share_verdict, planning_table)
 
-VERDICTS = {"alpha": 0.05, "c1_near_expert_margin": 0.1, "c2_near_expert_margin": 0.1, "c3_equivalence_margin": 0.05,
+VERDICTS = {"alpha": 0.05, "c1_above_margin": 0.1, "c1_gap_share_threshold": 0.75, "c2_near_expert_margin": 0.1, "c3_equivalence_margin": 0.05,
             "c4_near_expert_margin": 0.1, "c4_equivalence_margin": 0.05, "c5_equivalence_margin": 0.05,
             "c6_near_margin": 0.1, "c6_equivalence_margin": 0.05}
 RATIO_90_TO_95 = 1.645 / 1.96
@@ -140,3 +144,65 @@ def test_planning_needs_more_seeds_for_noisier_claims_and_none_without_a_seed_sd
     # seed SD 0.1: one margin of 0.1 is d = 1 (10 seeds), of 0.05 is d = 0.5 (34 seeds)
     assert plan.seed_sd.tolist()[:2] == pytest.approx([0.1, 0.1])
     assert plan.seeds_needed.tolist()[:2] == [10, 34] and np.isnan(plan.seeds_needed[2])
+
+
+def gap_rows(shares):
+    """Gap-share rows on two splits, each (share, ci_low, ci_high)."""
+    return pd.DataFrame([{"split": split, "share": s, "ci_low": lo, "ci_high": hi, "se": 0.02, "n_seeds": 5,
+                          "best_baseline": "b1", "subject_mean": 0.8, "best_mean": 0.4, "reference_mean": 0.9}
+                         for split, (s, lo, hi) in zip(("s1", "s2"), shares)])
+
+
+GAP = GapShareRule(claim="CX", metric_label="m", splits=("s1", "s2"), reference="expert", threshold=0.75,
+                   threshold_key="verdicts.x")
+
+
+@pytest.mark.parametrize("shares, expected", [
+    (((0.9, 0.8, 1.0), (0.85, 0.8, 0.9)), "supported"),
+    (((0.9, 0.8, 1.0), (0.6, 0.5, 0.7)), "not supported"),
+    (((0.9, 0.8, 1.0), (0.75, 0.6, 0.9)), "inconclusive"),
+    (((0.9, 0.8, 1.0), (float("nan"), float("nan"), float("nan"))), "inconclusive"),  # no gap to close
+])
+def test_gap_share_outcomes(shares, expected):
+    verdict = gap_share_verdict(gap_rows(shares), GAP)
+    assert verdict.verdict == expected
+    assert np.isnan(verdict.p_holm) and verdict.n_seeds == 5
+
+
+def test_the_gap_share_has_a_known_answer_on_simulated_episodes():
+    """Agent at 0.8, best baseline 0.4 (another at 0.2), expert 0.9: it closes 0.8 of the gap."""
+    rng = np.random.default_rng(0)
+    means = {"agent": 0.8, "b1": 0.4, "b2": 0.2, "expert": 0.9}
+    episodes = pd.DataFrame([{"seed": seed, "episode": e, "split": "s1", "policy": p,
+                              "m": mean + 0.05 * seed_shift + rng.normal(0, 0.1)}
+                             for seed, seed_shift in enumerate(rng.normal(size=5)) for e in range(200)
+                             for p, mean in means.items()])
+    table = gap_share_table(episodes, "m", "agent", ["b1", "b2"], "expert", ["s1"], BootstrapSettings(n_boot=400))
+    [share] = table.itertuples()
+    assert share.best_baseline == "b1" and abs(share.share - 0.8) < 0.05
+    assert share.ci_low < share.share < share.ci_high and share.ci_high - share.ci_low < 0.2
+
+
+@pytest.mark.parametrize("ci, expected", [((-0.02, 0.02), "supported"), ((0.1, 0.3), "not supported"),
+                                          ((-0.3, -0.1), "not supported"), ((-0.1, 0.2), "inconclusive")])
+def test_equivalence_outcomes(ci, expected):
+    rule = EquivalenceRule(claim="CZ", effect_label="an effect", subject="a model", margin=0.05, alpha=0.05)
+    verdict = equivalence_verdict(pd.Series({**row(*ci), "estimate": sum(ci) / 2}), rule, "a test")
+    assert verdict.verdict == expected and "two one-sided tests" in rule.text()
+
+
+def test_the_verdict_table_has_a_replication_and_an_extension_block():
+    base = {"original_claim": "x", "test": "t", "effect_label": "e", "effect": 0.1, "ci_low": 0.0, "ci_high": 0.2,
+            "z": 1.0, "p_holm": 0.1, "p_all": 0.1, "mde": 0.1, "verdict": "supported"}
+    rows = pd.DataFrame([{**base, "claim": "C6", "block": "extension"}, {**base, "claim": "C1", "block": "replication"}])
+    text = report.verdict_table(rows)
+    assert text.index("Replication claims") < text.index("C1 &") < text.index("extensions") < text.index("C6 &")
+    with pytest.raises(ValueError, match="unknown block 'other'"):
+        report.verdict_table(rows.assign(block="other"))
+
+
+def test_every_margin_says_where_it_comes_from():
+    margins = {key for key in DEFAULTS["verdicts"] if key.endswith(("_margin", "_threshold"))}
+    assert margins == set(MARGIN_SOURCES)
+    text = report.margin_table(DEFAULTS["verdicts"], MARGIN_SOURCES)
+    assert all(report.tex_escape(key) in text for key in margins)

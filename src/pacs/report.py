@@ -169,9 +169,35 @@ def agreement_macros(prefix: str, training: pd.DataFrame, measures: dict[str, st
     ]
 
 
+VERDICT_BLOCKS = {
+    "replication": "Replication claims (C1--C5 as the papers state them)",
+    "extension": "This project's extensions (C5's made-up-world LMs, C6)",
+}
+
+
 def verdict_table(rows: pd.DataFrame) -> str:
-    """The replication verdict table: one row per claim."""
-    body = [
+    """The verdict table: one row per verdict, replication claims and this project's
+    extensions in two blocks (column ``block``; a row without one is a replication)."""
+    blocks = rows["block"].fillna("replication") if "block" in rows.columns else pd.Series("replication", rows.index)
+    unknown = set(blocks) - set(VERDICT_BLOCKS)
+    if unknown:
+        raise ValueError(f"verdict rows name an unknown block {sorted(unknown)[0]!r} (known: {', '.join(VERDICT_BLOCKS)})")
+    body = []
+    for block, title in VERDICT_BLOCKS.items():
+        chosen = rows[blocks == block]
+        if not chosen.empty:
+            body += [[f"\\multicolumn{{9}}{{l}}{{\\textit{{{title}}}}}"], *verdict_rows(chosen)]
+    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$", "Holm $p$", "$p$ all rows", "MDE", "verdict"]
+
+    def ragged(width: str) -> str:
+        return f">{{\\raggedright\\arraybackslash}}p{{{width}}}"
+
+    return tabular(header, body, f"l{ragged('3.2cm')}{ragged('2.8cm')}{ragged('3.2cm')}cccc{ragged('2.2cm')}")
+
+
+def verdict_rows(rows: pd.DataFrame) -> list[list[str]]:
+    """The cells of the verdict table's rows."""
+    return [
         [
             r.claim,
             tex_escape(str(r.original_claim)),
@@ -185,18 +211,19 @@ def verdict_table(rows: pd.DataFrame) -> str:
         ]
         for r in rows.itertuples()
     ]
-    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$", "Holm $p$", "$p$ all rows", "MDE", "verdict"]
-
-    def ragged(width: str) -> str:
-        return f">{{\\raggedright\\arraybackslash}}p{{{width}}}"
-
-    return tabular(header, body, f"l{ragged('3.2cm')}{ragged('2.8cm')}{ragged('3.2cm')}cccc{ragged('2.2cm')}")
 
 
 def budget_note(row) -> str:
     """A verdict row's budget-sensitivity note (pacs.budget), on its own line; empty without one."""
     note = getattr(row, "budget_sensitivity", "")
     return f" \\newline {{\\tiny {note}}}" if isinstance(note, str) and note else ""
+
+
+def margin_table(values, sources) -> str:
+    """Each margin or threshold (config key under ``verdicts``), its value and where it comes from."""
+    body = [[f"\\texttt{{{tex_escape(key)}}}", f"{values[key]:g}", source] for key, source in sources.items()]
+    return tabular(["\\texttt{verdicts.}", "value", "where it comes from"], body,
+                   ">{\\raggedright\\arraybackslash}p{3.6cm}c>{\\raggedright\\arraybackslash}p{9cm}")
 
 
 def planning_table(plan: pd.DataFrame) -> str:

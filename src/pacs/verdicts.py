@@ -26,7 +26,7 @@ reader can check it against the numbers.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -45,7 +45,7 @@ CLAIMS = {
           "which feature is learned.",
     "C4": "Next-token-trained models can run causal experimentation strategies from a prompt; "
           "explanations help.",
-    "C5": "Language models show content effects on reasoning, as humans do.",
+    "C5": "Language models show content effects on reasoning, as humans do (little or none on NLI).",
     "C6": "Return conditioning, interactive (DAgger) data and observational data change what "
           "imitation learns.",
 }
@@ -90,23 +90,48 @@ class BeatAndApproachRule:
     alpha: float
     subject: str = "agent"  # what is tested (the agent, a language model)
     choices: str = ""  # the config keys that hold the rule's choices (config_choices)
+    approach: bool = True  # False: only "beats every named baseline" (the reference is read by another row)
 
     def text(self) -> str:
         """The rule in words, as LaTeX (identifiers printed with spaces for underscores)."""
         split_words = " and ".join(s.replace("_", " ") for s in self.splits)
         baselines = ", ".join(b.replace("_", " ") for b in self.must_beat)
+        near = (f" and the {self.reference}'s advantage over the {self.subject} is below {self.margin:g} "
+                f"(non-inferiority: the whole 90\\% CI below {self.margin:g})") if self.approach else ""
+        far = (f", or when the {self.reference}'s advantage has its whole 95\\% CI above {self.margin:g}"
+               if self.approach else "")
         return (
             f"{self.claim} is supported when, on {split_words}, the {self.subject}'s {self.metric_label} exceeds "
             f"{baselines} by more than {self.margin:g} (the whole 95\\% CI above {self.margin:g}, Holm-adjusted $p$ "
-            f"below {self.alpha:g}) and the {self.reference}'s advantage over the {self.subject} is below "
-            f"{self.margin:g} (non-inferiority: the whole 90\\% CI below {self.margin:g}). It is not supported when "
+            f"below {self.alpha:g}){near}. It is not supported when "
             f"one of those baselines is better than the {self.subject} (whole 95\\% CI beyond zero, Holm $p$ below "
             f"{self.alpha:g}), when the {self.subject} is equivalent to one of them (the whole 90\\% CI of the "
-            f"difference inside $\\pm${self.margin:g}: two one-sided tests), or when the {self.reference}'s "
-            f"advantage has its whole 95\\% CI above {self.margin:g}; otherwise it is inconclusive. Holm's "
-            f"family: the {len(self.splits) * len(self.must_beat)} baseline contrasts this rule tests."
+            f"difference inside $\\pm${self.margin:g}: two one-sided tests){far}; otherwise it is inconclusive. "
+            f"Holm's family: the {len(self.splits) * len(self.must_beat)} baseline contrasts this rule tests."
             + choices_sentence(self.choices)
         )
+
+
+# Where each margin or threshold of ``verdicts`` comes from (config.yaml's comments say the
+# same): the report prints this beside the values. None is from a source paper.
+MARGIN_SOURCES = {
+    "c1_above_margin": "the claim's ``clearly above every associational baseline'', with our convention for "
+                       "``clearly'' on a share of the optimal reward: a tenth of it",
+    "c1_gap_share_threshold": "the claim's ``near the expert'' as a share of the measured gap from the best "
+                              "associational baseline to the expert: most of it closed, at most a quarter left; "
+                              "declared with the rule, before any run of it",
+    "c2_near_expert_margin": "``near the expert'' and ``above the cue-blind explorer'' in exploration recall (a "
+                             "share of the cued subset): C1's convention, a tenth of the scale",
+    "c3_equivalence_margin": "our smallest effect of interest for ``helps'': 5 accuracy points; the claim gives "
+                             "no size",
+    "c4_near_expert_margin": "``carry out the strategy'' as near the expert in reward/optimal: C1's convention",
+    "c4_equivalence_margin": "``explanations help'': C3's smallest effect of interest (5 points)",
+    "c5_equivalence_margin": "``content effects'' and ``little or none on NLI'': C3's smallest effect of interest "
+                             "(5 accuracy points); the human belief effect (E83, in the configuration) is several "
+                             "times larger",
+    "c6_near_margin": "near imitation of the expert subset: C1's convention",
+    "c6_equivalence_margin": "a regime ``helps'': C3's smallest effect of interest",
+}
 
 
 @dataclass
@@ -126,6 +151,7 @@ class Verdict:
     margin: float = float("nan")  # the rule's margin (smallest effect that counts)
     se: float = float("nan")  # standard error of the effect's test
     n_seeds: int = 0  # seeds behind the effect
+    block: str = "replication"  # "replication" (C1-C5 as the papers state them) or "extension" (ours)
 
     def as_row(self) -> dict:
         return asdict(self)
@@ -186,20 +212,20 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
     """Apply a rule to agent-minus-policy contrasts (episode set 'all')."""
     rows = contrasts[(contrasts.metric == rule.metric) & (contrasts.subset == "all")]
     require_rows(rows, "split", rule.splits, rule.claim, f"split with {rule.metric}")
+    read = (*rule.must_beat, rule.reference) if rule.approach else rule.must_beat
     for split in rule.splits:
-        require_rows(rows[rows.split == split], "other", (*rule.must_beat, rule.reference), rule.claim,
-                     f"contrast on split {split!r} with")
+        require_rows(rows[rows.split == split], "other", read, rule.claim, f"contrast on split {split!r} with")
     rows = rows[rows.split.isin(rule.splits)]
     versus_baselines = rule_family(rows[rows.other.isin(rule.must_beat)])
-    versus_reference = rows[rows.other == rule.reference]
+    versus_reference = rows[rows.other == rule.reference] if rule.approach else rows.iloc[:0]
     beats = beyond(versus_baselines, rule.margin, rule.alpha).all()
     loses = reversed_beyond(versus_baselines, 0.0, rule.alpha).any()
     ties = equivalent(versus_baselines, rule.margin).any()
     near = (versus_reference.ci90_low > -rule.margin).all()  # reference - agent below the margin
     far = (versus_reference.ci_high < -rule.margin).any()
     if beats and near:
-        verdict, reason = SUPPORTED, (f"the {rule.subject} beats every named baseline by more than the margin "
-                                      f"and is near the {rule.reference}")
+        verdict, reason = SUPPORTED, (f"the {rule.subject} beats every named baseline by more than the margin"
+                                      + (f" and is near the {rule.reference}" if rule.approach else ""))
     elif loses:
         verdict, reason = NOT_SUPPORTED, f"a named baseline is significantly better than the {rule.subject}"
     elif ties:
@@ -209,10 +235,14 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
     else:
         verdict, reason = INCONCLUSIVE, "the CIs do not settle every part of the rule"
     weakest = versus_baselines.sort_values("diff").iloc[0]
-    gap = versus_reference.sort_values("diff").iloc[0]
+    if rule.approach:
+        gap = versus_reference.sort_values("diff").iloc[0]
+        reason += (f"; largest {rule.reference} advantage: {-gap['diff']:.2f} "
+                   f"[{-gap.ci_high:.2f}, {-gap.ci_low:.2f}] ({gap.split.replace('_', ' ')})")
+    versus = f"{', '.join(rule.must_beat)} and {rule.reference}" if rule.approach else ", ".join(rule.must_beat)
     return Verdict(
         claim=rule.claim,
-        test=f"{rule.subject} vs {', '.join(rule.must_beat)} and {rule.reference}; {rule.metric_label}".replace("_", " "),
+        test=f"{rule.subject} vs {versus}; {rule.metric_label}".replace("_", " "),
         effect_label=f"{rule.subject} $-$ {weakest.other} ({weakest.split})".replace("_", " "),
         effect=float(weakest["diff"]),
         ci_low=float(weakest.ci_low),
@@ -221,8 +251,7 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
         p_holm=float(weakest.p_holm),
         mde=float(weakest.mde),
         verdict=verdict,
-        reason=f"{reason}; largest {rule.reference} advantage: {-gap['diff']:.2f} "
-               f"[{-gap.ci_high:.2f}, {-gap.ci_low:.2f}] ({gap.split.replace('_', ' ')})",
+        reason=reason,
         p_value=float(weakest.p_value), margin=rule.margin, se=float(weakest.se), n_seeds=int(weakest.n_seeds),
     )
 
@@ -307,9 +336,18 @@ def beat_rule(claim: str, section: str, rule: dict, margin: float, alpha: float,
 
 
 def c1_rule(verdicts: dict, rule: dict) -> BeatAndApproachRule:
-    """C1: on held-out graphs, beat every associational baseline and approach the expert
-    (``c1.verdict``)."""
-    return beat_rule("C1", "c1.verdict", rule, verdicts["c1_near_expert_margin"], verdicts["alpha"])
+    """C1 (i): on held-out graphs, beat every associational baseline (``c1.verdict``) by
+    more than ``verdicts.c1_above_margin``; nearness to the expert is row (ii)."""
+    return replace(beat_rule("C1", "c1.verdict", rule, verdicts["c1_above_margin"], verdicts["alpha"]),
+                   approach=False)
+
+
+def c1_near_rule(verdicts: dict, rule: dict) -> GapShareRule:
+    """C1 (ii): on held-out graphs, the agent closes more than ``verdicts.c1_gap_share_threshold``
+    of the gap between the best associational baseline and the expert."""
+    return GapShareRule(claim="C1", metric_label=metric_label(rule["metric"]), splits=tuple(rule["splits"]),
+                        reference=rule["reference"], threshold=verdicts["c1_gap_share_threshold"],
+                        threshold_key="verdicts.c1_gap_share_threshold", choices=config_choices("c1.verdict", rule))
 
 
 def c2_rule(verdicts: dict, rule: dict) -> BeatAndApproachRule:
@@ -412,6 +450,101 @@ def c6_benefit_rule(verdicts: dict, rule: dict, manipulation: str, versus: str, 
         groups=tuple(rule["splits"]), group_col="split", margin=verdicts["c6_equivalence_margin"],
         alpha=verdicts["alpha"], versus=versus, contrast=contrast,
         choices=config_choices("c6.verdict", {key: rule[key] for key in ("metric", "splits", decisive)}),
+    )
+
+
+@dataclass(frozen=True)
+class GapShareRule:
+    """The share of the gap between the best must-beat baseline and the reference that
+    the subject closes must exceed a threshold declared before the run."""
+
+    claim: str
+    metric_label: str
+    splits: tuple[str, ...]
+    reference: str
+    threshold: float
+    threshold_key: str  # the config key that declares it
+    subject: str = "agent"
+    choices: str = ""
+
+    def text(self) -> str:
+        splits = " and ".join(s.replace("_", " ") for s in self.splits)
+        return (
+            f"{self.claim} (near the {self.reference}) is supported when, on {splits}, the {self.subject} closes more "
+            f"than {self.threshold:g} of the gap in {self.metric_label} between the best named baseline and the "
+            f"{self.reference} (the whole 95\\% CI of the share above {self.threshold:g}; share = ({self.subject} $-$ "
+            f"best baseline) / ({self.reference} $-$ best baseline)). It is not supported when the whole 95\\% CI "
+            f"lies below {self.threshold:g} on some split; otherwise, and where the {self.reference} is not above the "
+            f"best baseline (no gap to close), it is inconclusive. The threshold is "
+            f"\\texttt{{{self.threshold_key.replace('_', chr(92) + '_')}}}, declared before the run; no $p$-value "
+            "(an interval against a threshold)." + choices_sentence(self.choices)
+        )
+
+
+def gap_share_verdict(gaps: pd.DataFrame, rule: GapShareRule) -> Verdict:
+    """Apply a ``GapShareRule`` to a gap-share table (``pacs.analysis.gap_share_table``)."""
+    require_rows(gaps, "split", rule.splits, rule.claim, "gap share on split")
+    rows = gaps[gaps.split.isin(rule.splits)]
+    if rows.share.isna().any():
+        verdict, reason = INCONCLUSIVE, f"the {rule.reference} is not above the best baseline: no gap to close"
+    elif (rows.ci_low > rule.threshold).all():
+        verdict, reason = SUPPORTED, f"the {rule.subject} closes more than {rule.threshold:g} of the gap on every split"
+    elif (rows.ci_high < rule.threshold).any():
+        verdict, reason = NOT_SUPPORTED, f"the {rule.subject} closes less than {rule.threshold:g} of the gap on a split"
+    else:
+        verdict, reason = INCONCLUSIVE, "the CIs do not settle every part of the rule"
+    weakest = rows.sort_values("share", na_position="first").iloc[0]
+    se = float(weakest.se)
+    return Verdict(
+        claim=rule.claim, test=f"{rule.subject}'s share of the gap from the best baseline to the {rule.reference}; "
+                               f"{rule.metric_label}".replace("_", " "),
+        effect_label=f"gap share closed ({weakest.split}; best baseline {weakest.best_baseline})".replace("_", " "),
+        effect=float(weakest.share), ci_low=float(weakest.ci_low), ci_high=float(weakest.ci_high),
+        z=(float(weakest.share) - rule.threshold) / se if se > 0 else float("nan"), p_holm=float("nan"),
+        mde=float("nan"), verdict=verdict,
+        reason=f"{reason} (threshold {rule.threshold:g}; {rule.reference} {weakest.reference_mean:.2f}, best baseline "
+               f"{weakest.best_mean:.2f}, {rule.subject} {weakest.subject_mean:.2f})",
+        n_seeds=int(weakest.n_seeds),
+    )
+
+
+@dataclass(frozen=True)
+class EquivalenceRule:
+    """An effect the claim says is small or absent: supported when it is equivalent to zero."""
+
+    claim: str
+    effect_label: str
+    subject: str
+    margin: float
+    alpha: float
+    choices: str = ""
+
+    def text(self) -> str:
+        return (
+            f"{self.claim} ({self.subject}) is supported when the {self.effect_label} is equivalent to zero (two "
+            f"one-sided tests: its whole 90\\% CI inside $\\pm${self.margin:g}). It is not supported when it "
+            f"exceeds the margin in either direction (whole 95\\% CI beyond $\\pm${self.margin:g}, $p$ below "
+            f"{self.alpha:g}); otherwise it is inconclusive. Holm's family: this one contrast."
+            + choices_sentence(self.choices)
+        )
+
+
+def equivalence_verdict(row, rule: EquivalenceRule, test: str) -> Verdict:
+    """Apply an ``EquivalenceRule`` to one contrast row (as ``effect_verdict`` reads it)."""
+    p = row.get("p_value", np.nan)
+    frame = pd.DataFrame([{key: row[key] for key in ("ci_low", "ci_high", "ci90_low", "ci90_high")}])
+    frame["p_holm"] = float(p) if not pd.isna(p) else float(row["p_holm"])
+    if equivalent(frame, rule.margin).item():
+        verdict, reason = SUPPORTED, "the effect is equivalent to zero (within the margin)"
+    elif (beyond(frame, rule.margin, rule.alpha) | reversed_beyond(frame, rule.margin, rule.alpha)).item():
+        verdict, reason = NOT_SUPPORTED, "the effect exceeds the margin"
+    else:
+        verdict, reason = INCONCLUSIVE, "the CI does not settle the rule"
+    return Verdict(
+        claim=rule.claim, test=test, effect_label=f"{rule.effect_label} ({rule.subject})",
+        effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.z),
+        p_holm=float(frame.p_holm.item()), mde=float(row.mde), verdict=verdict, reason=reason,
+        p_value=float(p), margin=rule.margin, se=float(row.get("se", np.nan)), n_seeds=int(row.get("n_seeds", 0)),
     )
 
 

@@ -4,6 +4,8 @@ the verdicts use the generated items only."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from pacs import analysis as agent_analysis
@@ -17,7 +19,8 @@ from pacs.probes.sources import ordered_sources, sources_text
 from pacs.probes.stimuli import GENERATED
 from pacs.stats import BootstrapSettings, holm
 from pacs.tables import read_table
-from pacs.verdicts import c5_rule, config_choices, effect_verdict, resolve_choice
+from pacs.verdicts import (EquivalenceRule, c5_rule, config_choices, effect_verdict, equivalence_verdict,
+                           resolve_choice)
 
 TABLES = ("answers", "accuracy", "acceptance", "contrasts", "indices", "corpora", "categories", "regression",
           "training")
@@ -50,8 +53,10 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     }
 
 
-# the pretrained LM's verdict rows: task -> macro prefix (the contrast of each: c5.verdict.contrasts)
-PRETRAINED_VERDICTS = {"syllogism": "CFiveSyllogism", "wason": "CFiveWason"}
+# the pretrained LM's verdict rows: task -> macro prefix (the contrast of each: c5.verdict.contrasts);
+# NLI's is an equivalence row: the claim says "little or none on NLI"
+PRETRAINED_VERDICTS = {"syllogism": "CFiveSyllogism", "wason": "CFiveWason", "nli": "CFiveNli"}
+EQUIVALENCE_TASKS = ("nli",)
 
 
 def with_respondents(tables) -> dict[str, pd.DataFrame]:
@@ -215,9 +220,10 @@ def world_corpus_row(corpora: pd.DataFrame, score: str, couplings: dict) -> pd.S
 
 
 def decide(tables, trained, params) -> list[Decision]:
-    """Up to three verdicts: the pretrained LM's syllogism belief congruence and Wason
-    realistic advantage (primary score, generated items, fewest shots), and the world
-    LMs' difference between training corpora. A test that could not run (its task has no
+    """Up to four verdicts: the pretrained LM's syllogism belief congruence and Wason
+    realistic advantage (primary score, generated items, ``c5.verdict``'s respondent), its
+    NLI content effect inside +/- the margin (equivalence), and the world LMs' difference
+    between training corpora (an extension of ours, not the paper's claim). A test that could not run (its task has no
     generated items; no world LMs) says so where its verdict would be."""
     tables = with_respondents(tables)
     probes = params["c5"]
@@ -233,16 +239,22 @@ def decide(tables, trained, params) -> list[Decision]:
             decisions.append(Decision(prefix, not_tested="not tested (no generated items of the task)"))
             continue
         row = primary.loc[name]
-        rule = c5_rule(params["verdicts"], row.label.split(": ", 1)[1], report.tex_escape(headline), choices)
-        decisions.append(Decision(prefix, effect_verdict(
-            row, rule, f"{row.task}, {SCORE_NAMES[score]} choices, items resampled"), rule))
+        label, test = row.label.split(": ", 1)[1], f"{row.task}, {SCORE_NAMES[score]} choices, items resampled"
+        if task in EQUIVALENCE_TASKS:
+            rule = EquivalenceRule("C5", label, report.tex_escape(headline), params["verdicts"]["c5_equivalence_margin"],
+                                   params["verdicts"]["alpha"], choices)
+            decisions.append(Decision(prefix, equivalence_verdict(row, rule, test), rule))
+            continue
+        rule = c5_rule(params["verdicts"], label, report.tex_escape(headline), choices)
+        decisions.append(Decision(prefix, effect_verdict(row, rule, test), rule))
     row = world_corpus_row(tables["corpora"], score, probes["pipeline"]["corpora"])
     if row is None:
         decisions.append(Decision("CFiveWorld", not_tested="not tested (no syllogism items)"))
         return decisions
     rule = c5_rule(params["verdicts"], "difference in syllogism belief congruence between training corpora",
                    f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
-    verdict = effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds")
+    verdict = replace(effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds"),
+                      block="extension")
     decisions.append(Decision.qualified("CFiveWorld", verdict, rule, trained["training_logs"]))
     return decisions
 
