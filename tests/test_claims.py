@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pacs.claims import controls
 from pacs.adequacy import Adequacy
 from pacs.claims.registry import REGISTRY
 from pacs.claims.spec import Decision
@@ -50,6 +51,15 @@ def c1_gaps(share=(0.8, 0.9)):
                           "best_mean": 0.4, "reference_mean": 0.9} for split in ("held_out", "held_out_link_goal")])
 
 
+def c1_controls(positive_gain=(0.2, 0.4)):
+    """C1's control tables: the positive control beats every baseline and closes the gap
+    (unless ``positive_gain`` says otherwise); the negative one ties a baseline and closes none."""
+    return {"controls": controls.labelled({controls.POSITIVE: c1_contrasts(agent_gain=positive_gain),
+                                           controls.NEGATIVE: c1_contrasts(agent_gain=(-0.02, 0.02))}),
+            "control_gaps": controls.labelled({controls.POSITIVE: c1_gaps((1.0, 1.0)),
+                                               controls.NEGATIVE: c1_gaps((-0.1, 0.1))})}
+
+
 @pytest.mark.parametrize("contrasts, gaps, trained, expected", [
     (c1_contrasts(), c1_gaps(), CONVERGED, ("supported", "supported")),
     (c1_contrasts(), c1_gaps(), CAPPED, ("undertrained", "undertrained")),
@@ -59,23 +69,40 @@ def c1_gaps(share=(0.8, 0.9)):
 ])
 def test_c1_decides_two_rows_on_held_out_graphs_and_says_whether_the_agents_converged(contrasts, gaps, trained,
                                                                                        expected):
-    decisions = c1.decide({"contrasts": contrasts, "gaps": gaps}, {"training_logs": trained},
+    decisions = c1.decide({"contrasts": contrasts, "gaps": gaps, **c1_controls()}, {"training_logs": trained},
                           {"verdicts": VERDICTS, "c1": {"verdict": CHOICES["c1"]}})
     assert [d.prefix for d in decisions] == ["COne", "COneNear"]
     assert tuple(d.verdict.verdict for d in decisions) == expected
     assert "COneVerdict" in decisions[0].macros() and "COneNearRule" in decisions[1].macros()
     assert "0.75" in decisions[1].rule.text() and "c1\\_gap\\_share\\_threshold" in decisions[1].rule.text()
+    assert decisions[0].verdict.positive_verdict == "supported" and decisions[1].verdict.negative_verdict == "not supported"
+
+
+def test_a_c1_row_whose_positive_control_fails_cannot_be_decided_by_this_design():
+    # the expert replayed as the agent does not clearly beat the baselines: this design cannot show the claim
+    decisions = c1.decide({"contrasts": c1_contrasts(), "gaps": c1_gaps(), **c1_controls(positive_gain=(0.02, 0.3))},
+                          {"training_logs": CONVERGED}, {"verdicts": VERDICTS, "c1": {"verdict": CHOICES["c1"]}})
+    assert decisions[0].verdict.verdict == "cannot be decided by this design"
+    assert "positive control (the expert policy replayed as the agent) reads inconclusive" in decisions[0].verdict.reason
+    assert "the data alone would read supported" in decisions[0].verdict.reason
+    assert decisions[1].verdict.verdict == "supported"
 
 
 def test_c3_decides_on_the_explanation_effect_in_every_regime():
     contrasts = pd.DataFrame([row(0.1, 0.3, confounding=confounding, metric="test_correct")
                               for confounding in ("deconfounded", "confounded")])
     params = {"verdicts": VERDICTS, "c3": {"verdict": CHOICES["c3"]}}
-    [decision] = c3.decide({"contrasts": contrasts}, {"training_logs": CONVERGED}, params)
+    same = contrasts.assign(ci_low=-0.01, ci_high=0.01, ci90_low=-0.01, ci90_high=0.01, diff=0.0)
+    checks = controls.labelled({controls.POSITIVE: contrasts, controls.NEGATIVE: same})
+    [decision] = c3.decide({"contrasts": contrasts, "controls": checks}, {"training_logs": CONVERGED}, params)
     assert decision.verdict.verdict == "supported"
     weak = contrasts.assign(ci_low=[0.1, -0.3], ci_high=[0.3, -0.1], diff=[0.2, -0.2], p_holm=0.001)
-    [decision] = c3.decide({"contrasts": weak}, {"training_logs": CONVERGED}, params)
+    [decision] = c3.decide({"contrasts": weak, "controls": checks}, {"training_logs": CONVERGED}, params)
     assert decision.verdict.verdict == "not supported"
+    # at the ceiling a planted gain has no room: the positive control reads "not supported", so the row is undecidable
+    ceiling = controls.labelled({controls.POSITIVE: same, controls.NEGATIVE: same})
+    [decision] = c3.decide({"contrasts": same, "controls": ceiling}, {"training_logs": CONVERGED}, params)
+    assert decision.verdict.verdict == "cannot be decided by this design"
 
 
 def test_c4_uses_each_lms_own_contrasts_and_the_decisive_split_for_explanations():
@@ -95,7 +122,16 @@ def test_c4_uses_each_lms_own_contrasts_and_the_decisive_split_for_explanations(
          for m, shots in (("pipeline LM", 0), ("SmolLM2-135M", 2))]
         + [row(-0.3, -0.1, split="held_out", model="pipeline LM", shots=0, metric="reward_over_optimal"),
            row(-0.3, -0.1, split="held_out_link_goal", model="SmolLM2-135M", shots=1, metric="reward_over_optimal")])
-    decisions = c4.decide({"contrasts": contrasts, "explanation_contrasts": explained},
+    # controls that pass: the pipeline LM's own rows (supported) and a tie with every baseline
+    strategy = contrasts[contrasts.reference == pipeline]
+    tie = strategy.assign(ci_low=-0.01, ci_high=0.01, ci90_low=-0.01, ci90_high=0.01, diff=0.0)
+    checks = {"controls": controls.labelled({
+        controls.POSITIVE: pd.concat([strategy, strategy.assign(reference=prompted)], ignore_index=True),
+        controls.NEGATIVE: pd.concat([tie, tie.assign(reference=prompted)], ignore_index=True)}),
+        "explanation_controls": controls.labelled({
+            controls.POSITIVE: explained.iloc[:2],
+            controls.NEGATIVE: explained.iloc[:2].assign(ci_low=-0.01, ci_high=0.01, ci90_low=-0.01, ci90_high=0.01)})}
+    decisions = c4.decide({"contrasts": contrasts, "explanation_contrasts": explained, **checks},
                           {"training_logs": CAPPED}, {"c4": lm, "verdicts": VERDICTS})
     assert [d.prefix for d in decisions] == ["CFourPipeline", "CFourPrompted", "CFourExplain"]
     # the pipeline LM is trained here (undertrained); the pretrained LM is not, so its verdict stands

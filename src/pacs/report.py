@@ -219,6 +219,19 @@ def budget_note(row) -> str:
     return f" \\newline {{\\tiny {note}}}" if isinstance(note, str) and note else ""
 
 
+def rule_validation_table(rows: pd.DataFrame) -> str:
+    """Per verdict row: its positive and negative controls and the verdict the row's rule
+    gave each (``pacs.claims.controls``); "--" where the row has no controls yet."""
+    def cell(row, column) -> str:
+        value = getattr(row, column, "")
+        return tex_escape(value) if isinstance(value, str) and value else "--"
+    body = [[r.claim, r.test, cell(r, "positive_control"), cell(r, "positive_verdict"), cell(r, "negative_control"),
+             cell(r, "negative_verdict")] for r in rows.itertuples()]
+    ragged = ">{\\raggedright\\arraybackslash}p{%s}"
+    return tabular(["", "row (our test)", "positive control", "its verdict", "negative control", "its verdict"], body,
+                   "l" + ragged % "3.4cm" + ragged % "3.6cm" + ragged % "1.6cm" + ragged % "3.6cm" + ragged % "1.6cm")
+
+
 def margin_table(values, sources) -> str:
     """Each margin or threshold (config key under ``verdicts``), its value and where it comes from."""
     body = [[f"\\texttt{{{tex_escape(key)}}}", f"{values[key]:g}", source] for key, source in sources.items()]

@@ -35,6 +35,7 @@ from pacs.labels import METRIC_LABELS
 from pacs.stats import holm, seeds_for_power
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
+CANNOT_DECIDE = "cannot be decided by this design"
 
 # The claims as ../shared/PROTOCOL.md states them (shortened); what we test is in each row.
 CLAIMS = {
@@ -152,6 +153,11 @@ class Verdict:
     se: float = float("nan")  # standard error of the effect's test
     n_seeds: int = 0  # seeds behind the effect
     block: str = "replication"  # "replication" (C1-C5 as the papers state them) or "extension" (ours)
+    # the rule called on its controls (pacs.claims.controls): what each is, and the verdict it got
+    positive_control: str = ""
+    positive_verdict: str = ""
+    negative_control: str = ""
+    negative_verdict: str = ""
 
     def as_row(self) -> dict:
         return asdict(self)
@@ -546,6 +552,24 @@ def equivalence_verdict(row, rule: EquivalenceRule, test: str) -> Verdict:
         p_holm=float(frame.p_holm.item()), mde=float(row.mde), verdict=verdict, reason=reason,
         p_value=float(p), margin=rule.margin, se=float(row.get("se", np.nan)), n_seeds=int(row.get("n_seeds", 0)),
     )
+
+
+def validate(verdict: Verdict, positive: tuple[str, Verdict], negative: tuple[str, Verdict]) -> Verdict:
+    """``verdict`` with its controls recorded: ``positive`` and ``negative`` are (what the
+    control is, the verdict the same rule gave it). Unless the positive control reads
+    supported and the negative one not supported, the row cannot be decided by this
+    design: its verdict says so, and its reason says why (the numbers are kept)."""
+    (positive_what, positive_verdict), (negative_what, negative_verdict) = positive, negative
+    checked = replace(verdict, positive_control=positive_what, positive_verdict=positive_verdict.verdict,
+                      negative_control=negative_what, negative_verdict=negative_verdict.verdict)
+    problems = [f"its {kind} control ({what}) reads {control.verdict}, not {wanted}"
+                for kind, what, control, wanted in (("positive", positive_what, positive_verdict, SUPPORTED),
+                                                    ("negative", negative_what, negative_verdict, NOT_SUPPORTED))
+                if control.verdict != wanted]
+    if not problems:
+        return checked
+    return replace(checked, verdict=CANNOT_DECIDE,
+                   reason=f"{'; '.join(problems)}; the data alone would read {verdict.verdict}: {verdict.reason}")
 
 
 def resolve_choice(choice, values, key: str) -> int:

@@ -179,6 +179,8 @@ rule causal_statistics:
         summary="results/{experiment}/summary.csv",
         contrasts="results/{experiment}/contrasts.csv",
         gaps="results/{experiment}/gap_share.csv",
+        controls="results/{experiment}/control_contrasts.csv",
+        control_gaps="results/{experiment}/control_gap_share.csv",
         training="results/{experiment}/training_summary.csv",
     log:
         "logs/{experiment}/statistics.log",
@@ -212,7 +214,14 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS in (
                 name: expand(
                     rules.causal_statistics.output[name], experiment=CAUSAL_CLAIM
                 )[0]
-                for name in ("summary", "contrasts", "gaps", "training")
+                for name in (
+                    "summary",
+                    "contrasts",
+                    "gaps",
+                    "controls",
+                    "control_gaps",
+                    "training",
+                )
             },
             "training_logs": CAUSAL_TRAINING_LOGS,
         },

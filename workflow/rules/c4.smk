@@ -204,6 +204,8 @@ rule c4_statistics:
         summary="results/c4/summary.csv",
         contrasts="results/c4/contrasts.csv",
         explanation_contrasts="results/c4/explanation_contrasts.csv",
+        controls="results/c4/control_contrasts.csv",
+        explanation_controls="results/c4/explanation_control_contrasts.csv",
         training="results/c4/training_summary.csv",
     log:
         "logs/c4/statistics.log",
@@ -219,6 +221,8 @@ rule c4_statistics:
         shots=C4_PRETRAINED["shots"],
         splits=config["c4"]["splits"],
         model_name=C4_PRETRAINED["model"],
+        verdict=config["c4"]["verdict"],
+        margin=config["verdicts"]["c4_equivalence_margin"],
     script:
         "../scripts/c4_statistics.py"
 
@@ -228,7 +232,14 @@ wire_claim(
     tables={
         **{
             name: rules.c4_statistics.output[name]
-            for name in ("summary", "contrasts", "explanation_contrasts", "training")
+            for name in (
+                "summary",
+                "contrasts",
+                "explanation_contrasts",
+                "controls",
+                "explanation_controls",
+                "training",
+            )
         },
         "training_logs": rules.c4_statistics.input.training_logs,
     },

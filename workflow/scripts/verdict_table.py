@@ -22,4 +22,5 @@ report.write_tex(snakemake.output.tex, "\n".join([
     report.macro("PlanningPower", f"{100 * verdicts['planning_power']:g}"),
     report.macro("AdequacyRule", adequacy.rule_text(verdicts["expert_agreement_floor"])),
     report.macro("MarginTable", report.margin_table(verdicts, MARGIN_SOURCES)),
+    report.macro("RuleValidationTable", report.rule_validation_table(rows)),
 ]))

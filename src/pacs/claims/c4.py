@@ -8,6 +8,7 @@ import pandas as pd
 
 from pacs import analysis, report
 from pacs.analysis import LM_BASELINES, lm_plan
+from pacs.claims import controls
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.c3 import TRAINING
 from pacs.claims.spec import Claim, Decision
@@ -20,8 +21,9 @@ from pacs.verdicts import (beat_and_approach_verdict, benefit_verdict, c4_explan
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     """Summaries per policy and split; contrasts from each LM's informed conditions (the
     pipeline LM, and the pretrained LM with explanations at each number of shots, from which
-    the verdict reads ``c4.verdict.prompted_shots``); explanation
-    effects per model, shots and split; the pipeline LMs' training summary per condition."""
+    the verdict reads ``c4.verdict.prompted_shots``); explanation effects per model, shots
+    and split; the verdicts' controls (``control_statistics``); the pipeline LMs' training
+    summary per condition."""
     settings = BootstrapSettings(**params["stats"])
     episodes = analysis.read_episode_tables([*inputs["pipeline"], *inputs["pretrained"], *inputs["baselines"]],
                                             analysis.LM_EPISODE_COLUMNS)
@@ -35,10 +37,41 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
         "episodes": episodes,
         "summary": analysis.summary_table(episodes, plan, settings),
         "contrasts": pd.concat(contrasts, ignore_index=True),
+        **control_statistics(episodes, plan, references, params["verdict"], params["margin"], settings),
         "explanation_contrasts": analysis.explanation_contrasts(
             episodes, ("reward_over_optimal", "optimal_choice"), settings, by=("model", "shots", "split")),
         "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings),
     }
+
+
+# policies replayed as each language model (pacs.claims.controls): the expert has the strategy by
+# construction, the correlational baseline lacks it
+LM_CONTROLS = {controls.POSITIVE: "expert", controls.NEGATIVE: "correlational"}
+
+
+def control_texts(margin: float) -> dict[str, dict[str, str]]:
+    """What each control is: of the strategy rows, and of the explanation row."""
+    return {"strategy": {kind: controls.replayed_text(policy, "language model") for kind, policy in LM_CONTROLS.items()},
+            "explanations": {controls.POSITIVE: controls.planted_text("without-explanations", 2 * margin),
+                             controls.NEGATIVE: controls.identical_text("without-explanations")}}
+
+
+def control_statistics(episodes: pd.DataFrame, plan, references, rule: dict, margin: float,
+                       settings: BootstrapSettings) -> dict[str, pd.DataFrame]:
+    """The verdicts' contrasts on their controls: each LM of ``references`` replaced by a
+    control policy (``LM_CONTROLS``) on the same episodes; the arm without explanations
+    copied as the arm with them, with a planted gain of twice ``margin`` or none."""
+    metric = rule["metric"]
+    reduced = replace(plan, metrics=(metric,), splits=tuple(rule["splits"]),
+                      comparisons=tuple(dict.fromkeys([*rule["must_beat"], rule["reference"]])))
+    strategy = controls.labelled({kind: pd.concat([analysis.contrast_table(
+        controls.replay(episodes, policy, reference), replace(reduced, reference=reference), settings)
+        for reference in references], ignore_index=True) for kind, policy in LM_CONTROLS.items()})
+    learners = episodes[episodes.explanations.isin(["with", "without"])]
+    explained = controls.pair_controls(
+        learners, "explanations", "without", "with", metric, 2 * margin, ("model", "shots", "split"),
+        lambda arms: analysis.explanation_contrasts(arms, (metric,), settings, by=("model", "shots", "split")))
+    return {"controls": strategy, "explanation_controls": explained}
 
 
 def agreement_table(training) -> str:
@@ -102,6 +135,7 @@ def decide(tables, trained, params) -> list[Decision]:
     most_shots = resolve_choice(chosen["prompted_shots"], pretrained["shots"], "c4.verdict.prompted_shots")
     trained = trained["training_logs"]
     decisions = []
+    texts = control_texts(params["verdicts"]["c4_equivalence_margin"])
     for prefix, who, reference, learned in (
         ("CFourPipeline", "pipeline LM (with explanations)", pipeline_lm_policy("with"), True),
         ("CFourPrompted", f"{label} ({most_shots}-shot, with explanations)",
@@ -109,12 +143,17 @@ def decide(tables, trained, params) -> list[Decision]:
     ):
         rule = c4_strategy_rule(params["verdicts"], chosen, who)
         verdict = beat_and_approach_verdict(contrasts[contrasts.reference == reference], rule)
-        decisions.append(Decision.qualified(prefix, verdict, rule, trained) if learned
-                         else Decision(prefix, verdict, rule))
-    # the pipeline LM is never prompted with episodes: its rows have 0 shots
-    decisive = explained[(explained.split == chosen["explanation_split"]) & explained.shots.isin([0, most_shots])]
+        called = controls.call(tables["controls"], beat_and_approach_verdict, rule, texts["strategy"],
+                               lambda rows, reference=reference: rows[rows.reference == reference])
+        decisions.append(Decision.qualified(prefix, verdict, rule, trained, called) if learned
+                         else Decision.controlled(prefix, verdict, rule, called))
+
+    def decisive(rows):  # the pipeline LM is never prompted with episodes: its rows have 0 shots
+        return rows[(rows.split == chosen["explanation_split"]) & rows.shots.isin([0, most_shots])]
     rule = c4_explanation_rule(params["verdicts"], chosen, ["pipeline LM", label])
-    decisions.append(Decision.qualified("CFourExplain", benefit_verdict(decisive, rule), rule, trained))
+    decisions.append(Decision.qualified("CFourExplain", benefit_verdict(decisive(explained), rule), rule, trained,
+                                        controls.call(tables["explanation_controls"], benefit_verdict, rule,
+                                                      texts["explanations"], decisive)))
     return decisions
 
 
@@ -122,7 +161,8 @@ SPEC = Claim(
     id="c4",
     statistics=statistics,
     title="Experiment 4: language models run causal experiments from text",
-    tables={"summary": SUMMARY, "contrasts": CONTRASTS, "explanation_contrasts": (), "training": TRAINING},
+    tables={"summary": SUMMARY, "contrasts": CONTRASTS, "explanation_contrasts": (), "controls": ("control",),
+            "explanation_controls": ("control",), "training": TRAINING},
     results=results,
     decide=decide,
     figures={"c4": "c4_figure"},
