@@ -5,6 +5,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -170,6 +171,18 @@ def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
     assert decisions[3].verdict.block == "extension"
 
 
+def c5_answers(n_items=4000, accuracy=0.7):
+    """One respondent's answers to many generated items of every task and condition, correct
+    with the same probability whatever the content (one seed: zero-shot answers)."""
+    from pacs.probes.sources import TASK_CONDITIONS
+    rng = np.random.default_rng(1)
+    rows = [{"model": "SmolLM2-135M", "shots": 0, "source": "generated", "task": task, "condition": condition,
+             "item_id": f"{task}-{condition}-{i}", "seed": seed, "correct_dcpmi": float(rng.random() < accuracy)}
+            for task, conditions in TASK_CONDITIONS.items() for condition in conditions for i in range(n_items)
+            for seed in (0,)]
+    return pd.DataFrame(rows)
+
+
 def test_c5_reads_nli_as_an_equivalence_row():
     probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]}, "verdict": CHOICES["c5"],
               "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
@@ -182,13 +195,22 @@ def test_c5_reads_nli_as_an_equivalence_row():
                               "model": "SmolLM2-135M", "shots": 0, "score": "dcpmi", "source": "generated",
                               "contrast": name, "label": label, "task": tasks[name]}
                              for name, label in labels.items()])
+    answers = c5_answers()
     for nli_ci, expected in (((-0.02, 0.02), "supported"), ((0.1, 0.3), "not supported"),
                              ((-0.1, 0.2), "inconclusive")):
-        decisions = c5.decide({"contrasts": contrasts(nli_ci), "corpora": world_corpora().iloc[:0]},
-                              {"training_logs": CONVERGED}, {"c5": probes, "verdicts": VERDICTS})
+        decisions = c5.decide({"contrasts": contrasts(nli_ci), "corpora": world_corpora().iloc[:0],
+                               "answers": answers}, {"training_logs": CONVERGED}, {"c5": probes, "verdicts": VERDICTS})
         assert [d.prefix for d in decisions][:3] == ["CFiveSyllogism", "CFiveWason", "CFiveNli"]
         assert decisions[2].verdict.verdict == expected, nli_ci
         assert decisions[0].verdict.verdict == "supported" and decisions[2].verdict.block == "replication"
+    # controls: a planted content effect is found and a content-blind scorer is not (roles swap for NLI)
+    for decision in decisions[:3]:
+        assert (decision.verdict.positive_verdict, decision.verdict.negative_verdict) == ("supported", "not supported")
+    assert decisions[2].verdict.positive_control.startswith("a content-blind scorer")
+    # with few items the content-blind scorer cannot be shown to have no effect: the rows cannot be decided
+    few = c5.decide({"contrasts": contrasts((-0.02, 0.02)), "corpora": world_corpora().iloc[:0],
+                     "answers": c5_answers(n_items=4)}, {"training_logs": CONVERGED}, {"c5": probes, "verdicts": VERDICTS})
+    assert all(d.verdict.verdict == "cannot be decided by this design" for d in few[:3])
 
 
 def test_c6_decides_dagger_on_its_last_round_and_fusion_on_the_most_samples():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from pacs import analysis as agent_analysis
@@ -57,6 +58,7 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
 # NLI's is an equivalence row: the claim says "little or none on NLI"
 PRETRAINED_VERDICTS = {"syllogism": "CFiveSyllogism", "wason": "CFiveWason", "nli": "CFiveNli"}
 EQUIVALENCE_TASKS = ("nli",)
+CONTRASTS_BY_NAME = {contrast.name: contrast for contrast in analysis.CONTRASTS}
 
 
 def with_respondents(tables) -> dict[str, pd.DataFrame]:
@@ -219,6 +221,51 @@ def world_corpus_row(corpora: pd.DataFrame, score: str, couplings: dict) -> pd.S
     return rows[rows.treated == strongest].iloc[0].copy()
 
 
+CONTENT_BLIND = "a content-blind scorer (the respondent's answers with conditions shuffled among the task's items)"
+
+
+def planted_text(margin: float) -> str:
+    return f"that scorer with a planted content effect of {2 * margin:g} (twice the margin)"
+
+
+def content_blind(items: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """``items`` (one task) with each item's condition replaced by another item's, one
+    fixed permutation over the task's items for every seed: each answer keeps its
+    correctness, but no longer goes with its content."""
+    conditions = items.groupby("item_id")["condition"].first()
+    shuffled = dict(zip(conditions.index, np.random.default_rng(seed).permutation(conditions.to_numpy())))
+    return items.assign(condition=items.item_id.map(shuffled))
+
+
+def planted(items: pd.DataFrame, value: str, weights: dict, effect: float) -> pd.DataFrame:
+    """``items`` with ``value`` moved up in the cells of positive weight and down in those of
+    negative weight, the same share of each answer's distance to 1 (or 0) in a seed and
+    cell, so that the contrast sum_c w_c mean_c rises by ``effect`` (as far as the bounds allow)."""
+    total = sum(abs(w) for w in weights.values())
+    out = items.copy()
+    for (seed, cell), rows in items.groupby(["seed", "condition"]):
+        weight = weights.get(cell, 0.0)
+        if not weight:
+            continue
+        shift, values = np.sign(weight) * effect / total, rows[value]
+        room = (1 - values.mean()) if shift > 0 else values.mean()
+        share = min(1.0, abs(shift) / room) if room > 1e-12 else 0.0
+        out.loc[rows.index, value] = values + share * ((1 - values) if shift > 0 else -values)
+    return out
+
+
+def control_rows(items: pd.DataFrame, contrast, score: str, margin: float) -> dict[str, pd.Series]:
+    """The task's contrast on the content-blind scorer and on it with a planted effect of
+    twice ``margin`` (``analysis.cell_contrast``, as the verdict's own contrast is computed)."""
+    value, weights = f"{contrast.value}_{score}", dict(contrast.weights)
+    blind = content_blind(items)
+
+    def contrast_of(answers) -> pd.Series:
+        result = analysis.cell_contrast(answers, value, "condition", weights, BootstrapSettings(), None)
+        return pd.Series({**result, "p_holm": result["p_value"]})
+    return {"blind": contrast_of(blind), "planted": contrast_of(planted(blind, value, weights, 2 * margin))}
+
+
 def decide(tables, trained, params) -> list[Decision]:
     """Up to four verdicts: the pretrained LM's syllogism belief congruence and Wason
     realistic advantage (primary score, generated items, ``c5.verdict``'s respondent), its
@@ -231,7 +278,7 @@ def decide(tables, trained, params) -> list[Decision]:
     contrasts = tables["contrasts"]
     primary = contrasts[(contrasts.score == score) & (contrasts.respondent == headline)
                         & (contrasts.source == GENERATED)].set_index("contrast")
-    decisions = []
+    decisions, margin = [], params["verdicts"]["c5_equivalence_margin"]
     choices = config_choices("c5", {"primary_score": score, **{f"verdict.{k}": v for k, v in probes["verdict"].items()}})
     for task, prefix in PRETRAINED_VERDICTS.items():
         name = probes["verdict"]["contrasts"][task]
@@ -240,13 +287,19 @@ def decide(tables, trained, params) -> list[Decision]:
             continue
         row = primary.loc[name]
         label, test = row.label.split(": ", 1)[1], f"{row.task}, {SCORE_NAMES[score]} choices, items resampled"
-        if task in EQUIVALENCE_TASKS:
-            rule = EquivalenceRule("C5", label, report.tex_escape(headline), params["verdicts"]["c5_equivalence_margin"],
-                                   params["verdicts"]["alpha"], choices)
-            decisions.append(Decision(prefix, equivalence_verdict(row, rule, test), rule))
+        answers = tables["answers"]
+        checks = control_rows(answers[(answers.respondent == headline) & (answers.source == GENERATED)
+                                      & (answers.task == task)], CONTRASTS_BY_NAME[name], score, margin)
+        if task in EQUIVALENCE_TASKS:  # "little or none": the content-blind scorer has it, the planted one not
+            rule = EquivalenceRule("C5", label, report.tex_escape(headline), margin, params["verdicts"]["alpha"], choices)
+            called = ((CONTENT_BLIND, equivalence_verdict(checks["blind"], rule, test)),
+                      (planted_text(margin), equivalence_verdict(checks["planted"], rule, test)))
+            decisions.append(Decision.controlled(prefix, equivalence_verdict(row, rule, test), rule, called))
             continue
         rule = c5_rule(params["verdicts"], label, report.tex_escape(headline), choices)
-        decisions.append(Decision(prefix, effect_verdict(row, rule, test), rule))
+        called = ((planted_text(margin), effect_verdict(checks["planted"], rule, test)),
+                  (CONTENT_BLIND, effect_verdict(checks["blind"], rule, test)))
+        decisions.append(Decision.controlled(prefix, effect_verdict(row, rule, test), rule, called))
     row = world_corpus_row(tables["corpora"], score, probes["pipeline"]["corpora"])
     if row is None:
         decisions.append(Decision("CFiveWorld", not_tested="not tested (no syllogism items)"))
