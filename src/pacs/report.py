@@ -12,6 +12,7 @@ import pandas as pd
 
 from pacs.labels import POLICY_LABELS, SPLIT_LABELS
 from pacs.tables import stage_summary
+from pacs.verdicts import CANNOT_DECIDE
 
 def tex_escape(text: str) -> str:
     for char, escaped in (("\\", r"\textbackslash{}"), ("_", r"\_"), ("%", r"\%"), ("&", r"\&"), ("#", r"\#")):
@@ -207,10 +208,17 @@ def verdict_rows(rows: pd.DataFrame) -> list[list[str]]:
             fmt_p(r.p_holm),
             fmt_p(r.p_all),
             fmt(r.mde),
-            f"\\textbf{{{r.verdict}}}" + budget_note(r),
+            f"\\textbf{{{r.verdict}}}" + design_note(r) + budget_note(r),
         ]
         for r in rows.itertuples()
     ]
+
+
+def design_note(row) -> str:
+    """Why a row cannot be decided by this design (its controls' part of the reason), on its own line."""
+    if row.verdict != CANNOT_DECIDE or not isinstance(getattr(row, "reason", None), str):
+        return ""
+    return f" \\newline {{\\tiny {tex_escape(row.reason.split('; the data alone', 1)[0])}}}"
 
 
 def budget_note(row) -> str:
