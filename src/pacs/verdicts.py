@@ -404,12 +404,30 @@ class EffectRule:
         )
 
 
-def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
-    """Apply an ``EffectRule`` to one contrast row (estimate, ci_low, ci_high,
-    ci90_low, ci90_high, z, p_holm, mde; p_value if there)."""
+def one_contrast(row) -> pd.DataFrame:
+    """One contrast row (estimate, ci_low, ci_high, ci90_low, ci90_high, z, p_holm, mde;
+    p_value if there) as the one-row frame a rule tests: Holm over the one contrast the
+    rule reads is its p itself."""
     frame = pd.DataFrame([{key: row[key] for key in ("ci_low", "ci_high", "ci90_low", "ci90_high", "p_holm")}])
-    if not pd.isna(row.get("p_value", np.nan)):  # Holm over the one contrast the rule reads: p itself
+    if not pd.isna(row.get("p_value", np.nan)):
         frame["p_holm"] = float(row["p_value"])
+    return frame
+
+
+def one_contrast_verdict(row, frame: pd.DataFrame, rule, test: str, verdict: str, reason: str) -> Verdict:
+    """The verdict of a rule (``EffectRule``, ``EquivalenceRule``) on one contrast row."""
+    return Verdict(
+        claim=rule.claim, test=test, effect_label=f"{rule.effect_label} ({rule.subject})",
+        effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.z),
+        p_holm=float(frame.p_holm.item()), mde=float(row.mde), verdict=verdict, reason=reason,
+        p_value=float(row.get("p_value", np.nan)), margin=rule.margin, se=float(row.get("se", np.nan)),
+        n_seeds=int(row.get("n_seeds", 0)),
+    )
+
+
+def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
+    """Apply an ``EffectRule`` to one contrast row (``one_contrast``)."""
+    frame = one_contrast(row)
     if beyond(frame, rule.margin, rule.alpha).item():
         verdict, reason = SUPPORTED, "the effect exceeds the margin"
     elif reversed_beyond(frame, rule.margin, rule.alpha).item():
@@ -418,13 +436,7 @@ def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
         verdict, reason = NOT_SUPPORTED, "the effect is equivalent to zero (within the margin)"
     else:
         verdict, reason = INCONCLUSIVE, "the CI does not settle the rule"
-    return Verdict(
-        claim=rule.claim, test=test, effect_label=f"{rule.effect_label} ({rule.subject})",
-        effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.z),
-        p_holm=float(frame.p_holm.item()), mde=float(row.mde), verdict=verdict, reason=reason,
-        p_value=float(row.get("p_value", np.nan)), margin=rule.margin, se=float(row.get("se", np.nan)),
-        n_seeds=int(row.get("n_seeds", 0)),
-    )
+    return one_contrast_verdict(row, frame, rule, test, verdict, reason)
 
 
 def c5_rule(verdicts: dict, effect_label: str, subject: str, choices: str = "") -> EffectRule:
@@ -536,22 +548,15 @@ class EquivalenceRule:
 
 
 def equivalence_verdict(row, rule: EquivalenceRule, test: str) -> Verdict:
-    """Apply an ``EquivalenceRule`` to one contrast row (as ``effect_verdict`` reads it)."""
-    p = row.get("p_value", np.nan)
-    frame = pd.DataFrame([{key: row[key] for key in ("ci_low", "ci_high", "ci90_low", "ci90_high")}])
-    frame["p_holm"] = float(p) if not pd.isna(p) else float(row["p_holm"])
+    """Apply an ``EquivalenceRule`` to one contrast row (``one_contrast``)."""
+    frame = one_contrast(row)
     if equivalent(frame, rule.margin).item():
         verdict, reason = SUPPORTED, "the effect is equivalent to zero (within the margin)"
     elif (beyond(frame, rule.margin, rule.alpha) | reversed_beyond(frame, rule.margin, rule.alpha)).item():
         verdict, reason = NOT_SUPPORTED, "the effect exceeds the margin"
     else:
         verdict, reason = INCONCLUSIVE, "the CI does not settle the rule"
-    return Verdict(
-        claim=rule.claim, test=test, effect_label=f"{rule.effect_label} ({rule.subject})",
-        effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.z),
-        p_holm=float(frame.p_holm.item()), mde=float(row.mde), verdict=verdict, reason=reason,
-        p_value=float(p), margin=rule.margin, se=float(row.get("se", np.nan)), n_seeds=int(row.get("n_seeds", 0)),
-    )
+    return one_contrast_verdict(row, frame, rule, test, verdict, reason)
 
 
 def validate(verdict: Verdict, positive: tuple[str, Verdict], negative: tuple[str, Verdict]) -> Verdict:
