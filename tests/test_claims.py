@@ -84,7 +84,8 @@ def test_a_c1_row_whose_positive_control_fails_cannot_be_decided_by_this_design(
     decisions = c1.decide({"contrasts": c1_contrasts(), "gaps": c1_gaps(), **c1_controls(positive_gain=(0.02, 0.3))},
                           {"training_logs": CONVERGED}, {"verdicts": VERDICTS, "c1": {"verdict": CHOICES["c1"]}})
     assert decisions[0].verdict.verdict == "cannot be decided by this design"
-    assert "positive control (the expert policy replayed as the agent) reads inconclusive" in decisions[0].verdict.reason
+    assert ("positive control (the expert policy replayed as the agent) reads inconclusive (it must read supported)"
+            in decisions[0].verdict.reason)
     assert "the data alone would read supported" in decisions[0].verdict.reason
     assert decisions[1].verdict.verdict == "supported"
 

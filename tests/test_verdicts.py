@@ -198,9 +198,9 @@ def test_the_verdict_table_has_a_replication_and_an_extension_block():
     text = report.verdict_table(rows)
     assert text.index("Replication claims") < text.index("C1 &") < text.index("extensions") < text.index("C6 &")
     undecidable = rows.assign(verdict=["cannot be decided by this design", "supported"],
-                              reason=["its positive control (x) reads inconclusive, not supported; the data alone "
+                              reason=["its positive control (x) reads inconclusive (it must read supported); the data alone "
                                       "would read supported: y", "z"])
-    assert "{\\tiny its positive control (x) reads inconclusive, not supported}" in report.verdict_table(undecidable)
+    assert "{\\tiny its positive control (x) reads inconclusive (it must read supported)}" in report.verdict_table(undecidable)
     with pytest.raises(ValueError, match="unknown block 'other'"):
         report.verdict_table(rows.assign(block="other"))
 

@@ -567,7 +567,7 @@ def validate(verdict: Verdict, positive: tuple[str, Verdict], negative: tuple[st
     (positive_what, positive_verdict), (negative_what, negative_verdict) = positive, negative
     checked = replace(verdict, positive_control=positive_what, positive_verdict=positive_verdict.verdict,
                       negative_control=negative_what, negative_verdict=negative_verdict.verdict)
-    problems = [f"its {kind} control ({what}) reads {control.verdict}, not {wanted}"
+    problems = [f"its {kind} control ({what}) reads {control.verdict} (it must read {wanted})"
                 for kind, what, control, wanted in (("positive", positive_what, positive_verdict, SUPPORTED),
                                                     ("negative", negative_what, negative_verdict, NOT_SUPPORTED))
                 if control.verdict != wanted]

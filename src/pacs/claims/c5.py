@@ -225,7 +225,7 @@ CONTENT_BLIND = "a content-blind scorer (the respondent's answers with condition
 
 
 def planted_text(margin: float) -> str:
-    return f"that scorer with a planted content effect of {2 * margin:g} (twice the margin)"
+    return f"the content-blind scorer with a planted content effect of {2 * margin:g} (twice the margin)"
 
 
 def content_blind(items: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
