@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG, SCHEMA = ROOT / "config.yaml", ROOT / "workflow" / "schemas" / "config.schema.yaml"
 MODEL = {"n_layers": 2, "d_model": 32, "n_heads": 4, "d_mlp": 128, "dropout": 0.0}
 VERDICTS = {"alpha": 0.05, "c3_equivalence_margin": 0.05, "expert_agreement_floor": 0.995}
+C3_CHOICES = {"metric": "test_correct", "confounding": ["deconfounded", "confounded"]}
 SETTINGS = BootstrapSettings(n_boot=200, level=0.95, rng_seed=0, resample_episodes=False, small_sample_correction=True)
 
 
@@ -104,7 +105,7 @@ def converged_logs(tmp_path, n=2):
 def test_a_budget_row_carries_the_deciding_contrast_and_the_claims_own_verdict(tmp_path):
     contrasts = budget.claim_contrasts("c3", ooo_episodes(0.3), SETTINGS)
     row = budget.budget_verdict_row("c3", "x2", scaled_model(MODEL, 2), contrasts, VERDICTS,
-                                    converged_logs(tmp_path))
+                                    converged_logs(tmp_path), C3_CHOICES)
     assert set(budget.BUDGET_ROW_COLUMNS) == set(row)
     assert row["claim"] == "C3" and row["multiplier"] == 2.0 and row["d_model"] == 64
     assert 0.2 < row["effect"] < 0.4 and row["ci_low"] < row["effect"] < row["ci_high"]
@@ -112,7 +113,8 @@ def test_a_budget_row_carries_the_deciding_contrast_and_the_claims_own_verdict(t
     assert "learners converged" in row["reason"]
 
     null = budget.claim_contrasts("c3", ooo_episodes(0.0, n=2000), SETTINGS)
-    assert budget.budget_verdict_row("c3", "x1", MODEL, null, VERDICTS, converged_logs(tmp_path))["verdict"] \
+    assert budget.budget_verdict_row("c3", "x1", MODEL, null, VERDICTS, converged_logs(tmp_path),
+                                     C3_CHOICES)["verdict"] \
         != SUPPORTED
 
 

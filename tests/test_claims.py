@@ -5,15 +5,17 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from pacs.claims import controls
 from pacs.adequacy import Adequacy
 from pacs.claims.registry import REGISTRY
 from pacs.claims.spec import Decision
 from pacs.claims import c1, c3, c4, c5, c6
 from pacs import figures as pacs_figures
-from test_verdicts import VERDICTS, row
+from test_verdicts import CHOICES, VERDICTS, row
 
 CONVERGED, CAPPED = Adequacy(("converged", "converged")), Adequacy(("converged", "cap"))
 
@@ -36,44 +38,86 @@ def c1_contrasts(agent_gain=(0.2, 0.4), expert_gap=(-0.05, 0.05)):
     """Agent-minus-policy contrasts of C1's rule: every associational baseline and the expert
     on both held-out splits (and an in-distribution row the rule must ignore)."""
     rows = [row(*agent_gain, split=split, other=other, metric="reward_over_optimal")
-            for split in ("held_out", "held_out_link_goal") for other in c1.DAG_ASSOCIATIONAL]
+            for split in ("held_out", "held_out_link_goal") for other in CHOICES["c1"]["must_beat"]]
     rows += [row(*expert_gap, p=0.5, split=split, other="expert", metric="reward_over_optimal")
              for split in ("held_out", "held_out_link_goal")]
     rows.append(row(-0.9, -0.8, split="in_distribution", other="random", metric="reward_over_optimal"))
     return pd.DataFrame(rows)
 
 
-@pytest.mark.parametrize("contrasts, trained, expected", [
-    (c1_contrasts(), CONVERGED, "supported"),
-    (c1_contrasts(), CAPPED, "undertrained"),
-    (c1_contrasts(expert_gap=(-0.4, -0.2)), CONVERGED, "not supported"),
+def c1_gaps(share=(0.8, 0.9)):
+    """C1's gap shares on both held-out splits with the 95% CI ``share``."""
+    return pd.DataFrame([{"split": split, "share": sum(share) / 2, "ci_low": share[0], "ci_high": share[1],
+                          "se": 0.02, "n_seeds": 5, "best_baseline": "correlational", "subject_mean": 0.8,
+                          "best_mean": 0.4, "reference_mean": 0.9} for split in ("held_out", "held_out_link_goal")])
+
+
+def c1_controls(positive_gain=(0.2, 0.4)):
+    """C1's control tables: the positive control beats every baseline and closes the gap
+    (unless ``positive_gain`` says otherwise); the negative one ties a baseline and closes none."""
+    return {"controls": controls.labelled({controls.POSITIVE: c1_contrasts(agent_gain=positive_gain),
+                                           controls.NEGATIVE: c1_contrasts(agent_gain=(-0.02, 0.02))}),
+            "control_gaps": controls.labelled({controls.POSITIVE: c1_gaps((1.0, 1.0)),
+                                               controls.NEGATIVE: c1_gaps((-0.1, 0.1))})}
+
+
+@pytest.mark.parametrize("contrasts, gaps, trained, expected", [
+    (c1_contrasts(), c1_gaps(), CONVERGED, ("supported", "supported")),
+    (c1_contrasts(), c1_gaps(), CAPPED, ("undertrained", "undertrained")),
+    # far from the expert: above every baseline (row i), but closes too little of the gap (row ii)
+    (c1_contrasts(expert_gap=(-0.4, -0.2)), c1_gaps((0.3, 0.5)), CONVERGED, ("supported", "not supported")),
+    (c1_contrasts(agent_gain=(-0.3, -0.1)), c1_gaps((0.6, 0.9)), CONVERGED, ("not supported", "inconclusive")),
 ])
-def test_c1_decides_on_held_out_graphs_and_says_whether_the_agents_converged(contrasts, trained, expected):
-    [decision] = c1.decide({"contrasts": contrasts}, {"training_logs": trained}, {"verdicts": VERDICTS})
-    assert decision.prefix == "COne" and decision.verdict.verdict == expected
-    assert "COneVerdict" in decision.macros()
+def test_c1_decides_two_rows_on_held_out_graphs_and_says_whether_the_agents_converged(contrasts, gaps, trained,
+                                                                                       expected):
+    decisions = c1.decide({"contrasts": contrasts, "gaps": gaps, **c1_controls()}, {"training_logs": trained},
+                          {"verdicts": VERDICTS, "c1": {"verdict": CHOICES["c1"]}})
+    assert [d.prefix for d in decisions] == ["COne", "COneNear"]
+    assert tuple(d.verdict.verdict for d in decisions) == expected
+    assert "COneVerdict" in decisions[0].macros() and "COneNearRule" in decisions[1].macros()
+    assert "0.75" in decisions[1].rule.text() and "c1\\_gap\\_share\\_threshold" in decisions[1].rule.text()
+    assert decisions[0].verdict.positive_verdict == "supported" and decisions[1].verdict.negative_verdict == "not supported"
+
+
+def test_a_c1_row_whose_positive_control_fails_cannot_be_decided_by_this_design():
+    # the expert replayed as the agent does not clearly beat the baselines: this design cannot show the claim
+    decisions = c1.decide({"contrasts": c1_contrasts(), "gaps": c1_gaps(), **c1_controls(positive_gain=(0.02, 0.3))},
+                          {"training_logs": CONVERGED}, {"verdicts": VERDICTS, "c1": {"verdict": CHOICES["c1"]}})
+    assert decisions[0].verdict.verdict == "cannot be decided by this design"
+    assert ("positive control (the expert policy replayed as the agent) reads inconclusive (it must read supported)"
+            in decisions[0].verdict.reason)
+    assert "the data alone would read supported" in decisions[0].verdict.reason
+    assert decisions[1].verdict.verdict == "supported"
 
 
 def test_c3_decides_on_the_explanation_effect_in_every_regime():
     contrasts = pd.DataFrame([row(0.1, 0.3, confounding=confounding, metric="test_correct")
                               for confounding in ("deconfounded", "confounded")])
-    params = {"verdicts": VERDICTS, "c3": {"confounding": ["deconfounded", "confounded"],
+    params = {"verdicts": VERDICTS, "c3": {"verdict": CHOICES["c3"],
                                            "feature_choice": {"confounded_dims": ["colour", "shape"], "margin": 0.05}}}
+    same = contrasts.assign(ci_low=-0.01, ci_high=0.01, ci90_low=-0.01, ci90_high=0.01, diff=0.0)
+    checks = controls.labelled({controls.POSITIVE: contrasts, controls.NEGATIVE: same})
     # C3b's two contrasts (each explained group minus the other on its own feature): a second row
     feature = pd.DataFrame([row(0.2, 0.4, metric=f"follows_{d}", reference=f"{d} explained", other="x explained")
                             for d in ("colour", "shape")])
     trained = {"training_logs": CONVERGED, "training_logs_feature_choice": CAPPED}
-    decision, feature_decision = c3.decide({"contrasts": contrasts, "feature_contrasts": feature}, trained, params)
+    decision, feature_decision = c3.decide({"contrasts": contrasts, "controls": checks, "feature_contrasts": feature},
+                                           trained, params)
     assert decision.verdict.verdict == "supported"
     assert feature_decision.prefix == "CThreeFeature" and feature_decision.verdict.verdict == "undertrained"
     weak = contrasts.assign(ci_low=[0.1, -0.3], ci_high=[0.3, -0.1], diff=[0.2, -0.2], p_holm=0.001)
-    decision, _ = c3.decide({"contrasts": weak, "feature_contrasts": feature}, trained, params)
+    decision, _ = c3.decide({"contrasts": weak, "controls": checks, "feature_contrasts": feature}, trained, params)
     assert decision.verdict.verdict == "not supported"
+    # at the ceiling a planted gain has no room: the positive control reads "not supported", so the row is undecidable
+    ceiling = controls.labelled({controls.POSITIVE: same, controls.NEGATIVE: same})
+    [decision] = c3.decide({"contrasts": same, "controls": ceiling}, {"training_logs": CONVERGED}, params)
+    assert decision.verdict.verdict == "cannot be decided by this design"
 
 
-C4_LM = {"splits": ["in_distribution", "held_out", "held_out_link_goal"],
-         "strategy_splits": {"runs": "in_distribution", "generalizes": "held_out_link_goal"}, "floor": 0.1,
-         "pretrained": {"model": "smollm2", "shots": [0, 2]}}
+C4_SPLITS = ["in_distribution", "held_out", "held_out_link_goal"]
+C4_LM = {"splits": C4_SPLITS, "strategy_splits": {"runs": "in_distribution", "generalizes": "held_out_link_goal"},
+         "floor": 0.1, "pretrained": {"model": "smollm2", "shots": [1, 2]},
+         "verdict": {**CHOICES["c4"], "splits": C4_SPLITS}}
 C4_ARMS = [c4.pipeline_lm_policy(e) for e in ("with", "without")] + [
     c4.pretrained_policy("SmolLM2-135M", 2, e) for e in ("with", "without")]
 
@@ -93,6 +137,27 @@ def c4_explained(pipeline=(0.1, 0.3), pretrained=(0.1, 0.3)):
          row(-0.3, -0.1, split="held_out_link_goal", model="SmolLM2-135M", shots=1, metric="reward_over_optimal")])
 
 
+def c4_strategy(references, gain):
+    """Each LM of ``references`` against random and correlational choices (95% CI ``gain``)
+    and near the expert, on every split."""
+    return pd.DataFrame(
+        [row(*gain, split=s, other=o, reference=r, metric="reward_over_optimal")
+         for r in references for s in C4_SPLITS for o in ("random", "correlational")]
+        + [row(-0.05, 0.05, p=0.5, split=s, other="expert", reference=r, metric="reward_over_optimal")
+           for r in references for s in C4_SPLITS])
+
+
+def c4_controls(references):
+    """Controls that read as they must: a policy with the strategy (supported) and one that
+    ties every baseline; explanations with a planted gain and without any."""
+    explained = c4_explained().iloc[:2]
+    return {"controls": controls.labelled({controls.POSITIVE: c4_strategy(references, (0.2, 0.4)),
+                                           controls.NEGATIVE: c4_strategy(references, (-0.01, 0.01))}),
+            "explanation_controls": controls.labelled({
+                controls.POSITIVE: explained,
+                controls.NEGATIVE: explained.assign(ci_low=-0.01, ci_high=0.01, ci90_low=-0.01, ci90_high=0.01)})}
+
+
 def test_c4_decides_the_pipeline_lm_in_distribution_then_on_the_held_out_link_each_lm_on_its_own_contrasts():
     pipeline, prompted = c4.pipeline_lm_policy("with"), c4.pretrained_policy("SmolLM2-135M", 2, "with")
     runs, generalizes = "in_distribution", "held_out_link_goal"
@@ -105,12 +170,14 @@ def test_c4_decides_the_pipeline_lm_in_distribution_then_on_the_held_out_link_ea
            for s in C4_LM["splits"]]
         + [row(-0.3, -0.1, split=s, other=o, reference=prompted, metric="reward_over_optimal")
            for s in C4_LM["splits"] for o in ("random", "correlational", "expert")])
-    tables = {"contrasts": contrasts, "explanation_contrasts": c4_explained(), "summary": c4_summary()}
+    tables = {"contrasts": contrasts, "explanation_contrasts": c4_explained(), "summary": c4_summary(),
+              **c4_controls([pipeline, prompted])}
     decisions = c4.decide(tables, {"training_logs": CONVERGED}, {"c4": C4_LM, "verdicts": VERDICTS})
     assert [d.prefix for d in decisions] == ["CFourPipelineRuns", "CFourPipelineGeneralizes", "CFourPrompted",
                                              "CFourExplain"]
     assert [d.verdict.verdict for d in decisions] == ["supported", "not supported", "not supported", "supported"]
     assert "on in distribution," in decisions[0].rule.text() and "on held out link goal," in decisions[1].rule.text()
+    assert "strategy\\_splits.runs" in decisions[0].rule.text()
     assert decisions[0].verdict.test.endswith("on in distribution only")
     # the pipeline LM is trained here (undertrained); the pretrained LM is not, so its verdict stands
     decisions = c4.decide(tables, {"training_logs": CAPPED}, {"c4": C4_LM, "verdicts": VERDICTS})
@@ -129,7 +196,7 @@ def test_c4_explanation_row_cannot_be_decided_where_both_arms_sit_at_the_floor(c
                                                                                expected):
     tables = {"explanation_contrasts": c4_explained(pipeline, pretrained), "summary": c4_summary(ci_high)}
     decisive = tables["explanation_contrasts"].query("split == 'held_out_link_goal' and shots != 1")
-    rule = c4.FloorRule(c4.c4_explanation_rule(VERDICTS, ["pipeline LM", "SmolLM2-135M"]),
+    rule = c4.FloorRule(c4.c4_explanation_rule(VERDICTS, CHOICES["c4"], ["pipeline LM", "SmolLM2-135M"]),
                         dict(zip(["pipeline LM", "SmolLM2-135M"], [C4_ARMS[:2], C4_ARMS[2:]])),
                         "held_out_link_goal", 0.1)
     verdict = rule.apply(c4.benefit_verdict(decisive, rule.rule), decisive, tables["summary"])
@@ -167,16 +234,59 @@ def test_c5_world_verdict_is_the_strongest_coupling_with_holm_over_the_treated_c
 
 
 def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
-    probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]},
+    probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]}, "verdict": CHOICES["c5"],
               "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
     empty = pd.DataFrame(columns=["model", "shots", "score", "source", "contrast", "label"])
     decisions = c5.decide({"contrasts": empty, "corpora": world_corpora().iloc[:0]}, {"training_logs": CONVERGED},
                           {"c5": probes, "verdicts": VERDICTS})
-    assert [d.verdict for d in decisions] == [None, None, None]
-    assert "\\newcommand{\\CFiveWorldVerdict}{not tested (no syllogism items)}" in decisions[2].macros()
+    assert [d.verdict for d in decisions] == [None, None, None, None]
+    assert "\\newcommand{\\CFiveWorldVerdict}{not tested (no syllogism items)}" in decisions[3].macros()
     decisions = c5.decide({"contrasts": empty, "corpora": world_corpora()}, {"training_logs": CAPPED},
                           {"c5": probes, "verdicts": VERDICTS})
-    assert decisions[2].verdict.verdict == "undertrained" and decisions[2].verdict.p_holm == pytest.approx(0.01)
+    assert decisions[3].verdict.verdict == "undertrained" and decisions[3].verdict.p_holm == pytest.approx(0.01)
+    assert decisions[3].verdict.block == "extension"
+
+
+def c5_answers(n_items=4000, accuracy=0.7):
+    """One respondent's answers to many generated items of every task and condition, correct
+    with the same probability whatever the content (one seed: zero-shot answers)."""
+    from pacs.probes.sources import TASK_CONDITIONS
+    rng = np.random.default_rng(1)
+    rows = [{"model": "SmolLM2-135M", "shots": 0, "source": "generated", "task": task, "condition": condition,
+             "item_id": f"{task}-{condition}-{i}", "seed": seed, "correct_dcpmi": float(rng.random() < accuracy)}
+            for task, conditions in TASK_CONDITIONS.items() for condition in conditions for i in range(n_items)
+            for seed in (0,)]
+    return pd.DataFrame(rows)
+
+
+def test_c5_reads_nli_as_an_equivalence_row():
+    probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]}, "verdict": CHOICES["c5"],
+              "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
+    labels = {"belief_congruence": "syllogisms: belief congruence", "realistic_advantage": "Wason: realistic",
+              "nli_consistency": "NLI: consistency"}
+    tasks = {"belief_congruence": "syllogism", "realistic_advantage": "wason", "nli_consistency": "nli"}
+
+    def contrasts(nli_ci):
+        return pd.DataFrame([{**row(*(nli_ci if name == "nli_consistency" else (0.1, 0.3))), "estimate": 0.0,
+                              "model": "SmolLM2-135M", "shots": 0, "score": "dcpmi", "source": "generated",
+                              "contrast": name, "label": label, "task": tasks[name]}
+                             for name, label in labels.items()])
+    answers = c5_answers()
+    for nli_ci, expected in (((-0.02, 0.02), "supported"), ((0.1, 0.3), "not supported"),
+                             ((-0.1, 0.2), "inconclusive")):
+        decisions = c5.decide({"contrasts": contrasts(nli_ci), "corpora": world_corpora().iloc[:0],
+                               "answers": answers}, {"training_logs": CONVERGED}, {"c5": probes, "verdicts": VERDICTS})
+        assert [d.prefix for d in decisions][:3] == ["CFiveSyllogism", "CFiveWason", "CFiveNli"]
+        assert decisions[2].verdict.verdict == expected, nli_ci
+        assert decisions[0].verdict.verdict == "supported" and decisions[2].verdict.block == "replication"
+    # controls: a planted content effect is found and a content-blind scorer is not (roles swap for NLI)
+    for decision in decisions[:3]:
+        assert (decision.verdict.positive_verdict, decision.verdict.negative_verdict) == ("supported", "not supported")
+    assert decisions[2].verdict.positive_control.startswith("a content-blind scorer")
+    # with few items the content-blind scorer cannot be shown to have no effect: the rows cannot be decided
+    few = c5.decide({"contrasts": contrasts((-0.02, 0.02)), "corpora": world_corpora().iloc[:0],
+                     "answers": c5_answers(n_items=4)}, {"training_logs": CONVERGED}, {"c5": probes, "verdicts": VERDICTS})
+    assert all(d.verdict.verdict == "cannot be decided by this design" for d in few[:3])
 
 
 @pytest.mark.parametrize("prompts", [1, 3])
@@ -197,15 +307,14 @@ def test_a_c5_headline_verdict_of_a_single_prompt_says_so(prompts):
 
 
 def test_c6_decides_dagger_on_its_last_round_and_fusion_on_the_most_samples():
-    dagger = pd.DataFrame([row(-0.3, -0.1, split=s, round=1, metric="reward_over_optimal")
-                           for s in c6.C6_VERDICT_SPLITS]
-                          + [row(0.1, 0.3, split=s, round=2, metric="reward_over_optimal")
-                             for s in c6.C6_VERDICT_SPLITS])
-    last, decisive = c6.dagger_decisive(dagger)
+    splits = CHOICES["c6"]["splits"]
+    dagger = pd.DataFrame([row(-0.3, -0.1, split=s, round=1, metric="reward_over_optimal") for s in splits]
+                          + [row(0.1, 0.3, split=s, round=2, metric="reward_over_optimal") for s in splits])
+    last, decisive = c6.dagger_decisive(dagger, CHOICES["c6"])
     assert last == 2 and (decisive["round"] == 2).all() and len(decisive) == 2
     fusion = pd.DataFrame([row(0.1, 0.3, split=s, policy=p, reference=n, metric="reward_over_optimal")
-                           for s in c6.C6_VERDICT_SPLITS for p in c6.FUSION_POLICIES for n in (20, 60)])
-    most, decisive = c6.fusion_decisive(fusion)
+                           for s in splits for p in c6.FUSION_POLICIES for n in (20, 60)])
+    most, decisive = c6.fusion_decisive(fusion, CHOICES["c6"])
     assert most == 60 and set(decisive.policy) == {c6.FUSION_POLICIES[0]} and set(decisive.reference) == {60}
 
 

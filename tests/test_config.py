@@ -84,6 +84,20 @@ def test_preset_overlays_and_command_line_wins():
         ({"c4": {"splits": ["in_distribution"]}}, "c4.strategy_splits.generalizes"),
         ({"preset": "smoke", "c4": {"corpus_sizes": [10, 300]}}, "c4.corpus_sizes"),
         ({"c4": {"floor": 0}}, "c4.floor"),
+        # a 0-shot prompt holds no episode, so "with" and "without explanations" would be one prompt
+        ({"c4": {"pretrained": {"shots": [0, 2]}}}, "c4.pretrained.shots"),
+        # each rule's choices name rows the run makes
+        ({"c1": {"verdict": {"must_beat": ["random", "expert"]}}}, "c1.verdict.must_beat"),
+        ({"c1": {"verdict": {"splits": ["held_out", "nowhere"]}}}, "c1.verdict.splits.1"),
+        ({"c2": {"verdict": {"must_beat": ["prior"]}}}, "c2.verdict.must_beat.0"),
+        ({"c3": {"confounding": ["confounded"]}}, "c3.verdict.confounding"),
+        ({"c4": {"verdict": {"splits": ["held_out"]}}}, "c4.verdict.splits"),
+        ({"c4": {"verdict": {"explanation_split": "held_out"}}}, "c4.verdict.explanation_split"),
+        ({"c4": {"verdict": {"prompted_shots": 5}}}, "c4.verdict.prompted_shots"),
+        ({"c5": {"verdict": {"respondent_shots": 3}}}, "c5.verdict.respondent_shots"),
+        ({"c6": {"verdict": {"dagger_round": 0}}}, "c6.verdict.dagger_round"),
+        ({"c6": {"verdict": {"fusion_samples": 0}}}, "c6.verdict.fusion_samples"),
+        ({"c6": {"verdict": {"fusion_samples": "all"}}}, "c6.verdict.fusion_samples"),
     ],
 )
 def test_bad_values_name_the_key_in_one_line(override, key):

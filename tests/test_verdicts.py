@@ -1,17 +1,27 @@
 """Every verdict rule's outcomes on constructed contrast tables, including a missing row."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from pacs.verdicts import (BeatAndApproachRule, BenefitRule, Verdict, adjust_across_claims, beat_and_approach_verdict,
-                           benefit_verdict, c1_rule, c2_rule, c3_rule, c4_explanation_rule, c4_strategy_rule,
-                           c6_benefit_rule, c6_conditioning_rule, planning_table)
+from pacs import report
+from pacs.analysis import gap_share_table
+from pacs.config import load_yaml
+from pacs.stats import BootstrapSettings
+from pacs.verdicts import (MARGIN_SOURCES, BeatAndApproachRule, BenefitRule, EquivalenceRule, GapShareRule, Verdict,
+                           adjust_across_claims, beat_and_approach_verdict, benefit_verdict, c1_rule, c2_rule, c3_rule,
+                           c4_explanation_rule, c4_strategy_rule, c6_benefit_rule, c6_conditioning_rule,
+                           equivalence_verdict, gap_share_verdict, planning_table)
 
-VERDICTS = {"alpha": 0.05, "c1_near_expert_margin": 0.1, "c2_near_expert_margin": 0.1, "c3_equivalence_margin": 0.05,
+VERDICTS = {"alpha": 0.05, "c1_above_margin": 0.1, "c1_gap_share_threshold": 0.75, "c2_near_expert_margin": 0.1, "c3_equivalence_margin": 0.05,
             "c4_near_expert_margin": 0.1, "c4_equivalence_margin": 0.05, "c5_equivalence_margin": 0.05,
             "c6_near_margin": 0.1, "c6_equivalence_margin": 0.05}
 RATIO_90_TO_95 = 1.645 / 1.96
+# each claim's rule choices as config.yaml sets them (``<claim>.verdict``)
+DEFAULTS = load_yaml(Path(__file__).resolve().parents[1] / "config.yaml")
+CHOICES = {claim: DEFAULTS[claim]["verdict"] for claim in ("c1", "c2", "c3", "c4", "c5", "c6")}
 
 
 def row(low, high, p=0.001, **keys):
@@ -19,7 +29,7 @@ def row(low, high, p=0.001, **keys):
     with the normal ratio of half-widths."""
     centre, half90 = (low + high) / 2, (high - low) / 2 * RATIO_90_TO_95
     return {"metric": "m", "subset": "all", "diff": centre, "ci_low": low, "ci_high": high,
-            "ci90_low": centre - half90, "ci90_high": centre + half90, "z": 3.0, "p_value": p / 2, "p_holm": p,
+            "ci90_low": centre - half90, "ci90_high": centre + half90, "z": 3.0, "t": 3.0, "p_value": p / 2, "p_holm": p,
             "se": (high - low) / 4, "n_seeds": 5,
             "mde": 0.05, **keys}
 
@@ -52,7 +62,7 @@ def beat_table(baseline=(0.2, 0.4), reference=(-0.05, 0.05), p=0.001, weak=None)
 def test_beat_and_approach_outcomes(table, expected, reason):
     verdict = beat_and_approach_verdict(table, BEAT)
     assert verdict.verdict == expected and reason in verdict.reason
-    assert isinstance(verdict, Verdict) and verdict.p_value == pytest.approx(verdict.p_holm / 2)
+    assert isinstance(verdict, Verdict) and verdict.p_value <= verdict.p_holm
     assert verdict.margin == 0.1 and verdict.n_seeds == 5 and verdict.se > 0
 
 
@@ -95,13 +105,28 @@ def test_benefit_names_a_missing_group():
 
 
 def test_every_claim_rule_states_its_margin_and_the_equivalence_test():
-    rules = [c1_rule(VERDICTS, ["correlational"]), c2_rule(VERDICTS), c3_rule(VERDICTS, ["deconfounded"]),
-             c4_strategy_rule(VERDICTS, ["held_out"], "LM"), c4_explanation_rule(VERDICTS, ["LM"]),
-             c6_conditioning_rule(VERDICTS, ["held_out"], "rc", "plain", "expert_only"),
-             c6_benefit_rule(VERDICTS, "DAgger", "plain", "DAgger $-$ plain", ["held_out"])]
+    rules = [c1_rule(VERDICTS, CHOICES["c1"]), c2_rule(VERDICTS, CHOICES["c2"]), c3_rule(VERDICTS, CHOICES["c3"]),
+             c4_strategy_rule(VERDICTS, CHOICES["c4"], "LM"), c4_explanation_rule(VERDICTS, CHOICES["c4"], ["LM"]),
+             c6_conditioning_rule(VERDICTS, CHOICES["c6"], "rc", "plain", "expert_only"),
+             c6_benefit_rule(VERDICTS, CHOICES["c6"], "DAgger", "plain", "DAgger $-$ plain", "dagger_round")]
     for rule in rules:
         text = rule.text()
         assert f"{rule.margin:g}" in text and "90\\%" in text and "two one-sided tests" in text, rule.claim
+        # its choices are printed as the config keys that hold them
+        assert f"\\texttt{{{rule.claim.lower()}.verdict.metric}}" in text and "Holm's family" in text, rule.claim
+
+
+def test_holm_runs_over_the_contrasts_a_rule_reads_not_the_panel():
+    """A contrast table whose p_holm came from a bigger figure panel: the verdict adjusts
+    only the rows its rule tests, so an extra figure comparison changes nothing."""
+    table = beat_table(baseline=(0.2, 0.4), p=0.02)  # p_value 0.01 on each of the 4 tested rows
+    extra = pd.DataFrame([row(0.5, 0.6, p=0.02, split=s, other=f"figure_only_{k}") for s in ("s1", "s2")
+                          for k in range(20)])
+    # the panel's Holm over 4 + 2 + 40 rows would read 0.46 for a tested row; the rule's own family 0.04
+    panel = pd.concat([table, extra], ignore_index=True).assign(p_holm=lambda t: np.minimum(t.p_value * len(t), 1))
+    alone, with_figure = beat_and_approach_verdict(table, BEAT), beat_and_approach_verdict(panel, BEAT)
+    assert alone.as_row() == with_figure.as_row()
+    assert alone.p_holm == pytest.approx(0.04) and alone.verdict == "supported"
 
 
 def test_the_verdict_table_adjusts_p_over_all_its_rows():
@@ -119,3 +144,69 @@ def test_planning_needs_more_seeds_for_noisier_claims_and_none_without_a_seed_sd
     # seed SD 0.1: one margin of 0.1 is d = 1 (10 seeds), of 0.05 is d = 0.5 (34 seeds)
     assert plan.seed_sd.tolist()[:2] == pytest.approx([0.1, 0.1])
     assert plan.seeds_needed.tolist()[:2] == [10, 34] and np.isnan(plan.seeds_needed[2])
+
+
+def gap_rows(shares):
+    """Gap-share rows on two splits, each (share, ci_low, ci_high)."""
+    return pd.DataFrame([{"split": split, "share": s, "ci_low": lo, "ci_high": hi, "se": 0.02, "n_seeds": 5,
+                          "best_baseline": "b1", "subject_mean": 0.8, "best_mean": 0.4, "reference_mean": 0.9}
+                         for split, (s, lo, hi) in zip(("s1", "s2"), shares)])
+
+
+GAP = GapShareRule(claim="CX", metric_label="m", splits=("s1", "s2"), reference="expert", threshold=0.75,
+                   threshold_key="verdicts.x")
+
+
+@pytest.mark.parametrize("shares, expected", [
+    (((0.9, 0.8, 1.0), (0.85, 0.8, 0.9)), "supported"),
+    (((0.9, 0.8, 1.0), (0.6, 0.5, 0.7)), "not supported"),
+    (((0.9, 0.8, 1.0), (0.75, 0.6, 0.9)), "inconclusive"),
+    (((0.9, 0.8, 1.0), (float("nan"), float("nan"), float("nan"))), "inconclusive"),  # no gap to close
+])
+def test_gap_share_outcomes(shares, expected):
+    verdict = gap_share_verdict(gap_rows(shares), GAP)
+    assert verdict.verdict == expected
+    assert np.isnan(verdict.p_holm) and verdict.n_seeds == 5
+
+
+def test_the_gap_share_has_a_known_answer_on_simulated_episodes():
+    """Agent at 0.8, best baseline 0.4 (another at 0.2), expert 0.9: it closes 0.8 of the gap."""
+    rng = np.random.default_rng(0)
+    means = {"agent": 0.8, "b1": 0.4, "b2": 0.2, "expert": 0.9}
+    episodes = pd.DataFrame([{"seed": seed, "episode": e, "split": "s1", "policy": p,
+                              "m": mean + 0.05 * seed_shift + rng.normal(0, 0.1)}
+                             for seed, seed_shift in enumerate(rng.normal(size=5)) for e in range(200)
+                             for p, mean in means.items()])
+    table = gap_share_table(episodes, "m", "agent", ["b1", "b2"], "expert", ["s1"], BootstrapSettings(n_boot=400))
+    [share] = table.itertuples()
+    assert share.best_baseline == "b1" and abs(share.share - 0.8) < 0.05
+    assert share.ci_low < share.share < share.ci_high and share.ci_high - share.ci_low < 0.2
+
+
+@pytest.mark.parametrize("ci, expected", [((-0.02, 0.02), "supported"), ((0.1, 0.3), "not supported"),
+                                          ((-0.3, -0.1), "not supported"), ((-0.1, 0.2), "inconclusive")])
+def test_equivalence_outcomes(ci, expected):
+    rule = EquivalenceRule(claim="CZ", effect_label="an effect", subject="a model", margin=0.05, alpha=0.05)
+    verdict = equivalence_verdict(pd.Series({**row(*ci), "estimate": sum(ci) / 2}), rule, "a test")
+    assert verdict.verdict == expected and "two one-sided tests" in rule.text()
+
+
+def test_the_verdict_table_has_a_replication_and_an_extension_block():
+    base = {"original_claim": "x", "test": "t", "effect_label": "e", "effect": 0.1, "ci_low": 0.0, "ci_high": 0.2,
+            "z": 1.0, "p_holm": 0.1, "p_all": 0.1, "mde": 0.1, "verdict": "supported"}
+    rows = pd.DataFrame([{**base, "claim": "C6", "block": "extension"}, {**base, "claim": "C1", "block": "replication"}])
+    text = report.verdict_table(rows)
+    assert text.index("Replication claims") < text.index("C1 &") < text.index("extensions") < text.index("C6 &")
+    undecidable = rows.assign(verdict=["cannot be decided by this design", "supported"],
+                              reason=["its positive control (x) reads inconclusive (it must read supported); the data alone "
+                                      "would read supported: y", "z"])
+    assert "{\\tiny its positive control (x) reads inconclusive (it must read supported)}" in report.verdict_table(undecidable)
+    with pytest.raises(ValueError, match="unknown block 'other'"):
+        report.verdict_table(rows.assign(block="other"))
+
+
+def test_every_margin_says_where_it_comes_from():
+    margins = {key for key in DEFAULTS["verdicts"] if key.endswith(("_margin", "_threshold"))}
+    assert margins == set(MARGIN_SOURCES)
+    text = report.margin_table(DEFAULTS["verdicts"], MARGIN_SOURCES)
+    assert all(report.tex_escape(key) in text for key in margins)

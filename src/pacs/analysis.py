@@ -13,7 +13,9 @@ import pandas as pd
 
 from pacs.labels import (FUSION_POLICIES, RC_LEARNER_POLICIES, REFERENCE_BASELINES, SPLIT_ORDER, pipeline_lm_policy,
                          pretrained_policy)
-from pacs.stats import BootstrapSettings, paired_differences, summarize
+import numpy as np
+
+from pacs.stats import BootstrapSettings, group_rng, interval, paired_differences, summarize
 from pacs.tables import read_table, read_training_log, validation_measures
 
 EPISODE_COLUMNS = (
@@ -51,8 +53,6 @@ C6_METRICS = {  # return conditioning: PLANS["rc"]
 }
 # C6: the column a regime's learners vary along (none: return conditioning compares learners)
 C6_CONDITIONS = {"rc": None, "dagger": "round", "fusion": "n_observational"}
-# C6: the splits a regime's verdict is called on
-C6_VERDICT_SPLITS = ("in_distribution", "held_out")
 
 PLANS = {
     "c1": AnalysisPlan(
@@ -201,6 +201,54 @@ def contrast_table(episodes: pd.DataFrame, plan: AnalysisPlan, settings: Bootstr
             )
             frames.append(table.assign(metric=metric, subset=subset))
     return pd.concat(frames, ignore_index=True)
+
+
+GAP_COLUMNS = ("metric", "split", "subject", "best_baseline", "reference", "share", "ci_low", "ci_high", "se",
+               "n_seeds", "n_units", "subject_mean", "best_mean", "reference_mean")
+
+
+def gap_share_table(episodes: pd.DataFrame, metric: str, subject: str, baselines, reference: str, splits,
+                    settings: BootstrapSettings) -> pd.DataFrame:
+    """Per split, the share of the gap between the best of ``baselines`` (highest mean of
+    ``metric`` on that split) and ``reference`` that ``subject`` closes:
+    (subject - best) / (reference - best), means of per-seed means on the same episodes,
+    with a hierarchical-bootstrap CI (seeds resampled, episodes within them as the
+    settings say; the same draws for numerator and denominator). 1: as good as the
+    reference; 0: no better than the best baseline. NaN where the reference is not above
+    the best baseline (no gap to close)."""
+    rows = []
+    for split in splits:
+        policies = [subject, *baselines, reference]
+        wide = (episodes[(episodes.split == split) & episodes.policy.isin(policies)]
+                .pivot_table(index=["seed", "episode"], columns="policy", values=metric, aggfunc="first")
+                .dropna())
+        means = wide.groupby(level="seed").mean().mean()
+        best = max(baselines, key=lambda b: means[b])
+        per_seed = [group[[subject, best, reference]].to_numpy() for _, group in wide.groupby(level="seed")]
+
+        def share(groups) -> float:
+            closed = np.mean([g[:, 0].mean() - g[:, 1].mean() for g in groups])
+            gap = np.mean([g[:, 2].mean() - g[:, 1].mean() for g in groups])
+            return closed / gap if gap > 0 else float("nan")
+
+        estimate = share(per_seed)
+        rng = group_rng(settings, ("gap", split, subject))
+        resample = settings.resample_episodes or len(per_seed) == 1
+        draws = []
+        for _ in range(settings.n_boot):
+            picked = [per_seed[i] for i in rng.integers(len(per_seed), size=len(per_seed))]
+            if resample:
+                picked = [g[rng.integers(len(g), size=len(g))] for g in picked]
+            draws.append(share(picked))
+        draws = np.asarray(draws)
+        low, high = (interval(estimate, draws, len(per_seed), settings) if np.isfinite(draws).all()
+                     else (float("nan"), float("nan")))
+        rows.append({"metric": metric, "split": split, "subject": subject, "best_baseline": best,
+                     "reference": reference, "share": estimate, "ci_low": low, "ci_high": high,
+                     "se": float(np.std(draws, ddof=1)) if np.isfinite(draws).all() else float("nan"),
+                     "n_seeds": len(per_seed), "n_units": len(wide), "subject_mean": means[subject],
+                     "best_mean": means[best], "reference_mean": means[reference]})
+    return pd.DataFrame(rows, columns=list(GAP_COLUMNS))
 
 
 def training_summary(training_logs: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:

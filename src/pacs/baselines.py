@@ -9,8 +9,9 @@ them as associations (ignores which variable was set); ``observational`` sees as
 many passive samples and picks the strongest association; ``prior`` ignores the
 episode and plays the goal action most often chosen for that target in training.
 For cued episodes (Experiment 2): ``explore_all`` intervenes on every variable
-(more steps than the agent gets) and ``random_explore`` on uniformly random
-variables for the agent's budget, each then using the expert's estimates.
+(more steps than the agent gets) and ``random_explore`` on distinct variables drawn
+uniformly without regard to the cue, as many as the agent's budget (the cue-blind
+explorer of distinct variables), each then using the expert's estimates.
 """
 
 from __future__ import annotations
@@ -97,10 +98,16 @@ def explore_all_policy(episodes: DagEpisodes, cfg: DagEnvConfig, **_) -> Choice:
 
 
 def random_explore_policy(episodes: DagEpisodes, cfg: DagEnvConfig, generator: torch.Generator, **_) -> Choice:
-    """Intervene on uniformly random variables (with replacement) for the agent's
-    exploration budget, then estimate."""
-    plan = torch.randint(cfg.n_vars, episodes.expert_order.shape, generator=generator)
-    return explore_then_estimate(episodes, cfg, plan)
+    """Cue-blind exploration of distinct variables: the first steps of a uniformly random
+    order of all variables, as many as the agent's exploration budget, then estimate.
+    Drawn without replacement, as the expert explores, so a repeated variable never
+    makes it look worse than an explorer that ignores the cue (expected recall of the
+    cue: budget / n_vars)."""
+    n_batch, budget = episodes.expert_order.shape
+    if budget > cfg.n_vars:
+        raise ValueError(f"random_explore: a budget of {budget} steps exceeds the {cfg.n_vars} distinct variables")
+    orders = torch.rand(n_batch, cfg.n_vars, generator=generator).argsort(dim=1)
+    return explore_then_estimate(episodes, cfg, orders[:, :budget])
 
 
 def prior_table(train_targets: torch.Tensor, train_goal_actions: torch.Tensor, cfg: DagEnvConfig):

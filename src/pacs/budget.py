@@ -29,7 +29,6 @@ import pandas as pd
 
 from pacs import adequacy, report
 from pacs.analysis import (
-    DAG_ASSOCIATIONAL,
     EPISODE_COLUMNS,
     LM_BASELINES,
     LM_EPISODE_COLUMNS,
@@ -83,8 +82,9 @@ def _c4_plan(splits) -> AnalysisPlan:
 @dataclass(frozen=True)
 class BudgetAnalysis:
     """How one claim is called at a budget: ``contrasts(episodes, settings, splits)``
-    by the experiment's own statistics functions, ``rule(verdicts, splits)`` its
-    verdict rule as ``pacs.verdicts`` builds it, and the contrast it plots."""
+    by the experiment's own statistics functions, ``rule(verdicts, chosen)`` its
+    verdict rule as ``pacs.verdicts`` builds it from the claim's ``verdict`` config
+    block (``chosen``), and the contrast it plots."""
 
     contrasts: Callable[[pd.DataFrame, BootstrapSettings, tuple], pd.DataFrame]
     rule: Callable[[dict, tuple], object]
@@ -94,17 +94,18 @@ class BudgetAnalysis:
 ANALYSES = {
     "c1": BudgetAnalysis(
         lambda episodes, settings, splits: contrast_table(prepare(episodes, PLANS["c1"]), PLANS["c1"], settings),
-        lambda verdicts, splits: c1_rule(verdicts, DAG_ASSOCIATIONAL),
+        lambda verdicts, chosen: c1_rule(verdicts, chosen),
         DecidingContrast("C1", "reward_over_optimal", "split", "held_out_link_goal", "expert",
                          "agent $-$ expert, reward/optimal (held-out-link goal)", "agent vs")),
     "c3": BudgetAnalysis(
         lambda episodes, settings, splits: explanation_contrasts(episodes, ("test_correct",), settings),
-        lambda verdicts, splits: c3_rule(verdicts, [C3_CONFOUNDING]),
+        # budget learners are trained on deconfounded data only
+        lambda verdicts, chosen: c3_rule(verdicts, {**chosen, "confounding": [C3_CONFOUNDING]}),
         DecidingContrast("C3", "test_correct", "confounding", C3_CONFOUNDING, None,
                          "with $-$ without explanations, test-trial accuracy (deconfounded)", "explanations vs")),
     "c4": BudgetAnalysis(
         lambda episodes, settings, splits: contrast_table(episodes, _c4_plan(splits), settings),
-        lambda verdicts, splits: c4_strategy_rule(verdicts, splits, C4_SUBJECT),
+        lambda verdicts, chosen: c4_strategy_rule(verdicts, chosen, C4_SUBJECT),
         DecidingContrast("C4", "reward_over_optimal", "split", "held_out_link_goal", "expert",
                          "pipeline LM $-$ expert, reward/optimal (held-out-link goal)", f"{C4_SUBJECT} vs")),
 }
@@ -137,9 +138,10 @@ def claim_contrasts(claim: str, episodes: pd.DataFrame, settings: BootstrapSetti
     return analysis_of(claim).contrasts(episodes, settings, tuple(splits))
 
 
-def claim_rule(claim: str, verdicts: dict, splits=()):
-    """The claim's verdict rule as the budget analysis applies it (see the module docstring)."""
-    return analysis_of(claim).rule(verdicts, tuple(splits))
+def claim_rule(claim: str, verdicts: dict, chosen: dict):
+    """The claim's verdict rule as the budget analysis applies it (see the module docstring),
+    with the choices of its ``<claim>.verdict`` config block (``chosen``)."""
+    return analysis_of(claim).rule(verdicts, chosen)
 
 
 def deciding_row(contrasts: pd.DataFrame, deciding: DecidingContrast) -> pd.Series:
@@ -159,12 +161,12 @@ def deciding_row(contrasts: pd.DataFrame, deciding: DecidingContrast) -> pd.Seri
 
 
 def budget_verdict_row(claim: str, budget: str, model: dict, contrasts: pd.DataFrame, verdicts: dict,
-                       training_logs, splits=(), expert_imitators=()) -> dict:
+                       training_logs, chosen: dict, expert_imitators=()) -> dict:
     """One row of the budget table: the budget (name, multiplier, d_model), the
     deciding contrast with its 95% CI and seeds, and the claim's verdict at this
     budget, qualified by its learners' adequacy (``expert_imitators``, among the
     training logs, held to ``verdicts["expert_agreement_floor"]``)."""
-    rule = claim_rule(claim, verdicts, splits)
+    rule = claim_rule(claim, verdicts, chosen)
     if isinstance(rule, BenefitRule):
         verdict = benefit_verdict(contrasts, rule)
     else:

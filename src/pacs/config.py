@@ -113,8 +113,8 @@ def check_relations(config: dict) -> None:
     """Constraints between values that the schema cannot state, checked before any
     job runs; the first one broken is a ConfigError of one line naming the key."""
     for check in (_check_held_out_links, _check_weight_values, _check_cued_subsets, _check_attention_heads,
-                  _check_device, _check_batch_sizes, _check_few_shot_pool, _check_wordings, _check_regimes,
-                  _check_budget_widths, _check_sweep_widths, _check_c4_rows):
+                  _check_device, _check_batch_sizes, _check_few_shot_pool, _check_wordings, _check_lm_shots,
+                  _check_regimes, _check_budget_widths, _check_sweep_widths, _check_c4_rows, _check_verdict_choices):
         check(config)
 
 
@@ -336,6 +336,14 @@ def _check_wordings(config: dict) -> None:
                                                        f"{ITEM_PLACE} exactly once, found {wording.count(ITEM_PLACE)}")
 
 
+def _check_lm_shots(config: dict) -> None:
+    """C4's pretrained LM compares prompts with and without explanations in their expert
+    episodes; a 0-shot prompt holds no episode, so its two arms would be one prompt."""
+    if 0 in config["c4"]["pretrained"]["shots"]:
+        _fail("c4.pretrained.shots", f"{config['c4']['pretrained']['shots']} holds 0: a prompt without expert "
+                                     "episodes has no explanations to add or leave out (use k >= 1)")
+
+
 def _check_regimes(config: dict) -> None:
     """Experiment 6's return-conditioning mix and quality edges, and the fusion budget."""
     mix = config["c6"]["return_conditioning"]["mix"]
@@ -348,6 +356,38 @@ def _check_regimes(config: dict) -> None:
     if budget >= env["n_vars"] or budget > env["explore_steps"]:
         _fail("c6.fusion.budget", f"{budget} must be below c1.env.n_vars ({env['n_vars']}) "
                                        f"and at most c1.env.explore_steps ({env['explore_steps']})")
+
+
+def _check_picked(key: str, choice, values) -> None:
+    if isinstance(choice, int) and choice not in values:
+        _fail(key, f"{choice} is not among the conditions run ({sorted(values)})")
+
+
+def _check_verdict_choices(config: dict) -> None:
+    """Each rule's choices (``<claim>.verdict``) name rows its claim's run makes: splits
+    and confoundings that are run, numbered conditions that exist, and a reference that is
+    not also a baseline to beat."""
+    for claim in ("c1", "c2", "c4"):
+        rule = config[claim]["verdict"]
+        if rule["reference"] in rule["must_beat"]:
+            _fail(f"{claim}.verdict.must_beat", f"holds {rule['reference']!r}, the rule's reference "
+                                                f"({claim}.verdict.reference)")
+    lm = config["c4"]
+    for split in [*lm["verdict"]["splits"], lm["verdict"]["explanation_split"]]:
+        if split not in lm["splits"]:
+            key = "splits" if split in lm["verdict"]["splits"] else "explanation_split"
+            _fail(f"c4.verdict.{key}", f"{split!r} is not a tested split (c4.splits: {lm['splits']})")
+    _check_picked("c4.verdict.prompted_shots", lm["verdict"]["prompted_shots"], lm["pretrained"]["shots"])
+    for confounding in config["c3"]["verdict"]["confounding"]:
+        if confounding not in config["c3"]["confounding"]:
+            _fail("c3.verdict.confounding", f"{confounding!r} is not run (c3.confounding: {config['c3']['confounding']})")
+    probes = config["c5"]
+    _check_picked("c5.verdict.respondent_shots", probes["verdict"]["respondent_shots"], probes["pretrained"]["shots"])
+    regimes = config["c6"]
+    _check_picked("c6.verdict.dagger_round", regimes["verdict"]["dagger_round"],
+                  range(1, regimes["dagger"]["rounds"] + 1))
+    _check_picked("c6.verdict.fusion_samples", regimes["verdict"]["fusion_samples"],
+                  [n for n in regimes["fusion"]["observational_samples"] if n != 0])
 
 
 def check_stimulus_files(config: dict) -> None:

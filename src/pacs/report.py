@@ -12,6 +12,7 @@ import pandas as pd
 
 from pacs.labels import POLICY_LABELS, SPLIT_LABELS
 from pacs.tables import stage_summary
+from pacs.verdicts import CANNOT_DECIDE
 
 def tex_escape(text: str) -> str:
     for char, escaped in (("\\", r"\textbackslash{}"), ("_", r"\_"), ("%", r"\%"), ("&", r"\&"), ("#", r"\#")):
@@ -169,9 +170,35 @@ def agreement_macros(prefix: str, training: pd.DataFrame, measures: dict[str, st
     ]
 
 
+VERDICT_BLOCKS = {
+    "replication": "Replication claims (C1--C5 as the papers state them)",
+    "extension": "This project's extensions (C5's made-up-world LMs, C6)",
+}
+
+
 def verdict_table(rows: pd.DataFrame) -> str:
-    """The replication verdict table: one row per claim."""
-    body = [
+    """The verdict table: one row per verdict, replication claims and this project's
+    extensions in two blocks (column ``block``; a row without one is a replication)."""
+    blocks = rows["block"].fillna("replication") if "block" in rows.columns else pd.Series("replication", rows.index)
+    unknown = set(blocks) - set(VERDICT_BLOCKS)
+    if unknown:
+        raise ValueError(f"verdict rows name an unknown block {sorted(unknown)[0]!r} (known: {', '.join(VERDICT_BLOCKS)})")
+    body = []
+    for block, title in VERDICT_BLOCKS.items():
+        chosen = rows[blocks == block]
+        if not chosen.empty:
+            body += [[f"\\multicolumn{{9}}{{l}}{{\\textit{{{title}}}}}"], *verdict_rows(chosen)]
+    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$ or $t$", "Holm $p$", "$p$ all rows", "MDE", "verdict"]
+
+    def ragged(width: str) -> str:
+        return f">{{\\raggedright\\arraybackslash}}p{{{width}}}"
+
+    return tabular(header, body, f"l{ragged('3.2cm')}{ragged('2.8cm')}{ragged('3.2cm')}cccc{ragged('2.2cm')}")
+
+
+def verdict_rows(rows: pd.DataFrame) -> list[list[str]]:
+    """The cells of the verdict table's rows."""
+    return [
         [
             r.claim,
             tex_escape(str(r.original_claim)),
@@ -181,22 +208,43 @@ def verdict_table(rows: pd.DataFrame) -> str:
             fmt_p(r.p_holm),
             fmt_p(r.p_all),
             fmt(r.mde),
-            f"\\textbf{{{r.verdict}}}" + budget_note(r) + power_note(r),
+            f"\\textbf{{{r.verdict}}}" + design_note(r) + budget_note(r) + power_note(r),
         ]
         for r in rows.itertuples()
     ]
-    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$ or $t$", "Holm $p$", "$p$ all rows", "MDE", "verdict"]
 
-    def ragged(width: str) -> str:
-        return f">{{\\raggedright\\arraybackslash}}p{{{width}}}"
 
-    return tabular(header, body, f"l{ragged('3.2cm')}{ragged('2.8cm')}{ragged('3.2cm')}cccc{ragged('2.2cm')}")
+def design_note(row) -> str:
+    """Why a row cannot be decided by this design (its controls' part of the reason), on its own line."""
+    if row.verdict != CANNOT_DECIDE or not isinstance(getattr(row, "reason", None), str):
+        return ""
+    return f" \\newline {{\\tiny {tex_escape(row.reason.split('; the data alone', 1)[0])}}}"
 
 
 def budget_note(row) -> str:
     """A verdict row's budget-sensitivity note (pacs.budget), on its own line; empty without one."""
     note = getattr(row, "budget_sensitivity", "")
     return f" \\newline {{\\tiny {note}}}" if isinstance(note, str) and note else ""
+
+
+def rule_validation_table(rows: pd.DataFrame) -> str:
+    """Per verdict row: its positive and negative controls and the verdict the row's rule
+    gave each (``pacs.claims.controls``); "--" where the row has no controls yet."""
+    def cell(row, column) -> str:
+        value = getattr(row, column, "")
+        return tex_escape(value) if isinstance(value, str) and value else "--"
+    body = [[r.claim, r.test, cell(r, "positive_control"), cell(r, "positive_verdict"), cell(r, "negative_control"),
+             cell(r, "negative_verdict")] for r in rows.itertuples()]
+    ragged = ">{\\raggedright\\arraybackslash}p{%s}"
+    return tabular(["", "row (our test)", "positive control", "its verdict", "negative control", "its verdict"], body,
+                   "l" + ragged % "3.4cm" + ragged % "3.6cm" + ragged % "1.6cm" + ragged % "3.6cm" + ragged % "1.6cm")
+
+
+def margin_table(values, sources) -> str:
+    """Each margin or threshold (config key under ``verdicts``), its value and where it comes from."""
+    body = [[f"\\texttt{{{tex_escape(key)}}}", f"{values[key]:g}", source] for key, source in sources.items()]
+    return tabular(["\\texttt{verdicts.}", "value", "where it comes from"], body,
+                   ">{\\raggedright\\arraybackslash}p{3.6cm}c>{\\raggedright\\arraybackslash}p{9cm}")
 
 
 def power_note(row) -> str:

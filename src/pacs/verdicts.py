@@ -12,6 +12,12 @@ and what counts as none:
   the 90% CI lies wholly inside +/- margin; "near a reference" is the one-sided
   half of it (non-inferiority: the 90% CI's lower end above -margin).
 
+Holm's family is the contrasts a rule reads (``rule_family``): a verdict adjusts the
+p-values of exactly the rows it tests, never those of a figure panel, so adding a
+comparison to a figure changes no verdict. A rule's choices (its metric, decisive
+splits or groups, must-beat list, reference and respondent) are config keys under its
+claim's section (``<claim>.verdict``), printed with the rule.
+
 A rule that names a row (split, baseline, group) the contrast table lacks raises
 a one-line ValueError naming it: a verdict never rests on fewer rows than its rule
 names. The rule is printed in the report beside the verdict (``rule_text``), so a
@@ -20,11 +26,12 @@ reader can check it against the numbers.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from pacs.labels import METRIC_LABELS
 from pacs.stats import holm, seeds_for_power
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
@@ -39,10 +46,37 @@ CLAIMS = {
           "which feature is learned.",
     "C4": "Next-token-trained models can run causal experimentation strategies from a prompt; "
           "explanations help.",
-    "C5": "Language models show content effects on reasoning, as humans do.",
+    "C5": "Language models show content effects on reasoning, as humans do (little or none on NLI).",
     "C6": "Return conditioning, interactive (DAgger) data and observational data change what "
           "imitation learns.",
 }
+
+
+def config_choices(section: str, rule: dict) -> str:
+    """A rule's choices as the config keys that hold them, in LaTeX:
+    ``c1.verdict.splits = held_out, held_out_link_goal; ...``."""
+    def value(v) -> str:
+        if isinstance(v, dict):
+            return ", ".join(f"{k}: {value(x)}" for k, x in v.items())
+        return ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+    return "; ".join(f"\\texttt{{{section}.{key}}} = {value(v)}" for key, v in rule.items()).replace("_", "\\_")
+
+
+def choices_sentence(choices: str) -> str:
+    return f" Its choices (config): {choices}." if choices else ""
+
+
+def metric_label(metric: str) -> str:
+    return METRIC_LABELS.get(metric, metric.replace("_", " "))
+
+
+def rule_family(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with ``p_holm`` recomputed as Holm's adjustment over exactly these rows
+    (the contrasts a rule tests) from their unadjusted ``p_value``; rows without
+    p-values keep the ``p_holm`` they came with."""
+    if rows.empty or "p_value" not in rows.columns or rows["p_value"].isna().any():
+        return rows
+    return rows.assign(p_holm=holm(rows["p_value"].to_numpy(dtype=float)))
 
 
 @dataclass(frozen=True)
@@ -56,21 +90,49 @@ class BeatAndApproachRule:
     margin: float
     alpha: float
     subject: str = "agent"  # what is tested (the agent, a language model)
+    choices: str = ""  # the config keys that hold the rule's choices (config_choices)
+    approach: bool = True  # False: only "beats every named baseline" (the reference is read by another row)
 
     def text(self) -> str:
         """The rule in words, as LaTeX (identifiers printed with spaces for underscores)."""
         split_words = " and ".join(s.replace("_", " ") for s in self.splits)
         baselines = ", ".join(b.replace("_", " ") for b in self.must_beat)
+        near = (f" and the {self.reference}'s advantage over the {self.subject} is below {self.margin:g} "
+                f"(non-inferiority: the whole 90\\% CI below {self.margin:g})") if self.approach else ""
+        far = (f", or when the {self.reference}'s advantage has its whole 95\\% CI above {self.margin:g}"
+               if self.approach else "")
         return (
             f"{self.claim} is supported when, on {split_words}, the {self.subject}'s {self.metric_label} exceeds "
             f"{baselines} by more than {self.margin:g} (the whole 95\\% CI above {self.margin:g}, Holm-adjusted $p$ "
-            f"below {self.alpha:g}) and the {self.reference}'s advantage over the {self.subject} is below "
-            f"{self.margin:g} (non-inferiority: the whole 90\\% CI below {self.margin:g}). It is not supported when "
+            f"below {self.alpha:g}){near}. It is not supported when "
             f"one of those baselines is better than the {self.subject} (whole 95\\% CI beyond zero, Holm $p$ below "
             f"{self.alpha:g}), when the {self.subject} is equivalent to one of them (the whole 90\\% CI of the "
-            f"difference inside $\\pm${self.margin:g}: two one-sided tests), or when the {self.reference}'s "
-            f"advantage has its whole 95\\% CI above {self.margin:g}; otherwise it is inconclusive."
+            f"difference inside $\\pm${self.margin:g}: two one-sided tests){far}; otherwise it is inconclusive. "
+            f"Holm's family: the {len(self.splits) * len(self.must_beat)} baseline contrasts this rule tests."
+            + choices_sentence(self.choices)
         )
+
+
+# Where each margin or threshold of ``verdicts`` comes from (config.yaml's comments say the
+# same): the report prints this beside the values. None is from a source paper.
+MARGIN_SOURCES = {
+    "c1_above_margin": "the claim's ``clearly above every associational baseline'', with our convention for "
+                       "``clearly'' on a share of the optimal reward: a tenth of it",
+    "c1_gap_share_threshold": "the claim's ``near the expert'' as a share of the measured gap from the best "
+                              "associational baseline to the expert: most of it closed, at most a quarter left; "
+                              "declared with the rule, before any run of it",
+    "c2_near_expert_margin": "``near the expert'' and ``above the cue-blind explorer'' in exploration recall (a "
+                             "share of the cued subset): C1's convention, a tenth of the scale",
+    "c3_equivalence_margin": "our smallest effect of interest for ``helps'': 5 accuracy points; the claim gives "
+                             "no size",
+    "c4_near_expert_margin": "``carry out the strategy'' as near the expert in reward/optimal: C1's convention",
+    "c4_equivalence_margin": "``explanations help'': C3's smallest effect of interest (5 points)",
+    "c5_equivalence_margin": "``content effects'' and ``little or none on NLI'': C3's smallest effect of interest "
+                             "(5 accuracy points); the human belief effect (E83, in the configuration) is several "
+                             "times larger",
+    "c6_near_margin": "near imitation of the expert subset: C1's convention",
+    "c6_equivalence_margin": "a regime ``helps'': C3's smallest effect of interest",
+}
 
 
 @dataclass
@@ -90,6 +152,12 @@ class Verdict:
     margin: float = float("nan")  # the rule's margin (smallest effect that counts)
     se: float = float("nan")  # standard error of the effect's test
     n_seeds: int = 0  # seeds behind the effect
+    block: str = "replication"  # "replication" (C1-C5 as the papers state them) or "extension" (ours)
+    # the rule called on its controls (pacs.claims.controls): what each is, and the verdict it got
+    positive_control: str = ""
+    positive_verdict: str = ""
+    negative_control: str = ""
+    negative_verdict: str = ""
 
     def as_row(self) -> dict:
         return asdict(self)
@@ -162,20 +230,20 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
     """Apply a rule to agent-minus-policy contrasts (episode set 'all')."""
     rows = contrasts[(contrasts.metric == rule.metric) & (contrasts.subset == "all")]
     require_rows(rows, "split", rule.splits, rule.claim, f"split with {rule.metric}")
+    read = (*rule.must_beat, rule.reference) if rule.approach else rule.must_beat
     for split in rule.splits:
-        require_rows(rows[rows.split == split], "other", (*rule.must_beat, rule.reference), rule.claim,
-                     f"contrast on split {split!r} with")
+        require_rows(rows[rows.split == split], "other", read, rule.claim, f"contrast on split {split!r} with")
     rows = rows[rows.split.isin(rule.splits)]
-    versus_baselines = rows[rows.other.isin(rule.must_beat)]
-    versus_reference = rows[rows.other == rule.reference]
+    versus_baselines = rule_family(rows[rows.other.isin(rule.must_beat)])
+    versus_reference = rows[rows.other == rule.reference] if rule.approach else rows.iloc[:0]
     beats = beyond(versus_baselines, rule.margin, rule.alpha).all()
     loses = reversed_beyond(versus_baselines, 0.0, rule.alpha).any()
     ties = equivalent(versus_baselines, rule.margin).any()
     near = (versus_reference.ci90_low > -rule.margin).all()  # reference - agent below the margin
     far = (versus_reference.ci_high < -rule.margin).any()
     if beats and near:
-        verdict, reason = SUPPORTED, (f"the {rule.subject} beats every named baseline by more than the margin "
-                                      f"and is near the {rule.reference}")
+        verdict, reason = SUPPORTED, (f"the {rule.subject} beats every named baseline by more than the margin"
+                                      + (f" and is near the {rule.reference}" if rule.approach else ""))
     elif loses:
         verdict, reason = NOT_SUPPORTED, f"a named baseline is significantly better than the {rule.subject}"
     elif ties:
@@ -185,10 +253,14 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
     else:
         verdict, reason = INCONCLUSIVE, "the CIs do not settle every part of the rule"
     weakest = versus_baselines.sort_values("diff").iloc[0]
-    gap = versus_reference.sort_values("diff").iloc[0]
+    if rule.approach:
+        gap = versus_reference.sort_values("diff").iloc[0]
+        reason += (f"; largest {rule.reference} advantage: {-gap['diff']:.2f} "
+                   f"[{-gap.ci_high:.2f}, {-gap.ci_low:.2f}] ({gap.split.replace('_', ' ')})")
+    versus = f"{', '.join(rule.must_beat)} and {rule.reference}" if rule.approach else ", ".join(rule.must_beat)
     return Verdict(
         claim=rule.claim,
-        test=f"{rule.subject} vs {', '.join(rule.must_beat)} and {rule.reference}; {rule.metric_label}".replace("_", " "),
+        test=f"{rule.subject} vs {versus}; {rule.metric_label}".replace("_", " "),
         effect_label=f"{rule.subject} $-$ {weakest.other} ({weakest.split})".replace("_", " "),
         effect=float(weakest["diff"]),
         ci_low=float(weakest.ci_low),
@@ -197,8 +269,7 @@ def beat_and_approach_verdict(contrasts: pd.DataFrame, rule: BeatAndApproachRule
         p_holm=float(weakest.p_holm),
         mde=float(weakest.mde),
         verdict=verdict,
-        reason=f"{reason}; largest {rule.reference} advantage: {-gap['diff']:.2f} "
-               f"[{-gap.ci_high:.2f}, {-gap.ci_low:.2f}] ({gap.split.replace('_', ' ')})",
+        reason=reason,
         p_value=float(weakest.p_value), margin=rule.margin, se=float(weakest.se), n_seeds=int(weakest.n_seeds),
     )
 
@@ -217,6 +288,7 @@ class BenefitRule:
     alpha: float
     versus: str = "none"  # what the manipulation is compared with
     contrast: str = "with $-$ without"  # how the effect is labelled
+    choices: str = ""
 
     def text(self) -> str:
         groups = " and ".join(g.replace("_", " ") for g in self.groups)
@@ -226,14 +298,15 @@ class BenefitRule:
             f"{self.margin:g} and a Holm-adjusted $p$ below {self.alpha:g}). It is not supported when "
             f"{self.manipulation} lower it somewhere by more than {self.margin:g} (whole 95\\% CI below "
             f"$-${self.margin:g}, Holm $p$ below {self.alpha:g}), or when every difference is equivalent to zero "
-            f"(two one-sided tests: its whole 90\\% CI inside $\\pm${self.margin:g}); otherwise it is inconclusive."
+            f"(two one-sided tests: its whole 90\\% CI inside $\\pm${self.margin:g}); otherwise it is inconclusive. "
+            f"Holm's family: the {len(self.groups)} contrasts this rule tests." + choices_sentence(self.choices)
         )
 
 
 def benefit_verdict(contrasts: pd.DataFrame, rule: BenefitRule) -> Verdict:
     rows = contrasts[contrasts.metric == rule.metric] if "metric" in contrasts.columns else contrasts.iloc[:0]
     require_rows(rows, rule.group_col, rule.groups, rule.claim, f"group with {rule.metric}")
-    rows = rows[rows[rule.group_col].isin(rule.groups)]
+    rows = rule_family(rows[rows[rule.group_col].isin(rule.groups)])
     helps = beyond(rows, rule.margin, rule.alpha).all()
     hurts = reversed_beyond(rows, rule.margin, rule.alpha).any()
     null = equivalent(rows, rule.margin).all()
@@ -257,51 +330,67 @@ def benefit_verdict(contrasts: pd.DataFrame, rule: BenefitRule) -> Verdict:
     )
 
 
-def c3_rule(verdicts: dict, confoundings) -> BenefitRule:
-    """C3: predicting explanations raises test-trial accuracy (following the latent
-    dimension) on deconfounded tests, after deconfounded and after confounded training."""
+def c3_rule(verdicts: dict, rule: dict) -> BenefitRule:
+    """C3: predicting explanations raises the metric (test-trial accuracy: following the
+    latent dimension on deconfounded tests) after each training confounding the rule
+    names (``c3.verdict``: metric, confounding)."""
     return BenefitRule(
-        claim="C3", metric="test_correct", metric_label="test-trial accuracy", manipulation="explanations",
-        groups=tuple(confoundings), group_col="confounding", margin=verdicts["c3_equivalence_margin"], alpha=verdicts["alpha"],
+        claim="C3", metric=rule["metric"], metric_label=metric_label(rule["metric"]), manipulation="explanations",
+        groups=tuple(rule["confounding"]), group_col="confounding", margin=verdicts["c3_equivalence_margin"],
+        alpha=verdicts["alpha"], choices=config_choices("c3.verdict", rule),
     )
 
 
-def c1_rule(verdicts: dict, associational) -> BeatAndApproachRule:
-    """C1: on held-out graphs, beat every associational baseline and approach the expert."""
+def beat_rule(claim: str, section: str, rule: dict, margin: float, alpha: float, subject: str = "agent",
+              **fields) -> BeatAndApproachRule:
+    """A beat-and-approach rule whose metric, splits, must-beat list and reference are the
+    config block ``rule`` (``<claim>.verdict``, printed with the rule); ``fields`` holds
+    any key of ``rule`` the claim reads for something else."""
     return BeatAndApproachRule(
-        claim="C1", metric="reward_over_optimal", metric_label="reward/optimal",
-        splits=("held_out", "held_out_link_goal"), must_beat=tuple(associational), reference="expert",
-        margin=verdicts["c1_near_expert_margin"], alpha=verdicts["alpha"],
+        claim=claim, metric=rule["metric"], metric_label=metric_label(rule["metric"]), splits=tuple(rule["splits"]),
+        must_beat=tuple(rule["must_beat"]), reference=rule["reference"], margin=margin, alpha=alpha, subject=subject,
+        choices=config_choices(section, {**rule, **fields}),
     )
 
 
-def c2_rule(verdicts: dict) -> BeatAndApproachRule:
-    """C2: on held-out cued subsets, explore the cued variables (recall) better than
-    random exploration and nearly as well as the expert."""
-    return BeatAndApproachRule(
-        claim="C2", metric="explore_recall", metric_label="exploration recall of the cued subset",
-        splits=("held_out_subsets",), must_beat=("random_explore",), reference="expert",
-        margin=verdicts["c2_near_expert_margin"], alpha=verdicts["alpha"],
-    )
+def c1_rule(verdicts: dict, rule: dict) -> BeatAndApproachRule:
+    """C1 (i): on held-out graphs, beat every associational baseline (``c1.verdict``) by
+    more than ``verdicts.c1_above_margin``; nearness to the expert is row (ii)."""
+    return replace(beat_rule("C1", "c1.verdict", rule, verdicts["c1_above_margin"], verdicts["alpha"]),
+                   approach=False)
 
 
-def c4_strategy_rule(verdicts: dict, splits, who: str) -> BeatAndApproachRule:
-    """C4: a language model (``who``) carries out the strategy: on every tested split it
-    beats random and correlational choices and comes near the expert."""
-    return BeatAndApproachRule(
-        claim="C4", metric="reward_over_optimal", metric_label="reward/optimal",
-        splits=tuple(splits), must_beat=("random", "correlational"), reference="expert",
-        margin=verdicts["c4_near_expert_margin"], alpha=verdicts["alpha"], subject=who,
-    )
+def c1_near_rule(verdicts: dict, rule: dict) -> GapShareRule:
+    """C1 (ii): on held-out graphs, the agent closes more than ``verdicts.c1_gap_share_threshold``
+    of the gap between the best associational baseline and the expert."""
+    return GapShareRule(claim="C1", metric_label=metric_label(rule["metric"]), splits=tuple(rule["splits"]),
+                        reference=rule["reference"], threshold=verdicts["c1_gap_share_threshold"],
+                        threshold_key="verdicts.c1_gap_share_threshold", choices=config_choices("c1.verdict", rule))
 
 
-def c4_explanation_rule(verdicts: dict, models) -> BenefitRule:
+def c2_rule(verdicts: dict, rule: dict) -> BeatAndApproachRule:
+    """C2: on held-out cued subsets, explore the cued variables (recall) better than the
+    cue-blind explorer of distinct variables and nearly as well as the expert (``c2.verdict``)."""
+    return beat_rule("C2", "c2.verdict", rule, verdicts["c2_near_expert_margin"], verdicts["alpha"])
+
+
+def c4_strategy_rule(verdicts: dict, rule: dict, who: str) -> BeatAndApproachRule:
+    """C4: a language model (``who``) carries out the strategy: on every split of
+    ``c4.verdict.splits`` it beats its must-beat baselines and comes near the expert."""
+    strategy = {key: rule[key] for key in ("metric", "splits", "must_beat", "reference")}
+    return beat_rule("C4", "c4.verdict", strategy, verdicts["c4_near_expert_margin"], verdicts["alpha"], who,
+                     prompted_shots=rule["prompted_shots"])
+
+
+def c4_explanation_rule(verdicts: dict, rule: dict, models) -> BenefitRule:
     """C4: explanations and reasoning in the training text or the prompt raise the
-    language models' reward/optimal (every model, on the held-out-link split)."""
+    language models' metric (every model, on ``c4.verdict.explanation_split``)."""
     return BenefitRule(
-        claim="C4", metric="reward_over_optimal", metric_label="reward/optimal",
+        claim="C4", metric=rule["metric"], metric_label=metric_label(rule["metric"]),
         manipulation="explanations", groups=tuple(models), group_col="model",
         margin=verdicts["c4_equivalence_margin"], alpha=verdicts["alpha"],
+        choices=config_choices("c4.verdict", {key: rule[key] for key in
+                                              ("metric", "explanation_split", "prompted_shots")}),
     )
 
 
@@ -314,6 +403,7 @@ class EffectRule:
     subject: str  # who shows it, e.g. the model and prompt
     margin: float
     alpha: float
+    choices: str = ""
 
     def text(self) -> str:
         return (
@@ -321,15 +411,36 @@ class EffectRule:
             f"(its whole 95\\% CI above {self.margin:g}, Holm-adjusted $p$ below {self.alpha:g}). It is not "
             f"supported when it is below $-${self.margin:g} (whole 95\\% CI below $-${self.margin:g}, Holm $p$ below "
             f"{self.alpha:g}) or equivalent to zero (two one-sided tests: its whole 90\\% CI inside "
-            f"$\\pm${self.margin:g}); otherwise it is inconclusive."
+            f"$\\pm${self.margin:g}); otherwise it is inconclusive. Holm's family: this one contrast."
+            + choices_sentence(self.choices)
         )
 
 
-def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
-    """Apply an ``EffectRule`` to one contrast row (estimate, ci_low, ci_high,
-    ci90_low, ci90_high, t, p_holm, mde; p_value if there). The row's t statistic
-    goes to the verdict's ``z`` field (the verdict table's statistic column)."""
+def one_contrast(row) -> pd.DataFrame:
+    """One contrast row (estimate, ci_low, ci_high, ci90_low, ci90_high, t, p_holm, mde;
+    p_value if there) as the one-row frame a rule tests: Holm over the one contrast the
+    rule reads is its p itself."""
     frame = pd.DataFrame([{key: row[key] for key in ("ci_low", "ci_high", "ci90_low", "ci90_high", "p_holm")}])
+    if not pd.isna(row.get("p_value", np.nan)):
+        frame["p_holm"] = float(row["p_value"])
+    return frame
+
+
+def one_contrast_verdict(row, frame: pd.DataFrame, rule, test: str, verdict: str, reason: str) -> Verdict:
+    """The verdict of a rule (``EffectRule``, ``EquivalenceRule``) on one contrast row; the
+    row's t statistic goes to the verdict's ``z`` field (the verdict table's statistic column)."""
+    return Verdict(
+        claim=rule.claim, test=test, effect_label=f"{rule.effect_label} ({rule.subject})",
+        effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.t),
+        p_holm=float(frame.p_holm.item()), mde=float(row.mde), verdict=verdict, reason=reason,
+        p_value=float(row.get("p_value", np.nan)), margin=rule.margin, se=float(row.get("se", np.nan)),
+        n_seeds=int(row.get("n_seeds", 0)),
+    )
+
+
+def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
+    """Apply an ``EffectRule`` to one contrast row (``one_contrast``)."""
+    frame = one_contrast(row)
     if beyond(frame, rule.margin, rule.alpha).item():
         verdict, reason = SUPPORTED, "the effect exceeds the margin"
     elif reversed_beyond(frame, rule.margin, rule.alpha).item():
@@ -338,37 +449,156 @@ def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
         verdict, reason = NOT_SUPPORTED, "the effect is equivalent to zero (within the margin)"
     else:
         verdict, reason = INCONCLUSIVE, "the CI does not settle the rule"
-    return Verdict(
-        claim=rule.claim, test=test, effect_label=f"{rule.effect_label} ({rule.subject})",
-        effect=float(row.estimate), ci_low=float(row.ci_low), ci_high=float(row.ci_high), z=float(row.t),
-        p_holm=float(row.p_holm), mde=float(row.mde), verdict=verdict, reason=reason,
-        p_value=float(row.get("p_value", np.nan)), margin=rule.margin, se=float(row.get("se", np.nan)),
-        n_seeds=int(row.get("n_seeds", 0)),
-    )
+    return one_contrast_verdict(row, frame, rule, test, verdict, reason)
 
 
-def c5_rule(verdicts: dict, effect_label: str, subject: str) -> EffectRule:
+def c5_rule(verdicts: dict, effect_label: str, subject: str, choices: str = "") -> EffectRule:
     """C5: a content effect (accuracy when content supports the logic minus when it
     conflicts) is positive for ``subject``."""
     return EffectRule(claim="C5", effect_label=effect_label, subject=subject,
-                      margin=verdicts["c5_equivalence_margin"], alpha=verdicts["alpha"])
+                      margin=verdicts["c5_equivalence_margin"], alpha=verdicts["alpha"], choices=choices)
 
 
-def c6_conditioning_rule(verdicts: dict, splits, conditioned: str, plain: str, expert_subset: str) -> BeatAndApproachRule:
+def c6_conditioning_rule(verdicts: dict, rule: dict, conditioned: str, plain: str,
+                         expert_subset: str) -> BeatAndApproachRule:
     """C6, return conditioning: conditioned on the top quality, the learner beats plain
-    imitation of the same mixed data and comes near imitation of its expert subset."""
+    imitation of the same mixed data and comes near imitation of its expert subset, on
+    ``c6.verdict``'s splits and metric."""
     return BeatAndApproachRule(
-        claim="C6", metric="reward_over_optimal", metric_label="reward/optimal", splits=tuple(splits),
+        claim="C6", metric=rule["metric"], metric_label=metric_label(rule["metric"]), splits=tuple(rule["splits"]),
         must_beat=(plain,), reference=expert_subset, margin=verdicts["c6_near_margin"], alpha=verdicts["alpha"],
         subject=f"{conditioned} learner",
+        choices=config_choices("c6.verdict", {key: rule[key] for key in ("metric", "splits")}),
     )
 
 
-def c6_benefit_rule(verdicts: dict, manipulation: str, versus: str, contrast: str, splits) -> BenefitRule:
-    """C6, DAgger and data fusion: the manipulation raises the learner's reward/optimal
-    on every named split."""
+def c6_benefit_rule(verdicts: dict, rule: dict, manipulation: str, versus: str, contrast: str,
+                    decisive: str) -> BenefitRule:
+    """C6, DAgger and data fusion: the manipulation raises the learner's metric on every
+    split of ``c6.verdict`` (``decisive``: the key naming its round or number of samples)."""
     return BenefitRule(
-        claim="C6", metric="reward_over_optimal", metric_label="reward/optimal", manipulation=manipulation,
-        groups=tuple(splits), group_col="split", margin=verdicts["c6_equivalence_margin"], alpha=verdicts["alpha"],
-        versus=versus, contrast=contrast,
+        claim="C6", metric=rule["metric"], metric_label=metric_label(rule["metric"]), manipulation=manipulation,
+        groups=tuple(rule["splits"]), group_col="split", margin=verdicts["c6_equivalence_margin"],
+        alpha=verdicts["alpha"], versus=versus, contrast=contrast,
+        choices=config_choices("c6.verdict", {key: rule[key] for key in ("metric", "splits", decisive)}),
     )
+
+
+@dataclass(frozen=True)
+class GapShareRule:
+    """The share of the gap between the best must-beat baseline and the reference that
+    the subject closes must exceed a threshold declared before the run."""
+
+    claim: str
+    metric_label: str
+    splits: tuple[str, ...]
+    reference: str
+    threshold: float
+    threshold_key: str  # the config key that declares it
+    subject: str = "agent"
+    choices: str = ""
+
+    def text(self) -> str:
+        splits = " and ".join(s.replace("_", " ") for s in self.splits)
+        return (
+            f"{self.claim} (near the {self.reference}) is supported when, on {splits}, the {self.subject} closes more "
+            f"than {self.threshold:g} of the gap in {self.metric_label} between the best named baseline and the "
+            f"{self.reference} (the whole 95\\% CI of the share above {self.threshold:g}; share = ({self.subject} $-$ "
+            f"best baseline) / ({self.reference} $-$ best baseline)). It is not supported when the whole 95\\% CI "
+            f"lies below {self.threshold:g} on some split; otherwise, and where the {self.reference} is not above the "
+            f"best baseline (no gap to close), it is inconclusive. The threshold is "
+            f"\\texttt{{{self.threshold_key.replace('_', chr(92) + '_')}}}, declared before the run; no $p$-value "
+            "(an interval against a threshold)." + choices_sentence(self.choices)
+        )
+
+
+def gap_share_verdict(gaps: pd.DataFrame, rule: GapShareRule) -> Verdict:
+    """Apply a ``GapShareRule`` to a gap-share table (``pacs.analysis.gap_share_table``)."""
+    require_rows(gaps, "split", rule.splits, rule.claim, "gap share on split")
+    rows = gaps[gaps.split.isin(rule.splits)]
+    if rows.share.isna().any():
+        verdict, reason = INCONCLUSIVE, f"the {rule.reference} is not above the best baseline: no gap to close"
+    elif (rows.ci_low > rule.threshold).all():
+        verdict, reason = SUPPORTED, f"the {rule.subject} closes more than {rule.threshold:g} of the gap on every split"
+    elif (rows.ci_high < rule.threshold).any():
+        verdict, reason = NOT_SUPPORTED, f"the {rule.subject} closes less than {rule.threshold:g} of the gap on a split"
+    else:
+        verdict, reason = INCONCLUSIVE, "the CIs do not settle every part of the rule"
+    weakest = rows.sort_values("share", na_position="first").iloc[0]
+    se = float(weakest.se)
+    return Verdict(
+        claim=rule.claim, test=f"{rule.subject}'s share of the gap from the best baseline to the {rule.reference}; "
+                               f"{rule.metric_label}".replace("_", " "),
+        effect_label=f"gap share closed ({weakest.split}; best baseline {weakest.best_baseline})".replace("_", " "),
+        effect=float(weakest.share), ci_low=float(weakest.ci_low), ci_high=float(weakest.ci_high),
+        z=(float(weakest.share) - rule.threshold) / se if se > 0 else float("nan"), p_holm=float("nan"),
+        mde=float("nan"), verdict=verdict,
+        reason=f"{reason} (threshold {rule.threshold:g}; {rule.reference} {weakest.reference_mean:.2f}, best baseline "
+               f"{weakest.best_mean:.2f}, {rule.subject} {weakest.subject_mean:.2f})",
+        n_seeds=int(weakest.n_seeds),
+    )
+
+
+@dataclass(frozen=True)
+class EquivalenceRule:
+    """An effect the claim says is small or absent: supported when it is equivalent to zero."""
+
+    claim: str
+    effect_label: str
+    subject: str
+    margin: float
+    alpha: float
+    choices: str = ""
+
+    def text(self) -> str:
+        return (
+            f"{self.claim} ({self.subject}) is supported when the {self.effect_label} is equivalent to zero (two "
+            f"one-sided tests: its whole 90\\% CI inside $\\pm${self.margin:g}). It is not supported when it "
+            f"exceeds the margin in either direction (whole 95\\% CI beyond $\\pm${self.margin:g}, $p$ below "
+            f"{self.alpha:g}); otherwise it is inconclusive. Holm's family: this one contrast."
+            + choices_sentence(self.choices)
+        )
+
+
+def equivalence_verdict(row, rule: EquivalenceRule, test: str) -> Verdict:
+    """Apply an ``EquivalenceRule`` to one contrast row (``one_contrast``)."""
+    frame = one_contrast(row)
+    if equivalent(frame, rule.margin).item():
+        verdict, reason = SUPPORTED, "the effect is equivalent to zero (within the margin)"
+    elif (beyond(frame, rule.margin, rule.alpha) | reversed_beyond(frame, rule.margin, rule.alpha)).item():
+        verdict, reason = NOT_SUPPORTED, "the effect exceeds the margin"
+    else:
+        verdict, reason = INCONCLUSIVE, "the CI does not settle the rule"
+    return one_contrast_verdict(row, frame, rule, test, verdict, reason)
+
+
+def validate(verdict: Verdict, positive: tuple[str, Verdict], negative: tuple[str, Verdict]) -> Verdict:
+    """``verdict`` with its controls recorded: ``positive`` and ``negative`` are (what the
+    control is, the verdict the same rule gave it). Unless the positive control reads
+    supported and the negative one not supported, the row cannot be decided by this
+    design: its verdict says so, and its reason says why (the numbers are kept)."""
+    (positive_what, positive_verdict), (negative_what, negative_verdict) = positive, negative
+    checked = replace(verdict, positive_control=positive_what, positive_verdict=positive_verdict.verdict,
+                      negative_control=negative_what, negative_verdict=negative_verdict.verdict)
+    problems = [f"its {kind} control ({what}) reads {control.verdict} (it must read {wanted})"
+                for kind, what, control, wanted in (("positive", positive_what, positive_verdict, SUPPORTED),
+                                                    ("negative", negative_what, negative_verdict, NOT_SUPPORTED))
+                if control.verdict != wanted]
+    if not problems:
+        return checked
+    return replace(checked, verdict=CANNOT_DECIDE,
+                   reason=f"{'; '.join(problems)}; the data alone would read {verdict.verdict}: {verdict.reason}")
+
+
+def resolve_choice(choice, values, key: str) -> int:
+    """A rule's pick among numbered conditions (shots, rounds, samples): ``most`` or
+    ``last`` is the largest of ``values``, ``fewest`` or ``first`` the smallest, a number
+    itself (a one-line ValueError naming ``key`` if it is not among ``values``)."""
+    values = sorted(int(v) for v in values)
+    if choice in ("most", "last"):
+        return values[-1]
+    if choice in ("fewest", "first"):
+        return values[0]
+    if int(choice) not in values:
+        raise ValueError(f"{key}: {choice} is not among {values}")
+    return int(choice)

@@ -252,7 +252,7 @@ rule budget_verdict:
         model=lambda w: scaled_model(
             claim_model(config, w.claim), multiplier_of(w.budget)
         ),
-        splits=config["c4"]["splits"],
+        rule=lambda w: config[w.claim]["verdict"],
         stats=config["stats"],
         verdicts=config["verdicts"],
         expert_imitators=budget_expert_imitators,

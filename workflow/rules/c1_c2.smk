@@ -178,6 +178,9 @@ rule causal_statistics:
         episodes="results/{experiment}/episodes.parquet",
         summary="results/{experiment}/summary.csv",
         contrasts="results/{experiment}/contrasts.csv",
+        gaps="results/{experiment}/gap_share.csv",
+        controls="results/{experiment}/control_contrasts.csv",
+        control_gaps="results/{experiment}/control_gap_share.csv",
         training="results/{experiment}/training_summary.csv",
     log:
         "logs/{experiment}/statistics.log",
@@ -189,6 +192,7 @@ rule causal_statistics:
         **job_resources("light"),
     params:
         stats=config["stats"],
+        verdict=lambda w: config[w.experiment]["verdict"],
     script:
         "../scripts/causal_statistics.py"
 
@@ -210,7 +214,14 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS in (
                 name: expand(
                     rules.causal_statistics.output[name], experiment=CAUSAL_CLAIM
                 )[0]
-                for name in ("summary", "contrasts", "training")
+                for name in (
+                    "summary",
+                    "contrasts",
+                    "gaps",
+                    "controls",
+                    "control_gaps",
+                    "training",
+                )
             },
             "training_logs": CAUSAL_TRAINING_LOGS,
         },

@@ -192,6 +192,7 @@ rule c3_statistics:
         episodes="results/c3/episodes.parquet",
         summary="results/c3/summary.csv",
         contrasts="results/c3/contrasts.csv",
+        controls="results/c3/control_contrasts.csv",
         training="results/c3/training_summary.csv",
     log:
         "logs/c3/statistics.log",
@@ -202,6 +203,8 @@ rule c3_statistics:
     params:
         log_conditions=C3_TRAINING_LOGS,
         stats=config["stats"],
+        verdict=config["c3"]["verdict"],
+        margin=config["verdicts"]["c3_equivalence_margin"],
     script:
         "../scripts/c3_statistics.py"
 
@@ -372,7 +375,7 @@ wire_claim(
     tables={
         **{
             name: rules.c3_statistics.output[name]
-            for name in ("summary", "contrasts", "training")
+            for name in ("summary", "contrasts", "controls", "training")
         },
         **{
             f"feature_{name}": rules.feature_choice_c3_statistics.output[name]

@@ -304,6 +304,8 @@ rule c4_statistics:
         summary="results/c4/summary.csv",
         contrasts="results/c4/contrasts.csv",
         explanation_contrasts="results/c4/explanation_contrasts.csv",
+        controls="results/c4/control_contrasts.csv",
+        explanation_controls="results/c4/explanation_control_contrasts.csv",
         training="results/c4/training_summary.csv",
         replay="results/c4/expert_replay_contrasts.csv",
         corpus_curve="results/c4/corpus_curve.csv",
@@ -322,6 +324,8 @@ rule c4_statistics:
         shots=C4_PRETRAINED["shots"],
         splits=config["c4"]["splits"],
         model_name=C4_PRETRAINED["model"],
+        verdict=config["c4"]["verdict"],
+        margin=config["verdicts"]["c4_equivalence_margin"],
     script:
         "../scripts/c4_statistics.py"
 
@@ -335,6 +339,8 @@ wire_claim(
                 "summary",
                 "contrasts",
                 "explanation_contrasts",
+                "controls",
+                "explanation_controls",
                 "training",
                 "replay",
                 "corpus_curve",

@@ -303,6 +303,7 @@ rule c6_statistics:
         episodes=f"{C6_DIR}/{{c6_regime}}/episodes.parquet",
         summary=f"{C6_DIR}/{{c6_regime}}/summary.csv",
         contrasts=f"{C6_DIR}/{{c6_regime}}/contrasts.csv",
+        controls=f"{C6_DIR}/{{c6_regime}}/control_contrasts.csv",
         training=f"{C6_DIR}/{{c6_regime}}/training_summary.csv",
     log:
         "logs/c6/statistics_{c6_regime}.log",
@@ -316,6 +317,8 @@ rule c6_statistics:
         log_conditions=lambda w: c6_training_logs(w.c6_regime),
         stats=config["stats"],
         regime=lambda w: w.c6_regime,
+        verdict=C6_CONFIG["verdict"],
+        margin=config["verdicts"]["c6_equivalence_margin"],
     script:
         "../scripts/c6_statistics.py"
 
@@ -352,7 +355,7 @@ wire_claim(
         **{
             f"{name}_{regime}": c6_statistics(regime, name)
             for regime in C6_SECTIONS
-            for name in ("summary", "contrasts", "training")
+            for name in ("summary", "contrasts", "controls", "training")
         },
         "mixture": rules.c6_rc_mixture_summary.output[0],
         **{
@@ -365,7 +368,7 @@ wire_claim(
     params={
         "c6": {
             key: C6_CONFIG[key]
-            for key in ("eval", "return_conditioning", "dagger", "fusion")
+            for key in ("eval", "return_conditioning", "dagger", "fusion", "verdict")
         },
         "train": C6_TRAIN,
         "verdicts": config["verdicts"],

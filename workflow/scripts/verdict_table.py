@@ -7,7 +7,7 @@ import pandas as pd
 from pacs import adequacy, budget, report
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
-from pacs.verdicts import CLAIMS, adjust_across_claims, mde_within_margin, planning_table
+from pacs.verdicts import CLAIMS, MARGIN_SOURCES, adjust_across_claims, mde_within_margin, planning_table
 
 configure_logging(snakemake.log[0])
 rows = pd.concat([read_table(p, ("claim", "verdict", "p_holm", "margin", "se", "n_seeds")) for p in snakemake.input.rows], ignore_index=True)
@@ -23,4 +23,6 @@ report.write_tex(snakemake.output.tex, "\n".join([
     report.macro("PlanningTable", report.planning_table(plan)),
     report.macro("PlanningPower", f"{100 * verdicts['planning_power']:g}"),
     report.macro("AdequacyRule", adequacy.rule_text(verdicts["expert_agreement_floor"])),
+    report.macro("MarginTable", report.margin_table(verdicts, MARGIN_SOURCES)),
+    report.macro("RuleValidationTable", report.rule_validation_table(rows)),
 ]))

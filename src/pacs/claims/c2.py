@@ -6,9 +6,14 @@ from functools import partial
 
 from pacs import report
 from pacs.analysis import PLANS
-from pacs.claims.c1 import CONTRASTS, SUMMARY, TRAINING, causal_statistics
+from pacs.claims import controls
+from pacs.claims.c1 import CONTRASTS, CONTROLS, SUMMARY, TRAINING, causal_statistics
 from pacs.claims.spec import Claim, Decision
 from pacs.verdicts import beat_and_approach_verdict, c2_rule
+
+# the expert has the claimed property by construction; the cue-blind explorer lacks it
+AGENT_CONTROLS = {controls.POSITIVE: "expert", controls.NEGATIVE: "random_explore"}
+CONTROL_TEXT = {kind: controls.replayed_text(policy) for kind, policy in AGENT_CONTROLS.items()}
 
 
 def results(tables, params) -> str:
@@ -37,17 +42,19 @@ def results(tables, params) -> str:
 
 
 def decide(tables, trained, params) -> list[Decision]:
-    """On held-out cued subsets the agent's recall beats random exploration and nears the expert's."""
-    rule = c2_rule(params["verdicts"])
+    """On held-out cued subsets the agent's recall beats the cue-blind explorer of distinct
+    variables and nears the expert's (``c2.verdict``)."""
+    rule = c2_rule(params["verdicts"], params["c2"]["verdict"])
     return [Decision.qualified("CTwo", beat_and_approach_verdict(tables["contrasts"], rule), rule,
-                               trained["training_logs"])]
+                               trained["training_logs"],
+                               controls.call(tables["controls"], beat_and_approach_verdict, rule, CONTROL_TEXT))]
 
 
 SPEC = Claim(
     id="c2",
-    statistics=partial(causal_statistics, "c2"),
+    statistics=partial(causal_statistics, "c2", AGENT_CONTROLS),
     title="Experiment 2: exploring cued subsets never seen in training",
-    tables={"summary": SUMMARY, "contrasts": CONTRASTS, "training": TRAINING},
+    tables={"summary": SUMMARY, "contrasts": CONTRASTS, "controls": CONTROLS, "training": TRAINING},
     results=results,
     decide=decide,
     figures={"c2": "analysis_plan_figure"},

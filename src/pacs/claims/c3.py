@@ -9,6 +9,7 @@ import pandas as pd
 
 from pacs import analysis, report
 from pacs.analysis import PLANS
+from pacs.claims import controls
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings, holm, paired_differences
@@ -176,15 +177,27 @@ def agreement_table(training, split: str | None = "deconfounded") -> str:
     return report.tabular(["condition", "head", "agreement [95\\% CI]"], body, "llc")
 
 
+def control_text(margin: float) -> dict[str, str]:
+    return {controls.POSITIVE: controls.planted_text("without-explanations", 2 * margin),
+            controls.NEGATIVE: controls.identical_text("without-explanations")}
+
+
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:
-    """Test-trial summaries per condition, explanation contrasts per confounding, training
-    summary; C3b's statistics (``feature_choice_statistics``) when ``params["part"]`` names it."""
+    """Test-trial summaries per condition, explanation contrasts per confounding, the
+    rule's controls (``pacs.claims.controls``: the arm without explanations copied as the arm with
+    them, with a planted gain of twice ``params["margin"]`` or none), training summary; C3b's
+    statistics (``feature_choice_statistics``) when ``params["part"]`` names it."""
     if params.get("part") == "feature_choice":
         return feature_choice_statistics(inputs, params)
     settings = BootstrapSettings(**params["stats"])
     episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]], analysis.C3_EPISODE_COLUMNS)
+    metric = params["verdict"]["metric"]
+    learners = episodes[episodes.explanations.isin(["with", "without"])]
     return {"episodes": episodes, "summary": analysis.summary_table(episodes, PLANS["c3"], settings),
             "contrasts": analysis.explanation_contrasts(episodes, ("test_correct", "follows_other"), settings),
+            "controls": controls.pair_controls(
+                learners, "explanations", "without", "with", metric, 2 * params["margin"], ("confounding",),
+                lambda arms: analysis.explanation_contrasts(arms, (metric,), settings)),
             "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings)}
 
 
@@ -233,11 +246,14 @@ def feature_choice_results(tables, params) -> list[str]:
 
 
 def decide(tables, trained, params) -> list[Decision]:
-    """Explanations raise test-trial accuracy whatever the training confounding; C3b: under
-    perfect confounding each explained group follows the feature its explanations named."""
-    rule = c3_rule(params["verdicts"], params["c3"]["confounding"])
+    """Explanations raise test-trial accuracy whatever the training confounding (with the
+    rule's controls); C3b: under perfect confounding each explained group follows the
+    feature its explanations named."""
+    rule = c3_rule(params["verdicts"], params["c3"]["verdict"])
     feature_rule = feature_choice_rule(params["verdicts"], params["c3"]["feature_choice"])
-    return [Decision.qualified("CThree", benefit_verdict(tables["contrasts"], rule), rule, trained["training_logs"]),
+    return [Decision.qualified("CThree", benefit_verdict(tables["contrasts"], rule), rule, trained["training_logs"],
+                               controls.call(tables["controls"], benefit_verdict, rule,
+                                             control_text(params["verdicts"]["c3_equivalence_margin"]))),
             Decision.qualified("CThreeFeature", feature_choice_verdict(tables["feature_contrasts"], feature_rule),
                                feature_rule, trained["training_logs_feature_choice"])]
 
@@ -246,7 +262,7 @@ SPEC = Claim(
     id="c3",
     statistics=statistics,
     title="Experiment 3: explanations and confounding in odd-one-out",
-    tables={"summary": SUMMARY, "contrasts": CONTRASTS, "training": TRAINING,
+    tables={"summary": SUMMARY, "contrasts": CONTRASTS, "controls": ("control",), "training": TRAINING,
             "feature_shares": SHARES, "feature_contrasts": FEATURE_CONTRASTS, "feature_training": TRAINING},
     results=results,
     decide=decide,

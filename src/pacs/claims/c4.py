@@ -8,6 +8,7 @@ import pandas as pd
 
 from pacs import analysis, report
 from pacs.analysis import LM_BASELINES, AnalysisPlan, lm_plan
+from pacs.claims import controls
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.c3 import TRAINING
 from pacs.claims.spec import Claim, Decision
@@ -15,7 +16,7 @@ from pacs.stats import BootstrapSettings
 from pacs.labels import (EXPERT_TEXT_REPLAY, SPLIT_LABELS, pipeline_lm_policy, pretrained_label,
                          pretrained_policy)
 from pacs.verdicts import (CANNOT_DECIDE, BenefitRule, beat_and_approach_verdict, benefit_verdict,
-                           c4_explanation_rule, c4_strategy_rule, reversed_beyond)
+                           c4_explanation_rule, c4_strategy_rule, config_choices, resolve_choice, reversed_beyond)
 
 REPLAY_METRICS = ("reward_over_optimal", "optimal_choice")
 CURVE_METRICS = ("reward_over_optimal", "optimal_choice")
@@ -24,17 +25,19 @@ CURVE_REFERENCES = ("expert", "correlational", "random")  # drawn flat beside th
 
 
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:
-    """Summaries per policy and split; contrasts from each LM's best-informed condition (the
-    pipeline LM, and the pretrained LM with explanations and the most shots); explanation
-    effects per model, shots and split; the pipeline LMs' training summary per condition; the
-    replay control against the expert (``replay``); the corpus-size curve (``corpus_curve``)."""
+    """Summaries per policy and split; contrasts from each LM's informed conditions (the
+    pipeline LM, and the pretrained LM with explanations at each number of shots, from which
+    the verdict reads ``c4.verdict.prompted_shots``); explanation effects per model, shots
+    and split; the verdicts' controls (``control_statistics``); the pipeline LMs' training
+    summary per condition; the replay control against the expert (``replay``); the
+    corpus-size curve (``corpus_curve``)."""
     settings = BootstrapSettings(**params["stats"])
     episodes = analysis.read_episode_tables(
         [*inputs["pipeline"], *inputs["pretrained"], *inputs["baselines"], *inputs["replay"]],
         analysis.LM_EPISODE_COLUMNS)
     model = pretrained_label(params["model_name"])
     plan = lm_plan(model, params["shots"], params["splits"])
-    references = [plan.reference, pretrained_policy(model, max(params["shots"]), "with")]
+    references = [plan.reference, *(pretrained_policy(model, k, "with") for k in sorted(params["shots"]))]
     contrasts = [analysis.contrast_table(
         episodes, replace(plan, reference=reference, comparisons=tuple(p for p in plan.policies if p != reference)),
         settings) for reference in references]
@@ -42,6 +45,7 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
         "episodes": episodes,
         "summary": analysis.summary_table(episodes, plan, settings),
         "contrasts": pd.concat(contrasts, ignore_index=True),
+        **control_statistics(episodes, plan, references, params["verdict"], params["margin"], settings),
         "explanation_contrasts": analysis.explanation_contrasts(
             episodes, ("reward_over_optimal", "optimal_choice"), settings, by=("model", "shots", "split")),
         "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings),
@@ -70,9 +74,34 @@ def corpus_curve(paths, sizes: dict, episodes: pd.DataFrame, settings: Bootstrap
                      ignore_index=True).assign(subset="all")
 
 
-def decisive_split(lm: dict) -> str:
-    """The split that needs the held-out link: the last in the config's order."""
-    return lm["splits"][-1]
+# policies replayed as each language model (pacs.claims.controls): the expert has the strategy by
+# construction, the correlational baseline lacks it
+LM_CONTROLS = {controls.POSITIVE: "expert", controls.NEGATIVE: "correlational"}
+
+
+def control_texts(margin: float) -> dict[str, dict[str, str]]:
+    """What each control is: of the strategy rows, and of the explanation row."""
+    return {"strategy": {kind: controls.replayed_text(policy, "language model") for kind, policy in LM_CONTROLS.items()},
+            "explanations": {controls.POSITIVE: controls.planted_text("without-explanations", 2 * margin),
+                             controls.NEGATIVE: controls.identical_text("without-explanations")}}
+
+
+def control_statistics(episodes: pd.DataFrame, plan, references, rule: dict, margin: float,
+                       settings: BootstrapSettings) -> dict[str, pd.DataFrame]:
+    """The verdicts' contrasts on their controls: each LM of ``references`` replaced by a
+    control policy (``LM_CONTROLS``) on the same episodes; the arm without explanations
+    copied as the arm with them, with a planted gain of twice ``margin`` or none."""
+    metric = rule["metric"]
+    reduced = replace(plan, metrics=(metric,), splits=tuple(rule["splits"]),
+                      comparisons=tuple(dict.fromkeys([*rule["must_beat"], rule["reference"]])))
+    strategy = controls.labelled({kind: pd.concat([analysis.contrast_table(
+        controls.replay(episodes, policy, reference), replace(reduced, reference=reference), settings)
+        for reference in references], ignore_index=True) for kind, policy in LM_CONTROLS.items()})
+    learners = episodes[episodes.explanations.isin(["with", "without"])]
+    explained = controls.pair_controls(
+        learners, "explanations", "without", "with", metric, 2 * margin, ("model", "shots", "split"),
+        lambda arms: analysis.explanation_contrasts(arms, (metric,), settings, by=("model", "shots", "split")))
+    return {"controls": strategy, "explanation_controls": explained}
 
 
 def agreement_table(training) -> str:
@@ -131,7 +160,7 @@ def results(tables, params) -> str:
     lm, pretrained = params["c4"], params["c4"]["pretrained"]
     label = pretrained_label(pretrained["model"])
     plan = lm_plan(label, pretrained["shots"], lm["splits"])
-    split = decisive_split(lm)
+    split = lm["verdict"]["explanation_split"]
     return "\n".join([
         report.macro("CFourPretrained", report.tex_escape(label)),
         report.macro("CFourShots", ", ".join(map(str, pretrained["shots"]))),
@@ -163,6 +192,15 @@ def results(tables, params) -> str:
         *(report.macro(f"CFourStrategy{role.title()}Split", SPLIT_LABELS.get(s, s))
           for role, s in lm["strategy_splits"].items()),
     ])
+
+
+def pipeline_strategy_rule(verdicts: dict, chosen: dict, role: str, split: str):
+    """The pipeline LM's strategy row ``role`` (``c4.strategy_splits``): C4's strategy rule
+    (``c4.verdict``) on that one split, its choices printed as the keys that set them."""
+    rule = c4_strategy_rule(verdicts, {**chosen, "splits": [split]}, "pipeline LM (with explanations)")
+    strategy = {key: chosen[key] for key in ("metric", "must_beat", "reference")}
+    return replace(rule, choices=f"{config_choices('c4.verdict', strategy)}; "
+                                 f"{config_choices('c4', {f'strategy_splits.{role}': split})}")
 
 
 @dataclass(frozen=True)
@@ -205,35 +243,46 @@ class FloorRule:
 
 def decide(tables, trained, params) -> list[Decision]:
     """Four verdicts: the pipeline LM carries out the strategy, decided on the
-    in-distribution split (does it run the strategy?) and on the held-out-link split
-    (does it generalize it?) as two rows (``c4.strategy_splits``); the prompted pretrained
-    LM carries it out (every split of ``c4.splits``); each LM is the reference of its own
-    contrasts. Explanations help both (pipeline LM and the pretrained LM at 0 and the
-    most shots, on the split that needs the held-out link), unless both arms of a model
-    sit at the floor (``c4.floor``, ``FloorRule``). Verdicts on the pipeline LM say whether
-    it finished training; the pretrained LM is not trained here."""
-    lm, pretrained = params["c4"], params["c4"]["pretrained"]
+    in-distribution split (does it run the strategy?) and on the held-out-link split (does
+    it generalize it?) as two rows (``c4.strategy_splits``); the prompted pretrained LM
+    carries it out (every split of ``c4.verdict.splits``); each LM is the reference of its
+    own contrasts. Explanations help both (the pipeline LM, and the pretrained LM at
+    ``c4.verdict.prompted_shots``, on ``c4.verdict.explanation_split``), unless both arms of
+    a model sit at the floor (``c4.floor``, ``FloorRule``). Each row's rule is also called on
+    its controls. Verdicts on the pipeline LM say whether it finished training; the
+    pretrained LM is not trained here."""
+    lm, pretrained, chosen = params["c4"], params["c4"]["pretrained"], params["c4"]["verdict"]
     contrasts, explained = tables["contrasts"], tables["explanation_contrasts"]
     label = pretrained_label(pretrained["model"])
-    most_shots = max(pretrained["shots"])
+    most_shots = resolve_choice(chosen["prompted_shots"], pretrained["shots"], "c4.verdict.prompted_shots")
     trained = trained["training_logs"]
-    pipeline = contrasts[contrasts.reference == pipeline_lm_policy("with")]
+    pipeline = pipeline_lm_policy("with")
     decisions = []
-    for role, split in lm["strategy_splits"].items():  # "runs" (in distribution), then "generalizes"
-        rule = c4_strategy_rule(params["verdicts"], [split], "pipeline LM (with explanations)")
-        verdict = beat_and_approach_verdict(pipeline, rule)
-        verdict = replace(verdict, test=f"{verdict.test}; on {split.replace('_', ' ')} only")
-        decisions.append(Decision.qualified(f"CFourPipeline{role.title()}", verdict, rule, trained))
-    rule = c4_strategy_rule(params["verdicts"], lm["splits"], f"{label} ({most_shots}-shot, with explanations)")
+    texts = control_texts(params["verdicts"]["c4_equivalence_margin"])
+    rows = [(f"CFourPipeline{role.title()}", pipeline_strategy_rule(params["verdicts"], chosen, role, split),
+             pipeline, True) for role, split in lm["strategy_splits"].items()]  # "runs", then "generalizes"
     prompted = pretrained_policy(label, most_shots, "with")
-    decisions.append(Decision("CFourPrompted", beat_and_approach_verdict(contrasts[contrasts.reference == prompted],
-                                                                         rule), rule))
-    decisive = explained[(explained.split == decisive_split(lm)) & explained.shots.isin([0, most_shots])]
+    rows.append(("CFourPrompted", c4_strategy_rule(params["verdicts"], chosen,
+                                                   f"{label} ({most_shots}-shot, with explanations)"), prompted, False))
+    for prefix, rule, reference, learned in rows:
+        verdict = beat_and_approach_verdict(contrasts[contrasts.reference == reference], rule)
+        if learned:
+            verdict = replace(verdict, test=f"{verdict.test}; on {rule.splits[0].replace('_', ' ')} only")
+        called = controls.call(tables["controls"], beat_and_approach_verdict, rule, texts["strategy"],
+                               lambda rows, reference=reference: rows[rows.reference == reference])
+        decisions.append(Decision.qualified(prefix, verdict, rule, trained, called) if learned
+                         else Decision.controlled(prefix, verdict, rule, called))
+
+    def decisive(rows):  # the pipeline LM is never prompted with episodes: its rows have 0 shots
+        return rows[(rows.split == chosen["explanation_split"]) & rows.shots.isin([0, most_shots])]
     arms = {"pipeline LM": tuple(pipeline_lm_policy(e) for e in ("with", "without")),
             label: tuple(pretrained_policy(label, most_shots, e) for e in ("with", "without"))}
-    rule = FloorRule(c4_explanation_rule(params["verdicts"], list(arms)), arms, decisive_split(lm), lm["floor"])
-    verdict = rule.apply(benefit_verdict(decisive, rule.rule), decisive, tables["summary"])
-    decisions.append(Decision.qualified("CFourExplain", verdict, rule, trained))
+    rule = FloorRule(c4_explanation_rule(params["verdicts"], chosen, list(arms)), arms, chosen["explanation_split"],
+                     lm["floor"])
+    verdict = rule.apply(benefit_verdict(decisive(explained), rule.rule), decisive(explained), tables["summary"])
+    decisions.append(Decision.qualified("CFourExplain", verdict, rule, trained,
+                                        controls.call(tables["explanation_controls"], benefit_verdict, rule.rule,
+                                                      texts["explanations"], decisive)))
     return decisions
 
 
@@ -241,8 +290,9 @@ SPEC = Claim(
     id="c4",
     statistics=statistics,
     title="Experiment 4: language models run causal experiments from text",
-    tables={"summary": SUMMARY, "contrasts": CONTRASTS, "explanation_contrasts": (), "training": TRAINING,
-            "replay": CONTRASTS, "corpus_curve": ("corpus_episodes",)},
+    tables={"summary": SUMMARY, "contrasts": CONTRASTS, "explanation_contrasts": (), "controls": ("control",),
+            "explanation_controls": ("control",), "training": TRAINING, "replay": CONTRASTS,
+            "corpus_curve": ("corpus_episodes",)},
     results=results,
     decide=decide,
     figures={"c4": "c4_figure", "c4_corpus": "c4_corpus_figure"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from pacs import analysis as agent_analysis
@@ -19,7 +20,8 @@ from pacs.probes.sources import ordered_sources, sources_text
 from pacs.probes.stimuli import GENERATED, ITEM_PLACE
 from pacs.stats import BootstrapSettings, holm
 from pacs.tables import read_table
-from pacs.verdicts import c5_rule, effect_verdict
+from pacs.verdicts import (EquivalenceRule, c5_rule, config_choices, effect_verdict, equivalence_verdict,
+                           resolve_choice)
 
 TABLES = ("answers", "accuracy", "acceptance", "contrasts", "indices", "corpora", "categories", "regression",
           "training")
@@ -52,7 +54,11 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     }
 
 
-PRETRAINED_VERDICTS = {"CFiveSyllogism": "belief_congruence", "CFiveWason": "realistic_advantage"}
+# the pretrained LM's verdict rows: task -> macro prefix (the contrast of each: c5.verdict.contrasts);
+# NLI's is an equivalence row: the claim says "little or none on NLI"
+PRETRAINED_VERDICTS = {"syllogism": "CFiveSyllogism", "wason": "CFiveWason", "nli": "CFiveNli"}
+EQUIVALENCE_TASKS = ("nli",)
+CONTRASTS_BY_NAME = {contrast.name: contrast for contrast in analysis.CONTRASTS}
 # a headline contrast of a single prompt: its interval is about that prompt, not the model
 SINGLE_PROMPT = " (one prompt only: the interval is about this one wording, not the model across prompts)"
 
@@ -66,16 +72,22 @@ def other_score(score: str) -> str:
     return "plain" if score == "dcpmi" else "dcpmi"
 
 
+def headline_shots(probes: dict) -> int:
+    """The headline respondent's shots: ``c5.verdict.respondent_shots`` (by default the fewest)."""
+    return resolve_choice(probes["verdict"]["respondent_shots"], probes["pretrained"]["shots"],
+                          "c5.verdict.respondent_shots")
+
+
 def headline_respondent(probes: dict) -> str:
-    """The pretrained LM at its fewest shots: the respondent whose content effects decide the verdicts."""
-    return analysis.respondent(pretrained_label(probes["pretrained"]["model"]), min(probes["pretrained"]["shots"]))
+    """The pretrained LM at ``headline_shots``: the respondent whose content effects decide the verdicts."""
+    return analysis.respondent(pretrained_label(probes["pretrained"]["model"]), headline_shots(probes))
 
 
 def headline_prompts(answers: pd.DataFrame, probes: dict) -> int:
     """How many prompts (zero-shot wordings or few-shot prompt seeds) the headline
     respondent answered the generated items with: the replicates its contrasts' seed
     axis holds."""
-    model, shots = pretrained_label(probes["pretrained"]["model"]), min(probes["pretrained"]["shots"])
+    model, shots = pretrained_label(probes["pretrained"]["model"]), headline_shots(probes)
     mine = answers[(answers.model == model) & (answers.shots == shots) & (answers.source == GENERATED)]
     return int(mine.seed.nunique())
 
@@ -230,10 +242,56 @@ def world_corpus_row(corpora: pd.DataFrame, score: str, couplings: dict) -> pd.S
     return rows[rows.treated == strongest].iloc[0].copy()
 
 
+CONTENT_BLIND = "a content-blind scorer (the respondent's answers with conditions shuffled among the task's items)"
+
+
+def planted_text(margin: float) -> str:
+    return f"the content-blind scorer with a planted content effect of {2 * margin:g} (twice the margin)"
+
+
+def content_blind(items: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """``items`` (one task) with each item's condition replaced by another item's, one
+    fixed permutation over the task's items for every seed: each answer keeps its
+    correctness, but no longer goes with its content."""
+    conditions = items.groupby("item_id")["condition"].first()
+    shuffled = dict(zip(conditions.index, np.random.default_rng(seed).permutation(conditions.to_numpy())))
+    return items.assign(condition=items.item_id.map(shuffled))
+
+
+def planted(items: pd.DataFrame, value: str, weights: dict, effect: float) -> pd.DataFrame:
+    """``items`` with ``value`` moved up in the cells of positive weight and down in those of
+    negative weight, the same share of each answer's distance to 1 (or 0) in a seed and
+    cell, so that the contrast sum_c w_c mean_c rises by ``effect`` (as far as the bounds allow)."""
+    total = sum(abs(w) for w in weights.values())
+    out = items.copy()
+    for (seed, cell), rows in items.groupby(["seed", "condition"]):
+        weight = weights.get(cell, 0.0)
+        if not weight:
+            continue
+        shift, values = np.sign(weight) * effect / total, rows[value]
+        room = (1 - values.mean()) if shift > 0 else values.mean()
+        share = min(1.0, abs(shift) / room) if room > 1e-12 else 0.0
+        out.loc[rows.index, value] = values + share * ((1 - values) if shift > 0 else -values)
+    return out
+
+
+def control_rows(items: pd.DataFrame, contrast, score: str, margin: float) -> dict[str, pd.Series]:
+    """The task's contrast on the content-blind scorer and on it with a planted effect of
+    twice ``margin`` (``analysis.cell_contrast``, as the verdict's own contrast is computed)."""
+    value, weights = f"{contrast.value}_{score}", dict(contrast.weights)
+    blind = content_blind(items)
+
+    def contrast_of(answers) -> pd.Series:
+        result = analysis.cell_contrast(answers, value, "condition", weights, BootstrapSettings(), None)
+        return pd.Series({**result, "p_holm": result["p_value"]})
+    return {"blind": contrast_of(blind), "planted": contrast_of(planted(blind, value, weights, 2 * margin))}
+
+
 def decide(tables, trained, params) -> list[Decision]:
-    """Up to three verdicts: the pretrained LM's syllogism belief congruence and Wason
-    realistic advantage (primary score, generated items, fewest shots), and the world
-    LMs' difference between training corpora. A test that could not run (its task has no
+    """Up to four verdicts: the pretrained LM's syllogism belief congruence and Wason
+    realistic advantage (primary score, generated items, ``c5.verdict``'s respondent), its
+    NLI content effect inside +/- the margin (equivalence), and the world LMs' difference
+    between training corpora (an extension of ours, not the paper's claim). A test that could not run (its task has no
     generated items; no world LMs) says so where its verdict would be."""
     tables = with_respondents(tables)
     probes = params["c5"]
@@ -241,26 +299,42 @@ def decide(tables, trained, params) -> list[Decision]:
     contrasts = tables["contrasts"]
     primary = contrasts[(contrasts.score == score) & (contrasts.respondent == headline)
                         & (contrasts.source == GENERATED)].set_index("contrast")
-    decisions = []
-    for prefix, name in PRETRAINED_VERDICTS.items():
+    decisions, margin = [], params["verdicts"]["c5_equivalence_margin"]
+    choices = config_choices("c5", {"primary_score": score, **{f"verdict.{k}": v for k, v in probes["verdict"].items()}})
+    for task, prefix in PRETRAINED_VERDICTS.items():
+        name = probes["verdict"]["contrasts"][task]
         if name not in primary.index:
             decisions.append(Decision(prefix, not_tested="not tested (no generated items of the task)"))
             continue
         row = primary.loc[name]
-        rule = c5_rule(params["verdicts"], row.label.split(": ", 1)[1], report.tex_escape(headline))
         single = int(row.n_seeds) == 1
-        verdict = effect_verdict(row, rule, f"{row.task}, {SCORE_NAMES[score]} choices, "
-                                 + ("items of one prompt" if single else "items and prompts crossed"))
-        if single:
-            verdict = replace(verdict, reason=verdict.reason + SINGLE_PROMPT)
-        decisions.append(Decision(prefix, verdict, rule))
+        label = row.label.split(": ", 1)[1]
+        test = f"{row.task}, {SCORE_NAMES[score]} choices, " + ("items of one prompt" if single
+                                                                 else "items and prompts crossed")
+        note = SINGLE_PROMPT if single else ""
+        answers = tables["answers"]
+        checks = control_rows(answers[(answers.respondent == headline) & (answers.source == GENERATED)
+                                      & (answers.task == task)], CONTRASTS_BY_NAME[name], score, margin)
+        if task in EQUIVALENCE_TASKS:  # "little or none": the content-blind scorer has it, the planted one not
+            rule = EquivalenceRule("C5", label, report.tex_escape(headline), margin, params["verdicts"]["alpha"], choices)
+            called = ((CONTENT_BLIND, equivalence_verdict(checks["blind"], rule, test)),
+                      (planted_text(margin), equivalence_verdict(checks["planted"], rule, test)))
+            verdict = equivalence_verdict(row, rule, test)
+            decisions.append(Decision.controlled(prefix, replace(verdict, reason=verdict.reason + note), rule, called))
+            continue
+        rule = c5_rule(params["verdicts"], label, report.tex_escape(headline), choices)
+        called = ((planted_text(margin), effect_verdict(checks["planted"], rule, test)),
+                  (CONTENT_BLIND, effect_verdict(checks["blind"], rule, test)))
+        verdict = effect_verdict(row, rule, test)
+        decisions.append(Decision.controlled(prefix, replace(verdict, reason=verdict.reason + note), rule, called))
     row = world_corpus_row(tables["corpora"], score, probes["pipeline"]["corpora"])
     if row is None:
         decisions.append(Decision("CFiveWorld", not_tested="not tested (no syllogism items)"))
         return decisions
     rule = c5_rule(params["verdicts"], "difference in syllogism belief congruence between training corpora",
                    f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
-    verdict = effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds")
+    verdict = replace(effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds"),
+                      block="extension")
     decisions.append(Decision.qualified("CFiveWorld", verdict, rule, trained["training_logs"]))
     return decisions
 

@@ -4,28 +4,75 @@ observational with interventional data (fusion); one verdict each."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import C6_BASELINES, C6_VERDICT_SPLITS, FUSION_POLICIES, PLANS
+from pacs.analysis import C6_BASELINES, FUSION_POLICIES, PLANS
+from pacs.claims import controls
 from pacs.claims.c3 import TRAINING
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
 from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER
-from pacs.verdicts import beat_and_approach_verdict, benefit_verdict, c6_benefit_rule, c6_conditioning_rule
+from pacs.verdicts import (beat_and_approach_verdict, benefit_verdict, c6_benefit_rule, c6_conditioning_rule,
+                           resolve_choice)
 
 # the three training regimes: name (in paths, wildcards and figures) -> macro prefix
 PARTS = {"rc": "CSixRc", "dagger": "CSixDagger", "fusion": "CSixFusion"}
 MIXTURE = ("kind", "measure", "mean", "ci_low", "ci_high")
 
 
+# return conditioning's controls: policies replayed as the conditioned learner (the expert
+# has the claimed property by construction; plain imitation lacks it)
+RC_CONTROLS = {controls.POSITIVE: "expert", controls.NEGATIVE: RC_LEARNER_POLICIES["plain"]}
+
+
+def control_texts(regime: str, margin: float) -> dict[str, str]:
+    """What each control of a regime's verdict is (``control_statistics``)."""
+    if regime == "rc":
+        return {kind: controls.replayed_text(policy, f"{RC_LEARNER_POLICIES['conditioned']} learner")
+                for kind, policy in RC_CONTROLS.items()}
+    source = {"dagger": "plain-imitation", "fusion": "no-observational-samples"}[regime]
+    return {controls.POSITIVE: controls.planted_text(source, 2 * margin), controls.NEGATIVE: controls.identical_text(source)}
+
+
+def control_statistics(regime: str, episodes: pd.DataFrame, rule: dict, margin: float,
+                       settings: BootstrapSettings) -> pd.DataFrame:
+    """A regime's verdict contrasts on its controls (``pacs.claims.controls``): return
+    conditioning with a policy replayed as the conditioned learner; DAgger and data fusion
+    with the compared arm replaced by the plain (no-sample) arm with a planted gain of twice
+    ``margin`` (positive) or unchanged (negative)."""
+    metric, shift = rule["metric"], 2 * margin
+    if regime == "rc":
+        conditioned = RC_LEARNER_POLICIES["conditioned"]
+        plan = replace(PLANS["rc"], metrics=(metric,), splits=tuple(rule["splits"]),
+                       comparisons=(RC_LEARNER_POLICIES["plain"], RC_LEARNER_POLICIES["expert_only"]))
+        return controls.labelled({kind: analysis.contrast_table(controls.replay(episodes, policy, conditioned), plan,
+                                                                settings)
+                                  for kind, policy in RC_CONTROLS.items()})
+    if regime == "dagger":
+        arms = episodes[episodes.policy.isin(["dagger", "plain"])]
+        return controls.pair_controls(arms, "policy", "plain", "dagger", metric, shift, ("round", "split"),
+                                      lambda e: analysis.dagger_contrasts(e, [metric], settings))
+    learner = episodes[episodes.policy == FUSION_POLICIES[0]]
+    positive = negative = learner
+    for samples in sorted(set(learner.n_observational) - {0}):
+        positive = controls.plant(positive, "n_observational", 0, samples, metric, shift, ("split",))
+        negative = controls.identical(negative, "n_observational", 0, samples)
+    return controls.labelled({kind: analysis.observational_contrasts(arms, FUSION_POLICIES[:1], [metric], settings)
+                              for kind, arms in ((controls.POSITIVE, positive), (controls.NEGATIVE, negative))})
+
+
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     """One training regime's (``params["regime"]``) episodes -> summaries and paired
-    contrasts (``pacs.analysis.c6_statistics``), and its learners' training summary."""
+    contrasts (``pacs.analysis.c6_statistics``), its verdict's controls
+    (``control_statistics``), and its learners' training summary."""
     settings = BootstrapSettings(**params["stats"])
     episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]])
     summary, contrasts = analysis.c6_statistics(params["regime"], episodes, settings)
     return {"episodes": episodes, "summary": summary, "contrasts": contrasts,
+            "controls": control_statistics(params["regime"], episodes, params["verdict"], params["margin"], settings),
             "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings)}
 
 
@@ -127,39 +174,48 @@ def results(tables, params) -> str:
     return "\n".join([*rc_results(tables, params), *dagger_results(tables, params), *fusion_results(tables, params)])
 
 
-def dagger_decisive(contrasts):
-    """DAgger's decisive contrasts: reward/optimal, DAgger minus plain imitation with as
-    many labelled steps, in the last round (where the arms differ most)."""
-    last = int(contrasts["round"].max())
-    return last, contrasts[(contrasts["round"] == last) & (contrasts.metric == "reward_over_optimal")]
+def dagger_decisive(contrasts, rule: dict):
+    """DAgger's decisive contrasts: the metric (``c6.verdict``), DAgger minus plain
+    imitation with as many labelled steps, in round ``c6.verdict.dagger_round`` (by default
+    the last, where the arms differ most)."""
+    chosen = resolve_choice(rule["dagger_round"], contrasts["round"].unique(), "c6.verdict.dagger_round")
+    return chosen, contrasts[(contrasts["round"] == chosen) & (contrasts.metric == rule["metric"])]
 
 
-def fusion_decisive(contrasts):
-    """Data fusion's decisive contrasts: the fusion learner's reward/optimal with the most
-    observational samples minus with none."""
-    most = int(contrasts.reference.max())
-    return most, contrasts[(contrasts.policy == FUSION_POLICIES[0]) & (contrasts.reference == most)
-                           & (contrasts.metric == "reward_over_optimal")]
+def fusion_decisive(contrasts, rule: dict):
+    """Data fusion's decisive contrasts: the fusion learner's metric with
+    ``c6.verdict.fusion_samples`` observational samples (by default the most) minus with none."""
+    chosen = resolve_choice(rule["fusion_samples"], contrasts.reference.unique(), "c6.verdict.fusion_samples")
+    return chosen, contrasts[(contrasts.policy == FUSION_POLICIES[0]) & (contrasts.reference == chosen)
+                             & (contrasts.metric == rule["metric"])]
 
 
 def decide(tables, trained, params) -> list[Decision]:
     """One verdict per regime, each on its own learners' adequacy: the return-conditioned
     learner beats plain imitation and nears expert-subset imitation; DAgger beats plain
     imitation in its last round; the most observational samples beat none."""
-    verdicts = params["verdicts"]
-    rule = c6_conditioning_rule(verdicts, C6_VERDICT_SPLITS, RC_LEARNER_POLICIES["conditioned"],
+    verdicts, chosen = params["verdicts"], params["c6"]["verdict"]
+    texts = {part: control_texts(part, verdicts["c6_equivalence_margin"]) for part in PARTS}
+    rule = c6_conditioning_rule(verdicts, chosen, RC_LEARNER_POLICIES["conditioned"],
                                 RC_LEARNER_POLICIES["plain"], RC_LEARNER_POLICIES["expert_only"])
-    decisions = [(rule, beat_and_approach_verdict(tables["contrasts_rc"], rule))]
-    last, decisive = dagger_decisive(tables["contrasts_dagger"])
-    rule = c6_benefit_rule(verdicts, f"DAgger's relabelled visits (round {last})",
-                           "plain imitation with as many labelled steps", "DAgger $-$ plain", C6_VERDICT_SPLITS)
-    decisions.append((rule, benefit_verdict(decisive, rule)))
-    most, decisive = fusion_decisive(tables["contrasts_fusion"])
-    rule = c6_benefit_rule(verdicts, f"{most} observational samples", "none", f"{most} $-$ 0 samples",
-                           C6_VERDICT_SPLITS)
-    decisions.append((rule, benefit_verdict(decisive, rule)))
-    return [Decision.qualified(PARTS[part], verdict, rule, trained[f"training_logs_{part}"])
-            for part, (rule, verdict) in zip(PARTS, decisions)]
+    decisions = [(rule, beat_and_approach_verdict(tables["contrasts_rc"], rule),
+                  controls.call(tables["controls_rc"], beat_and_approach_verdict, rule, texts["rc"]))]
+    last, decisive = dagger_decisive(tables["contrasts_dagger"], chosen)
+    rule = c6_benefit_rule(verdicts, chosen, f"DAgger's relabelled visits (round {last})",
+                           "plain imitation with as many labelled steps", "DAgger $-$ plain", "dagger_round")
+    decisions.append((rule, benefit_verdict(decisive, rule),
+                      controls.call(tables["controls_dagger"], benefit_verdict, rule, texts["dagger"],
+                                    lambda rows: dagger_decisive(rows, chosen)[1])))
+    most, decisive = fusion_decisive(tables["contrasts_fusion"], chosen)
+    rule = c6_benefit_rule(verdicts, chosen, f"{most} observational samples", "none", f"{most} $-$ 0 samples",
+                           "fusion_samples")
+    decisions.append((rule, benefit_verdict(decisive, rule),
+                      controls.call(tables["controls_fusion"], benefit_verdict, rule, texts["fusion"],
+                                    lambda rows: fusion_decisive(rows, chosen)[1])))
+    # every C6 row is this project's extension, not a claim of the papers
+    return [Decision.qualified(PARTS[part], replace(verdict, block="extension"), rule, trained[f"training_logs_{part}"],
+                               called)
+            for part, (rule, verdict, called) in zip(PARTS, decisions)]
 
 
 SPEC = Claim(
@@ -167,7 +223,8 @@ SPEC = Claim(
     statistics=statistics,
     title="Experiment 6: training regimes beyond plain imitation",
     tables={**{f"{table}_{part}": columns for part in PARTS
-               for table, columns in (("summary", ()), ("contrasts", ()), ("training", TRAINING))},
+               for table, columns in (("summary", ()), ("contrasts", ()), ("controls", ("control",)),
+                                      ("training", TRAINING))},
             "mixture": MIXTURE},
     results=results,
     decide=decide,

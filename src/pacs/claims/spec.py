@@ -20,6 +20,7 @@ import pandas as pd
 from pacs import report
 from pacs.adequacy import Adequacy, assess, qualify
 from pacs.tables import read_table
+from pacs.verdicts import validate
 
 VERDICT_PARTS = ("Verdict", "Reason", "Effect", "PHolm", "Rule")
 NUMBER_WORDS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
@@ -45,10 +46,18 @@ class Decision:
     not_tested: str = ""
 
     @classmethod
-    def qualified(cls, prefix: str, verdict, rule, trained: Adequacy) -> "Decision":
+    def qualified(cls, prefix: str, verdict, rule, trained: Adequacy, controls=None) -> "Decision":
         """The verdict as its learners' adequacy qualifies it (``pacs.adequacy.qualify``:
-        ``undertrained`` when they did not all converge)."""
-        return cls(prefix, qualify(verdict, trained), rule)
+        ``undertrained`` when they did not all converge), then as its controls validate it
+        (``controls``: (positive, negative), each (what it is, its verdict);
+        ``pacs.verdicts.validate``: "cannot be decided by this design" unless both read as
+        they must)."""
+        return cls.controlled(prefix, qualify(verdict, trained), rule, controls)
+
+    @classmethod
+    def controlled(cls, prefix: str, verdict, rule, controls=None) -> "Decision":
+        """The verdict as its controls validate it (see ``qualified``); unchanged without controls."""
+        return cls(prefix, verdict if controls is None else validate(verdict, *controls), rule)
 
     def macros(self) -> str:
         if self.verdict is None:

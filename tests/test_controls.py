@@ -1,0 +1,154 @@
+"""The verdict rules' controls (pacs.claims.controls): on simulated episode tables, each rule
+gives its positive control `supported` and its negative control `not supported`, by the
+claim's own statistics; a design whose arms sit at the ceiling cannot be decided."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pacs.claims import controls
+from pacs.analysis import PLANS, explanation_contrasts, lm_plan
+from pacs.claims import c1, c2, c4, c6
+from pacs.labels import RC_LEARNER_POLICIES, pipeline_lm_policy, pretrained_policy
+from pacs.stats import BootstrapSettings
+from pacs.verdicts import (CANNOT_DECIDE, NOT_SUPPORTED, SUPPORTED, Verdict, beat_and_approach_verdict,
+                           benefit_verdict, c1_near_rule, c1_rule, c2_rule, c3_rule, c4_explanation_rule,
+                           c4_strategy_rule, c6_benefit_rule, c6_conditioning_rule, gap_share_verdict, validate)
+from test_verdicts import CHOICES, VERDICTS
+
+SETTINGS = BootstrapSettings(n_boot=300)
+SEEDS, EPISODES = 5, 120
+
+
+def episodes(means: dict, splits, metric="reward_over_optimal", seed_sd=0.03, noise=0.2, **columns):
+    """Per policy (or arm) a normal metric around its mean, per seed and episode, clipped to [0, 1]."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for seed in range(SEEDS):
+        for split in splits:
+            shift = rng.normal(0, seed_sd)
+            for episode in range(EPISODES):
+                for policy, mean in means.items():
+                    value = float(np.clip(mean + shift + rng.normal(0, noise), 0, 1))
+                    rows.append({"seed": seed, "split": split, "episode": episode, "policy": policy, metric: value,
+                                 **columns})
+    return pd.DataFrame(rows)
+
+
+def assert_valid(called):
+    (_, positive), (_, negative) = called
+    assert positive.verdict == SUPPORTED and negative.verdict == NOT_SUPPORTED
+
+
+def test_c1_controls_are_the_expert_and_the_correlational_policy_replayed_as_the_agent():
+    rule = CHOICES["c1"]
+    means = {"agent": 0.5, "expert": 0.95, "optimal": 1.0, "random": 0.3, "correlational": 0.4,
+             "observational": 0.35, "prior": 0.3}
+    tables = c1.agent_control_statistics(episodes(means, rule["splits"]), PLANS["c1"], rule, c1.AGENT_CONTROLS,
+                                         SETTINGS)
+    assert_valid(controls.call(tables["controls"], beat_and_approach_verdict, c1_rule(VERDICTS, rule),
+                               c1.CONTROL_TEXT))
+    assert_valid(controls.call(tables["control_gaps"], gap_share_verdict, c1_near_rule(VERDICTS, rule),
+                               c1.CONTROL_TEXT))
+
+
+def test_c2_controls_are_the_expert_and_the_cue_blind_explorer_replayed_as_the_agent():
+    rule = CHOICES["c2"]
+    means = {"agent": 0.7, "expert": 1.0, "random_explore": 0.6, "explore_all": 1.0, "optimal": 0.0}
+    tables = c1.agent_control_statistics(episodes(means, rule["splits"], "explore_recall"), PLANS["c2"], rule,
+                                         c2.AGENT_CONTROLS, SETTINGS)
+    assert_valid(controls.call(tables["controls"], beat_and_approach_verdict, c2_rule(VERDICTS, rule),
+                               c2.CONTROL_TEXT))
+
+
+def learner_arms(without: float, groups=("deconfounded", "confounded"), metric="test_correct", noise=0.3):
+    """Learners with and without explanations at the same accuracy, per training confounding."""
+    frames = [episodes({"with": without, "without": without}, ["deconfounded"], metric, noise=noise,
+                       confounding=group) for group in groups]
+    return pd.concat(frames, ignore_index=True).rename(columns={"policy": "explanations"})
+
+
+def c3_called(without: float, noise=0.3):
+    rule = c3_rule(VERDICTS, CHOICES["c3"])
+    table = controls.pair_controls(learner_arms(without, noise=noise), "explanations", "without", "with",
+                                   "test_correct", 2 * VERDICTS["c3_equivalence_margin"], ("confounding",),
+                                   lambda arms: explanation_contrasts(arms, ("test_correct",), SETTINGS))
+    return controls.call(table, benefit_verdict, rule, {controls.POSITIVE: "planted", controls.NEGATIVE: "same"})
+
+
+def test_c3_controls_are_a_planted_gain_and_two_identical_arms():
+    assert_valid(c3_called(0.6))
+
+
+def test_a_design_whose_arms_sit_at_the_ceiling_cannot_be_decided():
+    called = c3_called(1.0, noise=0.0)  # both arms at the ceiling: no room for a planted gain
+    (_, positive), _ = called
+    assert positive.verdict != SUPPORTED
+    data = Verdict(claim="C3", test="t", effect_label="e", effect=0.0, ci_low=0.0, ci_high=0.0, z=0.0, p_holm=1.0,
+                   mde=0.0, verdict=NOT_SUPPORTED, reason="every effect is equivalent to zero")
+    checked = validate(data, *called)
+    assert checked.verdict == CANNOT_DECIDE and "positive control (planted)" in checked.reason
+    assert "the data alone would read not supported" in checked.reason and checked.positive_verdict != SUPPORTED
+    assert validate(data, *c3_called(0.6)).verdict == NOT_SUPPORTED  # a decidable design keeps its verdict
+
+
+def test_c4_controls_replay_the_expert_as_each_lm_and_plant_an_explanation_gain():
+    chosen = {**CHOICES["c4"], "splits": ["in_distribution", "held_out_link_goal"]}
+    label, shots = "SmolLM2-135M", [2]
+    lms = {pipeline_lm_policy("with"): 0.3, pipeline_lm_policy("without"): 0.3,
+           pretrained_policy(label, 2, "with"): 0.2, pretrained_policy(label, 2, "without"): 0.2}
+    means = {**lms, "expert": 0.95, "optimal": 1.0, "random": 0.3, "correlational": 0.45}
+    table = episodes(means, chosen["splits"])
+    table["explanations"] = table.policy.map(lambda p: "with" if p.endswith("with explanations") else
+                                             "without" if p.endswith("without explanations") else "")
+    table["model"] = table.policy.map(lambda p: "pipeline LM" if p.startswith("pipeline") else label)
+    table["shots"] = table.policy.map(lambda p: 2 if p.startswith(label) else 0)
+    plan = lm_plan(label, shots, chosen["splits"])
+    references = [plan.reference, pretrained_policy(label, 2, "with")]
+    tables = c4.control_statistics(table, plan, references, chosen, VERDICTS["c4_equivalence_margin"], SETTINGS)
+    texts = c4.control_texts(VERDICTS["c4_equivalence_margin"])
+    for reference in references:
+        assert_valid(controls.call(tables["controls"], beat_and_approach_verdict,
+                                   c4_strategy_rule(VERDICTS, chosen, "LM"), texts["strategy"],
+                                   lambda rows: rows[rows.reference == reference]))
+    assert_valid(controls.call(tables["explanation_controls"], benefit_verdict,
+                               c4_explanation_rule(VERDICTS, chosen, ["pipeline LM", label]), texts["explanations"],
+                               lambda rows: rows[rows.split == chosen["explanation_split"]]))
+
+
+@pytest.mark.parametrize("regime", ["rc", "dagger", "fusion"])
+def test_c6_controls_of_each_regime(regime):
+    chosen, margin = CHOICES["c6"], VERDICTS["c6_equivalence_margin"]
+    splits = chosen["splits"]
+    if regime == "rc":
+        means = {RC_LEARNER_POLICIES["conditioned"]: 0.6, RC_LEARNER_POLICIES["plain"]: 0.5,
+                 RC_LEARNER_POLICIES["expert_only"]: 0.9, "expert": 0.95, "optimal": 1.0, "random": 0.3,
+                 "correlational": 0.4}
+        table = episodes(means, splits)
+        rule = c6_conditioning_rule(VERDICTS, chosen, *(RC_LEARNER_POLICIES[k] for k in ("conditioned", "plain",
+                                                                                          "expert_only")))
+        called = controls.call(c6.control_statistics("rc", table, chosen, margin, SETTINGS),
+                               beat_and_approach_verdict, rule, c6.control_texts("rc", margin))
+    elif regime == "dagger":
+        table = pd.concat([episodes({"dagger": 0.6, "plain": 0.6}, splits).assign(round=r) for r in (1, 2)],
+                          ignore_index=True)
+        rule = c6_benefit_rule(VERDICTS, chosen, "DAgger", "plain", "DAgger $-$ plain", "dagger_round")
+        called = controls.call(c6.control_statistics("dagger", table, chosen, margin, SETTINGS), benefit_verdict,
+                               rule, c6.control_texts("dagger", margin), lambda rows: c6.dagger_decisive(rows, chosen)[1])
+    else:
+        table = pd.concat([episodes({"fusion_learner": 0.6}, splits).assign(n_observational=n) for n in (0, 20)],
+                          ignore_index=True)
+        rule = c6_benefit_rule(VERDICTS, chosen, "samples", "none", "20 $-$ 0", "fusion_samples")
+        called = controls.call(c6.control_statistics("fusion", table, chosen, margin, SETTINGS), benefit_verdict,
+                               rule, c6.control_texts("fusion", margin), lambda rows: c6.fusion_decisive(rows, chosen)[1])
+    assert_valid(called)
+
+
+def test_a_planted_gain_is_twice_the_margin_where_there_is_room_and_stops_at_the_ceiling():
+    table = pd.DataFrame({"seed": [0] * 4, "arm": ["a", "a", "b", "b"], "test_correct": [0.0, 1.0, 0.0, 0.0]})
+    planted = controls.plant(table, "arm", "a", "b", "test_correct", 0.2, ())
+    assert planted[planted.arm == "b"].test_correct.mean() == pytest.approx(0.7)
+    full = controls.plant(table.assign(test_correct=1.0), "arm", "a", "b", "test_correct", 0.2, ())
+    assert (full[full.arm == "b"].test_correct == 1.0).all()
+    with pytest.raises(ValueError, match="no ceiling known for metric 'tests_run'"):
+        controls.plant(table.rename(columns={"test_correct": "tests_run"}), "arm", "a", "b", "tests_run", 0.2, ())
