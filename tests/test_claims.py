@@ -110,7 +110,7 @@ def test_c3_decides_on_the_explanation_effect_in_every_regime():
     assert decision.verdict.verdict == "not supported"
     # at the ceiling a planted gain has no room: the positive control reads "not supported", so the row is undecidable
     ceiling = controls.labelled({controls.POSITIVE: same, controls.NEGATIVE: same})
-    [decision] = c3.decide({"contrasts": same, "controls": ceiling}, {"training_logs": CONVERGED}, params)
+    decision, _ = c3.decide({"contrasts": same, "controls": ceiling, "feature_contrasts": feature}, trained, params)
     assert decision.verdict.verdict == "cannot be decided by this design"
 
 
@@ -291,19 +291,20 @@ def test_c5_reads_nli_as_an_equivalence_row():
 
 @pytest.mark.parametrize("prompts", [1, 3])
 def test_a_c5_headline_verdict_of_a_single_prompt_says_so(prompts):
-    probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0, 3]},
+    probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0, 3]}, "verdict": CHOICES["c5"],
               "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
-    contrasts = pd.DataFrame([{**row(0.1, 0.3), "t": 3.0, "estimate": 0.2, "model": "SmolLM2-135M", "shots": shots,
-                               "score": "dcpmi", "source": "generated", "contrast": name, "task": "syllogism",
-                               "label": "syllogisms: an effect", "n_seeds": prompts}
-                              for shots in (0, 3) for name in c5.PRETRAINED_VERDICTS.values()])
-    decisions = c5.decide({"contrasts": contrasts, "corpora": world_corpora()}, {"training_logs": CONVERGED},
-                          {"c5": probes, "verdicts": VERDICTS})
-    headline = decisions[:2]
+    tasks = {name: task for task, name in CHOICES["c5"]["contrasts"].items()}
+    contrasts = pd.DataFrame([{**row(0.1, 0.3), "estimate": 0.2, "model": "SmolLM2-135M", "shots": shots,
+                               "score": "dcpmi", "source": "generated", "contrast": name, "task": tasks[name],
+                               "label": f"{tasks[name]}: an effect", "n_seeds": prompts}
+                              for shots in (0, 3) for name in tasks])
+    decisions = c5.decide({"contrasts": contrasts, "corpora": world_corpora(), "answers": c5_answers()},
+                          {"training_logs": CONVERGED}, {"c5": probes, "verdicts": VERDICTS})
+    headline = decisions[:2]  # syllogisms and Wason (NLI's row is an equivalence test, the world LMs' no prompt)
     assert [d.verdict.verdict for d in headline] == ["supported", "supported"]
-    assert all(("one prompt only" in d.verdict.reason) == (prompts == 1) for d in headline)
-    assert all(("items of one prompt" in d.verdict.test) == (prompts == 1) for d in headline)
-    assert "one prompt only" not in decisions[2].verdict.reason
+    assert all(("one prompt only" in d.verdict.reason) == (prompts == 1) for d in decisions[:3])
+    assert all(("items of one prompt" in d.verdict.test) == (prompts == 1) for d in decisions[:3])
+    assert "one prompt only" not in decisions[3].verdict.reason
 
 
 def test_c6_decides_dagger_on_its_last_round_and_fusion_on_the_most_samples():
@@ -444,7 +445,7 @@ def test_a_new_claim_needs_only_its_module_its_rule_file_and_its_report_section(
 
 
 def test_c5_counts_the_prompts_of_the_headline_respondent_from_its_answers():
-    probes = {"pretrained": {"model": "smollm2", "shots": [0, 3]}}
+    probes = {"pretrained": {"model": "smollm2", "shots": [0, 3]}, "verdict": CHOICES["c5"]}
     answers = pd.DataFrame([{"model": "SmolLM2-135M", "shots": shots, "seed": seed, "source": source}
                             for shots, seeds in ((0, (0, 1, 2)), (3, (0, 1, 2, 3, 4))) for seed in seeds
                             for source in ("generated", "theirs.jsonl")]
