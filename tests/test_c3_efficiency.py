@@ -129,19 +129,9 @@ def test_the_report_tables_and_figure_of_the_curve(tmp_path):
 
 
 def test_the_dry_run_plans_the_sized_learners_and_reuses_the_main_ones(tmp_path):
-    import shutil
+    from test_c3_feature_choice import smoke_plan
 
-    from test_probes_workflow import COPY_IGNORE, ROOT, SMOKE, snakemake
-
-    work = tmp_path / "pacs"
-    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
-    plan = snakemake(work, "--dry-run", *SMOKE, "--", "results/c3/efficiency/contrasts.csv")
-    text = plan.stdout + plan.stderr
-    jobs = {}
-    for line in text.split("Job stats:")[1].splitlines()[3:]:
-        if len(line.split()) != 2 or line.split()[0] == "total":
-            break
-        jobs[line.split()[0]] = int(line.split()[1])
+    text, jobs = smoke_plan(tmp_path, ["results/c3/efficiency/contrasts.csv"])
     seeds = 2  # the smoke preset's; its sizes are 500 and 3,000, the main training size
     assert {rule: jobs.get(rule) for rule in ("efficiency_c3_training_data", "efficiency_c3_train_agent",
                                               "efficiency_c3_active_test", "c3_train_agent", "c3_active_test")} == {
