@@ -124,6 +124,7 @@ def test_the_report_tables_and_figure_of_the_curve(tmp_path):
     table = c3.validation_table(tables["validation"], tables["contrasts"])
     assert "3,000 & 0.900 (0.900--0.900) & 0.900 (0.900--0.900) & yes" in table
     assert "10,000" in c3.size_contrast_table(tables["contrasts"])
+    assert "10,000 & 1.00 [1.00, 1.00] & 1.00 [1.00, 1.00]" in c3.curve_table(tables["curve"])
     figures.data_efficiency_figure(tables, {"title": "t"}, [tmp_path / "curve.png"])
     assert (tmp_path / "curve.png").stat().st_size > 1000
 

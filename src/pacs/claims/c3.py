@@ -261,10 +261,11 @@ def efficiency_verdict(rows: pd.DataFrame, validation: pd.DataFrame, rule: Effic
 
 def efficiency_statistics(inputs, params) -> dict[str, pd.DataFrame]:
     """C3a: test-trial accuracy per arm (with, without explanations) and training-set size
-    (``curve_sizes``: episode table -> size), with the baselines' levels beside; with-minus-
-    without contrasts per size, paired on test episodes, marked ``deciding`` by the size rule
-    (``deciding_contrasts``: Holm over the deciding sizes), the size rule of ``efficiency``); each learner's validation measure at its kept step
-    (``log_sizes``: training log -> size, ``log_arms``: -> explanations)."""
+    (``curve_sizes``: episode table -> size), with the expert's and random levels beside
+    (``curve``); each learner's validation measure at its kept step (``validation``;
+    ``log_sizes``: training log -> size, ``log_arms``: -> explanations); with-minus-without
+    contrasts per size, paired on test episodes, marked ``deciding`` by the size rule of
+    ``efficiency`` (``deciding_contrasts``: Holm over the deciding sizes)."""
     settings = BootstrapSettings(**params["stats"])
     sizes, arms = params["curve_sizes"], params["log_arms"]
     episodes = pd.concat([analysis.read_episode_tables([path], analysis.C3_EPISODE_COLUMNS)
@@ -294,6 +295,15 @@ def validation_table(validation: pd.DataFrame, contrasts: pd.DataFrame) -> str:
                           "rccc")
 
 
+def curve_table(curve: pd.DataFrame) -> str:
+    """Test-trial accuracy per size (rows) with and without explanations, mean [95% CI]."""
+    rows = curve[curve.explanations.isin(["with", "without"])].set_index(["train_episodes", "explanations"])
+    body = [[f"{int(size):,}", *(report.fmt_ci(*rows.loc[(size, arm), ["mean", "ci_low", "ci_high"]])
+                                 if (size, arm) in rows.index else "--" for arm in ("with", "without"))]
+            for size in sorted(rows.index.get_level_values(0).unique())]
+    return report.tabular(["training episodes", "with explanations", "without explanations"], body, "rcc")
+
+
 def size_contrast_table(rows: pd.DataFrame) -> str:
     """With minus without per size: difference [95% CI], p, Holm p over the deciding sizes."""
     body = [[f"{int(r.train_episodes):,}", report.fmt_ci(r.diff, r.ci_low, r.ci_high), report.fmt_p(r.p_value),
@@ -304,7 +314,8 @@ def size_contrast_table(rows: pd.DataFrame) -> str:
 
 
 def efficiency_results(tables, params) -> list[str]:
-    """C3a's setup macros, its validation table (the size rule) and its contrasts per size."""
+    """C3a's setup macros, its validation table (the size rule), its test accuracies and
+    contrasts per size."""
     efficiency = params["c3"]["efficiency"]
     rule = efficiency_rule(params["verdicts"], efficiency, params["c3"]["env"])
     return [
@@ -315,6 +326,7 @@ def efficiency_results(tables, params) -> list[str]:
         report.macro("CThreeEfficiencyValidationTable", validation_table(tables["efficiency_validation"],
                                                                          tables["efficiency_contrasts"])),
         report.macro("CThreeEfficiencyContrastTable", size_contrast_table(tables["efficiency_contrasts"])),
+        report.macro("CThreeEfficiencyCurveTable", curve_table(tables["efficiency_curve"])),
     ]
 
 
@@ -390,7 +402,8 @@ def feature_choice_results(tables, params) -> list[str]:
 
 def decide(tables, trained, params) -> list[Decision]:
     """Explanations raise test-trial accuracy whatever the training confounding; C3b: under
-    perfect confounding each explained group follows the feature its explanations named."""
+    perfect confounding each explained group follows the feature its explanations named; C3a:
+    explanations raise it at the training-set sizes where learning is hard (on validation)."""
     rule = c3_rule(params["verdicts"], params["c3"]["confounding"])
     feature_rule = feature_choice_rule(params["verdicts"], params["c3"]["feature_choice"])
     size_rule = efficiency_rule(params["verdicts"], params["c3"]["efficiency"], params["c3"]["env"])
