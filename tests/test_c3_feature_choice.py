@@ -149,14 +149,15 @@ def test_the_feature_choice_rule_names_a_missing_contrast():
         c3.feature_choice_verdict(pd.DataFrame({"metric": ["follows_colour"]}), rule)
 
 
-def test_the_dry_run_plans_three_learner_groups_per_seed_on_two_data_levels(tmp_path):
+def smoke_plan(tmp_path, targets) -> tuple[str, dict[str, int]]:
+    """A dry run of the smoke preset for ``targets`` in a copy of the repository: its text
+    and its job count per rule."""
     import shutil
 
     from test_probes_workflow import COPY_IGNORE, ROOT, SMOKE, snakemake
 
     work = tmp_path / "pacs"
     shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
-    targets = ["results/verdicts/c3.csv", "paper/build/figures/c3_feature_choice.pdf"]
     plan = snakemake(work, "--dry-run", *SMOKE, "--", *targets)
     text = plan.stdout + plan.stderr
     jobs = {}
@@ -164,6 +165,11 @@ def test_the_dry_run_plans_three_learner_groups_per_seed_on_two_data_levels(tmp_
         if len(line.split()) != 2 or line.split()[0] == "total":
             break
         jobs[line.split()[0]] = int(line.split()[1])
+    return text, jobs
+
+
+def test_the_dry_run_plans_three_learner_groups_per_seed_on_two_data_levels(tmp_path):
+    text, jobs = smoke_plan(tmp_path, ["results/verdicts/c3.csv", "paper/build/figures/c3_feature_choice.pdf"])
     seeds = 2  # the smoke preset's
     assert {rule: jobs.get(rule) for rule in ("c3_feature_choice_data", "c3_feature_choice_eval_episodes",
                                               "feature_choice_c3_train_agent", "feature_choice_c3_active_test",

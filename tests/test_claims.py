@@ -93,24 +93,33 @@ def test_a_c1_row_whose_positive_control_fails_cannot_be_decided_by_this_design(
 def test_c3_decides_on_the_explanation_effect_in_every_regime():
     contrasts = pd.DataFrame([row(0.1, 0.3, confounding=confounding, metric="test_correct")
                               for confounding in ("deconfounded", "confounded")])
-    params = {"verdicts": VERDICTS, "c3": {"verdict": CHOICES["c3"],
-                                           "feature_choice": {"confounded_dims": ["colour", "shape"], "margin": 0.05}}}
+    params = {"verdicts": VERDICTS, "c3": {
+        "verdict": CHOICES["c3"], "env": {"n_objects": 4, "experiment_trials": 3},
+        "feature_choice": {"confounded_dims": ["colour", "shape"], "margin": 0.05},
+        "efficiency": {"margin": 0.05, "ceiling": 1.0}}}
     same = contrasts.assign(ci_low=-0.01, ci_high=0.01, ci90_low=-0.01, ci90_high=0.01, diff=0.0)
     checks = controls.labelled({controls.POSITIVE: contrasts, controls.NEGATIVE: same})
     # C3b's two contrasts (each explained group minus the other on its own feature): a second row
     feature = pd.DataFrame([row(0.2, 0.4, metric=f"follows_{d}", reference=f"{d} explained", other="x explained")
                             for d in ("colour", "shape")])
-    trained = {"training_logs": CONVERGED, "training_logs_feature_choice": CAPPED}
-    decision, feature_decision = c3.decide({"contrasts": contrasts, "controls": checks, "feature_contrasts": feature},
-                                           trained, params)
+    # C3a: with minus without at two sizes, the first deciding (the size rule's mark), the second not
+    sizes = pd.DataFrame([row(0.1, 0.3, train_episodes=1000, deciding=True),
+                          row(-0.3, -0.1, train_episodes=50000, deciding=False)])
+    validation = pd.DataFrame({"train_episodes": [1000, 50000], "seed": 0, "value": [0.9, 0.99],
+                               "explanations": "without"})
+    tables = {"feature_contrasts": feature, "efficiency_contrasts": sizes, "efficiency_validation": validation}
+    trained = {"training_logs": CONVERGED, "training_logs_feature_choice": CAPPED, "training_logs_efficiency": CONVERGED}
+    decision, feature_decision, size_decision = c3.decide({"contrasts": contrasts, "controls": checks, **tables},
+                                                          trained, params)
     assert decision.verdict.verdict == "supported"
     assert feature_decision.prefix == "CThreeFeature" and feature_decision.verdict.verdict == "undertrained"
+    assert size_decision.prefix == "CThreeEfficiency" and size_decision.verdict.verdict == "supported"
     weak = contrasts.assign(ci_low=[0.1, -0.3], ci_high=[0.3, -0.1], diff=[0.2, -0.2], p_holm=0.001)
-    decision, _ = c3.decide({"contrasts": weak, "controls": checks, "feature_contrasts": feature}, trained, params)
+    decision, _, _ = c3.decide({"contrasts": weak, "controls": checks, **tables}, trained, params)
     assert decision.verdict.verdict == "not supported"
     # at the ceiling a planted gain has no room: the positive control reads "not supported", so the row is undecidable
     ceiling = controls.labelled({controls.POSITIVE: same, controls.NEGATIVE: same})
-    decision, _ = c3.decide({"contrasts": same, "controls": ceiling, "feature_contrasts": feature}, trained, params)
+    decision, _, _ = c3.decide({"contrasts": same, "controls": ceiling, **tables}, trained, params)
     assert decision.verdict.verdict == "cannot be decided by this design"
 
 

@@ -114,7 +114,8 @@ def check_relations(config: dict) -> None:
     job runs; the first one broken is a ConfigError of one line naming the key."""
     for check in (_check_held_out_links, _check_weight_values, _check_cued_subsets, _check_attention_heads,
                   _check_device, _check_batch_sizes, _check_few_shot_pool, _check_wordings, _check_lm_shots,
-                  _check_regimes, _check_budget_widths, _check_sweep_widths, _check_c4_rows, _check_verdict_choices):
+                  _check_regimes, _check_budget_widths, _check_sweep_widths, _check_c4_rows, _check_c3_sizes,
+                  _check_verdict_choices):
         check(config)
 
 
@@ -312,6 +313,14 @@ def _check_c4_rows(config: dict) -> None:
     for size in lm["corpus_sizes"]:
         if size < batch_size:
             _fail("c4.corpus_sizes", f"{size} is smaller than the pipeline LM's training batch ({batch_size})")
+
+
+def _check_c3_sizes(config: dict) -> None:
+    """No training set of C3a's data-efficiency curve is smaller than a C3 training batch."""
+    batch_size = config["c3"]["train"].get("batch_size", config["train"]["batch_size"])
+    for size in config["c3"]["efficiency"]["train_sizes"]:
+        if size < batch_size:
+            _fail("c3.efficiency.train_sizes", f"{size} is smaller than the C3 learners' training batch ({batch_size})")
 
 
 def _check_few_shot_pool(config: dict) -> None:

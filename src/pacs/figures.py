@@ -128,10 +128,11 @@ def content_effect_figure(accuracy: pd.DataFrame, acceptance: pd.DataFrame, cond
 
 
 def curve_figure(summary: pd.DataFrame, x: str, x_label: str, curves, references, panels, out_paths, title: str,
-                 symlog_x: bool = False) -> None:
+                 symlog_x: bool = False, marked=(), marked_label: str = "") -> None:
     """C6: one panel per (metric, split); a line with CI bars for each policy in
     ``curves`` along ``x`` (a round, a number of samples), and a dashed line with a
-    shaded CI for each policy in ``references`` (rows whose ``x`` is empty)."""
+    shaded CI for each policy in ``references`` (rows whose ``x`` is empty); the ``x``
+    values in ``marked`` get a grey vertical line (labelled ``marked_label``)."""
     sns.set_theme(style="whitegrid", context="paper")
     palette = sns.color_palette("tab10", len(curves) + len(references))
     fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.2), squeeze=False)
@@ -148,6 +149,8 @@ def curve_figure(summary: pd.DataFrame, x: str, x_label: str, curves, references
                 continue
             ax.axhline(level["mean"].item(), ls="--", lw=1, color=colour, label=POLICY_LABELS.get(policy, policy))
             ax.axhspan(level.ci_low.item(), level.ci_high.item(), color=colour, alpha=0.12, lw=0)
+        for index, value in enumerate(marked):
+            ax.axvline(value, color="grey", lw=6, alpha=0.25, zorder=0, label=marked_label if index == 0 else None)
         if symlog_x:
             ax.set_xscale("symlog", linthresh=1)
         values = sorted(rows.loc[rows.policy.isin(curves), x].dropna().unique())
@@ -277,6 +280,20 @@ def c4_corpus_figure(tables, params, out_paths) -> None:
                  [pipeline_lm_policy("with")], ["expert", "correlational", "random"],
                  [("reward_over_optimal", split) for split in params["splits"]], out_paths,
                  "C4: pipeline LM by corpus size (95% CIs; open circles: seeds)", symlog_x=True)
+
+
+def data_efficiency_figure(tables, params, out_paths) -> None:
+    """A data-efficiency curve: test-trial accuracy with and without explanations along the
+    training-set size (log x; table ``curve``, column ``train_episodes``), the expert and
+    random levels beside, the sizes the contrasts table marks ``deciding`` shaded."""
+    curve = tables["curve"].assign(split="deconfounded")
+    arms = curve.explanations.isin(["with", "without"])
+    curve.loc[arms, "policy"] = curve.explanations[arms] + " explanations"
+    contrasts = tables["contrasts"]
+    curve_figure(curve, "train_episodes", "training episodes per seed", ["with explanations", "without explanations"],
+                 ["expert", "random"], [("test_correct", "deconfounded")], out_paths, params["title"], symlog_x=True,
+                 marked=sorted(contrasts.train_episodes[contrasts.deciding.astype(bool)]),
+                 marked_label="deciding size (validation)")
 
 
 def c5_figure(tables, params, out_paths) -> None:

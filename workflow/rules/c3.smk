@@ -17,6 +17,7 @@ C3_MODEL = claim_model(config, "c3")  # the shared model with c3.model
 wildcard_constraints:
     confounding="deconfounded|confounded",
     explanations="with|without",
+    size=r"\d+",
 
 
 rule c3_training_data:
@@ -370,6 +371,145 @@ use rule c3_statistics as feature_choice_c3_statistics with:
         feature_choice=C3B_CONFIG,
 
 
+# --- C3a, explanations and learning difficulty (config c3.efficiency) ----------------------------
+# The same data, training and test rules at each training-set size of the data-efficiency curve
+# (*_c3_* below), on c3.efficiency.confounding's data, tested on C3's test episodes; a size equal to
+# c3.data.train_episodes reuses the main learners. The size rule reads their training logs only
+# (validation); its statistics: efficiency_c3_statistics.
+C3A_CONFIG = config["c3"]["efficiency"]
+C3A_DIR = "results/c3/efficiency/size{size}"
+C3A_CONDITION_DIR = f"{C3A_DIR}/{{confounding}}-{{explanations}}/seed{{seed}}"
+
+
+use rule c3_training_data as efficiency_c3_training_data with:
+    output:
+        train=f"{C3A_DIR}/{{confounding}}/seed{{seed}}/train.safetensors",
+        validation=f"{C3A_DIR}/{{confounding}}/seed{{seed}}/validation.safetensors",
+    log:
+        "logs/c3/efficiency/training_data_size{size}_{confounding}_seed{seed}.log",
+    params:
+        env=config["c3"]["env"],
+        data=lambda w: {**config["c3"]["data"], "train_episodes": int(w.size)},
+
+
+use rule c3_train_agent as efficiency_c3_train_agent with:
+    input:
+        code("c3_train_agent"),
+        train=rules.efficiency_c3_training_data.output.train,
+        validation=rules.efficiency_c3_training_data.output.validation,
+    output:
+        model=f"{C3A_CONDITION_DIR}/agent.safetensors",
+        training_log=f"{C3A_CONDITION_DIR}/training_log.csv",
+    log:
+        "logs/c3/efficiency/train_agent_size{size}_{confounding}-{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/c3/efficiency/train_agent_size{size}_{confounding}-{explanations}_seed{seed}.tsv"
+
+
+if ENSEMBLE:
+
+    use rule c3_train_ensemble as efficiency_c3_train_ensemble with:
+        input:
+            code("c3_train_ensemble"),
+            train=expand(
+                rules.efficiency_c3_training_data.output.train,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+            validation=expand(
+                rules.efficiency_c3_training_data.output.validation,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        output:
+            model=expand(
+                rules.efficiency_c3_train_agent.output.model,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+            training_log=expand(
+                rules.efficiency_c3_train_agent.output.training_log,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        log:
+            "logs/c3/efficiency/train_agent_size{size}_{confounding}-{explanations}_ensemble.log",
+        benchmark:
+            "benchmarks/c3/efficiency/train_agent_size{size}_{confounding}-{explanations}_ensemble.tsv"
+
+    ruleorder: efficiency_c3_train_ensemble > efficiency_c3_train_agent
+
+
+use rule c3_active_test as efficiency_c3_active_test with:
+    input:
+        code("c3_active_test"),
+        model=rules.efficiency_c3_train_agent.output.model,
+        episodes=rules.c3_eval_episodes.output[0],
+    output:
+        f"{C3A_CONDITION_DIR}/agent_episodes.parquet",
+    log:
+        "logs/c3/efficiency/active_test_size{size}_{confounding}-{explanations}_seed{seed}.log",
+
+
+# the (training, test) rules of each size: the main learners' where it is the main training size
+C3A_RULES = {
+    size: (
+        (rules.c3_train_agent, rules.c3_active_test)
+        if size == config["c3"]["data"]["train_episodes"]
+        and C3A_CONFIG["confounding"] in config["c3"]["confounding"]
+        else (rules.efficiency_c3_train_agent, rules.efficiency_c3_active_test)
+    )
+    for size in C3A_CONFIG["train_sizes"]
+}
+C3A_LEARNERS = dict(
+    confounding=C3A_CONFIG["confounding"], explanations=["with", "without"], seed=SEEDS
+)
+# every curve learner's test episodes -> its training-set size
+C3A_EPISODES = {
+    path: size
+    for size, (_, test) in C3A_RULES.items()
+    for path in expand(test.output[0], size=size, **C3A_LEARNERS)
+}
+# every curve learner's training log -> its training-set size, and -> its explanations
+C3A_LOG_SIZES = {
+    path: size
+    for size, (train, _) in C3A_RULES.items()
+    for path in expand(train.output.training_log, size=size, **C3A_LEARNERS)
+}
+C3A_LOG_ARMS = {
+    path: arm
+    for size, (train, _) in C3A_RULES.items()
+    for arm in ("with", "without")
+    for path in expand(
+        train.output.training_log,
+        size=size,
+        **{**C3A_LEARNERS, "explanations": arm},
+    )
+}
+
+
+use rule c3_statistics as efficiency_c3_statistics with:
+    input:
+        code("c3_statistics"),
+        agent=list(C3A_EPISODES),
+        baselines=expand(rules.c3_baselines.output[0], seed=SEEDS),
+        training_logs=list(C3A_LOG_SIZES),
+    output:
+        curve="results/c3/efficiency/curve.csv",
+        contrasts="results/c3/efficiency/contrasts.csv",
+        validation="results/c3/efficiency/validation.csv",
+    log:
+        "logs/c3/efficiency/statistics.log",
+    params:
+        curve_sizes=C3A_EPISODES,
+        log_sizes=C3A_LOG_SIZES,
+        log_arms=C3A_LOG_ARMS,
+        stats=config["stats"],
+        part="efficiency",
+        efficiency=C3A_CONFIG,
+        env=config["c3"]["env"],
+
+
 wire_claim(
     "c3",
     tables={
@@ -381,8 +521,13 @@ wire_claim(
             f"feature_{name}": rules.feature_choice_c3_statistics.output[name]
             for name in ("shares", "contrasts", "training")
         },
+        **{
+            f"efficiency_{name}": rules.efficiency_c3_statistics.output[name]
+            for name in ("curve", "contrasts", "validation")
+        },
         "training_logs": rules.c3_statistics.input.training_logs,
         "training_logs_feature_choice": rules.feature_choice_c3_statistics.input.training_logs,
+        "training_logs_efficiency": rules.efficiency_c3_statistics.input.training_logs,
     },
     params={
         "c3": config["c3"],
@@ -418,8 +563,33 @@ wire_claim(
                 f"From ``{C3B_DIR}/shares.csv``."
             ),
         ),
+        "c3_efficiency": dict(
+            inputs={
+                name: rules.efficiency_c3_statistics.output[name]
+                for name in ("curve", "contrasts")
+            },
+            params={
+                "title": "C3a: test-trial accuracy by training-set size (95% CIs; open circles: seeds)"
+            },
+            caption=(
+                "Experiment 3a (claim C3, explanations and learning difficulty): test-trial accuracy "
+                "on deconfounded test episodes of learners trained with and without explanations on "
+                "c3.efficiency.train_sizes episodes per seed (log x; the main learners where a size is "
+                "the main training size), beside the expert and random levels (dashed, shaded 95% CI). "
+                "Grey bands: the deciding sizes, chosen by the size rule from validation data only. "
+                "Means over seeds with 95% hierarchical-bootstrap CIs (logit-scale t-intervals over "
+                "seeds); open circles: per-seed means. From ``results/c3/efficiency/curve.csv``."
+            ),
+        ),
     },
-    learning_logs={"c3": C3_TRAINING_LOGS, "c3_feature_choice": C3B_TRAINING_LOGS},
+    learning_logs={
+        "c3": C3_TRAINING_LOGS,
+        "c3_feature_choice": C3B_TRAINING_LOGS,
+        "c3_efficiency": {
+            path: f"{size:,} episodes, {C3A_LOG_ARMS[path]}"
+            for path, size in C3A_LOG_SIZES.items()
+        },
+    },
     benchmarks=expand(
         "benchmarks/c3/train_agent_{confounding}-{explanations}_{job}.tsv",
         confounding=config["c3"]["confounding"],
@@ -429,6 +599,17 @@ wire_claim(
     + expand(
         "benchmarks/c3/feature_choice/train_agent_{learner}_{job}.tsv",
         learner=C3B_LEARNERS,
+        job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in SEEDS],
+    )
+    + expand(
+        "benchmarks/c3/efficiency/train_agent_size{size}_{confounding}-{explanations}_{job}.tsv",
+        size=[
+            size
+            for size, (train, _) in C3A_RULES.items()
+            if train != rules.c3_train_agent
+        ],
+        confounding=C3A_CONFIG["confounding"],
+        explanations=["with", "without"],
         job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in SEEDS],
     ),
 )

@@ -1,9 +1,11 @@
 """C3 (Experiment 3): odd-one-out with explanations and confounding; C3b: under perfect
-confounding, the feature the explanations name is the feature the learner follows."""
+confounding, the feature the explanations name is the feature the learner follows; C3a:
+explanations help where learning is hard (a data-efficiency curve read at the sizes a
+validation-only rule picks)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -14,8 +16,8 @@ from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings, holm, paired_differences
 from pacs.tables import read_training_log
-from pacs.verdicts import (INCONCLUSIVE, NOT_SUPPORTED, SUPPORTED, Verdict, benefit_verdict, beyond, c3_rule,
-                           equivalent, require_rows, reversed_beyond)
+from pacs.verdicts import (CANNOT_DECIDE, INCONCLUSIVE, NOT_SUPPORTED, SUPPORTED, BenefitRule, Verdict,
+                           benefit_verdict, beyond, c3_rule, equivalent, require_rows, reversed_beyond)
 
 TRAINING = ("measure", "mean", "ci_low", "ci_high", "condition")
 SHARES = ("metric", "group", "mean", "ci_low", "ci_high", "seed_means")
@@ -167,6 +169,168 @@ def deciding_sizes(kept: pd.DataFrame, floor: float, ceiling: float, margin: flo
     return [int(size) for size, value in means.sort_index().items() if floor + margin < value < ceiling - margin]
 
 
+SIZE_MEASURE = "val_deconfounded_agreement_pick"  # the size rule's validation measure (deconfounded, as the test)
+CURVE = ("explanations", "train_episodes", "metric", "mean", "ci_low", "ci_high", "seed_means")
+VALIDATION = ("train_episodes", "seed", "value", "explanations")
+SIZE_CONTRASTS = ("train_episodes", "diff", "ci_low", "ci_high", "ci90_low", "ci90_high", "p_value", "p_holm",
+                  "deciding")
+
+
+def pick_agreement_floor(env: dict) -> float:
+    """The chance level of the size rule's measure, teacher-forced pick agreement over an
+    episode's T experiment picks and its test pick: a learner that picks the object it just
+    transformed, as the expert does, and picks at chance among the n objects at test agrees
+    on (T + 1/n) of T + 1 picks."""
+    trials = env["experiment_trials"]
+    return (trials + 1 / env["n_objects"]) / (trials + 1)
+
+
+@dataclass(frozen=True)
+class EfficiencyRule:
+    """C3a: explanations help where learning is hard. The deciding sizes are those where the
+    without-explanations arm's validation measure lies off ``floor`` and ``ceiling`` by more
+    than ``margin`` (``deciding_sizes``); there, with minus without on test-trial accuracy
+    must exceed ``margin`` (Holm over the deciding sizes)."""
+
+    claim: str
+    floor: float
+    ceiling: float
+    margin: float
+    alpha: float
+
+    def text(self) -> str:
+        return (
+            f"{self.claim}a (explanations help where learning is hard) is decided only at the training-set sizes "
+            f"where the learners without explanations are neither at their floor nor at their ceiling on "
+            f"\\emph{{validation}} data: their teacher-forced pick agreement with the expert on held-aside "
+            f"deconfounded validation episodes, at each learner's kept step and averaged over seeds, lies above "
+            f"the floor {self.floor:.4g} (the expert's experiment-trial picks and a chance test pick) and below "
+            f"{self.ceiling:g} by more than {self.margin:g}; no test number enters this choice. It is supported "
+            f"when, at every deciding size, explanations raise test-trial accuracy by more than {self.margin:g} "
+            f"(paired difference with its whole 95\\% CI above {self.margin:g} and a Holm-adjusted $p$, over the "
+            f"deciding sizes, below {self.alpha:g}); not supported when explanations lower it at a deciding size "
+            f"by more than {self.margin:g} (whole 95\\% CI below $-${self.margin:g}) or every difference there is "
+            f"equivalent to zero (whole 90\\% CI inside $\\pm${self.margin:g}); otherwise inconclusive. When no "
+            f"size qualifies, it cannot be decided by this design."
+        )
+
+    def benefit(self, sizes) -> BenefitRule:
+        return BenefitRule(claim=self.claim, metric="test_correct", metric_label="test-trial accuracy",
+                           manipulation="explanations", groups=tuple(sizes), group_col="train_episodes",
+                           margin=self.margin, alpha=self.alpha)
+
+
+def efficiency_rule(verdicts: dict, efficiency: dict, env: dict) -> EfficiencyRule:
+    return EfficiencyRule(claim="C3", floor=pick_agreement_floor(env), ceiling=efficiency["ceiling"],
+                          margin=efficiency["margin"], alpha=verdicts["alpha"])
+
+
+def deciding_contrasts(contrasts: pd.DataFrame, validation: pd.DataFrame, efficiency: dict, env: dict) -> pd.DataFrame:
+    """The with-minus-without contrasts per size with ``deciding`` (the size rule of
+    ``efficiency``, c3.efficiency, on the without-explanations arm's ``validation`` rows) and
+    ``p_holm``: Holm over the deciding sizes (NaN elsewhere: those sizes decide nothing)."""
+    sizes = deciding_sizes(validation[validation.explanations == "without"], pick_agreement_floor(env),
+                           efficiency["ceiling"], efficiency["margin"])
+    rows = contrasts.sort_values("train_episodes").assign(deciding=lambda t: t.train_episodes.isin(sizes))
+    rows["p_holm"] = float("nan")
+    if sizes:
+        rows.loc[rows.deciding, "p_holm"] = holm(rows.loc[rows.deciding, "p_value"].to_numpy())
+    return rows.reset_index(drop=True)
+
+
+def efficiency_verdict(rows: pd.DataFrame, validation: pd.DataFrame, rule: EfficiencyRule) -> Verdict:
+    """Apply ``rule`` to the contrasts per size (``deciding_contrasts``): the benefit rule at
+    the deciding sizes, or "cannot be decided by this design" when the size rule left none
+    (the reason gives each size's validation mean)."""
+    sizes = [int(size) for size in rows.train_episodes[rows.deciding]]
+    if sizes:
+        verdict = benefit_verdict(rows[rows.deciding].assign(metric="test_correct"), rule.benefit(sizes))
+        return replace(verdict, test=f"{verdict.test} at the deciding sizes ({', '.join(f'{n:,}' for n in sizes)})",
+                       effect_label=verdict.effect_label.replace(")", " episodes)"))
+    means = validation[validation.explanations == "without"].groupby("train_episodes")["value"].mean()
+    where = ", ".join(f"{int(size):,}: {value:.3f}" for size, value in means.sort_index().items())
+    nan = float("nan")
+    return Verdict(
+        claim=rule.claim, test="explanations vs none, test-trial accuracy, at the sizes where learning is hard",
+        effect_label="with $-$ without (no deciding size)", effect=nan, ci_low=nan, ci_high=nan, z=nan, p_holm=nan,
+        mde=nan, verdict=CANNOT_DECIDE, margin=rule.margin,
+        reason=(f"no training-set size has the validation pick agreement of the learners without explanations "
+                f"above {rule.floor + rule.margin:.3f} and below {rule.ceiling - rule.margin:.3f} (means over seeds: "
+                f"{where}), so no size shows learning that is hard"),
+    )
+
+
+def efficiency_statistics(inputs, params) -> dict[str, pd.DataFrame]:
+    """C3a: test-trial accuracy per arm (with, without explanations) and training-set size
+    (``curve_sizes``: episode table -> size), with the expert's and random levels beside
+    (``curve``); each learner's validation measure at its kept step (``validation``;
+    ``log_sizes``: training log -> size, ``log_arms``: -> explanations); with-minus-without
+    contrasts per size, paired on test episodes, marked ``deciding`` by the size rule of
+    ``efficiency`` (``deciding_contrasts``: Holm over the deciding sizes)."""
+    settings = BootstrapSettings(**params["stats"])
+    sizes, arms = params["curve_sizes"], params["log_arms"]
+    episodes = pd.concat([analysis.read_episode_tables([path], analysis.C3_EPISODE_COLUMNS)
+                          .assign(train_episodes=int(sizes[path])) for path in inputs["agent"]], ignore_index=True)
+    references = analysis.read_episode_tables(inputs["baselines"], analysis.C3_EPISODE_COLUMNS)
+    references = references[references.policy.isin(["expert", "random"])]
+    curve = pd.concat([analysis.metric_summary(episodes, ["test_correct"], ["explanations", "train_episodes"], settings),
+                       analysis.metric_summary(references, ["test_correct"], ["policy"], settings)], ignore_index=True)
+    contrasts = paired_differences(episodes, "test_correct", "explanations", "with", ["without"],
+                                   unit_cols=["seed", "episode"], by=["train_episodes"], settings=settings)
+    validation = pd.concat([kept_validation({path: size}, SIZE_MEASURE).assign(explanations=arms[path])
+                            for path, size in params["log_sizes"].items()], ignore_index=True)
+    return {"curve": curve, "validation": validation,
+            "contrasts": deciding_contrasts(contrasts, validation, params["efficiency"], params["env"])}
+
+
+def validation_table(validation: pd.DataFrame, contrasts: pd.DataFrame) -> str:
+    """Validation pick agreement at the kept step per size (rows) and arm, mean over seeds
+    with its range, and whether the size decides (``contrasts``' ``deciding``)."""
+    means = validation.groupby(["train_episodes", "explanations"])["value"].agg(["mean", "min", "max"])
+    deciding = set(contrasts.train_episodes[contrasts.deciding])
+    body = [[f"{int(size):,}", *(f"{means.loc[(size, arm), 'mean']:.3f} ({means.loc[(size, arm), 'min']:.3f}--"
+                                 f"{means.loc[(size, arm), 'max']:.3f})" if (size, arm) in means.index else "--"
+                                 for arm in ("without", "with")), "yes" if size in deciding else "no"]
+            for size in sorted(validation.train_episodes.unique())]
+    return report.tabular(["training episodes", "without explanations", "with explanations", "deciding"], body,
+                          "rccc")
+
+
+def curve_table(curve: pd.DataFrame) -> str:
+    """Test-trial accuracy per size (rows) with and without explanations, mean [95% CI]."""
+    rows = curve[curve.explanations.isin(["with", "without"])].set_index(["train_episodes", "explanations"])
+    body = [[f"{int(size):,}", *(report.fmt_ci(*rows.loc[(size, arm), ["mean", "ci_low", "ci_high"]])
+                                 if (size, arm) in rows.index else "--" for arm in ("with", "without"))]
+            for size in sorted(rows.index.get_level_values(0).unique())]
+    return report.tabular(["training episodes", "with explanations", "without explanations"], body, "rcc")
+
+
+def size_contrast_table(rows: pd.DataFrame) -> str:
+    """With minus without per size: difference [95% CI], p, Holm p over the deciding sizes."""
+    body = [[f"{int(r.train_episodes):,}", report.fmt_ci(r.diff, r.ci_low, r.ci_high), report.fmt_p(r.p_value),
+             report.fmt_p(r.p_holm) if r.deciding else "--", "yes" if r.deciding else "no"]
+            for r in rows.itertuples()]
+    return report.tabular(["training episodes", "with $-$ without [95\\% CI]", "$p$", "Holm $p$", "deciding"],
+                          body, "rcccc")
+
+
+def efficiency_results(tables, params) -> list[str]:
+    """C3a's setup macros, its validation table (the size rule), its test accuracies and
+    contrasts per size."""
+    efficiency = params["c3"]["efficiency"]
+    rule = efficiency_rule(params["verdicts"], efficiency, params["c3"]["env"])
+    return [
+        report.macro("CThreeEfficiencySizes", ", ".join(f"{n:,}" for n in efficiency["train_sizes"])),
+        report.macro("CThreeEfficiencyConfounding", efficiency["confounding"]),
+        report.macro("CThreeEfficiencyMargin", f"{efficiency['margin']:g}"),
+        report.macro("CThreeEfficiencyFloor", f"{rule.floor:.4g}"),
+        report.macro("CThreeEfficiencyValidationTable", validation_table(tables["efficiency_validation"],
+                                                                         tables["efficiency_contrasts"])),
+        report.macro("CThreeEfficiencyContrastTable", size_contrast_table(tables["efficiency_contrasts"])),
+        report.macro("CThreeEfficiencyCurveTable", curve_table(tables["efficiency_curve"])),
+    ]
+
+
 def agreement_table(training, split: str | None = "deconfounded") -> str:
     """Teacher-forced agreement per condition and head on the validation ``split`` (with
     None: whichever validation set each condition has, its own training level's in C3b)."""
@@ -185,10 +349,13 @@ def control_text(margin: float) -> dict[str, str]:
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     """Test-trial summaries per condition, explanation contrasts per confounding, the
     rule's controls (``pacs.claims.controls``: the arm without explanations copied as the arm with
-    them, with a planted gain of twice ``params["margin"]`` or none), training summary; C3b's
-    statistics (``feature_choice_statistics``) when ``params["part"]`` names it."""
+    them, with a planted gain of twice ``params["margin"]`` or none), training summary; C3b's or
+    C3a's statistics (``feature_choice_statistics``, ``efficiency_statistics``) when
+    ``params["part"]`` names one."""
     if params.get("part") == "feature_choice":
         return feature_choice_statistics(inputs, params)
+    if params.get("part") == "efficiency":
+        return efficiency_statistics(inputs, params)
     settings = BootstrapSettings(**params["stats"])
     episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]], analysis.C3_EPISODE_COLUMNS)
     metric = params["verdict"]["metric"]
@@ -224,6 +391,7 @@ def results(tables, params) -> str:
         report.macro("CThreeContrastTable", report.contrast_table(
             contrasts, "test_correct", "all", ooo["confounding"], group_col="confounding", minus="with explanations minus")),
         *feature_choice_results(tables, params),
+        *efficiency_results(tables, params),
     ])
 
 
@@ -248,14 +416,19 @@ def feature_choice_results(tables, params) -> list[str]:
 def decide(tables, trained, params) -> list[Decision]:
     """Explanations raise test-trial accuracy whatever the training confounding (with the
     rule's controls); C3b: under perfect confounding each explained group follows the
-    feature its explanations named."""
+    feature its explanations named; C3a: explanations raise it at the training-set sizes
+    where learning is hard (on validation)."""
     rule = c3_rule(params["verdicts"], params["c3"]["verdict"])
     feature_rule = feature_choice_rule(params["verdicts"], params["c3"]["feature_choice"])
+    size_rule = efficiency_rule(params["verdicts"], params["c3"]["efficiency"], params["c3"]["env"])
     return [Decision.qualified("CThree", benefit_verdict(tables["contrasts"], rule), rule, trained["training_logs"],
                                controls.call(tables["controls"], benefit_verdict, rule,
                                              control_text(params["verdicts"]["c3_equivalence_margin"]))),
             Decision.qualified("CThreeFeature", feature_choice_verdict(tables["feature_contrasts"], feature_rule),
-                               feature_rule, trained["training_logs_feature_choice"])]
+                               feature_rule, trained["training_logs_feature_choice"]),
+            Decision.qualified("CThreeEfficiency", efficiency_verdict(
+                tables["efficiency_contrasts"], tables["efficiency_validation"], size_rule), size_rule,
+                trained["training_logs_efficiency"])]
 
 
 SPEC = Claim(
@@ -263,9 +436,12 @@ SPEC = Claim(
     statistics=statistics,
     title="Experiment 3: explanations and confounding in odd-one-out",
     tables={"summary": SUMMARY, "contrasts": CONTRASTS, "controls": ("control",), "training": TRAINING,
-            "feature_shares": SHARES, "feature_contrasts": FEATURE_CONTRASTS, "feature_training": TRAINING},
+            "feature_shares": SHARES, "feature_contrasts": FEATURE_CONTRASTS, "feature_training": TRAINING,
+            "efficiency_curve": CURVE, "efficiency_contrasts": SIZE_CONTRASTS, "efficiency_validation": VALIDATION},
     results=results,
     decide=decide,
-    figures={"c3": "analysis_plan_figure", "c3_feature_choice": "feature_choice_figure"},
-    learning_curves={"c3": "C3 agents", "c3_feature_choice": "C3b agents (perfectly confounded training)"},
+    figures={"c3": "analysis_plan_figure", "c3_feature_choice": "feature_choice_figure",
+             "c3_efficiency": "data_efficiency_figure"},
+    learning_curves={"c3": "C3 agents", "c3_feature_choice": "C3b agents (perfectly confounded training)",
+                     "c3_efficiency": "C3a agents by training-set size"},
 )
