@@ -15,6 +15,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from pacs.multiverse import OverrideError, lookup, override
 from pacs.probes.sources import extra_files_by_task
 from pacs.probes.stimuli import ITEM_PLACE, StimulusFileError
 
@@ -114,7 +115,7 @@ def check_relations(config: dict) -> None:
     job runs; the first one broken is a ConfigError of one line naming the key."""
     for check in (_check_held_out_links, _check_weight_values, _check_cued_subsets, _check_attention_heads,
                   _check_device, _check_batch_sizes, _check_few_shot_pool, _check_wordings, _check_lm_shots,
-                  _check_regimes, _check_budget_widths, _check_sweep_widths, _check_c4_rows, _check_verdict_choices):
+                  _check_regimes, _check_budget_widths, _check_sweep_widths, _check_c4_rows, _check_verdict_choices, _check_multiverse):
         check(config)
 
 
@@ -388,6 +389,24 @@ def _check_verdict_choices(config: dict) -> None:
                   range(1, regimes["dagger"]["rounds"] + 1))
     _check_picked("c6.verdict.fusion_samples", regimes["verdict"]["fusion_samples"],
                   [n for n in regimes["fusion"]["observational_samples"] if n != 0])
+
+
+def _check_multiverse(config: dict) -> None:
+    """Every multiverse choice names a config key that exists, and each alternative gives a
+    config whose relations hold (the universe's run would be a valid run)."""
+    point = {key: value for key, value in config.items() if key != "multiverse"}
+    for claim, choices in config.get("multiverse", {}).items():
+        for index, choice in enumerate(choices):
+            where = f"multiverse.{claim}[{index}]"
+            try:
+                lookup(point, choice["key"])
+            except OverrideError as error:
+                _fail(f"{where}.key", str(error))
+            for value in choice["alternatives"]:
+                try:
+                    check_relations(override(point, {choice["key"]: value}))
+                except ConfigError as error:
+                    _fail(f"{where}.alternatives", f"{choice['key']}={value!r} breaks a relation ({error})")
 
 
 def check_stimulus_files(config: dict) -> None:

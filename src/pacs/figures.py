@@ -18,6 +18,7 @@ from pacs.adequacy import STALLED  # noqa: E402
 from pacs.analysis import FUSION_POLICIES, PLANS, AnalysisPlan, lm_plan  # noqa: E402
 from pacs.labels import (METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER, pipeline_lm_policy,  # noqa: E402
                          pretrained_label)
+from pacs.multiverse import CONFIGURED, curve_order  # noqa: E402
 from pacs.probes.analysis import SCORE_NAMES, with_respondent, with_source  # noqa: E402
 from pacs.probes.sources import TASK_CONDITIONS  # noqa: E402
 from pacs.stats import parse_seed_means  # noqa: E402
@@ -310,3 +311,38 @@ def feature_choice_figure(tables, params, out_paths) -> None:
 def c6_figure(tables, params, out_paths) -> None:
     """C6: one training regime's figure (``training_regime_figure``; params: its ``regime``)."""
     training_regime_figure(params["regime"], tables["summary"], out_paths)
+
+
+def specification_curve_figure(rows: pd.DataFrame, out_paths, title: str) -> None:
+    """A claim's specification curve (Simonsohn et al. 2020), one column per verdict row
+    (``prefix``): above, the deciding effect with its 95% CI in every universe, sorted by
+    effect (``pacs.multiverse.curve_order``) and coloured by verdict; below, a dot matrix of
+    the choice each universe takes (the configured run: the bottom row). ``rows``: the tidy
+    universe table of ``pacs.multiverse`` (``UNIVERSE_COLUMNS``)."""
+    sns.set_theme(style="whitegrid", context="paper")
+    prefixes = list(dict.fromkeys(rows.prefix))
+    verdicts = list(dict.fromkeys(rows.verdict))
+    palette = dict(zip(verdicts, sns.color_palette("colorblind", len(verdicts))))
+    labels = list(dict.fromkeys(f"{r.choice} = {r.value}" for r in rows.itertuples() if r.universe != CONFIGURED))
+    labels.append(CONFIGURED)
+    fig, axes = plt.subplots(2, len(prefixes), figsize=(3.2 * len(prefixes) + 1.5, 2.6 + 0.22 * len(labels)),
+                             squeeze=False, sharex="col", gridspec_kw={"height_ratios": [2, 0.4 + 0.18 * len(labels)]})
+    for column, prefix in enumerate(prefixes):
+        curve = curve_order(rows[rows.prefix == prefix])
+        top, matrix = axes[0][column], axes[1][column]
+        for r in curve.itertuples():
+            colour = palette[r.verdict]
+            top.errorbar(r.rank, r.effect, yerr=[[r.effect - r.ci_low], [r.ci_high - r.effect]], fmt="o",
+                         color=colour, markersize=4, capsize=2, label=r.verdict)
+            label = CONFIGURED if r.universe == CONFIGURED else f"{r.choice} = {r.value}"
+            matrix.scatter(r.rank, labels.index(label), color=colour, s=14)
+        top.set_title(f"{prefix}: {curve.effect_label.iloc[0]}", fontsize=7)
+        top.set_ylabel("effect [95% CI]" if column == 0 else "")
+        matrix.set_yticks(range(len(labels)))
+        matrix.set_yticklabels(labels if column == 0 else [], fontsize=6)
+        matrix.set_ylim(-0.5, len(labels) - 0.5)
+        matrix.invert_yaxis()
+        matrix.set_xticks(range(len(curve)))
+        matrix.set_xticklabels([])
+        matrix.set_xlabel("universes, by effect")
+    save_with_legend(fig, list(axes[0]), title, out_paths, ncol=len(verdicts))

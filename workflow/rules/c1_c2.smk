@@ -228,6 +228,8 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS in (
         params={key: config[key] for key in (*CAUSAL_PARAMS, "verdicts")},
         # every C1/C2 agent imitates the expert
         expert_imitators=CAUSAL_TRAINING_LOGS,
+        # what its statistics jobs read (a multiverse universe must not change them)
+        statistics_keys=["seeds", "stats", f"{CAUSAL_CLAIM}.verdict"],
         figures={
             CAUSAL_CLAIM: dict(
                 inputs={

@@ -261,6 +261,8 @@ wire_claim(
         "train": WORLD_TRAIN,
         "verdicts": config["verdicts"],
     },
+    # what its statistics jobs read (a multiverse universe must not change them)
+    statistics_keys=["seeds", "stats", "c5.pipeline.corpora"],
     figures={
         "c5": dict(
             inputs={

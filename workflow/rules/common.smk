@@ -4,6 +4,7 @@ from pathlib import Path
 
 from pacs.claims.registry import REGISTRY, rule_files
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
+from pacs import multiverse
 from pacs.config import ConfigError, claim_model, resolve
 from pacs.ensemble import use_ensemble
 from pacs.probes.sources import extra_files_by_task
@@ -62,7 +63,15 @@ WIRING = {}
 
 
 def wire_claim(
-    claim, *, tables, params, figures, learning_logs, benchmarks, expert_imitators=()
+    claim,
+    *,
+    tables,
+    params,
+    figures,
+    learning_logs,
+    benchmarks,
+    expert_imitators=(),
+    statistics_keys=(),
 ):
     """Wire one claim of the registry into the generic rules.
 
@@ -74,7 +83,9 @@ def wire_claim(
     dict(inputs=named statistics tables, params=config values, caption=text of its
     caption in the HTML report); learning_logs: learning-curve name -> {training log: its
     condition label in the figure};
-    benchmarks: its benchmark files, for the report's stage-time table.
+    benchmarks: its benchmark files, for the report's stage-time table;
+    statistics_keys: the dotted config keys its statistics jobs read (a multiverse
+    universe that changes one would need its statistics rerun, pacs.multiverse.plan).
     """
     WIRING[claim] = dict(
         tables=tables,
@@ -83,6 +94,7 @@ def wire_claim(
         learning_logs=learning_logs,
         benchmarks=benchmarks,
         expert_imitators=list(expert_imitators),
+        statistics_keys=list(statistics_keys),
     )
 
 
