@@ -1,0 +1,139 @@
+"""The multiverse (pacs.multiverse): overrides, the universes planned, their verdicts through
+a claim's own decide (adequacy included), the specification curve's order and the
+robustness counts, on small synthetic multiverses with known verdicts."""
+
+import pandas as pd
+import pytest
+
+from pacs import multiverse
+from pacs.adequacy import UNDERTRAINED, Adequacy
+from pacs.claims.spec import Claim, Decision
+from pacs.config import ConfigError, load
+from pacs.verdicts import Verdict
+from test_config import CONFIG, SCHEMA
+
+POINT = {"verdicts": {"margin": 0.1, "alpha": 0.05}, "score": "dcpmi", "stats": {"n_boot": 10}}
+
+
+def test_an_override_sets_a_dotted_key_and_leaves_the_configured_point_alone():
+    changed = multiverse.override(POINT, {"verdicts.margin": 0.2, "score": "plain"})
+    assert changed["verdicts"] == {"margin": 0.2, "alpha": 0.05} and changed["score"] == "plain"
+    assert POINT["verdicts"]["margin"] == 0.1 and POINT["score"] == "dcpmi"
+
+
+@pytest.mark.parametrize("key, named", [("verdicts.margn", "verdicts.margn"), ("scores.x", "scores"),
+                                        ("score.x", "score.x")])
+def test_an_unknown_key_is_a_one_line_error_naming_it(key, named):
+    with pytest.raises(multiverse.OverrideError) as error:
+        multiverse.override(POINT, {key: 1})
+    assert f"'{named}'" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_the_config_check_names_the_choice_with_an_unknown_key():
+    with pytest.raises(ConfigError) as error:
+        load(CONFIG, SCHEMA, {"multiverse": {"c1": [{"key": "verdicts.c1_above_margn", "kind": "analysis",
+                                                     "alternatives": [0.2]}]}})
+    assert "'multiverse.c1[0].key'" in str(error.value) and "c1_above_margn" in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_the_config_check_names_an_alternative_that_breaks_a_relation():
+    with pytest.raises(ConfigError, match=r"'multiverse.c5\[0\].alternatives'.*respondent_shots=3"):
+        load(CONFIG, SCHEMA, {"multiverse": {"c5": [{"key": "c5.verdict.respondent_shots", "kind": "analysis",
+                                                     "alternatives": [3]}]}})
+
+
+CHOICES = [{"key": "verdicts.margin", "kind": "analysis", "alternatives": [0.05, 0.1, 0.2]},
+           {"key": "score", "kind": "analysis", "alternatives": ["dcpmi", "plain"]},
+           {"key": "verdicts.alpha", "kind": "analysis", "run": False, "alternatives": [0.01]},
+           {"key": "stats.n_boot", "kind": "design", "alternatives": [100]}]
+
+
+def test_a_universe_equal_to_the_configured_point_is_not_planned():
+    names = [u.name for u in multiverse.universes(CHOICES, POINT)]
+    assert names == ["verdicts.margin=0.05", "verdicts.margin=0.2", "score=plain"]
+
+
+def test_adding_one_alternative_plans_exactly_one_more_universe():
+    before = multiverse.universes(CHOICES, POINT)
+    added = [{**CHOICES[0], "alternatives": [*CHOICES[0]["alternatives"], 0.3]}, *CHOICES[1:]]
+    after = multiverse.universes(added, POINT)
+    assert [u for u in after if u not in before] == [multiverse.Universe("verdicts.margin=0.3", "verdicts.margin", 0.3)]
+
+
+def test_a_universe_that_changes_what_the_statistics_read_is_refused_naming_it():
+    with pytest.raises(ValueError, match="multiverse.cX: stats.n_boot is read by cX's statistics"):
+        multiverse.plan("cX", CHOICES[:1] + [{**CHOICES[3], "kind": "analysis"}], POINT,
+                        ["verdicts", "score", "stats"], ["stats"])
+    with pytest.raises(ValueError, match="multiverse.cX: score is not read by cX's verdicts"):
+        multiverse.plan("cX", CHOICES, POINT, ["verdicts"], [])
+
+
+def toy_claim():
+    """A claim whose one row is supported when its effect (0.15) exceeds the margin."""
+    def decide(tables, trained, params):
+        effect = float(tables["effect"])
+        supported = effect > params["verdicts"]["margin"]
+        verdict = Verdict("CX", "toy", "effect", effect, effect - 0.02, effect + 0.02, 3.0, 0.01, 0.05,
+                          "supported" if supported else "not supported", "toy")
+        return [Decision.qualified("CX", verdict, None, trained["training_logs"]),
+                Decision("CXOther", not_tested="not tested")]
+    return Claim(id="c9", title="toy", statistics=None, tables={}, results=None, decide=decide, figures={},
+                 learning_curves={})
+
+
+def test_each_universe_is_decided_by_the_claim_with_its_overrides_and_the_configured_point_first():
+    planned = multiverse.universes(CHOICES, POINT)
+    rows = multiverse.evaluate(toy_claim(), {"effect": 0.15}, {"training_logs": Adequacy(("converged",))},
+                               POINT, planned)
+    assert list(rows.universe) == ["configured", *[u.name for u in planned]]
+    assert list(rows.verdict) == ["supported", "supported", "not supported", "supported"]
+    assert set(rows.prefix) == {"CX"}, "a row that was not tested has no universe row"
+
+
+def test_a_universe_of_learners_that_did_not_converge_reads_undertrained():
+    rows = multiverse.evaluate(toy_claim(), {"effect": 0.15}, {"training_logs": Adequacy(("converged", "stalled"))},
+                               POINT, multiverse.universes(CHOICES, POINT))
+    assert set(rows.verdict) == {UNDERTRAINED}
+
+
+def synthetic():
+    """Two verdict rows over a configured point and four universes with known verdicts."""
+    table = [("configured", "", "", "A", 0.30, "supported"), ("m=0.05", "m", "0.05", "A", 0.30, "supported"),
+             ("m=0.2", "m", "0.2", "A", 0.10, "not supported"), ("a=0.01", "a", "0.01", "A", 0.25, "inconclusive"),
+             ("s=plain", "s", "plain", "A", 0.35, "supported"),
+             ("configured", "", "", "B", -0.1, "not supported"), ("m=0.05", "m", "0.05", "B", -0.1, "not supported"),
+             ("m=0.2", "m", "0.2", "B", -0.3, "not supported"), ("a=0.01", "a", "0.01", "B", -0.1, "not supported"),
+             ("s=plain", "s", "plain", "B", 0.2, "supported")]
+    return pd.DataFrame([{"universe": u, "choice": c, "value": v, "prefix": p, "test": "t", "effect_label": "e",
+                          "effect": e, "ci_low": e - 0.05, "ci_high": e + 0.05, "verdict": d}
+                         for u, c, v, p, e, d in table])
+
+
+def test_the_curve_is_sorted_by_effect_with_ties_by_name():
+    curve = multiverse.curve_order(synthetic().query("prefix == 'A'"))
+    assert list(curve.universe) == ["m=0.2", "a=0.01", "configured", "m=0.05", "s=plain"]
+    assert list(curve["rank"]) == [0, 1, 2, 3, 4]
+
+
+def test_robustness_counts_the_universes_where_each_verdict_holds_and_names_the_flips():
+    robust = multiverse.robustness(synthetic()).set_index("prefix")
+    assert robust.loc["A", ["verdict", "holds", "n", "flipped_by"]].tolist() == ["supported", 3, 5, "m=0.2; a=0.01"]
+    assert robust.loc["B", ["holds", "n", "flipped_by"]].tolist() == [4, 5, "s=plain"]
+    assert [multiverse.robustness_cell(r) for r in robust.itertuples()] == ["3/5; flips: m=0.2; a=0.01",
+                                                                             "4/5; flips: s=plain"]
+
+
+def test_the_choice_that_matters_most_flips_the_most_verdicts_then_moves_the_effect_most():
+    ranked = multiverse.influence(synthetic())
+    assert ranked.set_index("choice").loc["m", "flips"] == 1 and ranked.set_index("choice").loc["s", "flips"] == 1
+    assert ranked.choice.iloc[0] == "s", "s and m flip one each; s moves an effect further (0.3 against 0.2)"
+    assert "matters most is s" in multiverse.paragraph("c9", synthetic())
+
+
+def test_the_specification_curve_draws_every_verdict_row(tmp_path):
+    from pacs.figures import specification_curve_figure
+
+    out = tmp_path / "curve.pdf"
+    specification_curve_figure(synthetic(), [out], "toy")
+    assert out.stat().st_size > 0
