@@ -1,14 +1,15 @@
-"""The multiverse (pacs.multiverse): overrides, the universes planned, their verdicts through
+"""The multiverse (pacs.claims.multiverse): overrides, the universes planned, their verdicts through
 a claim's own decide (adequacy included), the specification curve's order and the
 robustness counts, on small synthetic multiverses with known verdicts."""
 
 import pandas as pd
 import pytest
 
-from pacs import multiverse
+from pacs import figures
+from pacs.claims import multiverse
 from pacs.adequacy import UNDERTRAINED, Adequacy
 from pacs.claims.spec import Claim, Decision
-from pacs.config import ConfigError, load
+from pacs.config import ConfigError, OverrideError, load, override
 from pacs.verdicts import Verdict
 from test_config import CONFIG, SCHEMA
 
@@ -16,7 +17,7 @@ POINT = {"verdicts": {"margin": 0.1, "alpha": 0.05}, "score": "dcpmi", "stats": 
 
 
 def test_an_override_sets_a_dotted_key_and_leaves_the_configured_point_alone():
-    changed = multiverse.override(POINT, {"verdicts.margin": 0.2, "score": "plain"})
+    changed = override(POINT, {"verdicts.margin": 0.2, "score": "plain"})
     assert changed["verdicts"] == {"margin": 0.2, "alpha": 0.05} and changed["score"] == "plain"
     assert POINT["verdicts"]["margin"] == 0.1 and POINT["score"] == "dcpmi"
 
@@ -24,8 +25,8 @@ def test_an_override_sets_a_dotted_key_and_leaves_the_configured_point_alone():
 @pytest.mark.parametrize("key, named", [("verdicts.margn", "verdicts.margn"), ("scores.x", "scores"),
                                         ("score.x", "score.x")])
 def test_an_unknown_key_is_a_one_line_error_naming_it(key, named):
-    with pytest.raises(multiverse.OverrideError) as error:
-        multiverse.override(POINT, {key: 1})
+    with pytest.raises(OverrideError) as error:
+        override(POINT, {key: 1})
     assert f"'{named}'" in str(error.value) and "\n" not in str(error.value)
 
 
@@ -111,7 +112,7 @@ def synthetic():
 
 
 def test_the_curve_is_sorted_by_effect_with_ties_by_name():
-    curve = multiverse.curve_order(synthetic().query("prefix == 'A'"))
+    curve = figures.curve_order(synthetic().query("prefix == 'A'"))
     assert list(curve.universe) == ["m=0.2", "a=0.01", "configured", "m=0.05", "s=plain"]
     assert list(curve["rank"]) == [0, 1, 2, 3, 4]
 
@@ -132,8 +133,6 @@ def test_the_choice_that_matters_most_flips_the_most_verdicts_then_moves_the_eff
 
 
 def test_the_specification_curve_draws_every_verdict_row(tmp_path):
-    from pacs.figures import specification_curve_figure
-
     out = tmp_path / "curve.pdf"
-    specification_curve_figure(synthetic(), [out], "toy")
+    figures.specification_curve_figure(synthetic(), [out], "toy")
     assert out.stat().st_size > 0

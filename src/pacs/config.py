@@ -15,13 +15,42 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from pacs.multiverse import OverrideError, lookup, override
 from pacs.probes.sources import extra_files_by_task
 from pacs.probes.stimuli import ITEM_PLACE, StimulusFileError
 
 
 class ConfigError(ValueError):
     """A configuration value is missing, unknown or of the wrong type."""
+
+
+class OverrideError(ConfigError):
+    """An override names a config key that does not exist."""
+
+
+def lookup(config: dict, key: str):
+    """The value at a dotted key path (``verdicts.c1_above_margin``); an unknown key is an
+    ``OverrideError`` naming it."""
+    node = config
+    for depth, part in enumerate(key.split(".")):
+        if not isinstance(node, dict) or part not in node:
+            raise OverrideError(f"unknown config key {'.'.join(key.split('.')[:depth + 1])!r} (in {key!r})")
+        node = node[part]
+    return node
+
+
+def override(config: dict, overrides: dict) -> dict:
+    """A copy of ``config`` with each dotted key of ``overrides`` set to its value (a
+    multiverse universe, ``pacs.claims.multiverse``); every key must exist already (an
+    unknown one is an ``OverrideError`` naming it)."""
+    changed = copy.deepcopy(config)
+    for key, value in overrides.items():
+        lookup(changed, key)
+        *parents, leaf = key.split(".")
+        node = changed
+        for part in parents:
+            node = node[part]
+        node[leaf] = copy.deepcopy(value)
+    return changed
 
 
 def deep_merge(base: dict, override: dict) -> dict:

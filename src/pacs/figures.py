@@ -18,12 +18,13 @@ from pacs.adequacy import STALLED  # noqa: E402
 from pacs.analysis import FUSION_POLICIES, PLANS, AnalysisPlan, lm_plan  # noqa: E402
 from pacs.labels import (METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER, pipeline_lm_policy,  # noqa: E402
                          pretrained_label)
-from pacs.multiverse import CONFIGURED, curve_order  # noqa: E402
 from pacs.probes.analysis import SCORE_NAMES, with_respondent, with_source  # noqa: E402
 from pacs.probes.sources import TASK_CONDITIONS  # noqa: E402
 from pacs.stats import parse_seed_means  # noqa: E402
 
 SEED_POINT_SIZE = 7
+# the configured run's name among a claim's multiverse universes (pacs.claims.multiverse)
+CONFIGURED = "configured"
 
 
 def seed_point_positions(centre: float, n_seeds: int, width: float) -> list[float]:
@@ -313,12 +314,19 @@ def c6_figure(tables, params, out_paths) -> None:
     training_regime_figure(params["regime"], tables["summary"], out_paths)
 
 
+def curve_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """One verdict row's universes in specification-curve order: by effect, smallest first
+    (ties by universe name, so the order is deterministic), with ``rank`` 0, 1, ..."""
+    ordered = rows.sort_values(["effect", "universe"], kind="mergesort", na_position="first")
+    return ordered.assign(rank=range(len(ordered))).reset_index(drop=True)
+
+
 def specification_curve_figure(rows: pd.DataFrame, out_paths, title: str) -> None:
     """A claim's specification curve (Simonsohn et al. 2020), one column per verdict row
     (``prefix``): above, the deciding effect with its 95% CI in every universe, sorted by
-    effect (``pacs.multiverse.curve_order``) and coloured by verdict; below, a dot matrix of
+    effect (``curve_order``) and coloured by verdict; below, a dot matrix of
     the choice each universe takes (the configured run: the bottom row). ``rows``: the tidy
-    universe table of ``pacs.multiverse`` (``UNIVERSE_COLUMNS``)."""
+    universe table of ``pacs.claims.multiverse`` (``UNIVERSE_COLUMNS``)."""
     sns.set_theme(style="whitegrid", context="paper")
     prefixes = list(dict.fromkeys(rows.prefix))
     verdicts = list(dict.fromkeys(rows.verdict))

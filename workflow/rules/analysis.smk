@@ -62,7 +62,7 @@ rule report_numbers:
         "../scripts/report_numbers.py"
 
 
-# The multiverse (pacs.multiverse): each claim's analysis universes (config `multiverse`),
+# The multiverse (pacs.claims.multiverse): each claim's analysis universes (config `multiverse`),
 # decided on the same statistics tables and learners as its configured verdicts, one job
 # per claim; a universe equal to the configured run is that run (not recomputed).
 try:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pacs.claims.registry import REGISTRY, rule_files
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
-from pacs import multiverse
+from pacs.claims import multiverse
 from pacs.config import ConfigError, claim_model, resolve
 from pacs.ensemble import use_ensemble
 from pacs.probes.sources import extra_files_by_task

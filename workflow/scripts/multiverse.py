@@ -1,7 +1,7 @@
-"""Rule multiverse: one claim's verdict rows in every analysis universe (pacs.multiverse), from
+"""Rule multiverse: one claim's verdict rows in every analysis universe (pacs.claims.multiverse), from
 the statistics tables and training logs its report numbers read, and their robustness."""
 
-from pacs import multiverse
+from pacs.claims import multiverse
 from pacs.claims.registry import REGISTRY
 from pacs.claims.spec import assess_training, load_tables
 from pacs.runtime import configure_logging

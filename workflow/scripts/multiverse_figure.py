@@ -2,7 +2,7 @@
 from its universe table (rule multiverse)."""
 
 from pacs.figures import specification_curve_figure
-from pacs.multiverse import UNIVERSE_COLUMNS
+from pacs.claims.multiverse import UNIVERSE_COLUMNS
 from pacs.runtime import configure_logging
 from pacs.tables import read_table
 

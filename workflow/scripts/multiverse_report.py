@@ -1,7 +1,8 @@
 """Rule multiverse_report: the report's multiverse section (per claim, the choice that matters
-most and its specification curve), from every claim's universe table (pacs.multiverse)."""
+most and its specification curve), from every claim's universe table (pacs.claims.multiverse)."""
 
-from pacs import multiverse, report
+from pacs import report
+from pacs.claims import multiverse
 from pacs.runtime import configure_logging
 from pacs.tables import read_table
 

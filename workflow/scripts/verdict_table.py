@@ -4,7 +4,8 @@ row's MDE at this preset is within that margin: a row beyond it is flagged under
 
 import pandas as pd
 
-from pacs import adequacy, budget, multiverse, report
+from pacs import adequacy, budget, report
+from pacs.claims import multiverse
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
 from pacs.verdicts import CLAIMS, MARGIN_SOURCES, adjust_across_claims, mde_within_margin, planning_table

@@ -9,28 +9,23 @@ Analysis choices (``kind: analysis``) reuse the trained learners; design choices
 (``kind: design``) would need their own training and are listed for the extended tier only.
 
 Tables here are tidy: one row per (universe, verdict row), with the columns of
-``UNIVERSE_COLUMNS``; the functions are pure, so the specification curve's order and the
-robustness counts are tested on synthetic multiverses with known verdicts.
+``UNIVERSE_COLUMNS``; the functions are pure, so the robustness counts are tested on synthetic multiverses with known verdicts.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import pandas as pd
 
+from pacs.config import lookup, override
+from pacs.figures import CONFIGURED
 from pacs.report import tex_escape
 
-CONFIGURED = "configured"
 # one row per (universe, verdict row): the universe's name, the choice it varies and the
 # alternative it takes (the configured point has neither), the verdict row's macro prefix
 UNIVERSE_COLUMNS = ("universe", "choice", "value", "prefix", "test", "effect_label", "effect", "ci_low",
                     "ci_high", "verdict")
-
-
-class OverrideError(ValueError):
-    """An override names a config key that does not exist."""
 
 
 @dataclass(frozen=True)
@@ -44,31 +39,6 @@ class Universe:
     @property
     def overrides(self) -> dict:
         return {self.choice: self.value}
-
-
-def lookup(config: dict, key: str):
-    """The value at a dotted key path (``verdicts.c1_above_margin``); an unknown key is an
-    ``OverrideError`` naming it."""
-    node = config
-    for depth, part in enumerate(key.split(".")):
-        if not isinstance(node, dict) or part not in node:
-            raise OverrideError(f"unknown config key {'.'.join(key.split('.')[:depth + 1])!r} (in {key!r})")
-        node = node[part]
-    return node
-
-
-def override(config: dict, overrides: dict) -> dict:
-    """A copy of ``config`` with each dotted key of ``overrides`` set to its value; every
-    key must exist already (an unknown one is an ``OverrideError`` naming it)."""
-    changed = copy.deepcopy(config)
-    for key, value in overrides.items():
-        lookup(changed, key)
-        *parents, leaf = key.split(".")
-        node = changed
-        for part in parents:
-            node = node[part]
-        node[leaf] = copy.deepcopy(value)
-    return changed
 
 
 def value_label(value) -> str:
@@ -107,13 +77,6 @@ def verdict_rows(universe: str, choice: str, value, decisions) -> pd.DataFrame:
              "effect": d.verdict.effect, "ci_low": d.verdict.ci_low, "ci_high": d.verdict.ci_high,
              "verdict": d.verdict.verdict} for d in decisions if d.verdict is not None]
     return pd.DataFrame(rows, columns=list(UNIVERSE_COLUMNS))
-
-
-def curve_order(rows: pd.DataFrame) -> pd.DataFrame:
-    """One verdict row's universes in specification-curve order: by effect, smallest first
-    (ties by universe name, so the order is deterministic), with ``rank`` 0, 1, ..."""
-    ordered = rows.sort_values(["effect", "universe"], kind="mergesort", na_position="first")
-    return ordered.assign(rank=range(len(ordered))).reset_index(drop=True)
 
 
 def robustness(rows: pd.DataFrame) -> pd.DataFrame:
