@@ -136,3 +136,51 @@ def test_the_specification_curve_draws_every_verdict_row(tmp_path):
     out = tmp_path / "curve.pdf"
     figures.specification_curve_figure(synthetic(), [out], "toy")
     assert out.stat().st_size > 0
+
+
+def planned_jobs(work, *args) -> dict[str, int]:
+    """Rule -> jobs a smoke dry run of ``args`` (config values, then ``--`` and targets) would execute."""
+    from test_probes_workflow import SMOKE, snakemake
+
+    text = "".join(snakemake(work, "--dry-run", "--quiet", "rules", *SMOKE, *args).__getattribute__(stream)
+                   for stream in ("stdout", "stderr"))
+    if "Nothing to be done" in text:
+        return {}
+    rows = (row.split() for row in text.split("Job stats:")[1].splitlines()[3:])
+    jobs = {}
+    for parts in rows:
+        if len(parts) != 2 or parts[0] == "total":
+            break
+        jobs[parts[0]] = int(parts[1])
+    return jobs
+
+
+def test_adding_one_alternative_reruns_only_that_claims_multiverse_job(tmp_path):
+    """With every result of two claims' multiverse jobs up to date (stand-ins), one more
+    alternative for C2 (its configured block, one margin added) plans exactly one job, C2's
+    multiverse job: nothing upstream (no statistics, no training) and not C1's."""
+    import shutil
+
+    import yaml
+
+    from test_probes_workflow import COPY_IGNORE, ROOT, SMOKE, snakemake
+
+    work = tmp_path / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    targets = ["results/multiverse/c1/universes.csv", "results/multiverse/c2/universes.csv"]
+    summary = snakemake(work, "--summary", *SMOKE, "--", *targets).stdout
+    for row in summary.splitlines()[1:]:
+        path, rule = row.split("\t")[0], row.split("\t")[2]
+        if rule == "-":
+            continue
+        (work / path).parent.mkdir(parents=True, exist_ok=True)
+        (work / path).mkdir(exist_ok=True) if rule == "c4_materialize_smollm2" else (work / path).touch()
+    snakemake(work, "--touch", *SMOKE, "--", *targets)
+    assert planned_jobs(work, "--", *targets) == {}
+    choices = yaml.safe_load((ROOT / "config.yaml").read_text())["multiverse"]["c2"]
+    choices[0]["alternatives"].append(0.3)
+    added = "multiverse={c2: " + yaml.safe_dump(choices, default_flow_style=True).strip() + "}"
+    assert planned_jobs(work, added, "--", *targets) == {"multiverse": 1}
+    plan = snakemake(work, "--dry-run", *SMOKE, added, "--", *targets).stdout
+    outputs = [line.strip() for line in plan.splitlines() if line.strip().startswith("output:")]
+    assert outputs == ["output: results/multiverse/c2/universes.csv, results/multiverse/c2/robustness.csv"]
