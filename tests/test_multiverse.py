@@ -184,3 +184,12 @@ def test_adding_one_alternative_reruns_only_that_claims_multiverse_job(tmp_path)
     plan = snakemake(work, "--dry-run", *SMOKE, added, "--", *targets).stdout
     outputs = [line.strip() for line in plan.splitlines() if line.strip().startswith("output:")]
     assert outputs == ["output: results/multiverse/c2/universes.csv, results/multiverse/c2/robustness.csv"]
+
+
+def test_a_row_tested_only_in_another_universe_has_no_robustness_and_an_empty_curve_still_draws(tmp_path):
+    rows = pd.concat([synthetic(), synthetic().query("universe == 'm=0.2' and prefix == 'A'").assign(prefix="C")])
+    assert list(multiverse.robustness(rows).prefix) == ["A", "B"]
+    assert set(multiverse.influence(rows).choice) == {"a", "m", "s"}
+    out = tmp_path / "empty.pdf"
+    figures.specification_curve_figure(synthetic().iloc[:0], [out], "nothing tested")
+    assert out.stat().st_size > 0

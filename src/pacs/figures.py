@@ -328,6 +328,12 @@ def specification_curve_figure(rows: pd.DataFrame, out_paths, title: str) -> Non
     the choice each universe takes (the configured run: the bottom row). ``rows``: the tidy
     universe table of ``pacs.claims.multiverse`` (``UNIVERSE_COLUMNS``)."""
     sns.set_theme(style="whitegrid", context="paper")
+    if rows.empty:  # no verdict row was tested: say so rather than draw empty axes
+        fig, ax = plt.subplots(figsize=(4, 1))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no verdict row was tested", ha="center", va="center")
+        save_with_legend(fig, ax, title, out_paths, ncol=1)
+        return
     prefixes = list(dict.fromkeys(rows.prefix))
     verdicts = list(dict.fromkeys(rows.verdict))
     palette = dict(zip(verdicts, sns.color_palette("colorblind", len(verdicts))))

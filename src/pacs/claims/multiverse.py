@@ -81,13 +81,13 @@ def verdict_rows(universe: str, choice: str, value, decisions) -> pd.DataFrame:
 
 def robustness(rows: pd.DataFrame) -> pd.DataFrame:
     """Per verdict row (``prefix``): the configured verdict, in how many of the ``n``
-    universes (the configured one included) it holds (``holds``), and the choices whose
-    universes give another verdict (``flipped_by``: '; '-joined ``key=value``, in order)."""
+    universes (the configured one included) it holds (``holds``), and the universes that
+    give another verdict (``flipped_by``: '; '-joined ``key=value``, in order)."""
     out = []
     for prefix, group in rows.groupby("prefix", sort=False):
         configured = group[group.universe == CONFIGURED]
-        if len(configured) != 1:
-            raise ValueError(f"verdict row {prefix}: expected one configured universe, found {len(configured)}")
+        if configured.empty:  # tested only in some other universe: no configured verdict to hold
+            continue
         verdict = configured.verdict.iloc[0]
         flipped = group[group.verdict != verdict]
         out.append({"prefix": prefix, "verdict": verdict, "holds": int((group.verdict == verdict).sum()),
@@ -99,7 +99,7 @@ def influence(rows: pd.DataFrame) -> pd.DataFrame:
     """Per choice: the verdicts its universes flip (over all verdict rows) and the largest
     move of an effect away from the configured one; most influential first (flips, then move)."""
     configured = rows[rows.universe == CONFIGURED].set_index("prefix")
-    varied = rows[rows.universe != CONFIGURED]
+    varied = rows[(rows.universe != CONFIGURED) & rows.prefix.isin(configured.index)]
     out = []
     for choice, group in varied.groupby("choice", sort=False):
         base = configured.loc[group.prefix]
