@@ -193,3 +193,42 @@ def test_a_row_tested_only_in_another_universe_has_no_robustness_and_an_empty_cu
     out = tmp_path / "empty.pdf"
     figures.specification_curve_figure(synthetic().iloc[:0], [out], "nothing tested")
     assert out.stat().st_size > 0
+
+
+def test_leave_one_out_gives_one_universe_per_seed_left_out():
+    choice = {"key": "seeds", "kind": "analysis", "alternatives": "leave_one_out"}
+    point = {**POINT, "seeds": [0, 1, 2]}
+    assert [u.value for u in multiverse.universes([choice], point)] == [[1, 2], [0, 2], [0, 1]]
+    assert multiverse.universes([choice], {**POINT, "seeds": [4]}) == []
+
+
+def test_a_universe_keeps_the_files_of_its_seeds_and_the_shared_ones():
+    paths = ["results/c1/seed0/agent.parquet", "results/c1/seed12/agent.parquet", "results/c1/summary.csv",
+             "results/c5/pretrained/nli_0shot_seed1.parquet", "results/c6/rc/seed1/plain/training_log.csv"]
+    assert multiverse.seed_files(paths, [12]) == ["results/c1/seed12/agent.parquet", "results/c1/summary.csv",
+                                                  "results/c5/pretrained/nli_0shot_seed1.parquet"]
+
+
+JOB = {"inputs": {"agent": []}, "params": {"stats": {"n_boot": 10}, "log_conditions": {"a": "b"}},
+       "keys": {"stats": "stats"}, "tables": {"summary": "summary"}}
+
+
+def test_a_statistics_universe_reruns_the_wired_jobs_with_its_params_and_is_refused_without_them():
+    choice = {"key": "stats.n_boot", "kind": "analysis", "alternatives": [100]}
+    [universe] = multiverse.plan("cX", [choice], POINT, ["verdicts"], ["stats"], [JOB])
+    assert multiverse.reruns_statistics(universe, ["stats"])
+    assert multiverse.statistics_params(JOB, POINT, universe.overrides) == {"stats": {"n_boot": 100},
+                                                                          "log_conditions": {"a": "b"}}
+    with pytest.raises(ValueError, match="not wired to rerun"):
+        multiverse.plan("cX", [{**choice, "key": "score", "alternatives": ["plain"]}], POINT, ["verdicts"],
+                        ["score"], [JOB])
+
+
+def test_a_rerun_universe_is_decided_on_its_own_tables_and_adequacy():
+    planned = [multiverse.Universe("seeds=[0]", "seeds", [0]), multiverse.Universe("verdicts.margin=0.2",
+                                                                                  "verdicts.margin", 0.2)]
+    converged = {"training_logs": Adequacy(("converged",))}
+    rerun = {"seeds=[0]": ({"effect": 0.05}, {"training_logs": Adequacy(("stalled",))})}
+    rows = multiverse.evaluate(toy_claim(), {"effect": 0.15}, converged, POINT, planned, lambda universe: rerun.get(universe.name))
+    assert list(rows.effect) == [0.15, 0.05, 0.15]
+    assert list(rows.verdict) == ["supported", UNDERTRAINED, "not supported"]

@@ -53,6 +53,20 @@ def override(config: dict, overrides: dict) -> dict:
     return changed
 
 
+LEAVE_ONE_OUT = "leave_one_out"
+
+
+def multiverse_alternatives(choice: dict, config: dict) -> list:
+    """A multiverse choice's alternatives: its list, or for ``seeds`` with ``leave_one_out``
+    one subset per configured seed, without it (leave-one-seed-out universes; none for one seed)."""
+    if choice["alternatives"] == LEAVE_ONE_OUT:
+        if choice["key"] != "seeds":
+            raise ConfigError(f"config key 'multiverse': {LEAVE_ONE_OUT} is for key seeds, not {choice['key']}")
+        seeds = config["seeds"]  # a single seed has no subset left to decide on
+        return [[seed for seed in seeds if seed != dropped] for dropped in seeds] if len(seeds) > 1 else []
+    return list(choice["alternatives"])
+
+
 def deep_merge(base: dict, override: dict) -> dict:
     """A copy of ``base`` with ``override`` merged in, recursively for nested dicts."""
     merged = copy.deepcopy(base)
@@ -431,7 +445,9 @@ def _check_multiverse(config: dict) -> None:
                 lookup(point, choice["key"])
             except OverrideError as error:
                 _fail(f"{where}.key", str(error))
-            for value in choice["alternatives"]:
+            for value in multiverse_alternatives(choice, point):
+                if choice["key"] == "seeds" and not (value and set(value) <= set(point["seeds"])):
+                    _fail(f"{where}.alternatives", f"seeds {value} are not a subset of the configured seeds")
                 try:
                     check_relations(override(point, {choice["key"]: value}))
                 except ConfigError as error:

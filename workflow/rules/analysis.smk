@@ -65,27 +65,14 @@ rule report_numbers:
 # The multiverse (pacs.claims.multiverse): each claim's analysis universes (config `multiverse`),
 # decided on the same statistics tables and learners as its configured verdicts, one job
 # per claim; a universe equal to the configured run is that run (not recomputed).
-try:
-    MULTIVERSE = {
-        claim: multiverse.plan(
-            claim,
-            config["multiverse"].get(claim, []),
-            config,
-            list(WIRING[claim]["params"]),
-            WIRING[claim]["statistics_keys"],
-        )
-        for claim in REGISTRY
-    }
-except ValueError as error:
-    sys.exit(f"pacs: {error}")
-for name in set(config["multiverse"]) - set(REGISTRY):
-    sys.exit(f"pacs: config key 'multiverse.{name}': not a claim of the registry")
+plan_multiverse()
 
 
 rule multiverse:
     input:
         code("multiverse"),
         unpack(lambda w: WIRING[w.claim]["tables"]),
+        unpack(statistics_inputs),
     output:
         universes="results/multiverse/{claim}/universes.csv",
         robustness="results/multiverse/{claim}/robustness.csv",
@@ -99,7 +86,11 @@ rule multiverse:
         **job_resources("light"),
     params:
         settings=lambda w: WIRING[w.claim]["params"],
-        universes=lambda w: [vars(universe) for universe in MULTIVERSE[w.claim]],
+        universes=lambda w: universe_params(w.claim),
+        statistics=lambda w: [
+            {key: job[key] for key in ("inputs", "tables")}
+            for job in WIRING[w.claim]["statistics"]
+        ],
         expert_imitators=lambda w: WIRING[w.claim]["expert_imitators"],
         expert_agreement_floor=config["verdicts"]["expert_agreement_floor"],
     script:

@@ -14,11 +14,13 @@ Tables here are tidy: one row per (universe, verdict row), with the columns of
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from pacs.config import lookup, override
+from pacs.config import lookup, multiverse_alternatives, override
 from pacs.figures import CONFIGURED
 from pacs.report import tex_escape
 
@@ -58,7 +60,7 @@ def universes(choices: list[dict], config: dict, run_kinds=("analysis",)) -> lis
         if choice["kind"] not in run_kinds or not choice.get("run", True):
             continue
         configured = lookup(config, choice["key"])
-        for value in choice["alternatives"]:
+        for value in multiverse_alternatives(choice, config):
             if value != configured:
                 planned.append(Universe(f"{choice['key']}={value_label(value)}", choice["key"], value))
     return planned
@@ -133,34 +135,70 @@ def paragraph(claim: str, rows: pd.DataFrame) -> str:
                    f"verdict{'s' if top.flips != 1 else ''} (and move a deciding effect by up to {top.move:.3g}).")
 
 
-def plan(claim: str, choices: list[dict], config: dict, verdict_keys, statistics_keys,
+def plan(claim: str, choices: list[dict], config: dict, verdict_keys, statistics_keys, statistics_jobs=(),
          run_kinds=("analysis",)) -> list[Universe]:
-    """A claim's universes (``universes``), checked against what its verdicts read:
-    ``verdict_keys``, the top-level config keys its report numbers are wired with, and
-    ``statistics_keys``, the dotted keys its statistics jobs read. A universe must change
-    what the verdicts read and nothing its statistics read (a statistics universe would need
-    its statistics rerun, not built yet); either problem is a ``ValueError`` naming the key."""
+    """A claim's universes (``universes``), checked against what it reads: ``verdict_keys``,
+    the top-level config keys its report numbers are wired with; ``statistics_keys``, the
+    dotted keys its statistics jobs read; ``statistics_jobs``, those jobs as wired for a
+    rerun (``statistics_params``), whose params' config keys (and ``seeds``, by their input
+    files) a universe may change. A universe must change something the claim reads, and
+    only what its statistics jobs rerun with among what they read; either problem is a
+    ``ValueError`` naming the key."""
+    rerun = {"seeds"} if statistics_jobs else set()
+    rerun |= {key for job in statistics_jobs for key in job["keys"].values()}
     planned = universes(choices, config, run_kinds)
     for universe in planned:
         where = f"multiverse.{claim}: {universe.choice}"
-        if universe.choice.split(".")[0] not in verdict_keys:
-            raise ValueError(f"{where} is not read by {claim}'s verdicts (they read {', '.join(verdict_keys)})")
         read = [key for key in statistics_keys if touches(universe.choice, key)]
-        if read:
-            raise ValueError(f"{where} is read by {claim}'s statistics ({read[0]}); a universe that reruns "
-                             "statistics is not built yet (set run: false)")
+        if universe.choice.split(".")[0] not in verdict_keys and not read:
+            raise ValueError(f"{where} is not read by {claim}'s verdicts (they read {', '.join(verdict_keys)})")
+        if read and not any(touches(universe.choice, key) for key in rerun):
+            raise ValueError(f"{where} is read by {claim}'s statistics ({read[0]}), which are not wired to rerun "
+                             "with it (wire_claim statistics=...; or set run: false)")
     return planned
 
 
-def evaluate(claim, tables, trained, params: dict, planned: list[Universe]) -> pd.DataFrame:
+def reruns_statistics(universe: Universe, statistics_keys) -> bool:
+    """Whether the universe changes what the claim's statistics read (they must be rerun)."""
+    return any(touches(universe.choice, key) for key in statistics_keys)
+
+
+def statistics_params(job: dict, config: dict, overrides: dict) -> dict:
+    """A wired statistics job's params in a universe: each param that ``job["keys"]`` maps to
+    a config key takes that key's value in the overridden config; the others stay."""
+    changed = override(config, overrides)
+    return {name: lookup(changed, job["keys"][name]) if name in job["keys"] else value
+            for name, value in job["params"].items()}
+
+
+SEED_FOLDER = re.compile(r"seed(\d+)")
+
+
+def seed_files(paths, seeds) -> list[str]:
+    """The files of ``paths`` that belong to ``seeds``: a path with a folder ``seed<k>`` is
+    kept when k is one of them; a path without one (shared by every seed) is kept."""
+    kept = []
+    for path in paths:
+        folders = [int(m[1]) for part in Path(path).parts[:-1] if (m := SEED_FOLDER.fullmatch(part))]
+        if all(seed in seeds for seed in folders):
+            kept.append(str(path))
+    return kept
+
+
+def evaluate(claim, tables, trained, params: dict, planned: list[Universe], rerun=None) -> pd.DataFrame:
     """Every universe's verdict rows (``UNIVERSE_COLUMNS``): the claim's ``decide`` on the same
     statistics tables and learners' adequacy (``trained``: so a universe of learners that did not
     converge reads undertrained, as the configured one does), with ``params`` (the claim's wired
-    verdict params) overridden per universe; the configured point first."""
+    verdict params) overridden per universe (the keys it holds); the configured point first.
+    ``rerun(universe)``, where given, returns the universe's own (tables, trained), from its
+    statistics rerun, or None to keep the configured ones."""
     frames = [verdict_rows(CONFIGURED, "", None, claim.decide(tables, trained, params))]
     for universe in planned:
+        own = rerun(universe) if rerun is not None else None
+        universe_tables, universe_trained = own if own is not None else (tables, trained)
+        overrides = {key: value for key, value in universe.overrides.items() if key.split(".")[0] in params}
         frames.append(verdict_rows(universe.name, universe.choice, universe.value,
-                                   claim.decide(tables, trained, override(params, universe.overrides))))
+                                   claim.decide(universe_tables, universe_trained, override(params, overrides))))
     return pd.concat(frames, ignore_index=True)
 
 
