@@ -87,8 +87,15 @@ rule multiverse:
     params:
         settings=lambda w: WIRING[w.claim]["params"],
         universes=lambda w: universe_params(w.claim),
+        # file names as plain strings (a rule's input objects do not pickle)
         statistics=lambda w: [
-            {key: job[key] for key in ("inputs", "tables")}
+            {
+                "inputs": {
+                    name: [str(path) for path in files]
+                    for name, files in job["inputs"].items()
+                },
+                "tables": job["tables"],
+            }
             for job in WIRING[w.claim]["statistics"]
         ],
         expert_imitators=lambda w: WIRING[w.claim]["expert_imitators"],

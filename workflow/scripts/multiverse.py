@@ -34,7 +34,7 @@ def rerun(universe):
             for output, table in job["tables"].items():
                 path = Path(folder) / f"{index}_{output}{Path(snakemake.input[table]).suffix}"
                 write_table(computed[output], path)
-                rerun_tables[table] = read_table(path, tuple(claim.tables[table]))
+                rerun_tables[table] = read_table(path, tuple(claim.tables.get(table, ())))
     logs = {name: multiverse.seed_files(files, seeds) for name, files in snakemake.input.items()
             if name.startswith("training_logs")}
     return rerun_tables, assess_training(logs, params.expert_imitators, params.expert_agreement_floor)
