@@ -159,23 +159,13 @@ def test_adding_one_alternative_reruns_only_that_claims_multiverse_job(tmp_path)
     """With every result of two claims' multiverse jobs up to date (stand-ins), one more
     alternative for C2 (its configured block, one margin added) plans exactly one job, C2's
     multiverse job: nothing upstream (no statistics, no training) and not C1's."""
-    import shutil
-
     import yaml
 
-    from test_probes_workflow import COPY_IGNORE, ROOT, SMOKE, snakemake
+    from test_probes_workflow import ROOT, SMOKE, snakemake, stand_in
 
     work = tmp_path / "pacs"
-    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
     targets = ["results/multiverse/c1/universes.csv", "results/multiverse/c2/universes.csv"]
-    summary = snakemake(work, "--summary", *SMOKE, "--", *targets).stdout
-    for row in summary.splitlines()[1:]:
-        path, rule = row.split("\t")[0], row.split("\t")[2]
-        if rule == "-":
-            continue
-        (work / path).parent.mkdir(parents=True, exist_ok=True)
-        (work / path).mkdir(exist_ok=True) if rule == "c4_materialize_smollm2" else (work / path).touch()
-    snakemake(work, "--touch", *SMOKE, "--", *targets)
+    stand_in(work, targets)
     assert planned_jobs(work, "--", *targets) == {}
     choices = yaml.safe_load((ROOT / "config.yaml").read_text())["multiverse"]["c2"]
     choices[0]["alternatives"].append(0.3)
@@ -232,3 +222,8 @@ def test_a_rerun_universe_is_decided_on_its_own_tables_and_adequacy():
     rows = multiverse.evaluate(toy_claim(), {"effect": 0.15}, converged, POINT, planned, lambda universe: rerun.get(universe.name))
     assert list(rows.effect) == [0.15, 0.05, 0.15]
     assert list(rows.verdict) == ["supported", UNDERTRAINED, "not supported"]
+
+
+def test_the_paragraph_says_when_no_choice_moves_anything():
+    still = synthetic().assign(effect=0.3, verdict="supported")
+    assert multiverse.paragraph("c9", still).endswith("No choice flips a verdict or moves a deciding effect.")

@@ -128,11 +128,13 @@ def paragraph(claim: str, rows: pd.DataFrame) -> str:
     top = ranked.iloc[0]
     held = sum(r.holds == r.n for r in robust.itertuples())
     head = (f"{claim.upper()}: {n} universes; {held} of {len(robust)} verdict rows hold in all of them. ")
+    moved = f"move a deciding effect by up to {top.move:.3g}" if top.move > 0 else "move no deciding effect"
     if top.flips == 0:
-        return head + (f"No choice flips a verdict; {top.choice} moves a deciding effect the most "
-                       f"(by up to {top.move:.3g}).")
+        if top.move == 0:
+            return head + "No choice flips a verdict or moves a deciding effect."
+        return head + f"No choice flips a verdict; {top.choice} matters most: its alternatives {moved}."
     return head + (f"The choice that matters most is {top.choice}: its alternatives flip {int(top.flips)} "
-                   f"verdict{'s' if top.flips != 1 else ''} (and move a deciding effect by up to {top.move:.3g}).")
+                   f"verdict{'s' if top.flips != 1 else ''} and {moved}.")
 
 
 def plan(claim: str, choices: list[dict], config: dict, verdict_keys, statistics_keys, statistics_jobs=(),
