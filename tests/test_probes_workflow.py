@@ -50,8 +50,16 @@ def planned(workdir: Path, *config: str) -> dict[str, int]:
 def standin(tmp_path_factory) -> Path:
     """A repository copy whose scoring results (and what they need) exist as up-to-date stand-ins."""
     work = tmp_path_factory.mktemp("probes") / "pacs"
+    stand_in(work, TARGETS)
+    assert planned(work) == {}
+    return work
+
+
+def stand_in(work: Path, targets) -> None:
+    """A repository copy at ``work`` whose smoke ``targets`` (and what they need) exist as
+    up-to-date empty stand-ins."""
     shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
-    summary = snakemake(work, "--summary", *SMOKE, "--", *TARGETS).stdout
+    summary = snakemake(work, "--summary", *SMOKE, "--", *targets).stdout
     for row in summary.splitlines()[1:]:
         path, rule = row.split("\t")[0], row.split("\t")[2]
         if rule == "-":
@@ -61,9 +69,7 @@ def standin(tmp_path_factory) -> Path:
             (work / path).mkdir(exist_ok=True)
         else:
             (work / path).touch()
-    snakemake(work, "--touch", *SMOKE, "--", *TARGETS)  # mtimes in the DAG's order
-    assert planned(work) == {}
-    return work
+    snakemake(work, "--touch", *SMOKE, "--", *targets)  # mtimes in the DAG's order
 
 
 def test_a_syllogism_file_rescores_only_syllogisms(standin):

@@ -23,6 +23,50 @@ class ConfigError(ValueError):
     """A configuration value is missing, unknown or of the wrong type."""
 
 
+class OverrideError(ConfigError):
+    """An override names a config key that does not exist."""
+
+
+def lookup(config: dict, key: str):
+    """The value at a dotted key path (``verdicts.c1_above_margin``); an unknown key is an
+    ``OverrideError`` naming it."""
+    node = config
+    for depth, part in enumerate(key.split(".")):
+        if not isinstance(node, dict) or part not in node:
+            raise OverrideError(f"unknown config key {'.'.join(key.split('.')[:depth + 1])!r} (in {key!r})")
+        node = node[part]
+    return node
+
+
+def override(config: dict, overrides: dict) -> dict:
+    """A copy of ``config`` with each dotted key of ``overrides`` set to its value (a
+    multiverse universe, ``pacs.claims.multiverse``); every key must exist already (an
+    unknown one is an ``OverrideError`` naming it)."""
+    changed = copy.deepcopy(config)
+    for key, value in overrides.items():
+        lookup(changed, key)
+        *parents, leaf = key.split(".")
+        node = changed
+        for part in parents:
+            node = node[part]
+        node[leaf] = copy.deepcopy(value)
+    return changed
+
+
+LEAVE_ONE_OUT = "leave_one_out"
+
+
+def multiverse_alternatives(choice: dict, config: dict) -> list:
+    """A multiverse choice's alternatives: its list, or for ``seeds`` with ``leave_one_out``
+    one subset per configured seed, without it (leave-one-seed-out universes; none for one seed)."""
+    if choice["alternatives"] == LEAVE_ONE_OUT:
+        if choice["key"] != "seeds":
+            raise ConfigError(f"config key 'multiverse': {LEAVE_ONE_OUT} is for key seeds, not {choice['key']}")
+        seeds = config["seeds"]  # a single seed has no subset left to decide on
+        return [[seed for seed in seeds if seed != dropped] for dropped in seeds] if len(seeds) > 1 else []
+    return list(choice["alternatives"])
+
+
 def deep_merge(base: dict, override: dict) -> dict:
     """A copy of ``base`` with ``override`` merged in, recursively for nested dicts."""
     merged = copy.deepcopy(base)
@@ -115,7 +159,7 @@ def check_relations(config: dict) -> None:
     for check in (_check_held_out_links, _check_weight_values, _check_cued_subsets, _check_attention_heads,
                   _check_device, _check_batch_sizes, _check_few_shot_pool, _check_wordings, _check_lm_shots,
                   _check_regimes, _check_budget_widths, _check_sweep_widths, _check_c4_rows, _check_c3_sizes,
-                  _check_verdict_choices):
+                  _check_verdict_choices, _check_multiverse):
         check(config)
 
 
@@ -397,6 +441,26 @@ def _check_verdict_choices(config: dict) -> None:
                   range(1, regimes["dagger"]["rounds"] + 1))
     _check_picked("c6.verdict.fusion_samples", regimes["verdict"]["fusion_samples"],
                   [n for n in regimes["fusion"]["observational_samples"] if n != 0])
+
+
+def _check_multiverse(config: dict) -> None:
+    """Every multiverse choice names a config key that exists, and each alternative gives a
+    config whose relations hold (the universe's run would be a valid run)."""
+    point = {key: value for key, value in config.items() if key != "multiverse"}
+    for claim, choices in config.get("multiverse", {}).items():
+        for index, choice in enumerate(choices):
+            where = f"multiverse.{claim}[{index}]"
+            try:
+                lookup(point, choice["key"])
+            except OverrideError as error:
+                _fail(f"{where}.key", str(error))
+            for value in multiverse_alternatives(choice, point):
+                if choice["key"] == "seeds" and not (value and set(value) <= set(point["seeds"])):
+                    _fail(f"{where}.alternatives", f"seeds {value} are not a subset of the configured seeds")
+                try:
+                    check_relations(override(point, {choice["key"]: value}))
+                except ConfigError as error:
+                    _fail(f"{where}.alternatives", f"{choice['key']}={value!r} breaks a relation ({error})")
 
 
 def check_stimulus_files(config: dict) -> None:

@@ -23,6 +23,8 @@ from pacs.probes.sources import TASK_CONDITIONS  # noqa: E402
 from pacs.stats import parse_seed_means  # noqa: E402
 
 SEED_POINT_SIZE = 7
+# the configured run's name among a claim's multiverse universes (pacs.claims.multiverse)
+CONFIGURED = "configured"
 
 
 def seed_point_positions(centre: float, n_seeds: int, width: float) -> list[float]:
@@ -327,3 +329,51 @@ def feature_choice_figure(tables, params, out_paths) -> None:
 def c6_figure(tables, params, out_paths) -> None:
     """C6: one training regime's figure (``training_regime_figure``; params: its ``regime``)."""
     training_regime_figure(params["regime"], tables["summary"], out_paths)
+
+
+def curve_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """One verdict row's universes in specification-curve order: by effect, smallest first
+    (ties by universe name, so the order is deterministic), with ``rank`` 0, 1, ..."""
+    ordered = rows.sort_values(["effect", "universe"], kind="mergesort", na_position="first")
+    return ordered.assign(rank=range(len(ordered))).reset_index(drop=True)
+
+
+def specification_curve_figure(rows: pd.DataFrame, out_paths, title: str) -> None:
+    """A claim's specification curve (Simonsohn et al. 2020), one column per verdict row
+    (``prefix``): above, the deciding effect with its 95% CI in every universe, sorted by
+    effect (``curve_order``) and coloured by verdict; below, a dot matrix of
+    the choice each universe takes (the configured run: the bottom row). ``rows``: the tidy
+    universe table of ``pacs.claims.multiverse`` (``UNIVERSE_COLUMNS``)."""
+    sns.set_theme(style="whitegrid", context="paper")
+    if rows.empty:  # no verdict row was tested: say so rather than draw empty axes
+        fig, ax = plt.subplots(figsize=(4, 1))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no verdict row was tested", ha="center", va="center")
+        save_with_legend(fig, ax, title, out_paths, ncol=1)
+        return
+    prefixes = list(dict.fromkeys(rows.prefix))
+    verdicts = list(dict.fromkeys(rows.verdict))
+    palette = dict(zip(verdicts, sns.color_palette("colorblind", len(verdicts))))
+    labels = list(dict.fromkeys(f"{r.choice} = {r.value}" for r in rows.itertuples() if r.universe != CONFIGURED))
+    labels.append(CONFIGURED)
+    fig, axes = plt.subplots(2, len(prefixes), figsize=(3.2 * len(prefixes) + 1.5, 2.6 + 0.22 * len(labels)),
+                             squeeze=False, sharex="col", gridspec_kw={"height_ratios": [2, 0.4 + 0.18 * len(labels)]})
+    for column, prefix in enumerate(prefixes):
+        curve = curve_order(rows[rows.prefix == prefix])
+        top, matrix = axes[0][column], axes[1][column]
+        for r in curve.itertuples():
+            colour = palette[r.verdict]
+            top.errorbar(r.rank, r.effect, yerr=[[r.effect - r.ci_low], [r.ci_high - r.effect]], fmt="o",
+                         color=colour, markersize=4, capsize=2, label=r.verdict)
+            label = CONFIGURED if r.universe == CONFIGURED else f"{r.choice} = {r.value}"
+            matrix.scatter(r.rank, labels.index(label), color=colour, s=14)
+        top.set_title(f"{prefix}: {curve.effect_label.iloc[0]}", fontsize=7)
+        top.set_ylabel("effect [95% CI]" if column == 0 else "")
+        matrix.set_yticks(range(len(labels)))
+        matrix.set_yticklabels(labels if column == 0 else [], fontsize=6)
+        matrix.set_ylim(-0.5, len(labels) - 0.5)
+        matrix.invert_yaxis()
+        matrix.set_xticks(range(len(curve)))
+        matrix.set_xticklabels([])
+        matrix.set_xlabel("universes, by effect")
+    save_with_legend(fig, list(axes[0]), title, out_paths, ncol=len(verdicts))

@@ -187,13 +187,13 @@ def verdict_table(rows: pd.DataFrame) -> str:
     for block, title in VERDICT_BLOCKS.items():
         chosen = rows[blocks == block]
         if not chosen.empty:
-            body += [[f"\\multicolumn{{9}}{{l}}{{\\textit{{{title}}}}}"], *verdict_rows(chosen)]
-    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$ or $t$", "Holm $p$", "$p$ all rows", "MDE", "verdict"]
+            body += [[f"\\multicolumn{{10}}{{l}}{{\\textit{{{title}}}}}"], *verdict_rows(chosen)]
+    header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$ or $t$", "Holm $p$", "$p$ all rows", "MDE", "verdict", "robustness"]
 
     def ragged(width: str) -> str:
         return f">{{\\raggedright\\arraybackslash}}p{{{width}}}"
 
-    return tabular(header, body, f"l{ragged('3.2cm')}{ragged('2.8cm')}{ragged('3.2cm')}cccc{ragged('2.2cm')}")
+    return tabular(header, body, f"l{ragged('3.2cm')}{ragged('2.8cm')}{ragged('3.2cm')}cccc{ragged('2.2cm')}{ragged('2.4cm')}")
 
 
 def verdict_rows(rows: pd.DataFrame) -> list[list[str]]:
@@ -209,6 +209,7 @@ def verdict_rows(rows: pd.DataFrame) -> list[list[str]]:
             fmt_p(r.p_all),
             fmt(r.mde),
             f"\\textbf{{{r.verdict}}}" + design_note(r) + budget_note(r) + power_note(r),
+            robustness_note(r),
         ]
         for r in rows.itertuples()
     ]
@@ -219,6 +220,13 @@ def design_note(row) -> str:
     if row.verdict != CANNOT_DECIDE or not isinstance(getattr(row, "reason", None), str):
         return ""
     return f" \\newline {{\\tiny {tex_escape(row.reason.split('; the data alone', 1)[0])}}}"
+
+
+def robustness_note(row) -> str:
+    """A verdict row's robustness over its claim's analysis universes (``pacs.claims.multiverse``:
+    'k/n' universes where the verdict holds, and the choices that flip it); '--' without one."""
+    note = getattr(row, "robustness", "")
+    return f"{{\\tiny {tex_escape(note)}}}" if isinstance(note, str) and note else "--"
 
 
 def budget_note(row) -> str:

@@ -60,3 +60,82 @@ rule report_numbers:
         expert_agreement_floor=config["verdicts"]["expert_agreement_floor"],
     script:
         "../scripts/report_numbers.py"
+
+
+# The multiverse (pacs.claims.multiverse): each claim's analysis universes (config `multiverse`),
+# decided on the same statistics tables and learners as its configured verdicts, one job
+# per claim; a universe equal to the configured run is that run (not recomputed).
+plan_multiverse()
+
+
+rule multiverse:
+    input:
+        code("multiverse"),
+        unpack(lambda w: WIRING[w.claim]["tables"]),
+        unpack(statistics_inputs),
+    output:
+        universes="results/multiverse/{claim}/universes.csv",
+        robustness="results/multiverse/{claim}/robustness.csv",
+    log:
+        "logs/multiverse/{claim}.log",
+    wildcard_constraints:
+        claim="|".join(REGISTRY),
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        settings=lambda w: WIRING[w.claim]["params"],
+        universes=lambda w: universe_params(w.claim),
+        # file names as plain strings (a rule's input objects do not pickle)
+        statistics=lambda w: [
+            {
+                "inputs": {
+                    name: [str(path) for path in files]
+                    for name, files in job["inputs"].items()
+                },
+                "tables": job["tables"],
+            }
+            for job in WIRING[w.claim]["statistics"]
+        ],
+        expert_imitators=lambda w: WIRING[w.claim]["expert_imitators"],
+        expert_agreement_floor=config["verdicts"]["expert_agreement_floor"],
+    script:
+        "../scripts/multiverse.py"
+
+
+rule multiverse_figure:
+    input:
+        code("multiverse_figure"),
+        universes=rules.multiverse.output.universes,
+    output:
+        pdf="paper/build/figures/multiverse_{claim}.pdf",
+    log:
+        "logs/multiverse/figure_{claim}.log",
+    wildcard_constraints:
+        claim="|".join(REGISTRY),
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    script:
+        "../scripts/multiverse_figure.py"
+
+
+rule multiverse_report:
+    input:
+        code("multiverse_report"),
+        universes=expand(rules.multiverse.output.universes, claim=REGISTRY),
+        figures=expand(rules.multiverse_figure.output.pdf, claim=REGISTRY),
+    output:
+        tex="paper/build/generated/multiverse.tex",
+    log:
+        "logs/multiverse/report.log",
+    conda:
+        SOFTWARE
+    resources:
+        **job_resources("light"),
+    params:
+        claims=list(REGISTRY),
+    script:
+        "../scripts/multiverse_report.py"

@@ -197,7 +197,8 @@ rule causal_statistics:
         "../scripts/causal_statistics.py"
 
 
-# C1 and C2: one set of rules, two claims of the registry
+# C1 and C2: one set of rules, two claims of the registry; the statistics tables their reports read
+CAUSAL_TABLES = ("summary", "contrasts", "gaps", "controls", "control_gaps", "training")
 for CAUSAL_CLAIM, CAUSAL_PARAMS in (
     ("c1", ("c1", "model", "train", "seeds", "stats")),
     ("c2", ("c2",)),
@@ -214,20 +215,38 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS in (
                 name: expand(
                     rules.causal_statistics.output[name], experiment=CAUSAL_CLAIM
                 )[0]
-                for name in (
-                    "summary",
-                    "contrasts",
-                    "gaps",
-                    "controls",
-                    "control_gaps",
-                    "training",
-                )
+                for name in CAUSAL_TABLES
             },
             "training_logs": CAUSAL_TRAINING_LOGS,
         },
         params={key: config[key] for key in (*CAUSAL_PARAMS, "verdicts")},
         # every C1/C2 agent imitates the expert
         expert_imitators=CAUSAL_TRAINING_LOGS,
+        # what its statistics jobs read (a multiverse universe must not change them)
+        statistics_keys=["seeds", "stats", f"{CAUSAL_CLAIM}.verdict"],
+        # its statistics job, for a multiverse universe to rerun
+        statistics=[
+            dict(
+                inputs={
+                    name: expand(
+                        getattr(rules, rule).output[0],
+                        experiment=CAUSAL_CLAIM,
+                        seed=SEEDS,
+                    )
+                    for name, rule in (
+                        ("agent", "causal_active_test"),
+                        ("baselines", "causal_baselines"),
+                    )
+                }
+                | {"training_logs": CAUSAL_TRAINING_LOGS},
+                params={
+                    "stats": config["stats"],
+                    "verdict": config[CAUSAL_CLAIM]["verdict"],
+                },
+                keys={"stats": "stats", "verdict": f"{CAUSAL_CLAIM}.verdict"},
+                tables={name: name for name in CAUSAL_TABLES},
+            )
+        ],
         figures={
             CAUSAL_CLAIM: dict(
                 inputs={

@@ -534,6 +534,15 @@ wire_claim(
         "train": C3_TRAIN,
         "verdicts": config["verdicts"],
     },
+    # what its statistics jobs read (a multiverse universe must not change them)
+    statistics_keys=[
+        "seeds",
+        "stats",
+        "c3.verdict",
+        "c3.confounding",
+        "c3.feature_choice",
+        "verdicts.c3_equivalence_margin",
+    ],
     figures={
         "c3": dict(
             inputs={"summary": rules.c3_statistics.output.summary},

@@ -354,6 +354,15 @@ wire_claim(
         "train": C4_TRAIN,
         "verdicts": config["verdicts"],
     },
+    # what its statistics jobs read (a multiverse universe must not change them)
+    statistics_keys=[
+        "seeds",
+        "stats",
+        "c4.pretrained",
+        "c4.splits",
+        "c4.verdict",
+        "verdicts.c4_equivalence_margin",
+    ],
     figures={
         "c4": dict(
             inputs={"summary": rules.c4_statistics.output.summary},

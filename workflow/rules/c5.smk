@@ -236,23 +236,24 @@ rule c5_statistics:
         "../scripts/c5_statistics.py"
 
 
+# the statistics tables C5's report reads
+C5_TABLES = (
+    "answers",
+    "accuracy",
+    "acceptance",
+    "contrasts",
+    "indices",
+    "corpora",
+    "categories",
+    "regression",
+    "training",
+)
+
+
 wire_claim(
     "c5",
     tables={
-        **{
-            name: rules.c5_statistics.output[name]
-            for name in (
-                "answers",
-                "accuracy",
-                "acceptance",
-                "contrasts",
-                "indices",
-                "corpora",
-                "categories",
-                "regression",
-                "training",
-            )
-        },
+        **{name: rules.c5_statistics.output[name] for name in C5_TABLES},
         "training_logs": rules.c5_statistics.input.training_logs,
     },
     params={
@@ -261,6 +262,24 @@ wire_claim(
         "train": WORLD_TRAIN,
         "verdicts": config["verdicts"],
     },
+    # what its statistics jobs read (a multiverse universe must not change them)
+    statistics_keys=["seeds", "stats", "c5.pipeline.corpora"],
+    # its statistics job, for a multiverse universe to rerun
+    statistics=[
+        dict(
+            inputs={
+                name: rules.c5_statistics.input[name]
+                for name in ("pretrained", "world", "training_logs")
+            },
+            params={
+                "log_conditions": WORLD_TRAINING_LOGS,
+                "stats": config["stats"],
+                "corpora": C5_CONFIG["pipeline"]["corpora"],
+            },
+            keys={"stats": "stats"},
+            tables={name: name for name in C5_TABLES},
+        )
+    ],
     figures={
         "c5": dict(
             inputs={

@@ -373,6 +373,8 @@ wire_claim(
         "train": C6_TRAIN,
         "verdicts": config["verdicts"],
     },
+    # what its statistics jobs read (a multiverse universe must not change them)
+    statistics_keys=["seeds", "stats", "c6.verdict", "verdicts.c6_equivalence_margin"],
     figures={
         f"c6_{regime}": dict(
             inputs={"summary": c6_statistics(regime, "summary")},

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from pacs.claims.registry import REGISTRY, rule_files
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
-from pacs.config import ConfigError, claim_model, resolve
+from pacs.claims import multiverse
+from pacs.config import ConfigError, claim_model, lookup, override, resolve
 from pacs.ensemble import use_ensemble
 from pacs.probes.sources import extra_files_by_task
 from pacs.runtime import pick_device
@@ -62,7 +63,16 @@ WIRING = {}
 
 
 def wire_claim(
-    claim, *, tables, params, figures, learning_logs, benchmarks, expert_imitators=()
+    claim,
+    *,
+    tables,
+    params,
+    figures,
+    learning_logs,
+    benchmarks,
+    expert_imitators=(),
+    statistics_keys=(),
+    statistics=(),
 ):
     """Wire one claim of the registry into the generic rules.
 
@@ -74,7 +84,9 @@ def wire_claim(
     dict(inputs=named statistics tables, params=config values, caption=text of its
     caption in the HTML report); learning_logs: learning-curve name -> {training log: its
     condition label in the figure};
-    benchmarks: its benchmark files, for the report's stage-time table.
+    benchmarks: its benchmark files, for the report's stage-time table;
+    statistics_keys: the dotted config keys its statistics jobs read (a multiverse
+    universe that changes one would need its statistics rerun, pacs.multiverse.plan).
     """
     WIRING[claim] = dict(
         tables=tables,
@@ -83,6 +95,8 @@ def wire_claim(
         learning_logs=learning_logs,
         benchmarks=benchmarks,
         expert_imitators=list(expert_imitators),
+        statistics_keys=list(statistics_keys),
+        statistics=list(statistics),
     )
 
 
@@ -114,6 +128,66 @@ def check_wiring():
         ]
         if problems:
             sys.exit(f"pacs: claim {claim.id}: {'; '.join(problems)}")
+
+
+# Each claim's analysis universes (config `multiverse`, pacs.claims.multiverse): filled by
+# plan_multiverse once every claim is wired.
+MULTIVERSE = {}
+
+
+def plan_multiverse():
+    """Plan every claim's universes, checked against its wiring (one line naming the key otherwise)."""
+    try:
+        planned = {
+            claim: multiverse.plan(
+                claim,
+                config["multiverse"].get(claim, []),
+                config,
+                list(WIRING[claim]["params"]),
+                WIRING[claim]["statistics_keys"],
+                WIRING[claim]["statistics"],
+            )
+            for claim in REGISTRY
+        }
+    except ValueError as error:
+        sys.exit(f"pacs: {error}")
+    for name in set(config["multiverse"]) - set(REGISTRY):
+        sys.exit(f"pacs: config key 'multiverse.{name}': not a claim of the registry")
+    MULTIVERSE.update(planned)
+
+
+def universe_params(claim):
+    """What the multiverse job of ``claim`` knows of each universe: its name, choice and value,
+    its seeds and, where it changes what the statistics read, each wired statistics job's params.
+    """
+    jobs, read = WIRING[claim]["statistics"], WIRING[claim]["statistics_keys"]
+    return [
+        dict(
+            vars(universe),
+            seeds=lookup(override(config, universe.overrides), "seeds"),
+            statistics_params=(
+                [
+                    multiverse.statistics_params(job, config, universe.overrides)
+                    for job in jobs
+                ]
+                if multiverse.reruns_statistics(universe, read)
+                else None
+            ),
+        )
+        for universe in MULTIVERSE[claim]
+    ]
+
+
+def statistics_inputs(wildcards):
+    """The files of the claim's wired statistics jobs, when one of its universes reruns them."""
+    claim = wildcards.claim
+    if not any(u["statistics_params"] for u in universe_params(claim)):
+        return {}
+    return {
+        f"statistics{index}_{name}": files
+        for index, job in enumerate(WIRING[claim]["statistics"])
+        for name, files in job["inputs"].items()
+    }
 
 
 def job_resources(kind):

@@ -48,6 +48,7 @@ rule verdict_table:
         code("verdict_table"),
         rows=[claim.verdict_rows_file for claim in REGISTRY.values()],
         budget_sensitivity=rules.budget_summary.output.sensitivity,
+        robustness=expand(rules.multiverse.output.robustness, claim=REGISTRY),
     output:
         tex="paper/build/generated/verdict_table.tex",
         table="results/verdicts/all.csv",
@@ -127,6 +128,7 @@ rule report_pdf:
         budget=rules.budget_summary.output.tex,
         budget_figure=rules.budget_figure.output.pdf,
         sweep=rules.sweep_appendix.output.tex,
+        multiverse=rules.multiverse_report.output.tex,
     output:
         report(
             "paper/build/report.pdf",

@@ -5,6 +5,7 @@ row's MDE at this preset is within that margin: a row beyond it is flagged under
 import pandas as pd
 
 from pacs import adequacy, budget, report
+from pacs.claims import multiverse
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
 from pacs.verdicts import CLAIMS, MARGIN_SOURCES, adjust_across_claims, mde_within_margin, planning_table
@@ -12,6 +13,10 @@ from pacs.verdicts import CLAIMS, MARGIN_SOURCES, adjust_across_claims, mde_with
 configure_logging(snakemake.log[0])
 rows = pd.concat([read_table(p, ("claim", "verdict", "p_holm", "margin", "se", "n_seeds")) for p in snakemake.input.rows], ignore_index=True)
 rows = adjust_across_claims(rows)
+robust = pd.concat([read_table(p, ("prefix", "holds", "n", "flipped_by")) for p in snakemake.input.robustness],
+                   ignore_index=True)
+rows = rows.merge(robust.assign(robustness=robust.apply(multiverse.robustness_cell, axis=1))[["prefix", "robustness"]],
+                  on="prefix", how="left")
 rows.insert(1, "original_claim", rows.claim.map(CLAIMS))
 rows = budget.annotate_verdicts(rows, read_table(snakemake.input.budget_sensitivity, ("claim", "same")))
 rows["mde_within_margin"] = mde_within_margin(rows)  # False: underpowered at this preset

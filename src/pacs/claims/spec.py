@@ -131,7 +131,7 @@ class Claim:
                        params: Mapping) -> ReportNumbers:
         """The section's macros and verdict rows from its statistics tables."""
         decisions = self.decide(tables, trained, params)
-        rows = [d.verdict.as_row() for d in decisions if d.verdict is not None]
+        rows = [{**d.verdict.as_row(), "prefix": d.prefix} for d in decisions if d.verdict is not None]
         return ReportNumbers(self.results(tables, params), "\n".join(d.macros() for d in decisions),
                              pd.DataFrame(rows))
 
