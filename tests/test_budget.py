@@ -66,15 +66,18 @@ def test_same_verdict_is_read_at_the_two_largest_budgets_only():
     assert budget.sensitivity(rows({1.0: SUPPORTED}, "C4")).same.item() == "--"
 
 
-def test_the_note_goes_on_the_verdict_row_each_analysis_qualifies():
+def test_the_note_goes_on_the_verdict_rows_each_analysis_qualifies():
+    # rows named by their macro prefix: C3a's row shares the start of C3's test text but is not
+    # what C3's budget analysis reads; C4's analysis reads both of the pipeline LM's strategy rows
     verdict_rows = pd.DataFrame({
-        "claim": ["C1", "C2", "C4", "C4"],
-        "test": ["agent vs random and expert", "agent vs random_explore",
-                 f"{budget.C4_SUBJECT} vs random, correlational and expert", "explanations vs none"],
+        "claim": ["C1", "C2", "C3", "C3", "C4", "C4", "C4"],
+        "prefix": ["COne", "CTwo", "CThree", "CThreeEfficiency", "CFourPipelineRuns", "CFourPipelineGeneralizes",
+                   "CFourExplain"],
     })
-    summary = pd.DataFrame({"claim": ["C1", "C4"], "same": ["yes", "no"]})
+    summary = pd.DataFrame({"claim": ["C1", "C3", "C4"], "same": ["yes", "yes", "no"]})
     notes = budget.annotate_verdicts(verdict_rows, summary).budget_sensitivity.tolist()
-    assert notes == [f"{budget.SENSITIVITY_COLUMN}: yes", "", f"{budget.SENSITIVITY_COLUMN}: no", ""]
+    yes, no = f"{budget.SENSITIVITY_COLUMN}: yes", f"{budget.SENSITIVITY_COLUMN}: no"
+    assert notes == [yes, "", yes, "", no, no, ""]
 
 
 def ooo_episodes(benefit: float, seeds=(0, 1, 2), n=200) -> pd.DataFrame:

@@ -70,7 +70,7 @@ class DecidingContrast:
     group: str
     other: str | None
     label: str  # LaTeX
-    verdict_test_prefix: str  # the main verdict row this analysis qualifies starts with this test text
+    verdict_rows: tuple[str, ...]  # the macro prefixes of the verdict rows this analysis qualifies
 
 
 def _c4_plan(splits) -> AnalysisPlan:
@@ -96,18 +96,20 @@ ANALYSES = {
         lambda episodes, settings, splits: contrast_table(prepare(episodes, PLANS["c1"]), PLANS["c1"], settings),
         lambda verdicts, chosen: c1_rule(verdicts, chosen),
         DecidingContrast("C1", "reward_over_optimal", "split", "held_out_link_goal", "expert",
-                         "agent $-$ expert, reward/optimal (held-out-link goal)", "agent vs")),
+                         "agent $-$ expert, reward/optimal (held-out-link goal)", ("COne",))),
     "c3": BudgetAnalysis(
         lambda episodes, settings, splits: explanation_contrasts(episodes, ("test_correct",), settings),
         # budget learners are trained on deconfounded data only
         lambda verdicts, chosen: c3_rule(verdicts, {**chosen, "confounding": [C3_CONFOUNDING]}),
         DecidingContrast("C3", "test_correct", "confounding", C3_CONFOUNDING, None,
-                         "with $-$ without explanations, test-trial accuracy (deconfounded)", "explanations vs")),
+                         "with $-$ without explanations, test-trial accuracy (deconfounded)", ("CThree",))),
     "c4": BudgetAnalysis(
         lambda episodes, settings, splits: contrast_table(episodes, _c4_plan(splits), settings),
         lambda verdicts, chosen: c4_strategy_rule(verdicts, chosen, C4_SUBJECT),
         DecidingContrast("C4", "reward_over_optimal", "split", "held_out_link_goal", "expert",
-                         "pipeline LM $-$ expert, reward/optimal (held-out-link goal)", f"{C4_SUBJECT} vs")),
+                         "pipeline LM $-$ expert, reward/optimal (held-out-link goal)",
+                         # the budget LMs are read on every split together: both strategy rows
+                         ("CFourPipelineRuns", "CFourPipelineGeneralizes"))),
 }
 BUDGET_CLAIMS = tuple(ANALYSES)
 DECIDING = {claim: analysis.deciding for claim, analysis in ANALYSES.items()}
@@ -196,15 +198,15 @@ def sensitivity(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def annotate_verdicts(verdict_rows: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
-    """The verdict table with ``budget_sensitivity``: for the row each budget analysis
-    qualifies (by claim and the start of its test), "same verdict at the two largest
-    budgets: yes/no"; empty elsewhere."""
+    """The verdict table with ``budget_sensitivity``: for the rows each budget analysis
+    qualifies (by claim and macro prefix, ``DecidingContrast.verdict_rows``), "same verdict
+    at the two largest budgets: yes/no"; empty elsewhere."""
     note = pd.Series("", index=verdict_rows.index)
     for claim_key, deciding in DECIDING.items():
         found = summary[summary.claim == deciding.claim]
         if found.empty:
             continue
-        rows = (verdict_rows.claim == deciding.claim) & verdict_rows.test.str.startswith(deciding.verdict_test_prefix)
+        rows = (verdict_rows.claim == deciding.claim) & verdict_rows.prefix.isin(deciding.verdict_rows)
         note[rows] = f"{SENSITIVITY_COLUMN}: {found.iloc[0].same}"
     return verdict_rows.assign(budget_sensitivity=note)
 

@@ -11,7 +11,7 @@ from pacs.tables import read_table, write_table
 from pacs.verdicts import CLAIMS, MARGIN_SOURCES, adjust_across_claims, mde_within_margin, planning_table
 
 configure_logging(snakemake.log[0])
-rows = pd.concat([read_table(p, ("claim", "verdict", "p_holm", "margin", "se", "n_seeds")) for p in snakemake.input.rows], ignore_index=True)
+rows = pd.concat([read_table(p, ("claim", "prefix", "verdict", "p_holm", "margin", "se", "n_seeds")) for p in snakemake.input.rows], ignore_index=True)
 rows = adjust_across_claims(rows)
 robust = pd.concat([read_table(p, ("prefix", "holds", "n", "flipped_by")) for p in snakemake.input.robustness],
                    ignore_index=True)
