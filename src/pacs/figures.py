@@ -16,15 +16,13 @@ import seaborn as sns  # noqa: E402
 
 from pacs.adequacy import STALLED  # noqa: E402
 from pacs.analysis import FUSION_POLICIES, PLANS, AnalysisPlan, lm_plan  # noqa: E402
-from pacs.labels import (METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER, pipeline_lm_policy,  # noqa: E402
+from pacs.labels import (CONFIGURED, METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER, pipeline_lm_policy,  # noqa: E402
                          pretrained_label)
 from pacs.probes.analysis import SCORE_NAMES, with_respondent, with_source  # noqa: E402
 from pacs.probes.sources import TASK_CONDITIONS  # noqa: E402
 from pacs.stats import parse_seed_means  # noqa: E402
 
 SEED_POINT_SIZE = 7
-# the configured run's name among a claim's multiverse universes (pacs.claims.multiverse)
-CONFIGURED = "configured"
 
 
 def seed_point_positions(centre: float, n_seeds: int, width: float) -> list[float]:

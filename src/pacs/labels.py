@@ -91,3 +91,6 @@ METRIC_LABELS = {
 def world_lm_label(corpus: str) -> str:
     """Model name of Experiment 5's pipeline LM trained on its made-up world's ``corpus``."""
     return f"world LM, {corpus}"
+
+# the multiverse's name for the configured run (pacs.claims.multiverse, its specification curves)
+CONFIGURED = "configured"

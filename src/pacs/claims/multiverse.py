@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from pacs.config import lookup, multiverse_alternatives, override
-from pacs.figures import CONFIGURED
+from pacs.labels import CONFIGURED
 from pacs.report import tex_escape
 
 # one row per (universe, verdict row): the universe's name, the choice it varies and the
