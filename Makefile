@@ -59,9 +59,12 @@ extended: setup
 run:
 	SNAKEMAKE=$(SNAKEMAKE) CORES=$(CORES) PRESET=$(PRESET) TARGET=$(TARGET) workflow/run_workflow.sh
 
+# two pytest-xdist workers (one per core): the smoke run's tests on one (their group), the
+# SLURM tests (mostly waiting on the scheduler) and the rest on the other
+TEST_WORKERS ?= 2
 test: setup
 	$(SUDO) $(CLUSTER) start
-	status=0; $(BIN)/python -m pytest -q -p no:cacheprovider || status=$$?; \
+	status=0; $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup || status=$$?; \
 	  $(SUDO) $(CLUSTER) stop; exit $$status
 
 cluster-start:

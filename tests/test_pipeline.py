@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 SMOKE = ["--config", "preset=smoke"]
 
-pytestmark = pytest.mark.slow
+# one xdist group: under `pytest -n` (make test) every test of this file runs on the worker
+# that builds the smoke run once (tests/conftest.py), the other worker runs the rest
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("smoke_run")]
 
 
 def snakemake(workdir: Path, *args: str, timeout: int = 3600) -> subprocess.CompletedProcess:

@@ -5,6 +5,7 @@ Needs a running cluster: `make test` starts one (root), or run
 tests are skipped. The workflow runs in copies of the repository, as in test_pipeline.py.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,9 @@ def cluster_is_up() -> bool:
 
 pytestmark = [
     pytest.mark.slurm,
+    # its own xdist group (make test runs `pytest -n 2`): the cluster's jobs wait on the
+    # scheduler while the other worker builds the smoke run
+    pytest.mark.xdist_group("slurm"),
     pytest.mark.skipif(not cluster_is_up(), reason="no SLURM cluster (workflow/cluster/slurm.sh start)"),
 ]
 
@@ -67,9 +71,11 @@ def slurm_run(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def local_run(request, tmp_path_factory) -> Path:
     """Experiment 1 run locally: the reference the SLURM run must match. Where this session
-    runs the whole smoke preset anyway (tests/test_pipeline.py), that run is the reference
-    (C1's tables read nothing of the other experiments); otherwise Experiment 1 alone."""
-    if any("smoke_run" in item.fixturenames for item in request.session.items):
+    runs the whole smoke preset in this process anyway (tests/test_pipeline.py without
+    pytest-xdist), that run is the reference (C1's tables read nothing of the other
+    experiments); otherwise (under `pytest -n`, the smoke run is another worker's) Experiment 1 alone."""
+    in_this_process = "PYTEST_XDIST_WORKER" not in os.environ
+    if in_this_process and any("smoke_run" in item.fixturenames for item in request.session.items):
         return request.getfixturevalue("smoke_run")
     work = copy_of_repository(tmp_path_factory, "local")
     result = snakemake(work, C1_TARGET, "--cores", "2", *SMOKE)
