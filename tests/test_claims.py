@@ -107,13 +107,21 @@ def test_c3_decides_on_the_explanation_effect_in_every_regime():
                           row(-0.3, -0.1, train_episodes=50000, deciding=False)])
     validation = pd.DataFrame({"train_episodes": [1000, 50000], "seed": 0, "value": [0.9, 0.99],
                                "explanations": "without"})
-    tables = {"feature_contrasts": feature, "efficiency_contrasts": sizes, "efficiency_validation": validation}
+    # their controls: the positive reads supported (the data's own rows), the negative not (two identical arms)
+    tables = {"feature_contrasts": feature, "efficiency_contrasts": sizes, "efficiency_validation": validation,
+              "feature_controls": controls.labelled({controls.POSITIVE: feature, controls.NEGATIVE: feature.assign(
+                  ci_low=0.0, ci_high=0.0, ci90_low=0.0, ci90_high=0.0, diff=0.0, p_holm=1.0)}),
+              "efficiency_controls": controls.labelled({controls.POSITIVE: sizes, controls.NEGATIVE: sizes.assign(
+                  ci_low=0.0, ci_high=0.0, ci90_low=0.0, ci90_high=0.0, diff=0.0, p_holm=1.0)})}
     trained = {"training_logs": CONVERGED, "training_logs_feature_choice": CAPPED, "training_logs_efficiency": CONVERGED}
     decision, feature_decision, size_decision = c3.decide({"contrasts": contrasts, "controls": checks, **tables},
                                                           trained, params)
     assert decision.verdict.verdict == "supported"
     assert feature_decision.prefix == "CThreeFeature" and feature_decision.verdict.verdict == "undertrained"
     assert size_decision.prefix == "CThreeEfficiency" and size_decision.verdict.verdict == "supported"
+    assert (feature_decision.verdict.positive_verdict, feature_decision.verdict.negative_verdict,
+            size_decision.verdict.positive_verdict) == ("supported", "not supported", "supported")
+    assert feature_decision.verdict.positive_control.startswith("the scripted follow_colour and follow_shape")
     weak = contrasts.assign(ci_low=[0.1, -0.3], ci_high=[0.3, -0.1], diff=[0.2, -0.2], p_holm=0.001)
     decision, _, _ = c3.decide({"contrasts": weak, "controls": checks, **tables}, trained, params)
     assert decision.verdict.verdict == "not supported"

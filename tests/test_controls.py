@@ -8,12 +8,13 @@ import pytest
 
 from pacs.claims import controls
 from pacs.analysis import PLANS, explanation_contrasts, lm_plan
-from pacs.claims import c1, c2, c4, c6
+from pacs.claims import c1, c2, c3, c4, c6
 from pacs.labels import RC_LEARNER_POLICIES, pipeline_lm_policy, pretrained_policy
 from pacs.stats import BootstrapSettings
 from pacs.verdicts import (CANNOT_DECIDE, NOT_SUPPORTED, SUPPORTED, Verdict, beat_and_approach_verdict,
                            benefit_verdict, c1_near_rule, c1_rule, c2_rule, c3_rule, c4_explanation_rule,
-                           c4_strategy_rule, c6_benefit_rule, c6_conditioning_rule, gap_share_verdict, validate)
+                           c4_strategy_rule, c6_benefit_rule, c6_conditioning_rule, gap_share_verdict,
+                           validate)
 from test_verdicts import CHOICES, VERDICTS
 
 SETTINGS = BootstrapSettings(n_boot=300)
@@ -152,3 +153,59 @@ def test_a_planted_gain_is_twice_the_margin_where_there_is_room_and_stops_at_the
     assert (full[full.arm == "b"].test_correct == 1.0).all()
     with pytest.raises(ValueError, match="no ceiling known for metric 'tests_run'"):
         controls.plant(table.rename(columns={"test_correct": "tests_run"}), "arm", "a", "b", "tests_run", 0.2, ())
+
+
+EFFICIENCY = {"margin": 0.05, "ceiling": 1.0}
+ENV = {"experiment_trials": 3, "n_objects": 4}  # the size rule's floor: (3 + 1/4) / 4 = 0.8125
+
+
+def c3a_called(without_validation: dict):
+    """C3a's controls at three training-set sizes whose learners without explanations reach
+    ``without_validation`` (size -> validation pick agreement) and 0.6 test accuracy, both arms."""
+    arms = pd.concat([learner_arms(0.6, groups=("deconfounded",)).assign(train_episodes=size)
+                      for size in without_validation], ignore_index=True)
+    validation = pd.DataFrame([{"train_episodes": size, "seed": seed, "value": value, "explanations": arm}
+                               for size, value in without_validation.items() for seed in range(SEEDS)
+                               for arm in ("with", "without")])
+    table = c3.efficiency_controls(arms, EFFICIENCY["margin"], lambda episodes: c3.deciding_contrasts(
+        c3.size_contrasts(episodes, SETTINGS), validation, EFFICIENCY, ENV))
+    rule = c3.efficiency_rule(VERDICTS, EFFICIENCY, ENV)
+    return controls.call(table, lambda rows, r: c3.efficiency_verdict(rows, validation, r), rule,
+                         c3.efficiency_control_text(EFFICIENCY["margin"]))
+
+
+def test_c3a_controls_are_a_planted_gain_and_two_identical_arms_at_the_deciding_sizes():
+    called = c3a_called({1000: 0.5, 3000: 0.9, 50000: 0.99})  # 3,000 decides: off the floor and the ceiling
+    assert_valid(called)
+    (_, positive), _ = called
+    assert "deciding sizes (3,000)" in positive.test
+
+
+def test_c3a_controls_where_no_size_qualifies_cannot_be_decided_either():
+    (_, positive), (_, negative) = called = c3a_called({1000: 0.5, 50000: 0.99})
+    assert positive.verdict == negative.verdict == CANNOT_DECIDE and "no training-set size" in positive.reason
+    data = Verdict(claim="C3", test="t", effect_label="e", effect=float("nan"), ci_low=float("nan"),
+                   ci_high=float("nan"), z=float("nan"), p_holm=float("nan"), mde=float("nan"), verdict=CANNOT_DECIDE,
+                   reason="no training-set size qualifies")
+    assert validate(data, *called).verdict == CANNOT_DECIDE
+
+
+def test_c3b_controls_are_scripted_feature_followers_and_one_groups_picks_for_all():
+    x, y = "colour", "shape"
+    rng = np.random.default_rng(0)
+    rows = []
+    for seed in range(SEEDS):
+        for episode in range(EPISODES):
+            picks = {c3.explained_group(x): rng.choice([x, y, "other"]), c3.explained_group(y): rng.choice([x, y]),
+                     c3.NO_EXPLANATIONS: rng.choice([x, y, "other"]), c3.fixed_dimension_baseline(x): x,
+                     c3.fixed_dimension_baseline(y): y}
+            rows += [{"seed": seed, "split": "deconfounded", "episode": episode, "group": group,
+                      f"follows_{x}": float(pick == x), f"follows_{y}": float(pick == y)}
+                     for group, pick in picks.items()]
+    table = c3.feature_controls(pd.DataFrame(rows), x, y, SETTINGS)
+    rule = c3.feature_choice_rule(VERDICTS, {"confounded_dims": [x, y], "margin": 0.05})
+    assert_valid(controls.call(table, c3.feature_choice_verdict, rule, c3.feature_control_text(x, y)))
+    # the data's own rows: the y-explained learners follow y more, the x-explained ones do not follow x more
+    data = c3.feature_contrasts(pd.DataFrame(rows), x, y, SETTINGS)
+    assert c3.feature_choice_verdict(data, rule).verdict != SUPPORTED
+
