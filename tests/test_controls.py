@@ -8,13 +8,13 @@ import pytest
 
 from pacs.claims import controls
 from pacs.analysis import PLANS, explanation_contrasts, lm_plan
-from pacs.claims import c1, c2, c3, c4, c6
+from pacs.claims import c1, c2, c3, c4, c5, c6
 from pacs.labels import RC_LEARNER_POLICIES, pipeline_lm_policy, pretrained_policy
 from pacs.stats import BootstrapSettings
 from pacs.verdicts import (CANNOT_DECIDE, NOT_SUPPORTED, SUPPORTED, Verdict, beat_and_approach_verdict,
                            benefit_verdict, c1_near_rule, c1_rule, c2_rule, c3_rule, c4_explanation_rule,
-                           c4_strategy_rule, c6_benefit_rule, c6_conditioning_rule, gap_share_verdict,
-                           validate)
+                           c4_strategy_rule, c5_rule, c6_benefit_rule, c6_conditioning_rule, effect_verdict,
+                           gap_share_verdict, validate)
 from test_verdicts import CHOICES, VERDICTS
 
 SETTINGS = BootstrapSettings(n_boot=300)
@@ -209,3 +209,26 @@ def test_c3b_controls_are_scripted_feature_followers_and_one_groups_picks_for_al
     data = c3.feature_contrasts(pd.DataFrame(rows), x, y, SETTINGS)
     assert c3.feature_choice_verdict(data, rule).verdict != SUPPORTED
 
+
+# at accuracy 1 the belief-congruent cells have no room to rise: the incongruent ones take the whole effect
+@pytest.mark.parametrize("accuracy", [0.3, 0.6, 1.0])
+def test_world_lm_controls_are_a_planted_corpus_effect_and_two_identical_corpora(accuracy):
+    from test_claims import world_answers
+    couplings, margin = {"independent": 0.0, "confounded": 0.9}, VERDICTS["c5_equivalence_margin"]
+    contrast = c5.CONTRASTS_BY_NAME["belief_congruence"]
+    checks = c5.world_control_corpora(world_answers(accuracy=accuracy), contrast, "dcpmi", couplings, margin)
+    positive = c5.world_corpus_row(checks[controls.POSITIVE], "dcpmi", couplings)
+    assert positive.estimate == pytest.approx(2 * margin)  # the whole planted effect
+    rule = c5_rule(VERDICTS, "difference in belief congruence", "world LM")
+    texts = c5.world_control_text("independent", margin)
+    assert_valid(tuple((texts[kind], effect_verdict(c5.world_corpus_row(checks[kind], "dcpmi", couplings), rule, "t"))
+                       for kind in (controls.POSITIVE, controls.NEGATIVE)))
+
+
+def test_a_planted_content_effect_goes_to_the_cells_with_room():
+    taken = c5.shared_out({"a": 0.0, "b": 0.5, "c": 0.02}, {"a": 1.0, "b": 1.0, "c": 1.0}, 0.3)
+    assert taken == pytest.approx({"a": 0.0, "b": 0.28, "c": 0.02})
+    assert sum(c5.shared_out({"a": 0.1, "b": 0.1}, {"a": 1.0, "b": 1.0}, 0.3).values()) == pytest.approx(0.2)
+    answers = pd.DataFrame({"seed": 0, "condition": ["up", "up", "down", "down"], "correct": [1.0, 1.0, 1.0, 0.0]})
+    planted = c5.planted(answers, "correct", {"up": 1.0, "down": -1.0}, 0.2)
+    assert planted.correct.tolist() == pytest.approx([1.0, 1.0, 0.6, 0.0])  # "down" falls by the whole 0.2
