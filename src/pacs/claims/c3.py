@@ -316,8 +316,8 @@ def efficiency_statistics(inputs, params) -> dict[str, pd.DataFrame]:
     validation = pd.concat([kept_validation({path: size}, SIZE_MEASURE).assign(explanations=arms[path])
                             for path, size in params["log_sizes"].items()], ignore_index=True)
 
-    def contrasts_of(arms: pd.DataFrame) -> pd.DataFrame:
-        return deciding_contrasts(size_contrasts(arms, settings), validation, params["efficiency"], params["env"])
+    def contrasts_of(learners: pd.DataFrame) -> pd.DataFrame:
+        return deciding_contrasts(size_contrasts(learners, settings), validation, params["efficiency"], params["env"])
     return {"curve": curve, "validation": validation, "contrasts": contrasts_of(episodes),
             "controls": efficiency_controls(episodes, params["efficiency"]["margin"], contrasts_of)}
 
@@ -483,8 +483,8 @@ def decide(tables, trained, params) -> list[Decision]:
     size_rule = efficiency_rule(params["verdicts"], params["c3"]["efficiency"], params["c3"]["env"])
     validation = tables["efficiency_validation"]
 
-    def size_verdict(rows: pd.DataFrame, rule: EfficiencyRule) -> Verdict:
-        return efficiency_verdict(rows, validation, rule)
+    def size_verdict(rows: pd.DataFrame, efficiency: EfficiencyRule) -> Verdict:
+        return efficiency_verdict(rows, validation, efficiency)
     return [Decision.qualified("CThree", benefit_verdict(tables["contrasts"], rule), rule, trained["training_logs"],
                                controls.call(tables["controls"], benefit_verdict, rule,
                                              control_text(params["verdicts"]["c3_equivalence_margin"]))),
