@@ -91,16 +91,23 @@ def test_feature_choice_test_episodes_separate_the_confounded_dimensions_after_c
 
 def shares_rows(x_effect, y_effect, seeds=8, episodes=1000, seed=0):
     """Simulated C3b episode rows: per seed and episode, each group picks the colour-, the
-    shape- or the texture-odd object; ``x_effect``/``y_effect`` shift the explained groups."""
+    shape- or the texture-odd object; ``x_effect``/``y_effect`` shift the explained groups.
+    The scripted baselines that always pick the colour- (shape-) odd object beside them."""
     rng = np.random.default_rng(seed)
     frames = []
     base = np.array([0.45, 0.45, 0.10])
-    for confounding, explanations, shift in (("colour", "with", x_effect), ("shape", "with", -y_effect),
-                                             ("colour", "without", 0.0)):
-        choice = rng.choice(3, size=seeds * episodes, p=base + np.array([shift / 2, -shift / 2, 0.0]))
+    for policy, confounding, explanations, shift in (
+            ("colour, with explanations", "colour", "with", x_effect),
+            ("shape, with explanations", "shape", "with", -y_effect),
+            ("colour, without explanations", "colour", "without", 0.0),
+            ("follow_colour", "none", "none", 0), ("follow_shape", "none", "none", 1)):
+        if explanations == "none":  # a scripted baseline: always the odd object along its dimension
+            choice = np.full(seeds * episodes, shift)
+        else:
+            choice = rng.choice(3, size=seeds * episodes, p=base + np.array([shift / 2, -shift / 2, 0.0]))
         frames.append(pd.DataFrame({
             "experiment": "ooo", "seed": np.repeat(np.arange(seeds), episodes), "split": "deconfounded",
-            "policy": f"{confounding}, {explanations} explanations", "episode": np.tile(np.arange(episodes), seeds),
+            "policy": policy, "episode": np.tile(np.arange(episodes), seeds),
             "confounding": confounding, "explanations": explanations, "test_correct": (choice == 0) * 1.0,
             "follows_other": (choice != 0) * 1.0, "follows_colour": (choice == 0) * 1.0,
             "follows_shape": (choice == 1) * 1.0, "follows_texture": (choice == 2) * 1.0, "follows_none": 0.0,
@@ -141,6 +148,9 @@ def test_the_feature_choice_rule_on_simulated_share_tables(x_effect, y_effect, e
     assert verdict.verdict == expected
     decision = c3.Decision.qualified("CThreeFeature", verdict, rule, Adequacy(("converged", "cap")))
     assert decision.verdict.verdict == "undertrained"
+    # whatever the learners do, the scripted followers read supported and one group's picks for all not
+    called = c3.controls.call(tables["controls"], c3.feature_choice_verdict, rule, c3.feature_control_text(*PAIR))
+    assert [control.verdict for _, control in called] == ["supported", "not supported"]
 
 
 def test_the_feature_choice_rule_names_a_missing_contrast():

@@ -107,13 +107,21 @@ def test_c3_decides_on_the_explanation_effect_in_every_regime():
                           row(-0.3, -0.1, train_episodes=50000, deciding=False)])
     validation = pd.DataFrame({"train_episodes": [1000, 50000], "seed": 0, "value": [0.9, 0.99],
                                "explanations": "without"})
-    tables = {"feature_contrasts": feature, "efficiency_contrasts": sizes, "efficiency_validation": validation}
+    # their controls: the positive reads supported (the data's own rows), the negative not (two identical arms)
+    tables = {"feature_contrasts": feature, "efficiency_contrasts": sizes, "efficiency_validation": validation,
+              "feature_controls": controls.labelled({controls.POSITIVE: feature, controls.NEGATIVE: feature.assign(
+                  ci_low=0.0, ci_high=0.0, ci90_low=0.0, ci90_high=0.0, diff=0.0, p_holm=1.0)}),
+              "efficiency_controls": controls.labelled({controls.POSITIVE: sizes, controls.NEGATIVE: sizes.assign(
+                  ci_low=0.0, ci_high=0.0, ci90_low=0.0, ci90_high=0.0, diff=0.0, p_holm=1.0)})}
     trained = {"training_logs": CONVERGED, "training_logs_feature_choice": CAPPED, "training_logs_efficiency": CONVERGED}
     decision, feature_decision, size_decision = c3.decide({"contrasts": contrasts, "controls": checks, **tables},
                                                           trained, params)
     assert decision.verdict.verdict == "supported"
     assert feature_decision.prefix == "CThreeFeature" and feature_decision.verdict.verdict == "undertrained"
     assert size_decision.prefix == "CThreeEfficiency" and size_decision.verdict.verdict == "supported"
+    assert (feature_decision.verdict.positive_verdict, feature_decision.verdict.negative_verdict,
+            size_decision.verdict.positive_verdict) == ("supported", "not supported", "supported")
+    assert feature_decision.verdict.positive_control.startswith("the scripted follow_colour and follow_shape")
     weak = contrasts.assign(ci_low=[0.1, -0.3], ci_high=[0.3, -0.1], diff=[0.2, -0.2], p_holm=0.001)
     decision, _, _ = c3.decide({"contrasts": weak, "controls": checks, **tables}, trained, params)
     assert decision.verdict.verdict == "not supported"
@@ -242,6 +250,19 @@ def test_c5_world_verdict_is_the_strongest_coupling_with_holm_over_the_treated_c
     assert c5.world_corpus_row(world_corpora().iloc[:0], "dcpmi", {}) is None
 
 
+def world_answers(n_items=200, seeds=(0, 1, 2), accuracy=0.6, corpora=("independent", "confounded")):
+    """The world LMs of every corpus and seed answering the same syllogism items, correct with
+    the same probability whatever the content or corpus."""
+    from pacs.probes.sources import TASK_CONDITIONS
+    rng = np.random.default_rng(2)
+    answers = pd.DataFrame([{"model": f"world LM ({corpus})", "shots": 0, "source": "generated", "task": "syllogism",
+                             "condition": condition, "item_id": f"syllogism-{condition}-{i}", "seed": seed,
+                             "corpus": corpus, "correct_dcpmi": float(rng.random() < accuracy)}
+                            for corpus in corpora for seed in seeds for condition in TASK_CONDITIONS["syllogism"]
+                            for i in range(n_items)])
+    return answers.assign(correct_plain=answers.correct_dcpmi)
+
+
 def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
     probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]}, "verdict": CHOICES["c5"],
               "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
@@ -250,9 +271,11 @@ def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
                           {"c5": probes, "verdicts": VERDICTS})
     assert [d.verdict for d in decisions] == [None, None, None, None]
     assert "\\newcommand{\\CFiveWorldVerdict}{not tested (no syllogism items)}" in decisions[3].macros()
-    decisions = c5.decide({"contrasts": empty, "corpora": world_corpora()}, {"training_logs": CAPPED},
-                          {"c5": probes, "verdicts": VERDICTS})
+    decisions = c5.decide({"contrasts": empty, "corpora": world_corpora(), "answers": world_answers()},
+                          {"training_logs": CAPPED}, {"c5": probes, "verdicts": VERDICTS})
     assert decisions[3].verdict.verdict == "undertrained" and decisions[3].verdict.p_holm == pytest.approx(0.01)
+    assert (decisions[3].verdict.positive_verdict, decisions[3].verdict.negative_verdict) == ("supported",
+                                                                                              "not supported")
     assert decisions[3].verdict.block == "extension"
 
 
@@ -307,7 +330,8 @@ def test_a_c5_headline_verdict_of_a_single_prompt_says_so(prompts):
                                "score": "dcpmi", "source": "generated", "contrast": name, "task": tasks[name],
                                "label": f"{tasks[name]}: an effect", "n_seeds": prompts}
                               for shots in (0, 3) for name in tasks])
-    decisions = c5.decide({"contrasts": contrasts, "corpora": world_corpora(), "answers": c5_answers()},
+    answers = pd.concat([c5_answers().assign(corpus=""), world_answers()], ignore_index=True)
+    decisions = c5.decide({"contrasts": contrasts, "corpora": world_corpora(), "answers": answers},
                           {"training_logs": CONVERGED}, {"c5": probes, "verdicts": VERDICTS})
     headline = decisions[:2]  # syllogisms and Wason (NLI's row is an equivalence test, the world LMs' no prompt)
     assert [d.verdict.verdict for d in headline] == ["supported", "supported"]

@@ -8,12 +8,13 @@ import pytest
 
 from pacs.claims import controls
 from pacs.analysis import PLANS, explanation_contrasts, lm_plan
-from pacs.claims import c1, c2, c4, c6
+from pacs.claims import c1, c2, c3, c4, c5, c6
 from pacs.labels import RC_LEARNER_POLICIES, pipeline_lm_policy, pretrained_policy
 from pacs.stats import BootstrapSettings
 from pacs.verdicts import (CANNOT_DECIDE, NOT_SUPPORTED, SUPPORTED, Verdict, beat_and_approach_verdict,
                            benefit_verdict, c1_near_rule, c1_rule, c2_rule, c3_rule, c4_explanation_rule,
-                           c4_strategy_rule, c6_benefit_rule, c6_conditioning_rule, gap_share_verdict, validate)
+                           c4_strategy_rule, c5_rule, c6_benefit_rule, c6_conditioning_rule, effect_verdict,
+                           gap_share_verdict, validate)
 from test_verdicts import CHOICES, VERDICTS
 
 SETTINGS = BootstrapSettings(n_boot=300)
@@ -152,3 +153,82 @@ def test_a_planted_gain_is_twice_the_margin_where_there_is_room_and_stops_at_the
     assert (full[full.arm == "b"].test_correct == 1.0).all()
     with pytest.raises(ValueError, match="no ceiling known for metric 'tests_run'"):
         controls.plant(table.rename(columns={"test_correct": "tests_run"}), "arm", "a", "b", "tests_run", 0.2, ())
+
+
+EFFICIENCY = {"margin": 0.05, "ceiling": 1.0}
+ENV = {"experiment_trials": 3, "n_objects": 4}  # the size rule's floor: (3 + 1/4) / 4 = 0.8125
+
+
+def c3a_called(without_validation: dict):
+    """C3a's controls at three training-set sizes whose learners without explanations reach
+    ``without_validation`` (size -> validation pick agreement) and 0.6 test accuracy, both arms."""
+    arms = pd.concat([learner_arms(0.6, groups=("deconfounded",)).assign(train_episodes=size)
+                      for size in without_validation], ignore_index=True)
+    validation = pd.DataFrame([{"train_episodes": size, "seed": seed, "value": value, "explanations": arm}
+                               for size, value in without_validation.items() for seed in range(SEEDS)
+                               for arm in ("with", "without")])
+    table = c3.efficiency_controls(arms, EFFICIENCY["margin"], lambda episodes: c3.deciding_contrasts(
+        c3.size_contrasts(episodes, SETTINGS), validation, EFFICIENCY, ENV))
+    rule = c3.efficiency_rule(VERDICTS, EFFICIENCY, ENV)
+    return controls.call(table, lambda rows, r: c3.efficiency_verdict(rows, validation, r), rule,
+                         c3.efficiency_control_text(EFFICIENCY["margin"]))
+
+
+def test_c3a_controls_are_a_planted_gain_and_two_identical_arms_at_the_deciding_sizes():
+    called = c3a_called({1000: 0.5, 3000: 0.9, 50000: 0.99})  # 3,000 decides: off the floor and the ceiling
+    assert_valid(called)
+    (_, positive), _ = called
+    assert "deciding sizes (3,000)" in positive.test
+
+
+def test_c3a_controls_where_no_size_qualifies_cannot_be_decided_either():
+    (_, positive), (_, negative) = called = c3a_called({1000: 0.5, 50000: 0.99})
+    assert positive.verdict == negative.verdict == CANNOT_DECIDE and "no training-set size" in positive.reason
+    data = Verdict(claim="C3", test="t", effect_label="e", effect=float("nan"), ci_low=float("nan"),
+                   ci_high=float("nan"), z=float("nan"), p_holm=float("nan"), mde=float("nan"), verdict=CANNOT_DECIDE,
+                   reason="no training-set size qualifies")
+    assert validate(data, *called).verdict == CANNOT_DECIDE
+
+
+def test_c3b_controls_are_scripted_feature_followers_and_one_groups_picks_for_all():
+    x, y = "colour", "shape"
+    rng = np.random.default_rng(0)
+    rows = []
+    for seed in range(SEEDS):
+        for episode in range(EPISODES):
+            picks = {c3.explained_group(x): rng.choice([x, y, "other"]), c3.explained_group(y): rng.choice([x, y]),
+                     c3.NO_EXPLANATIONS: rng.choice([x, y, "other"]), c3.fixed_dimension_baseline(x): x,
+                     c3.fixed_dimension_baseline(y): y}
+            rows += [{"seed": seed, "split": "deconfounded", "episode": episode, "group": group,
+                      f"follows_{x}": float(pick == x), f"follows_{y}": float(pick == y)}
+                     for group, pick in picks.items()]
+    table = c3.feature_controls(pd.DataFrame(rows), x, y, SETTINGS)
+    rule = c3.feature_choice_rule(VERDICTS, {"confounded_dims": [x, y], "margin": 0.05})
+    assert_valid(controls.call(table, c3.feature_choice_verdict, rule, c3.feature_control_text(x, y)))
+    # the data's own rows: the y-explained learners follow y more, the x-explained ones do not follow x more
+    data = c3.feature_contrasts(pd.DataFrame(rows), x, y, SETTINGS)
+    assert c3.feature_choice_verdict(data, rule).verdict != SUPPORTED
+
+
+# at accuracy 1 the belief-congruent cells have no room to rise: the incongruent ones take the whole effect
+@pytest.mark.parametrize("accuracy", [0.3, 0.6, 1.0])
+def test_world_lm_controls_are_a_planted_corpus_effect_and_two_identical_corpora(accuracy):
+    from test_claims import world_answers
+    couplings, margin = {"independent": 0.0, "confounded": 0.9}, VERDICTS["c5_equivalence_margin"]
+    contrast = c5.CONTRASTS_BY_NAME["belief_congruence"]
+    checks = c5.world_control_corpora(world_answers(accuracy=accuracy), contrast, "dcpmi", couplings, margin)
+    positive = c5.world_corpus_row(checks[controls.POSITIVE], "dcpmi", couplings)
+    assert positive.estimate == pytest.approx(2 * margin)  # the whole planted effect
+    rule = c5_rule(VERDICTS, "difference in belief congruence", "world LM")
+    texts = c5.world_control_text("independent", margin)
+    assert_valid(tuple((texts[kind], effect_verdict(c5.world_corpus_row(checks[kind], "dcpmi", couplings), rule, "t"))
+                       for kind in (controls.POSITIVE, controls.NEGATIVE)))
+
+
+def test_a_planted_content_effect_goes_to_the_cells_with_room():
+    taken = c5.shared_out({"a": 0.0, "b": 0.5, "c": 0.02}, {"a": 1.0, "b": 1.0, "c": 1.0}, 0.3)
+    assert taken == pytest.approx({"a": 0.0, "b": 0.28, "c": 0.02})
+    assert sum(c5.shared_out({"a": 0.1, "b": 0.1}, {"a": 1.0, "b": 1.0}, 0.3).values()) == pytest.approx(0.2)
+    answers = pd.DataFrame({"seed": 0, "condition": ["up", "up", "down", "down"], "correct": [1.0, 1.0, 1.0, 0.0]})
+    planted = c5.planted(answers, "correct", {"up": 1.0, "down": -1.0}, 0.2)
+    assert planted.correct.tolist() == pytest.approx([1.0, 1.0, 0.6, 0.0])  # "down" falls by the whole 0.2

@@ -237,7 +237,7 @@ def budget_note(row) -> str:
 
 def rule_validation_table(rows: pd.DataFrame) -> str:
     """Per verdict row: its positive and negative controls and the verdict the row's rule
-    gave each (``pacs.claims.controls``); "--" where the row has no controls yet."""
+    gave each (``pacs.claims.controls``); "--" where a row has none."""
     def cell(row, column) -> str:
         value = getattr(row, column, "")
         return tex_escape(value) if isinstance(value, str) and value else "--"

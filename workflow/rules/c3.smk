@@ -361,6 +361,7 @@ use rule c3_statistics as feature_choice_c3_statistics with:
         episodes=f"{C3B_DIR}/episodes.parquet",
         shares=f"{C3B_DIR}/shares.csv",
         contrasts=f"{C3B_DIR}/contrasts.csv",
+        controls=f"{C3B_DIR}/control_contrasts.csv",
         training=f"{C3B_DIR}/training_summary.csv",
     log:
         "logs/c3/feature_choice/statistics.log",
@@ -497,6 +498,7 @@ use rule c3_statistics as efficiency_c3_statistics with:
     output:
         curve="results/c3/efficiency/curve.csv",
         contrasts="results/c3/efficiency/contrasts.csv",
+        controls="results/c3/efficiency/control_contrasts.csv",
         validation="results/c3/efficiency/validation.csv",
     log:
         "logs/c3/efficiency/statistics.log",
@@ -519,11 +521,11 @@ wire_claim(
         },
         **{
             f"feature_{name}": rules.feature_choice_c3_statistics.output[name]
-            for name in ("shares", "contrasts", "training")
+            for name in ("shares", "contrasts", "controls", "training")
         },
         **{
             f"efficiency_{name}": rules.efficiency_c3_statistics.output[name]
-            for name in ("curve", "contrasts", "validation")
+            for name in ("curve", "contrasts", "controls", "validation")
         },
         "training_logs": rules.c3_statistics.input.training_logs,
         "training_logs_feature_choice": rules.feature_choice_c3_statistics.input.training_logs,
@@ -541,6 +543,7 @@ wire_claim(
         "c3.verdict",
         "c3.confounding",
         "c3.feature_choice",
+        "c3.efficiency",
         "verdicts.c3_equivalence_margin",
     ],
     figures={

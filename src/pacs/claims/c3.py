@@ -47,7 +47,8 @@ def feature_choice_statistics(inputs, params) -> dict[str, pd.DataFrame]:
     """C3b: per group (explanations naming X, naming Y, none; and the baselines) the share
     of deconfounded test picks that follow each dimension, with CIs over seeds; the two
     deciding contrasts (follows X: X-explained minus Y-explained; follows Y: the reverse),
-    paired on test episodes, Holm over the two; the learners' training summary."""
+    paired on test episodes, Holm over the two (``feature_contrasts``); those contrasts on the
+    rule's controls (``feature_controls``); the learners' training summary."""
     settings = BootstrapSettings(**params["stats"])
     x, y = params["feature_choice"]["confounded_dims"][:2]
     episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]],
@@ -58,16 +59,52 @@ def feature_choice_statistics(inputs, params) -> dict[str, pd.DataFrame]:
     episodes["group"] = episodes.policy
     episodes.loc[learners, "group"] = [feature_group(c, e) for c, e in
                                        zip(episodes.confounding[learners], episodes.explanations[learners])]
+    return {"episodes": episodes, "shares": analysis.metric_summary(episodes, shares, ["group"], settings),
+            "contrasts": feature_contrasts(episodes[learners], x, y, settings),
+            "controls": feature_controls(episodes, x, y, settings),
+            "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings)}
+
+
+def feature_contrasts(episodes: pd.DataFrame, x: str, y: str, settings: BootstrapSettings) -> pd.DataFrame:
+    """C3b's two deciding contrasts on ``episodes`` (one row per group, seed and test
+    episode; ``group`` as ``feature_group`` names it): the share of picks following ``x``,
+    ``x``-explained minus ``y``-explained, and the reverse for ``y``; paired on test
+    episodes, Holm over the two (one family: the rule's two contrasts)."""
     contrasts = pd.concat([
-        paired_differences(episodes[learners], f"follows_{follows}", "group", explained_group(follows),
-                                    [explained_group(other)], unit_cols=["seed", "episode"], by=["split"],
-                                    settings=settings).assign(metric=f"follows_{follows}", subset="all")
+        paired_differences(episodes, f"follows_{follows}", "group", explained_group(follows),
+                           [explained_group(other)], unit_cols=["seed", "episode"], by=["split"],
+                           settings=settings).assign(metric=f"follows_{follows}", subset="all")
         for follows, other in ((x, y), (y, x))
     ], ignore_index=True)
-    contrasts["p_holm"] = holm(contrasts.p_value.to_numpy())  # one family: the rule's two contrasts
-    return {"episodes": episodes, "shares": analysis.metric_summary(episodes, shares, ["group"], settings),
-            "contrasts": contrasts,
-            "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings)}
+    contrasts["p_holm"] = holm(contrasts.p_value.to_numpy())
+    return contrasts
+
+
+def fixed_dimension_baseline(dimension: str) -> str:
+    """The scripted baseline that picks the object odd along ``dimension`` on every test trial."""
+    return f"follow_{dimension}"
+
+
+def feature_controls(episodes: pd.DataFrame, x: str, y: str, settings: BootstrapSettings) -> pd.DataFrame:
+    """C3b's controls, ``feature_contrasts`` on the real test episodes with the explained
+    groups' picks replaced: by the scripted baselines that follow ``x`` and ``y`` (each
+    explained group follows its feature by construction: positive), and by the learners
+    without explanations for both groups (one group's picks for all: negative)."""
+    def as_groups(sources: dict) -> pd.DataFrame:
+        table = episodes
+        for group, source in sources.items():
+            table = controls.replay(table, source, group, "group")
+        return table
+    scripted = {explained_group(d): fixed_dimension_baseline(d) for d in (x, y)}
+    shared = {explained_group(d): NO_EXPLANATIONS for d in (x, y)}
+    return controls.labelled({controls.POSITIVE: feature_contrasts(as_groups(scripted), x, y, settings),
+                              controls.NEGATIVE: feature_contrasts(as_groups(shared), x, y, settings)})
+
+
+def feature_control_text(x: str, y: str) -> dict[str, str]:
+    return {controls.POSITIVE: (f"the scripted {fixed_dimension_baseline(x)} and {fixed_dimension_baseline(y)} "
+                                f"baselines replayed as the {x}- and {y}-explained learners"),
+            controls.NEGATIVE: "the learners without explanations replayed as both explained groups"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +173,7 @@ def share_table(shares: pd.DataFrame, groups) -> str:
 def feature_choice_groups(confounded_dims) -> list[str]:
     """The learner groups in display order, then the fixed-dimension and other baselines."""
     return [*(explained_group(d) for d in confounded_dims[:2]), NO_EXPLANATIONS,
-            *(f"follow_{d}" for d in confounded_dims[:2]), "random"]
+            *(fixed_dimension_baseline(d) for d in confounded_dims[:2]), "random"]
 
 
 # --- C3a: where learning is hard (the size rule; issue 32) ----------------------------------------
@@ -266,7 +303,8 @@ def efficiency_statistics(inputs, params) -> dict[str, pd.DataFrame]:
     (``curve``); each learner's validation measure at its kept step (``validation``;
     ``log_sizes``: training log -> size, ``log_arms``: -> explanations); with-minus-without
     contrasts per size, paired on test episodes, marked ``deciding`` by the size rule of
-    ``efficiency`` (``deciding_contrasts``: Holm over the deciding sizes)."""
+    ``efficiency`` (``deciding_contrasts``: Holm over the deciding sizes); the same contrasts
+    on the rule's controls (``efficiency_controls``)."""
     settings = BootstrapSettings(**params["stats"])
     sizes, arms = params["curve_sizes"], params["log_arms"]
     episodes = pd.concat([analysis.read_episode_tables([path], analysis.C3_EPISODE_COLUMNS)
@@ -275,12 +313,34 @@ def efficiency_statistics(inputs, params) -> dict[str, pd.DataFrame]:
     references = references[references.policy.isin(["expert", "random"])]
     curve = pd.concat([analysis.metric_summary(episodes, ["test_correct"], ["explanations", "train_episodes"], settings),
                        analysis.metric_summary(references, ["test_correct"], ["policy"], settings)], ignore_index=True)
-    contrasts = paired_differences(episodes, "test_correct", "explanations", "with", ["without"],
-                                   unit_cols=["seed", "episode"], by=["train_episodes"], settings=settings)
     validation = pd.concat([kept_validation({path: size}, SIZE_MEASURE).assign(explanations=arms[path])
                             for path, size in params["log_sizes"].items()], ignore_index=True)
-    return {"curve": curve, "validation": validation,
-            "contrasts": deciding_contrasts(contrasts, validation, params["efficiency"], params["env"])}
+
+    def contrasts_of(learners: pd.DataFrame) -> pd.DataFrame:
+        return deciding_contrasts(size_contrasts(learners, settings), validation, params["efficiency"], params["env"])
+    return {"curve": curve, "validation": validation, "contrasts": contrasts_of(episodes),
+            "controls": efficiency_controls(episodes, params["efficiency"]["margin"], contrasts_of)}
+
+
+def size_contrasts(episodes: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
+    """With minus without explanations on test-trial accuracy per training-set size, paired on test episodes."""
+    return paired_differences(episodes, "test_correct", "explanations", "with", ["without"],
+                              unit_cols=["seed", "episode"], by=["train_episodes"], settings=settings)
+
+
+def efficiency_controls(episodes: pd.DataFrame, margin: float, contrasts_of) -> pd.DataFrame:
+    """C3a's controls (``pacs.claims.controls.pair_controls``): at every training-set size
+    the arm with explanations replaced by the arm without them, with a planted test-accuracy
+    gain of twice ``margin`` (as far as the ceiling leaves room) or unchanged;
+    ``contrasts_of`` (episodes -> ``deciding_contrasts``) marks the deciding sizes, which
+    read the real learners' validation logs and so are the data's own."""
+    return controls.pair_controls(episodes, "explanations", "without", "with", "test_correct", 2 * margin,
+                                  ("train_episodes",), contrasts_of)
+
+
+def efficiency_control_text(margin: float) -> dict[str, str]:
+    text = control_text(margin)
+    return {kind: f"{description}, at every training-set size" for kind, description in text.items()}
 
 
 def validation_table(validation: pd.DataFrame, contrasts: pd.DataFrame) -> str:
@@ -421,14 +481,21 @@ def decide(tables, trained, params) -> list[Decision]:
     rule = c3_rule(params["verdicts"], params["c3"]["verdict"])
     feature_rule = feature_choice_rule(params["verdicts"], params["c3"]["feature_choice"])
     size_rule = efficiency_rule(params["verdicts"], params["c3"]["efficiency"], params["c3"]["env"])
+    validation = tables["efficiency_validation"]
+
+    def size_verdict(rows: pd.DataFrame, efficiency: EfficiencyRule) -> Verdict:
+        return efficiency_verdict(rows, validation, efficiency)
     return [Decision.qualified("CThree", benefit_verdict(tables["contrasts"], rule), rule, trained["training_logs"],
                                controls.call(tables["controls"], benefit_verdict, rule,
                                              control_text(params["verdicts"]["c3_equivalence_margin"]))),
             Decision.qualified("CThreeFeature", feature_choice_verdict(tables["feature_contrasts"], feature_rule),
-                               feature_rule, trained["training_logs_feature_choice"]),
-            Decision.qualified("CThreeEfficiency", efficiency_verdict(
-                tables["efficiency_contrasts"], tables["efficiency_validation"], size_rule), size_rule,
-                trained["training_logs_efficiency"])]
+                               feature_rule, trained["training_logs_feature_choice"],
+                               controls.call(tables["feature_controls"], feature_choice_verdict, feature_rule,
+                                             feature_control_text(feature_rule.x, feature_rule.y))),
+            Decision.qualified("CThreeEfficiency", size_verdict(tables["efficiency_contrasts"], size_rule), size_rule,
+                               trained["training_logs_efficiency"],
+                               controls.call(tables["efficiency_controls"], size_verdict, size_rule,
+                                             efficiency_control_text(size_rule.margin)))]
 
 
 SPEC = Claim(
@@ -436,8 +503,9 @@ SPEC = Claim(
     statistics=statistics,
     title="Experiment 3: explanations and confounding in odd-one-out",
     tables={"summary": SUMMARY, "contrasts": CONTRASTS, "controls": ("control",), "training": TRAINING,
-            "feature_shares": SHARES, "feature_contrasts": FEATURE_CONTRASTS, "feature_training": TRAINING,
-            "efficiency_curve": CURVE, "efficiency_contrasts": SIZE_CONTRASTS, "efficiency_validation": VALIDATION},
+            "feature_shares": SHARES, "feature_contrasts": FEATURE_CONTRASTS, "feature_controls": ("control",),
+            "feature_training": TRAINING, "efficiency_curve": CURVE, "efficiency_contrasts": SIZE_CONTRASTS,
+            "efficiency_controls": (*SIZE_CONTRASTS, "control"), "efficiency_validation": VALIDATION},
     results=results,
     decide=decide,
     figures={"c3": "analysis_plan_figure", "c3_feature_choice": "feature_choice_figure",

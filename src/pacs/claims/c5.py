@@ -11,6 +11,7 @@ import pandas as pd
 
 from pacs import analysis as agent_analysis
 from pacs import report
+from pacs.claims import controls
 from pacs.claims.spec import Claim, Decision
 from pacs.probes.sources import TASK_CONDITIONS as CONDITION_ORDER
 from pacs.labels import pretrained_label
@@ -258,20 +259,32 @@ def content_blind(items: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     return items.assign(condition=items.item_id.map(shuffled))
 
 
+def shared_out(capacity: dict, weight: dict, effect: float) -> dict:
+    """``effect`` shared among cells in proportion to ``weight`` (cell -> |w|), no cell taking
+    more than its ``capacity``: what a cell cannot take goes to those with room (water-filling;
+    less than ``effect`` in all only when every cell is full)."""
+    taken, remaining, left = {}, effect, sum(weight.values())
+    for cell in sorted(capacity, key=lambda c: capacity[c] / weight[c]):
+        taken[cell] = min(capacity[cell], remaining * weight[cell] / left)
+        remaining, left = remaining - taken[cell], left - weight[cell]
+    return taken
+
+
 def planted(items: pd.DataFrame, value: str, weights: dict, effect: float) -> pd.DataFrame:
     """``items`` with ``value`` moved up in the cells of positive weight and down in those of
-    negative weight, the same share of each answer's distance to 1 (or 0) in a seed and
-    cell, so that the contrast sum_c w_c mean_c rises by ``effect`` (as far as the bounds allow)."""
-    total = sum(abs(w) for w in weights.values())
+    negative weight, every answer of a seed and cell the same share of its distance to 1 (or
+    0), so that in each seed the contrast sum_c w_c mean_c rises by ``effect``: the cells
+    share it in proportion to |w_c|, and a cell at its bound (accuracy 1 where it must rise)
+    leaves its part to the others (``shared_out``; short of ``effect`` only when all are)."""
     out = items.copy()
-    for (seed, cell), rows in items.groupby(["seed", "condition"]):
-        weight = weights.get(cell, 0.0)
-        if not weight:
-            continue
-        shift, values = np.sign(weight) * effect / total, rows[value]
-        room = (1 - values.mean()) if shift > 0 else values.mean()
-        share = min(1.0, abs(shift) / room) if room > 1e-12 else 0.0
-        out.loc[rows.index, value] = values + share * ((1 - values) if shift > 0 else -values)
+    for _, rows in items[items.condition.isin([c for c, w in weights.items() if w])].groupby("seed"):
+        cells = {cell: frame[value] for cell, frame in rows.groupby("condition")}
+        room = {cell: (1 - values.mean()) if weights[cell] > 0 else values.mean() for cell, values in cells.items()}
+        taken = shared_out({cell: abs(weights[cell]) * room[cell] for cell in cells},
+                           {cell: abs(weights[cell]) for cell in cells}, effect)
+        for cell, values in cells.items():
+            share = taken[cell] / (abs(weights[cell]) * room[cell]) if room[cell] > 1e-12 else 0.0
+            out.loc[values.index, value] = values + share * ((1 - values) if weights[cell] > 0 else -values)
     return out
 
 
@@ -287,12 +300,39 @@ def control_rows(items: pd.DataFrame, contrast, score: str, margin: float) -> di
     return {"blind": contrast_of(blind), "planted": contrast_of(planted(blind, value, weights, 2 * margin))}
 
 
+def world_control_corpora(answers: pd.DataFrame, contrast, score: str, couplings: dict,
+                          margin: float) -> dict[str, pd.DataFrame]:
+    """The world LMs' corpus contrasts (``analysis.corpus_contrasts``, as their verdict's
+    own are computed) on two controls built from the control corpus's answers (the corpus of
+    weakest coupling, on the same items and seeds): every other corpus's answers replaced by
+    a copy of them with a planted ``contrast`` effect of twice ``margin`` on ``score``
+    (positive: a known difference between corpora), or by the copy unchanged (negative: two
+    identical arms)."""
+    control = min(couplings, key=couplings.get)
+    source = answers[(answers.corpus == control) & (answers.task == contrast.task)]
+    value, weights = f"{contrast.value}_{score}", dict(contrast.weights)
+
+    def as_every_corpus(copy: pd.DataFrame) -> pd.DataFrame:
+        return pd.concat([source, *(copy.assign(corpus=corpus) for corpus in couplings if corpus != control)],
+                         ignore_index=True)
+    return {controls.POSITIVE: analysis.corpus_contrasts(as_every_corpus(planted(source, value, weights, 2 * margin)),
+                                                         couplings, BootstrapSettings()),
+            controls.NEGATIVE: analysis.corpus_contrasts(as_every_corpus(source), couplings, BootstrapSettings())}
+
+
+def world_control_text(control: str, margin: float) -> dict[str, str]:
+    copied = f"the {control} corpus's world LMs copied as every other corpus's"
+    return {controls.POSITIVE: f"{copied}, with a planted belief-congruence gain of {2 * margin:g} (twice the margin)",
+            controls.NEGATIVE: f"{copied} unchanged (two identical arms)"}
+
+
 def decide(tables, trained, params) -> list[Decision]:
     """Up to four verdicts: the pretrained LM's syllogism belief congruence and Wason
     realistic advantage (primary score, generated items, ``c5.verdict``'s respondent), its
     NLI content effect inside +/- the margin (equivalence), and the world LMs' difference
-    between training corpora (an extension of ours, not the paper's claim). A test that could not run (its task has no
-    generated items; no world LMs) says so where its verdict would be."""
+    between training corpora (an extension of ours, not the paper's claim); each row with
+    its controls. A test that could not run (its task has no generated items; no world
+    LMs) says so where its verdict would be."""
     tables = with_respondents(tables)
     probes = params["c5"]
     score, headline = probes["primary_score"], headline_respondent(probes)
@@ -333,9 +373,13 @@ def decide(tables, trained, params) -> list[Decision]:
         return decisions
     rule = c5_rule(params["verdicts"], "difference in syllogism belief congruence between training corpora",
                    f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
-    verdict = replace(effect_verdict(row, rule, "pipeline LMs on a made-up world, same items and seeds"),
-                      block="extension")
-    decisions.append(Decision.qualified("CFiveWorld", verdict, rule, trained["training_logs"]))
+    test, couplings = "pipeline LMs on a made-up world, same items and seeds", probes["pipeline"]["corpora"]
+    checks = world_control_corpora(tables["answers"], CONTRASTS_BY_NAME[row.contrast], score, couplings, margin)
+    texts = world_control_text(row.control, margin)
+    called = tuple((texts[kind], effect_verdict(world_corpus_row(checks[kind], score, couplings), rule, test))
+                   for kind in (controls.POSITIVE, controls.NEGATIVE))
+    verdict = replace(effect_verdict(row, rule, test), block="extension")
+    decisions.append(Decision.qualified("CFiveWorld", verdict, rule, trained["training_logs"], called))
     return decisions
 
 
