@@ -1,5 +1,6 @@
 """Config validation: presets, wrong types and unknown keys give one-line errors naming the key."""
 
+import copy
 import subprocess
 import sys
 from itertools import combinations
@@ -9,7 +10,10 @@ import pytest
 
 import torch
 
-from pacs.config import ConfigError, load, load_yaml
+from pacs.claims.config_checks import ClaimConfig
+from pacs.claims.registry import CLAIM_CONFIGS, REGISTRY, claim_model, load_config as load
+from pacs.config import ConfigError, check_relations, learner_model, load_yaml, lookup
+from pacs.config import load as shared_load
 from pacs.envs.causal_dag import SPLITS, DagEnvConfig, sample_episodes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,3 +152,48 @@ def test_device_auto_is_the_default_and_resolves_to_what_is_visible(monkeypatch)
         pick_device("tpu")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert pick_device("auto") == torch.device("cuda")
+
+
+# --- each claim's checks live in its own module (its spec's ClaimConfig); pacs.config runs them ----------
+
+
+def test_a_claims_own_check_reports_its_first_problem_naming_the_key():
+    config = load(CONFIG, SCHEMA, {"preset": "smoke"})
+    seen = []
+
+    def check(config):
+        seen.append("ran")
+        yield "c9.size", "is too small"
+        seen.append("went on past its first problem")
+        yield "c9.other", "never reported"
+
+    claims = {**CLAIM_CONFIGS, "c9": ClaimConfig(relations=(check,))}
+    with pytest.raises(ConfigError) as error:
+        check_relations(config, claims)
+    assert str(error.value) == "config key 'c9.size': is too small"
+    assert seen == ["ran"]
+    check_relations(config, CLAIM_CONFIGS)  # the registry's own checks pass the smoke preset
+
+
+def test_without_the_claims_only_the_shared_keys_are_checked():
+    """The benchmarks read the committed presets below the claims' layer: a claim's relation is then unchecked."""
+    bad = {"c2": {"subset_size": 5}}
+    with pytest.raises(ConfigError, match="'c2.subset_size'"):
+        load(CONFIG, SCHEMA, bad)
+    assert shared_load(CONFIG, SCHEMA, bad, claims=None)["c2"]["subset_size"] == 5
+    with pytest.raises(ConfigError, match="'c1.env.n_vars'"):  # the schema holds for every caller
+        shared_load(CONFIG, SCHEMA, {"c1": {"env": {"n_vars": "five"}}}, claims=None)
+
+
+def test_every_learner_model_a_claim_declares_is_checked_and_overlays_the_shared_model():
+    config = load(CONFIG, SCHEMA, {"preset": "smoke"})
+    declared = {claim: spec.config.model for claim, spec in REGISTRY.items() if spec.config.model}
+    assert set(declared) == set(REGISTRY), "every claim of the registry trains learners"
+    for claim, key in declared.items():
+        assert claim_model(config, claim) == {**config["model"], **lookup(config, key)}
+        broken = copy.deepcopy(config)
+        lookup(broken, key)["n_heads"] = 3  # divides none of the presets' widths
+        with pytest.raises(ConfigError, match=f"^config key '{key}.n_heads': 3 does not divide"):
+            check_relations(broken, CLAIM_CONFIGS)
+    with pytest.raises(ConfigError, match="claim 'c9' declares no learners' model"):
+        learner_model(config, {"c9": ClaimConfig()}, "c9")
