@@ -75,6 +75,7 @@ def test_preset_overlays_and_command_line_wins():
         ({"preset": "smoke", "c5": {"pipeline": {"train": {"batch_size": 500}}}},
          "c5.pipeline.train.batch_size"),
         ({"preset": "smoke", "c6": {"train": {"batch_size": 3500}}}, "c6.train.batch_size"),
+        ({"preset": "smoke", "c3": {"efficiency": {"train_sizes": [8, 3000]}}}, "c3.efficiency.train_sizes"),
         ({"c2": {"subset_size": 5}}, "c2.subset_size"),
         ({"c2": {"held_out_subsets": [[0, 1]]}}, "c2.held_out_subsets"),
         ({"c2": {"held_out_subsets": [[0, 1, 9]]}}, "c2.held_out_subsets"),
@@ -110,6 +111,21 @@ def test_bad_values_name_the_key_in_one_line(override, key):
     message = str(error.value)
     assert f"'{key}'" in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize("set_key", ["c1.data.train_episodes", "c2.data.train_episodes", "c3.data.train_episodes",
+                                     "c3.feature_choice.data.train_episodes", "c6.return_conditioning.train_episodes",
+                                     "c6.fusion.train_episodes"])
+def test_a_training_set_smaller_than_its_batch_names_the_batch_and_the_set(set_key):
+    *parents, leaf = set_key.split(".")
+    override = {leaf: 10}
+    for part in reversed(parents):
+        override = {part: override}
+    batch = load(CONFIG, SCHEMA, {"preset": "smoke"})["train"]["batch_size"]
+    with pytest.raises(ConfigError) as error:
+        load(CONFIG, SCHEMA, {"preset": "smoke", **override})
+    assert str(error.value) == (f"config key 'train.batch_size': {batch} is larger than the training set it samples "
+                                f"from ({set_key} = 10)")
 
 
 def test_snakemake_stops_with_the_one_line_error(tmp_path):
