@@ -49,7 +49,7 @@ def test_training_flops_count_the_matmuls_of_a_step_three_times_the_forward():
 
 def test_the_learner_table_times_every_learner_type_against_both_peaks(capsys):
     config = bench.load(bench.ROOT / "config.yaml", bench.ROOT / "workflow/schemas/config.schema.yaml",
-                        {"preset": "smoke"})
+                        {"preset": "smoke"}, claims=None)
     config["train"]["batch_size"] = 16  # quick: C1's, C3's and C6's steps
     table, peaks = bench.learner_table(config, seconds=0.01, autocast=True, peak_size=128, pool=32, min_steps=2)
     assert table.learner.tolist() == ["C1 agent", "C3 learner", "C4 LM", "C5 world LM", "C6 learner"]

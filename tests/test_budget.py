@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from pacs import budget
-from pacs.config import ConfigError, load, scaled_model
+from pacs.claims.registry import load_config as load
+from pacs.config import ConfigError, scaled_model
 from pacs.figures import budget_figure
 from pacs.stats import BootstrapSettings
 from pacs.tables import write_table

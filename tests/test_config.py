@@ -1,5 +1,6 @@
 """Config validation: presets, wrong types and unknown keys give one-line errors naming the key."""
 
+import copy
 import subprocess
 import sys
 from itertools import combinations
@@ -9,7 +10,10 @@ import pytest
 
 import torch
 
-from pacs.config import ConfigError, load, load_yaml
+from pacs.claims.config_checks import ClaimConfig
+from pacs.claims.registry import CLAIM_CONFIGS, REGISTRY, claim_model, load_config as load
+from pacs.config import ConfigError, check_relations, learner_model, load_yaml, lookup
+from pacs.config import load as shared_load
 from pacs.envs.causal_dag import SPLITS, DagEnvConfig, sample_episodes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +75,7 @@ def test_preset_overlays_and_command_line_wins():
         ({"preset": "smoke", "c5": {"pipeline": {"train": {"batch_size": 500}}}},
          "c5.pipeline.train.batch_size"),
         ({"preset": "smoke", "c6": {"train": {"batch_size": 3500}}}, "c6.train.batch_size"),
+        ({"preset": "smoke", "c3": {"efficiency": {"train_sizes": [8, 3000]}}}, "c3.efficiency.train_sizes"),
         ({"c2": {"subset_size": 5}}, "c2.subset_size"),
         ({"c2": {"held_out_subsets": [[0, 1]]}}, "c2.held_out_subsets"),
         ({"c2": {"held_out_subsets": [[0, 1, 9]]}}, "c2.held_out_subsets"),
@@ -106,6 +111,21 @@ def test_bad_values_name_the_key_in_one_line(override, key):
     message = str(error.value)
     assert f"'{key}'" in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize("set_key", ["c1.data.train_episodes", "c2.data.train_episodes", "c3.data.train_episodes",
+                                     "c3.feature_choice.data.train_episodes", "c6.return_conditioning.train_episodes",
+                                     "c6.fusion.train_episodes"])
+def test_a_training_set_smaller_than_its_batch_names_the_batch_and_the_set(set_key):
+    *parents, leaf = set_key.split(".")
+    override = {leaf: 10}
+    for part in reversed(parents):
+        override = {part: override}
+    batch = load(CONFIG, SCHEMA, {"preset": "smoke"})["train"]["batch_size"]
+    with pytest.raises(ConfigError) as error:
+        load(CONFIG, SCHEMA, {"preset": "smoke", **override})
+    assert str(error.value) == (f"config key 'train.batch_size': {batch} is larger than the training set it samples "
+                                f"from ({set_key} = 10)")
 
 
 def test_snakemake_stops_with_the_one_line_error(tmp_path):
@@ -148,3 +168,48 @@ def test_device_auto_is_the_default_and_resolves_to_what_is_visible(monkeypatch)
         pick_device("tpu")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert pick_device("auto") == torch.device("cuda")
+
+
+# --- each claim's checks live in its own module (its spec's ClaimConfig); pacs.config runs them ----------
+
+
+def test_a_claims_own_check_reports_its_first_problem_naming_the_key():
+    config = load(CONFIG, SCHEMA, {"preset": "smoke"})
+    seen = []
+
+    def check(config):
+        seen.append("ran")
+        yield "c9.size", "is too small"
+        seen.append("went on past its first problem")
+        yield "c9.other", "never reported"
+
+    claims = {**CLAIM_CONFIGS, "c9": ClaimConfig(relations=(check,))}
+    with pytest.raises(ConfigError) as error:
+        check_relations(config, claims)
+    assert str(error.value) == "config key 'c9.size': is too small"
+    assert seen == ["ran"]
+    check_relations(config, CLAIM_CONFIGS)  # the registry's own checks pass the smoke preset
+
+
+def test_without_the_claims_only_the_shared_keys_are_checked():
+    """The benchmarks read the committed presets below the claims' layer: a claim's relation is then unchecked."""
+    bad = {"c2": {"subset_size": 5}}
+    with pytest.raises(ConfigError, match="'c2.subset_size'"):
+        load(CONFIG, SCHEMA, bad)
+    assert shared_load(CONFIG, SCHEMA, bad, claims=None)["c2"]["subset_size"] == 5
+    with pytest.raises(ConfigError, match="'c1.env.n_vars'"):  # the schema holds for every caller
+        shared_load(CONFIG, SCHEMA, {"c1": {"env": {"n_vars": "five"}}}, claims=None)
+
+
+def test_every_learner_model_a_claim_declares_is_checked_and_overlays_the_shared_model():
+    config = load(CONFIG, SCHEMA, {"preset": "smoke"})
+    declared = {claim: spec.config.model for claim, spec in REGISTRY.items() if spec.config.model}
+    assert set(declared) == set(REGISTRY), "every claim of the registry trains learners"
+    for claim, key in declared.items():
+        assert claim_model(config, claim) == {**config["model"], **lookup(config, key)}
+        broken = copy.deepcopy(config)
+        lookup(broken, key)["n_heads"] = 3  # divides none of the presets' widths
+        with pytest.raises(ConfigError, match=f"^config key '{key}.n_heads': 3 does not divide"):
+            check_relations(broken, CLAIM_CONFIGS)
+    with pytest.raises(ConfigError, match="claim 'c9' declares no learners' model"):
+        learner_model(config, {"c9": ClaimConfig()}, "c9")

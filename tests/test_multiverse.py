@@ -9,7 +9,8 @@ from pacs import figures
 from pacs.claims import multiverse
 from pacs.adequacy import UNDERTRAINED, Adequacy
 from pacs.claims.spec import Claim, Decision
-from pacs.config import ConfigError, OverrideError, load, override
+from pacs.claims.registry import load_config as load
+from pacs.config import ConfigError, OverrideError, override
 from pacs.verdicts import Verdict
 from test_config import CONFIG, SCHEMA
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pacs.config import ConfigError, load
+from pacs.claims.registry import load_config as load
+from pacs.config import ConfigError
 from pacs.experiments import content_effects
 from pacs.probes.sources import extra_files_by_task, source_name
 from pacs.probes.stimuli import StimulusFileError, write_stimuli

@@ -87,7 +87,7 @@ def test_every_preset_world_can_supply_its_corpus(preset):
 
     import yaml
 
-    from pacs.config import resolve
+    from pacs.claims.registry import resolve_config as resolve
 
     root = Path(__file__).resolve().parents[1]
     config = resolve({**yaml.safe_load((root / "config.yaml").read_text()), "preset": preset},

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from pacs import sweep
-from pacs.config import ConfigError, claim_model, load, sweep_axes
+from pacs.claims.registry import claim_model, load_config as load
+from pacs.config import ConfigError, sweep_axes
 
 from conftest import one_line_error
 

@@ -9,7 +9,8 @@
 import re
 
 from pacs.budget import budget_name, is_main, multiplier_of
-from pacs.config import claim_model, scaled_model
+from pacs.claims.registry import claim_model
+from pacs.config import scaled_model
 
 BUDGET_DIR = "results/budget"
 BUDGET_NAMES = [budget_name(m) for m in sorted(config["budgets"]["width_multipliers"])]

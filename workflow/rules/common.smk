@@ -2,16 +2,16 @@ import itertools
 import sys
 from pathlib import Path
 
-from pacs.claims.registry import REGISTRY, rule_files
+from pacs.claims.registry import REGISTRY, claim_model, resolve_config, rule_files
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
 from pacs.claims import multiverse
-from pacs.config import ConfigError, claim_model, lookup, override, resolve
+from pacs.config import ConfigError, lookup, override
 from pacs.ensemble import use_ensemble
 from pacs.probes.sources import extra_files_by_task
 from pacs.runtime import pick_device
 
 try:
-    resolved = resolve(
+    resolved = resolve_config(
         config,
         Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml",
         workflow.config_settings.overwrite_config,

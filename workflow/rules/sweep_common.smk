@@ -1,7 +1,8 @@
 # Helpers of sweep.smk (the hyperparameter sweep): each grid point's model and
 # training settings, the training logs the sweep table reads, what config holds.
 
-from pacs.config import claim_model, scaled_model, sweep_axes
+from pacs.claims.registry import claim_model
+from pacs.config import scaled_model, sweep_axes
 from pacs.budget import budget_name
 from pacs.runtime import config_hash
 from pacs.sweep import budget_multiplier, is_configured

@@ -10,6 +10,7 @@ import pandas as pd
 from pacs import analysis, report
 from pacs.analysis import PLANS
 from pacs.claims import controls
+from pacs.claims.config_checks import ClaimConfig, batch_fits, reference_not_beaten
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
 from pacs.tables import read_training_log
@@ -110,6 +111,60 @@ def decide(tables, trained, params) -> list[Decision]:
                                controls.call(tables["control_gaps"], gap_share_verdict, near, CONTROL_TEXT))]
 
 
+def check_held_out_links(config):
+    """Every held-out link (A, B) names two different variables of the graph."""
+    n_vars, links = config["c1"]["env"]["n_vars"], config["c1"]["env"]["held_out_links"]
+    if not links:
+        yield "c1.env.held_out_links", "is empty, but the held-out test splits need at least one [A, B] link"
+    for a, b in links:
+        if max(a, b) >= n_vars:
+            yield "c1.env.held_out_links", f"[{a}, {b}] names a variable outside 0..{n_vars - 1} " \
+                                           f"(c1.env.n_vars is {n_vars})"
+        if a == b:
+            yield "c1.env.held_out_links", f"[{a}, {b}] is a self-link; A and B must differ"
+
+
+def check_weight_values(config):
+    """Training graphs (no held-out path) and held-out graphs (a path A -> B) can both be
+    drawn. A graph draws each (earlier, later) weight from ``weight_values``, so:
+    without a nonzero weight no variable affects another (no held-out graph, no target
+    with a cause); without 0 every graph is complete, so a training graph exists only
+    if some variable order puts every B before its A (the links form no cycle); with
+    0, one edge that is not a held-out link makes a training graph with a cause."""
+    env = config["c1"]["env"]
+    weights, links = env["weight_values"], {tuple(link) for link in env["held_out_links"]}
+    if not any(w != 0 for w in weights):
+        yield "c1.env.weight_values", f"{weights} has no nonzero weight: no variable could affect another, " \
+                                      "so no held-out graph (a path A -> B) and no target with a cause exist"
+    if 0 in weights:
+        if len(links) >= env["n_vars"] * (env["n_vars"] - 1) and env["target_requires_cause"]:
+            yield "c1.env.held_out_links", "holds out every ordered pair: no training graph has a cause"
+    elif has_cycle(links):
+        yield "c1.env.weight_values", f"{weights} has no 0, so every graph is complete and the held-out links " \
+                                      f"{sorted(links)} (a cycle) leave no graph to train on"
+
+
+def has_cycle(links: set[tuple[int, int]]) -> bool:
+    """Whether the directed links (A, B) run in a cycle."""
+    remaining = set(links)
+    while remaining:
+        sources = {a for a, _ in remaining} - {b for _, b in remaining}
+        if not sources:
+            return True
+        remaining = {(a, b) for a, b in remaining if a not in sources}
+    return False
+
+
+def check_training(config):
+    """The agents' batch fits their training set, and the verdict rule's reference is not a baseline to beat."""
+    yield from batch_fits(config, None, "c1.data.train_episodes", config["c1"]["data"]["train_episodes"])
+    yield from reference_not_beaten(config, "c1")
+
+
+# the agents are the shared model; Experiment 1's graphs must allow every split
+CONFIG = ClaimConfig(model="model", relations=(check_held_out_links, check_weight_values, check_training))
+
+
 SPEC = Claim(
     id="c1",
     statistics=partial(causal_statistics, "c1", AGENT_CONTROLS),
@@ -121,4 +176,5 @@ SPEC = Claim(
     figures={"c1": "analysis_plan_figure"},
     rule_file="c1_c2.smk",
     learning_curves={"c1": "C1 agents"},
+    config=CONFIG,
 )

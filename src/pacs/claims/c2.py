@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 from pacs import report
 from pacs.analysis import PLANS
 from pacs.claims import controls
 from pacs.claims.c1 import CONTRASTS, CONTROLS, SUMMARY, TRAINING, causal_statistics
+from pacs.claims.config_checks import ClaimConfig, batch_fits, reference_not_beaten
 from pacs.claims.spec import Claim, Decision
 from pacs.verdicts import beat_and_approach_verdict, c2_rule
 
@@ -50,6 +52,37 @@ def decide(tables, trained, params) -> list[Decision]:
                                controls.call(tables["controls"], beat_and_approach_verdict, rule, CONTROL_TEXT))]
 
 
+def check_cued_subsets(config):
+    """A cued subset leaves a variable outside it for the target; every held-out subset has
+    ``subset_size`` different variables; some subset is trained on."""
+    n_vars, cued = config["c1"]["env"]["n_vars"], config["c2"]
+    size = cued["subset_size"]
+    if size >= n_vars:
+        yield "c2.subset_size", f"{size} must be below c1.env.n_vars ({n_vars}): the target lies outside the cue"
+    seen = set()
+    for subset in cued["held_out_subsets"]:
+        if len(set(subset)) != len(subset) or len(subset) != size:
+            yield "c2.held_out_subsets", f"{subset} must hold {size} different variables (c2.subset_size)"
+        if max(subset) >= n_vars:
+            yield "c2.held_out_subsets", f"{subset} names a variable outside 0..{n_vars - 1}"
+        if frozenset(subset) in seen:
+            yield "c2.held_out_subsets", f"{subset} is listed twice"
+        seen.add(frozenset(subset))
+    if len(seen) >= math.comb(n_vars, size):
+        yield "c2.held_out_subsets", f"holds out all {math.comb(n_vars, size)} subsets of size {size}: " \
+                                     "none is left to train on"
+
+
+def check_training(config):
+    """The agents' batch fits their training set, and the verdict rule's reference is not a baseline to beat."""
+    yield from batch_fits(config, None, "c2.data.train_episodes", config["c2"]["data"]["train_episodes"])
+    yield from reference_not_beaten(config, "c2")
+
+
+# the agents are the shared model, as C1's
+CONFIG = ClaimConfig(model="model", relations=(check_cued_subsets, check_training))
+
+
 SPEC = Claim(
     id="c2",
     statistics=partial(causal_statistics, "c2", AGENT_CONTROLS),
@@ -60,4 +93,5 @@ SPEC = Claim(
     figures={"c2": "analysis_plan_figure"},
     rule_file="c1_c2.smk",
     learning_curves={"c2": "C2 agents"},
+    config=CONFIG,
 )

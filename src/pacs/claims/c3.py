@@ -13,6 +13,7 @@ from pacs import analysis, report
 from pacs.analysis import PLANS
 from pacs.claims import controls
 from pacs.claims.c1 import CONTRASTS, SUMMARY
+from pacs.claims.config_checks import ClaimConfig, batch_fits, training_batch
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings, holm, paired_differences
 from pacs.tables import read_training_log
@@ -498,6 +499,26 @@ def decide(tables, trained, params) -> list[Decision]:
                                              efficiency_control_text(size_rule.margin)))]
 
 
+def check_training(config):
+    """No training set of C3's learners (C3 itself, C3b, each size of C3a's data-efficiency
+    curve) is smaller than their training batch; the verdict's confoundings are run."""
+    c3 = config["c3"]
+    yield from batch_fits(config, "c3.train", "c3.data.train_episodes", c3["data"]["train_episodes"])
+    yield from batch_fits(config, "c3.train", "c3.feature_choice.data.train_episodes",
+                          c3["feature_choice"]["data"]["train_episodes"])
+    _, batch_size = training_batch(config, "c3.train")
+    for size in c3["efficiency"]["train_sizes"]:
+        if size < batch_size:
+            yield "c3.efficiency.train_sizes", f"{size} is smaller than the C3 learners' training batch ({batch_size})"
+    for confounding in c3["verdict"]["confounding"]:
+        if confounding not in c3["confounding"]:
+            yield "c3.verdict.confounding", f"{confounding!r} is not run (c3.confounding: {c3['confounding']})"
+
+
+# every C3 learner is the shared model overlaid with c3.model
+CONFIG = ClaimConfig(model="c3.model", relations=(check_training,))
+
+
 SPEC = Claim(
     id="c3",
     statistics=statistics,
@@ -512,4 +533,5 @@ SPEC = Claim(
              "c3_efficiency": "data_efficiency_figure"},
     learning_curves={"c3": "C3 agents", "c3_feature_choice": "C3b agents (perfectly confounded training)",
                      "c3_efficiency": "C3a agents by training-set size"},
+    config=CONFIG,
 )

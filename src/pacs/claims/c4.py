@@ -11,6 +11,7 @@ from pacs.analysis import LM_BASELINES, AnalysisPlan, lm_plan
 from pacs.claims import controls
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.c3 import TRAINING
+from pacs.claims.config_checks import ClaimConfig, batch_fits, picked, reference_not_beaten, training_batch
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
 from pacs.labels import (EXPERT_TEXT_REPLAY, SPLIT_LABELS, pipeline_lm_policy, pretrained_label,
@@ -286,6 +287,34 @@ def decide(tables, trained, params) -> list[Decision]:
     return decisions
 
 
+def check_config(config):
+    """The pipeline LM's batch fits its corpus and every corpus of its corpus-size curve; a
+    pretrained prompt holds expert episodes (with and without explanations would otherwise be one
+    prompt); the strategy and verdict rows read splits that are tested and shots that are run."""
+    lm = config["c4"]
+    yield from batch_fits(config, "c4.pipeline.train", "c4.pipeline.train_episodes", lm["pipeline"]["train_episodes"])
+    if 0 in lm["pretrained"]["shots"]:
+        yield "c4.pretrained.shots", f"{lm['pretrained']['shots']} holds 0: a prompt without expert " \
+                                     "episodes has no explanations to add or leave out (use k >= 1)"
+    for role, split in lm["strategy_splits"].items():
+        if split not in lm["splits"]:
+            yield f"c4.strategy_splits.{role}", f"{split!r} is not one of c4.splits {lm['splits']}"
+    _, batch_size = training_batch(config, "c4.pipeline.train")
+    for size in lm["corpus_sizes"]:
+        if size < batch_size:
+            yield "c4.corpus_sizes", f"{size} is smaller than the pipeline LM's training batch ({batch_size})"
+    yield from reference_not_beaten(config, "c4")
+    for split in [*lm["verdict"]["splits"], lm["verdict"]["explanation_split"]]:
+        if split not in lm["splits"]:
+            key = "splits" if split in lm["verdict"]["splits"] else "explanation_split"
+            yield f"c4.verdict.{key}", f"{split!r} is not a tested split (c4.splits: {lm['splits']})"
+    yield from picked("c4.verdict.prompted_shots", lm["verdict"]["prompted_shots"], lm["pretrained"]["shots"])
+
+
+# the pipeline LM is the shared model overlaid with c4.pipeline.model
+CONFIG = ClaimConfig(model="c4.pipeline.model", relations=(check_config,))
+
+
 SPEC = Claim(
     id="c4",
     statistics=statistics,
@@ -297,4 +326,5 @@ SPEC = Claim(
     decide=decide,
     figures={"c4": "c4_figure", "c4_corpus": "c4_corpus_figure"},
     learning_curves={"c4": "C4 pipeline LMs", "c4_corpus": "C4 pipeline LMs (with explanations) by corpus size"},
+    config=CONFIG,
 )

@@ -12,13 +12,14 @@ import pandas as pd
 from pacs import analysis as agent_analysis
 from pacs import report
 from pacs.claims import controls
+from pacs.claims.config_checks import ClaimConfig, batch_fits, picked
 from pacs.claims.spec import Claim, Decision
 from pacs.probes.sources import TASK_CONDITIONS as CONDITION_ORDER
 from pacs.labels import pretrained_label
 from pacs.probes import analysis
 from pacs.probes.analysis import SCORE_NAMES
-from pacs.probes.sources import ordered_sources, sources_text
-from pacs.probes.stimuli import GENERATED, ITEM_PLACE
+from pacs.probes.sources import extra_files_by_task, ordered_sources, sources_text
+from pacs.probes.stimuli import GENERATED, ITEM_PLACE, StimulusFileError
 from pacs.stats import BootstrapSettings, holm
 from pacs.tables import read_table
 from pacs.verdicts import (EquivalenceRule, c5_rule, config_choices, effect_verdict, equivalence_verdict,
@@ -383,6 +384,44 @@ def decide(tables, trained, params) -> list[Decision]:
     return decisions
 
 
+def check_config(config):
+    """The world LM's batch fits its corpus; k-shot probe prompts draw k solved items of the
+    task from its example pool; each zero-shot wording holds the item's place, ``{item}``,
+    exactly once; the verdict's respondent is run."""
+    probes, pipeline = config["c5"], config["c5"]["pipeline"]
+    yield from batch_fits(config, "c5.pipeline.train", "c5.pipeline.train_problems + train_facts",
+                          pipeline["train_problems"] + pipeline["train_facts"])
+    shots = max(probes["pretrained"]["shots"], default=0)
+    for task, conditions in CONDITION_ORDER.items():
+        pool = probes["example_pool_per_condition"] * len(conditions)
+        if shots > pool:
+            yield "c5.pretrained.shots", f"{shots}-shot prompts need {shots} {task} examples, but the pool has " \
+                                         f"{pool} (c5.example_pool_per_condition x {len(conditions)} conditions)"
+    for index, wording in enumerate(probes["pretrained"]["zero_shot_wordings"]):
+        if wording.count(ITEM_PLACE) != 1:
+            yield "c5.pretrained.zero_shot_wordings", f"wording {index} ({wording!r}) must contain " \
+                                                      f"{ITEM_PLACE} exactly once, found {wording.count(ITEM_PLACE)}"
+    yield from picked("c5.verdict.respondent_shots", probes["verdict"]["respondent_shots"],
+                      probes["pretrained"]["shots"])
+
+
+def check_stimulus_files(config):
+    """The extra stimulus files exist and hold valid items (naming the file and line), and
+    there are items to score."""
+    try:
+        by_task = extra_files_by_task(config["c5"]["extra_stimuli"])
+    except StimulusFileError as error:
+        yield "c5.extra_stimuli", str(error)
+        return
+    if not by_task and not any(config["c5"]["items_per_condition"].values()):
+        yield "c5.items_per_condition", "0 items for every task and no c5.extra_stimuli leave Experiment 5 " \
+                                        "nothing to score"
+
+
+# the world LM is the shared model overlaid with c5.pipeline.model
+CONFIG = ClaimConfig(model="c5.pipeline.model", relations=(check_config,), inputs=(check_stimulus_files,))
+
+
 SPEC = Claim(
     id="c5",
     statistics=statistics,
@@ -392,4 +431,5 @@ SPEC = Claim(
     decide=decide,
     figures={"c5": "c5_figure"},
     learning_curves={"c5": "C5 world LMs"},
+    config=CONFIG,
 )

@@ -12,6 +12,7 @@ from pacs import analysis, report
 from pacs.analysis import C6_BASELINES, FUSION_POLICIES, PLANS
 from pacs.claims import controls
 from pacs.claims.c3 import TRAINING
+from pacs.claims.config_checks import ClaimConfig, batch_fits, picked
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
 from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER
@@ -218,6 +219,34 @@ def decide(tables, trained, params) -> list[Decision]:
             for part, (rule, verdict, called) in zip(PARTS, decisions)]
 
 
+def check_config(config):
+    """The learners' batch fits each training set; the return-conditioning mix sums to 1 over
+    increasing quality edges; the fusion budget leaves a variable unexplored and fits the
+    exploration phase; the verdict's DAgger round and fusion sample count are run. (DAgger's
+    round-0 set is small by design and sampled with replacement, so its batch is not checked.)"""
+    regimes, env = config["c6"], config["c1"]["env"]
+    for regime in ("return_conditioning", "fusion"):
+        yield from batch_fits(config, "c6.train", f"c6.{regime}.train_episodes", regimes[regime]["train_episodes"])
+    mix = regimes["return_conditioning"]["mix"]
+    if abs(sum(mix.values()) - 1.0) > 1e-9:
+        yield "c6.return_conditioning.mix", f"shares sum to {sum(mix.values()):g}, not 1"
+    edges = regimes["return_conditioning"]["quality_edges"]
+    if any(a >= b for a, b in zip(edges, edges[1:])):
+        yield "c6.return_conditioning.quality_edges", f"{edges} is not increasing"
+    budget = regimes["fusion"]["budget"]
+    if budget >= env["n_vars"] or budget > env["explore_steps"]:
+        yield "c6.fusion.budget", f"{budget} must be below c1.env.n_vars ({env['n_vars']}) " \
+                                  f"and at most c1.env.explore_steps ({env['explore_steps']})"
+    yield from picked("c6.verdict.dagger_round", regimes["verdict"]["dagger_round"],
+                      range(1, regimes["dagger"]["rounds"] + 1))
+    yield from picked("c6.verdict.fusion_samples", regimes["verdict"]["fusion_samples"],
+                      [n for n in regimes["fusion"]["observational_samples"] if n != 0])
+
+
+# every C6 learner is the shared model overlaid with c6.model
+CONFIG = ClaimConfig(model="c6.model", relations=(check_config,))
+
+
 SPEC = Claim(
     id="c6",
     statistics=statistics,
@@ -231,4 +260,5 @@ SPEC = Claim(
     figures={f"c6_{part}": "c6_figure" for part in PARTS},
     learning_curves={"c6_rc": "C6 return-conditioning learners", "c6_dagger": "C6 DAgger learners",
                      "c6_fusion": "C6 data-fusion learners"},
+    config=CONFIG,
 )

@@ -1,12 +1,19 @@
 """The registry of claims: every claim module of ``pacs.claims`` (named ``c<number>``),
 found by its name, in the order of its number. Importing this module imports every claim;
-a claim module alone (``pacs.claims.c3``) imports only what that claim needs."""
+a claim module alone (``pacs.claims.c3``) imports only what that claim needs.
+
+It also hands the claims' parts of the config checks to ``pacs.config`` (which sits below
+the claims and never imports them): ``load_config`` and ``resolve_config`` are the config as
+the workflow reads it, every claim's checks included; ``claim_model`` is a claim's learners' model."""
 
 import importlib
 import pkgutil
 import re
+from pathlib import Path
 
 import pacs.claims
+from pacs import config as configuration
+from pacs.claims.config_checks import ClaimConfig
 from pacs.claims.spec import Claim
 
 CLAIM_MODULE = re.compile(r"c(\d+)")
@@ -29,3 +36,23 @@ def rule_files(registry) -> list[str]:
 
 
 REGISTRY: dict[str, Claim] = discover()
+
+
+CLAIM_CONFIGS: dict[str, ClaimConfig] = {claim.id: claim.config for claim in REGISTRY.values()}
+
+
+def resolve_config(config: dict, schema_path: str | Path, command_line: dict | None = None) -> dict:
+    """``pacs.config.resolve`` with every claim's checks."""
+    return configuration.resolve(config, schema_path, command_line, claims=CLAIM_CONFIGS)
+
+
+def load_config(path: str | Path, schema_path: str | Path, command_line: dict | None = None) -> dict:
+    """``pacs.config.load`` with every claim's checks: config.yaml (plus command-line values) ->
+    the resolved, validated config every rule reads."""
+    return configuration.load(path, schema_path, command_line, claims=CLAIM_CONFIGS)
+
+
+def claim_model(config: dict, claim: str) -> dict:
+    """The model config a claim's learners use, which its budgets and sweeps scale: the
+    shared ``model`` overlaid with the section its spec names (``ClaimConfig.model``)."""
+    return configuration.learner_model(config, CLAIM_CONFIGS, claim)

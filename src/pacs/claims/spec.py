@@ -19,6 +19,7 @@ import pandas as pd
 
 from pacs import report
 from pacs.adequacy import Adequacy, assess, qualify
+from pacs.claims.config_checks import ClaimConfig
 from pacs.tables import read_table
 from pacs.verdicts import validate
 
@@ -92,6 +93,8 @@ class Claim:
     extra_report_inputs: further files the report section needs (made by the claim's rule file).
     rule_file: its rule file under workflow/rules (the experiment's own stages), which the
         Snakefile includes; ``<id>.smk`` unless claims share one.
+    config: its part of the config's start-up checks (``pacs.claims.config_checks.ClaimConfig``:
+        its learners' model and the relations between its keys).
     """
 
     id: str
@@ -104,6 +107,7 @@ class Claim:
     learning_curves: Mapping[str, str]
     extra_report_inputs: tuple[str, ...] = field(default=())
     rule_file: str = ""
+    config: ClaimConfig = field(default=ClaimConfig())
 
     def __post_init__(self):
         if not self.rule_file:

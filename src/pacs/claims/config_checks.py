@@ -1,0 +1,69 @@
+"""What a claim adds to the config's start-up checks (``pacs.config``): its ``ClaimConfig``.
+
+A claim's spec (``pacs.claims.spec.Claim.config``) says where the model of its learners is
+(the shared ``model`` overlaid with a section of its own) and which relations between its
+keys must hold before any job runs. A check reads the whole config and yields problems,
+``(key, what is wrong)``; ``pacs.config`` reports the first one as a one-line error naming
+the key. The helpers below are the checks several claims share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+Problem = tuple[str, str]  # (dotted config key, what is wrong with it)
+Check = Callable[[Mapping], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class ClaimConfig:
+    """One claim's part of the config checks.
+
+    model: the dotted key of the overlay of the shared ``model`` its learners use (``"model"``:
+        the shared model itself; None: the claim trains no learner). Every such model is checked
+        for whole attention heads, and budgets and sweeps scale it (``pacs.config.overlaid_model``).
+    relations: checks of relations between values, run at start-up and for every multiverse universe.
+    inputs: checks of the files the config names, run once at start-up.
+    """
+
+    model: str | None = None
+    relations: tuple[Check, ...] = ()
+    inputs: tuple[Check, ...] = ()
+
+
+def training_batch(config: Mapping, train_key: str | None = None) -> tuple[str, int]:
+    """The batch a learner trains with and the key that sets it: ``<train_key>.batch_size``
+    where its training overlay (``train_key``, a dotted key) sets one, else ``train.batch_size``."""
+    overlay = {}
+    if train_key:
+        overlay = config
+        for part in train_key.split("."):
+            overlay = overlay[part]
+    if "batch_size" in overlay:
+        return f"{train_key}.batch_size", overlay["batch_size"]
+    return "train.batch_size", config["train"]["batch_size"]
+
+
+def batch_fits(config: Mapping, train_key: str | None, set_key: str, n_train: int) -> Iterator[Problem]:
+    """No training batch is larger than the training set it samples from (``set_key``, of
+    ``n_train`` items): a typo that would silently multiply the training time."""
+    key, size = training_batch(config, train_key)
+    if size > n_train:
+        yield key, f"{size} is larger than the training set it samples from ({set_key} = {n_train})"
+
+
+def picked(key: str, choice, values) -> Iterator[Problem]:
+    """A verdict choice that picks a numbered condition (an int; a word such as ``fewest``
+    picks by rule) names one that is run (``values``)."""
+    if isinstance(choice, int) and choice not in values:
+        yield key, f"{choice} is not among the conditions run ({sorted(values)})"
+
+
+def reference_not_beaten(config: Mapping, section: str) -> Iterator[Problem]:
+    """A beat-and-approach rule (``<section>.verdict``) does not list its reference among
+    the baselines it must beat."""
+    rule = config[section]["verdict"]
+    if rule["reference"] in rule["must_beat"]:
+        yield (f"{section}.verdict.must_beat",
+               f"holds {rule['reference']!r}, the rule's reference ({section}.verdict.reference)")
