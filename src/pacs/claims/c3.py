@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import PLANS
+from pacs.analysis import C3_EPISODE_COLUMNS, PLANS
+from pacs.budget import BudgetAnalysis, DecidingContrast
 from pacs.claims import controls
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.spec import Claim, Decision
@@ -431,6 +432,27 @@ def decide(tables, trained, params) -> list[Decision]:
                 trained["training_logs_efficiency"])]
 
 
+# --- budget sensitivity (pacs.budget): the C3 rule on deconfounded training alone -------------
+
+BUDGET_CONFOUNDING = "deconfounded"  # the budgets' learners are trained on this data only
+
+
+def budget_contrasts(episodes: pd.DataFrame, settings: BootstrapSettings, splits=()) -> pd.DataFrame:
+    """At a budget: with minus without explanations, per confounding and metric."""
+    return analysis.explanation_contrasts(episodes, ("test_correct",), settings)
+
+
+def budget_rule(verdicts: dict, chosen: dict) -> BenefitRule:
+    """The C3 rule restricted to the confounding the budgets' learners are trained on."""
+    return c3_rule(verdicts, {**chosen, "confounding": [BUDGET_CONFOUNDING]})
+
+
+BUDGET = BudgetAnalysis(
+    C3_EPISODE_COLUMNS, budget_contrasts, budget_rule,
+    DecidingContrast("C3", "test_correct", "confounding", BUDGET_CONFOUNDING, None,
+                     "with $-$ without explanations, test-trial accuracy (deconfounded)", ("CThree",)))
+
+
 SPEC = Claim(
     id="c3",
     statistics=statistics,
@@ -444,4 +466,5 @@ SPEC = Claim(
              "c3_efficiency": "data_efficiency_figure"},
     learning_curves={"c3": "C3 agents", "c3_feature_choice": "C3b agents (perfectly confounded training)",
                      "c3_efficiency": "C3a agents by training-set size"},
+    budget=BUDGET,
 )

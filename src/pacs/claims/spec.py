@@ -92,6 +92,9 @@ class Claim:
     extra_report_inputs: further files the report section needs (made by the claim's rule file).
     rule_file: its rule file under workflow/rules (the experiment's own stages), which the
         Snakefile includes; ``<id>.smk`` unless claims share one.
+    budget: its budget sensitivity (a ``pacs.budget.BudgetAnalysis``: what its verdict at
+        each model width reads and decides, and the verdict rows it qualifies), or None
+        when it takes no part; its rule file wires the learners (``wire_budget``).
     """
 
     id: str
@@ -104,6 +107,7 @@ class Claim:
     learning_curves: Mapping[str, str]
     extra_report_inputs: tuple[str, ...] = field(default=())
     rule_file: str = ""
+    budget: object = None
 
     def __post_init__(self):
         if not self.rule_file:
