@@ -32,6 +32,16 @@ C6_LEARNERS = {
 }
 
 
+def c6_training_logs(regime):
+    """Every training log of a C6 regime's learners, labelled with its learner."""
+    return labelled(
+        f"{C6_DIR}/{regime}/seed{{seed}}/{{learner}}/training_log.csv",
+        "{learner}",
+        seed=SEEDS,
+        learner=C6_LEARNERS[regime],
+    )
+
+
 wildcard_constraints:
     c6_regime="rc|dagger|fusion",
     learner=r"[a-z_]+\d*",
@@ -400,4 +410,42 @@ wire_claim(
         for seed in SEEDS
     ]
     + expand("benchmarks/c6/statistics_{c6_regime}.tsv", c6_regime=C6_SECTIONS),
+)
+
+
+# --- C6's sweep (sweep.smk): the expert-only learner of return conditioning at one grid point ---
+use rule c6_train_agent as sweep_c6_train_agent with:
+    input:
+        code("c6_train_agent"),
+        train=f"{C6_DIR}/rc/seed{{seed}}/expert_only/train.safetensors",
+        validation=f"{C6_DIR}/rc/seed{{seed}}/expert_only/validation.safetensors",
+    output:
+        model=f"{SWEEP_POINT}/seed{{seed}}/agent.safetensors",
+        training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log.csv",
+    log:
+        f"logs/{SWEEP_LOG}/train_expert_only_seed{{seed}}.log",
+    benchmark:
+        f"benchmarks/{SWEEP_LOG}/train_expert_only_seed{{seed}}.tsv"
+    wildcard_constraints:
+        experiment="c6",
+    params:
+        regime="rc",
+        model=sweep_model_params("c6"),
+        train=sweep_train_params(C6_TRAIN),
+
+
+wire_sweep(
+    "c6",
+    train=C6_TRAIN,
+    main_learner=(
+        rules.c6_train_agent,
+        dict(c6_regime="rc", learner="expert_only"),
+    ),
+    sweep_rule=rules.sweep_c6_train_agent,
+    scripts=["c6_rc_demonstrations", "c6_rc_training_set", "c6_train_agent"],
+    data={
+        "env": config["c1"]["env"],
+        **{key: C6_CONFIG[key] for key in ("data_seed", "val_episodes")},
+        "return_conditioning": C6_CONFIG["return_conditioning"],
+    },
 )
