@@ -26,7 +26,16 @@ def check_budget_wiring():
 def budget_learner_files(wildcards):
     """A claim's test-episode tables (learners and baselines) and training logs at a
     budget: the main experiment's own files for multiplier 1, the budget's otherwise."""
-    return BUDGET_WIRING[wildcards.claim]["learner_files"](wildcards.budget)
+    wired, budget = BUDGET_WIRING[wildcards.claim], wildcards.budget
+    train, test = main_or_derived([budget], is_main, wired["main"], wired["derived"])[
+        budget
+    ]
+    learners = dict(wired["learners"], budget=budget)
+    return {
+        "agent": expand(test.output[0], **learners),
+        "baselines": wired["baselines"],
+        "training_logs": expand(train.output.training_log, **learners),
+    }
 
 
 def budget_expert_imitators(wildcards):

@@ -343,29 +343,13 @@ use rule causal_active_test as budget_causal_active_test with:
         experiment="c1",
 
 
-def c1_budget_learner_files(budget):
-    """C1's agents' test episodes and training logs at ``budget`` (the main ones at multiplier 1),
-    and the baselines' episodes."""
-    train, test = main_or_derived(
-        [budget],
-        is_main,
-        (rules.causal_train_agent, rules.causal_active_test),
-        (rules.budget_causal_train_agent, rules.budget_causal_active_test),
-    )[budget]
-    learners = dict(experiment="c1", seed=SEEDS, budget=budget)
-    return {
-        "agent": expand(test.output[0], **learners),
-        "baselines": expand(
-            rules.causal_baselines.output[0], experiment="c1", seed=SEEDS
-        ),
-        "training_logs": expand(train.output.training_log, **learners),
-    }
-
-
+# C1's budget verdict reads its agents and the baselines (the main ones at multiplier 1)
 wire_budget(
     "c1",
-    learner_files=c1_budget_learner_files,
-    train_rule=rules.budget_causal_train_agent,
+    main=(rules.causal_train_agent, rules.causal_active_test),
+    derived=(rules.budget_causal_train_agent, rules.budget_causal_active_test),
+    learners=dict(experiment="c1", seed=SEEDS),
+    baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=SEEDS),
 )
 
 

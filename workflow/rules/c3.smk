@@ -677,33 +677,16 @@ use rule c3_active_test as budget_c3_active_test with:
         "logs/budget/c3/{budget}/active_test_{confounding}-{explanations}_seed{seed}.log",
 
 
-def c3_budget_learner_files(budget):
-    """C3's agents (deconfounded training, with and without explanations: what its budget
-    rule reads) at ``budget``: their test episodes and training logs (the main ones at
-    multiplier 1); no baselines."""
-    train, test = main_or_derived(
-        [budget],
-        is_main,
-        (rules.c3_train_agent, rules.c3_active_test),
-        (rules.budget_c3_train_agent, rules.budget_c3_active_test),
-    )[budget]
-    learners = dict(
-        confounding=BUDGET_CONFOUNDING,
-        explanations=["with", "without"],
-        seed=SEEDS,
-        budget=budget,
-    )
-    return {
-        "agent": expand(test.output[0], **learners),
-        "baselines": [],
-        "training_logs": expand(train.output.training_log, **learners),
-    }
-
-
+# C3's budget verdict reads its agents trained deconfounded, with and without explanations
+# (pacs.claims.c3.BUDGET_CONFOUNDING; the main ones at multiplier 1), and no baselines
 wire_budget(
     "c3",
-    learner_files=c3_budget_learner_files,
-    train_rule=rules.budget_c3_train_agent,
+    main=(rules.c3_train_agent, rules.c3_active_test),
+    derived=(rules.budget_c3_train_agent, rules.budget_c3_active_test),
+    learners=dict(
+        confounding=BUDGET_CONFOUNDING, explanations=["with", "without"], seed=SEEDS
+    ),
+    baselines=[],
 )
 
 

@@ -452,27 +452,14 @@ use rule c4_pipeline_test as budget_c4_pipeline_test with:
         "benchmarks/budget/c4/{budget}/pipeline_test_{explanations}_seed{seed}.tsv"
 
 
-def c4_budget_learner_files(budget):
-    """C4's pipeline LMs with explanations at ``budget`` (the main ones at multiplier 1): their
-    test episodes and training logs, and the baselines' episodes."""
-    train, test = main_or_derived(
-        [budget],
-        is_main,
-        (rules.c4_train, rules.c4_pipeline_test),
-        (rules.budget_c4_train, rules.budget_c4_pipeline_test),
-    )[budget]
-    learners = dict(explanations="with", seed=SEEDS, budget=budget)
-    return {
-        "agent": expand(test.output.episodes, **learners),
-        "baselines": expand(rules.c4_baselines.output[0], seed=SEEDS),
-        "training_logs": expand(train.output.training_log, **learners),
-    }
-
-
+# C4's budget verdict reads its pipeline LMs with explanations and the baselines (the main
+# ones at multiplier 1)
 wire_budget(
     "c4",
-    learner_files=c4_budget_learner_files,
-    train_rule=rules.budget_c4_train,
+    main=(rules.c4_train, rules.c4_pipeline_test),
+    derived=(rules.budget_c4_train, rules.budget_c4_pipeline_test),
+    learners=dict(explanations="with", seed=SEEDS),
+    baselines=expand(rules.c4_baselines.output[0], seed=SEEDS),
 )
 
 

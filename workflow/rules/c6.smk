@@ -31,15 +31,16 @@ C6_LEARNERS = {
     "fusion": [f"obs{n}" for n in FUSION_SAMPLES],
 }
 
-
-def c6_training_logs(regime):
-    """Every training log of a C6 regime's learners, labelled with its learner."""
-    return labelled(
+# every training log of a C6 regime's learners, labelled with its learner
+C6_TRAINING_LOGS = {
+    regime: labelled(
         f"{C6_DIR}/{regime}/seed{{seed}}/{{learner}}/training_log.csv",
         "{learner}",
         seed=SEEDS,
-        learner=C6_LEARNERS[regime],
+        learner=learners,
     )
+    for regime, learners in C6_LEARNERS.items()
+}
 
 
 wildcard_constraints:
@@ -308,7 +309,7 @@ rule c6_statistics:
             w.c6_regime, C6_LEARNERS[w.c6_regime], "episodes.parquet"
         ),
         baselines=expand(rules.c6_baselines.output[0], seed=SEEDS),
-        training_logs=lambda w: list(c6_training_logs(w.c6_regime)),
+        training_logs=lambda w: list(C6_TRAINING_LOGS[w.c6_regime]),
     output:
         episodes=f"{C6_DIR}/{{c6_regime}}/episodes.parquet",
         summary=f"{C6_DIR}/{{c6_regime}}/summary.csv",
@@ -324,7 +325,7 @@ rule c6_statistics:
     resources:
         **job_resources("light"),
     params:
-        log_conditions=lambda w: c6_training_logs(w.c6_regime),
+        log_conditions=lambda w: C6_TRAINING_LOGS[w.c6_regime],
         stats=config["stats"],
         regime=lambda w: w.c6_regime,
         verdict=C6_CONFIG["verdict"],
@@ -398,7 +399,7 @@ wire_claim(
         )
         for regime in C6_SECTIONS
     },
-    learning_logs={f"c6_{regime}": c6_training_logs(regime) for regime in C6_SECTIONS},
+    learning_logs={f"c6_{regime}": C6_TRAINING_LOGS[regime] for regime in C6_SECTIONS},
     # held to the expert-agreement floor: the learners shown the expert alone. The
     # conditioned and plain learners imitate mixed-quality demonstrations; DAgger's mix
     # the expert's labels with states of weaker rounds, and the floor is not measured there

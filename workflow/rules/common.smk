@@ -310,7 +310,7 @@ def main_or_derived(keys, main_key, main, derived):
 # --- budget sensitivity (budget.smk) and the sweep (sweep.smk) --------------------------------
 # A claim takes part from its own files: its spec declares what its budget verdict reads
 # (pacs.claims.<id>, Claim.budget), and its rule file derives its learners' rules from its
-# main ones (use rule X as budget_X / sweep_X with: other paths and model settings) and wires
+# main ones (`use rule` twins named budget_* and sweep_*, with other paths and model settings) and wires
 # them here (wire_budget, wire_sweep); budget.smk and sweep.smk hold only generic rules.
 BUDGET_DIR = "results/budget"
 BUDGET_CLAIMS_RUN = config["budgets"]["claims"]
@@ -348,16 +348,18 @@ BUDGET_WIRING = {}
 SWEEP_WIRING = {}
 
 
-def wire_budget(claim, *, learner_files, train_rule):
+def wire_budget(claim, *, main, derived, learners, baselines):
     """Wire a claim's budget sensitivity (its spec's ``budget``).
 
-    learner_files(budget): the files its budget verdict reads at that budget (the main
-    experiment's at multiplier 1): dict(agent=test-episode tables, baselines=the baselines'
-    tables, training_logs=the learners' training logs); train_rule: the rule that trains its
-    learners at the other budgets (a twin of its main training rule), whose learner of the
-    sweep's seed the sweep reuses.
+    main: the (training, test) rules of its main learners, reused at multiplier 1;
+    derived: their twins that train and test its learners at the other budgets (wildcard
+    ``budget``; the training twin's learner of the sweep's seed the sweep reuses);
+    learners: the wildcards of the learners its budget verdict reads; baselines: the
+    baselines' test-episode tables it reads beside them.
     """
-    BUDGET_WIRING[claim] = dict(learner_files=learner_files, train_rule=train_rule)
+    BUDGET_WIRING[claim] = dict(
+        main=main, derived=derived, learners=learners, baselines=baselines
+    )
 
 
 def wire_sweep(claim, *, train, main_learner, sweep_rule, scripts, data):

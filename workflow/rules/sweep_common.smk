@@ -77,7 +77,7 @@ def sweep_log(experiment, lr, d_model, dropout):
         return main_learner_log(experiment, SWEEP["seed"])
     learner = SWEEP_WIRING[experiment]["main_learner"][1]  # its wildcards
     if budget is not None:
-        chosen_rule = BUDGET_WIRING[experiment]["train_rule"]
+        chosen_rule = BUDGET_WIRING[experiment]["derived"][0]  # its training twin
         point["budget"] = budget_name(budget)
     else:
         chosen_rule = SWEEP_WIRING[experiment]["sweep_rule"]
