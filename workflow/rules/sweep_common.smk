@@ -10,12 +10,23 @@ from pacs.tuning import record_path
 
 
 def check_sweep_wiring():
-    """Every swept experiment (config `sweep.experiments`) is wired by its rule file (wire_sweep)."""
+    """The claims wired for the sweep are those whose spec names a sweep learner, and config
+    `sweep.experiments` names only those (one line naming the culprit otherwise)."""
+    declared = {claim.id for claim in REGISTRY.values() if claim.sweep_learner}
+    for claim in sorted(declared ^ set(SWEEP_WIRING)):
+        sys.exit(
+            f"pacs: claim {claim}: "
+            + (
+                "its spec names a sweep learner but its rule file does not call wire_sweep"
+                if claim in declared
+                else "its rule file calls wire_sweep but its spec names no sweep learner"
+            )
+        )
     for experiment in SWEEP["experiments"]:
-        if experiment not in SWEEP_WIRING:
+        if experiment not in declared:
             sys.exit(
-                f"pacs: config key 'sweep.experiments': {experiment} has no learner wired for the "
-                f"sweep (wired: {', '.join(SWEEP_WIRING)})"
+                f"pacs: config key 'sweep.experiments': {experiment} has no sweep learner "
+                f"(claims that do: {', '.join(sorted(declared))})"
             )
 
 

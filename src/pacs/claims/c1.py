@@ -136,4 +136,5 @@ SPEC = Claim(
     rule_file="c1_c2.smk",
     learning_curves={"c1": "C1 agents"},
     budget=BUDGET,
+    sweep_learner="C1 agent (shared model, train)",
 )

@@ -467,4 +467,5 @@ SPEC = Claim(
     learning_curves={"c3": "C3 agents", "c3_feature_choice": "C3b agents (perfectly confounded training)",
                      "c3_efficiency": "C3a agents by training-set size"},
     budget=BUDGET,
+    sweep_learner="C3 agent (deconfounded, with explanations)",
 )

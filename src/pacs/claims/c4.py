@@ -323,4 +323,5 @@ SPEC = Claim(
     figures={"c4": "c4_figure", "c4_corpus": "c4_corpus_figure"},
     learning_curves={"c4": "C4 pipeline LMs", "c4_corpus": "C4 pipeline LMs (with explanations) by corpus size"},
     budget=BUDGET,
+    sweep_learner="C4 pipeline LM (with explanations)",
 )

@@ -231,4 +231,5 @@ SPEC = Claim(
     figures={f"c6_{part}": "c6_figure" for part in PARTS},
     learning_curves={"c6_rc": "C6 return-conditioning learners", "c6_dagger": "C6 DAgger learners",
                      "c6_fusion": "C6 data-fusion learners"},
+    sweep_learner="C6 expert-only learner (C6 model, train)",
 )

@@ -95,6 +95,9 @@ class Claim:
     budget: its budget sensitivity (a ``pacs.budget.BudgetAnalysis``: what its verdict at
         each model width reads and decides, and the verdict rows it qualifies), or None
         when it takes no part; its rule file wires the learners (``wire_budget``).
+    sweep_learner: the learner the hyperparameter sweep tunes for it (``pacs.sweep``), as the
+        sweep's tables name it; empty when it takes no part; its rule file wires that
+        learner's grid (``wire_sweep``).
     """
 
     id: str
@@ -108,6 +111,7 @@ class Claim:
     extra_report_inputs: tuple[str, ...] = field(default=())
     rule_file: str = ""
     budget: object = None
+    sweep_learner: str = ""
 
     def __post_init__(self):
         if not self.rule_file:
