@@ -20,9 +20,6 @@
 include: "sweep_common.smk"
 
 
-check_sweep_wiring()
-
-
 wildcard_constraints:
     lr=r"[0-9.e-]+",
     d_model=r"\d+",

@@ -30,6 +30,9 @@ def check_sweep_wiring():
             )
 
 
+check_sweep_wiring()  # before reading the wiring below
+
+
 def sweep_points():
     """(experiment, lr, d_model, dropout) of every grid point, as the path names them:
     absolute values, so a point already scored is reused when the configured values move.
