@@ -4,8 +4,11 @@ another rule file defines, except common.smk's shared helpers and the files it i
 
 import io
 import re
+import shutil
 import tokenize
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "workflow" / "rules"
@@ -127,3 +130,23 @@ def test_the_check_finds_a_global_read_across_rule_files():
     files = rule_files()
     files["sweep.smk"] += '\n\nX = {"c3": C3_TRAIN}\n'
     assert foreign_reads(files).get("sweep.smk") == ["C3_TRAIN (c3.smk)"]
+
+
+@pytest.mark.parametrize("rule_file, call, message", [
+    ("c3.smk", 'wire_budget(\n    "c3",',
+     "pacs: claim c3: its spec declares a budget analysis but its rule file does not call wire_budget"),
+    ("c6.smk", 'wire_sweep(\n    "c6",',
+     "pacs: claim c6: its spec names a sweep learner but its rule file does not call wire_sweep"),
+])
+def test_a_claim_whose_spec_takes_part_but_whose_rule_file_wires_nothing_stops_the_workflow(
+        tmp_path, rule_file, call, message):
+    from test_probes_workflow import COPY_IGNORE, SMOKE, snakemake
+
+    work = tmp_path / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    rules = work / "workflow" / "rules" / rule_file
+    assert call in rules.read_text()
+    rules.write_text(rules.read_text().replace(call, "(lambda *args, **kwargs: None)(" + call.split("(", 1)[1]))
+    result = snakemake(work, "--dry-run", *SMOKE, check=False)
+    assert result.returncode != 0
+    assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [message]
