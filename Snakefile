@@ -17,10 +17,13 @@
 #                 (the claims' rule files are included from the registry, pacs.claims)
 #   analysis.smk  each claim's figures and report numbers (generic rules over the
 #                 registry of claims c1...c6, pacs.claims)
-#   budget.smk    budget sensitivity: C1, C3, C4's deciding contrast at several model widths
+#   budget.smk    budget sensitivity: a claim's deciding contrast at several model widths
+#                 (generic rules over the claims whose spec declares a budget analysis; their
+#                 learners' rules are twins of their main rules, in the claims' rule files)
 #   sweep.smk     hyperparameter sweep (lr x width, one seed) on validation loss only:
 #                 run by the target `tune` alone, which writes the tuning record the
-#                 report's appendix reads (tuning/<preset>.json, committed)
+#                 report's appendix reads (tuning/<preset>.json, committed); generic rules
+#                 over the learners the claims' rule files wire
 #   report.smk    LaTeX report -> paper/build/report.pdf (inputs from the registry), and
 #                 the verdicts at a glance -> results/verdicts/digest.md
 #

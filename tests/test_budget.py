@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from pacs import budget
-from pacs.claims.registry import load_config as load
+from pacs.claims import c1, c3
+from pacs.claims.registry import REGISTRY, load_config as load
 from pacs.config import ConfigError, scaled_model
 from pacs.figures import budget_figure
 from pacs.stats import BootstrapSettings
@@ -76,7 +77,8 @@ def test_the_note_goes_on_the_verdict_rows_each_analysis_qualifies():
                    "CFourExplain"],
     })
     summary = pd.DataFrame({"claim": ["C1", "C3", "C4"], "same": ["yes", "yes", "no"]})
-    notes = budget.annotate_verdicts(verdict_rows, summary).budget_sensitivity.tolist()
+    decidings = [claim.budget.deciding for claim in REGISTRY.values() if claim.budget]
+    notes = budget.annotate_verdicts(verdict_rows, summary, decidings).budget_sensitivity.tolist()
     yes, no = f"{budget.SENSITIVITY_COLUMN}: yes", f"{budget.SENSITIVITY_COLUMN}: no"
     assert notes == [yes, "", yes, "", no, no, ""]
 
@@ -107,8 +109,8 @@ def converged_logs(tmp_path, n=2):
 
 
 def test_a_budget_row_carries_the_deciding_contrast_and_the_claims_own_verdict(tmp_path):
-    contrasts = budget.claim_contrasts("c3", ooo_episodes(0.3), SETTINGS)
-    row = budget.budget_verdict_row("c3", "x2", scaled_model(MODEL, 2), contrasts, VERDICTS,
+    contrasts = budget.claim_contrasts(c3.BUDGET, ooo_episodes(0.3), SETTINGS)
+    row = budget.budget_verdict_row(c3.BUDGET, "x2", scaled_model(MODEL, 2), contrasts, VERDICTS,
                                     converged_logs(tmp_path), C3_CHOICES)
     assert set(budget.BUDGET_ROW_COLUMNS) == set(row)
     assert row["claim"] == "C3" and row["multiplier"] == 2.0 and row["d_model"] == 64
@@ -116,27 +118,28 @@ def test_a_budget_row_carries_the_deciding_contrast_and_the_claims_own_verdict(t
     assert row["n_seeds"] == 3 and row["verdict"] == SUPPORTED
     assert "learners converged" in row["reason"]
 
-    null = budget.claim_contrasts("c3", ooo_episodes(0.0, n=2000), SETTINGS)
-    assert budget.budget_verdict_row("c3", "x1", MODEL, null, VERDICTS, converged_logs(tmp_path),
+    null = budget.claim_contrasts(c3.BUDGET, ooo_episodes(0.0, n=2000), SETTINGS)
+    assert budget.budget_verdict_row(c3.BUDGET, "x1", MODEL, null, VERDICTS, converged_logs(tmp_path),
                                      C3_CHOICES)["verdict"] \
         != SUPPORTED
 
 
 def test_a_missing_deciding_contrast_is_a_one_line_error():
-    contrasts = budget.claim_contrasts("c3", ooo_episodes(0.3), SETTINGS)
-    message = one_line_error(ValueError, lambda: budget.deciding_row(contrasts, budget.DECIDING["c1"]))
+    contrasts = budget.claim_contrasts(c3.BUDGET, ooo_episodes(0.3), SETTINGS)
+    message = one_line_error(ValueError, lambda: budget.deciding_row(contrasts, c1.BUDGET.deciding))
     assert message.startswith("C1:")
 
 
 def test_the_tex_and_the_figure_are_written(tmp_path):
     table = pd.DataFrame([
         {"claim": claim, "budget": budget.budget_name(m), "multiplier": m, "d_model": int(32 * m),
-         "effect_label": budget.DECIDING[key].label, "effect": 0.1 * m, "ci_low": 0.1 * m - 0.05,
+         "effect_label": spec.budget.deciding.label, "effect": 0.1 * m, "ci_low": 0.1 * m - 0.05,
          "ci_high": 0.1 * m + 0.05, "n_seeds": 2, "margin": 0.05, "verdict": SUPPORTED, "reason": "r"}
-        for key, claim in (("c1", "C1"), ("c3", "C3")) for m in (0.5, 1.0, 2.0)
+        for spec, claim in ((c1.SPEC, "C1"), (c3.SPEC, "C3")) for m in (0.5, 1.0, 2.0)
     ])
     tex = budget.budget_tex(table, budget.sensitivity(table))
     assert "\\newcommand{\\BudgetTable}" in tex and "\\newcommand{\\BudgetMultipliers}{0.5, 1, 2}" in tex
     assert "0.20 [0.15, 0.25]" in tex
     budget_figure(table, [tmp_path / "budget.pdf"])
     assert (tmp_path / "budget.pdf").stat().st_size > 1000
+

@@ -5,17 +5,12 @@ A budget is a width multiplier applied to a model's ``d_model`` and ``d_mlp``
 experiment itself (its learners are reused, not retrained); every other budget
 trains its own learners on the same data and meets the same test episodes.
 
-At each budget a claim is called by its own rule (``pacs.verdicts``) on that
-budget's contrasts, restricted to what decides it:
-
-- C1: the agent on the held-out-link splits against the associational baselines
-  and the expert (the whole C1 rule); the plotted effect is agent minus expert on
-  the held-out-link-goal split;
-- C3: explanations when trained deconfounded (the C3 rule on that confounding alone);
-  the plotted effect is with minus without explanations;
-- C4: the pipeline LM trained with explanations against random and correlational
-  choices and the expert (the C4 strategy rule); the plotted effect is the
-  pipeline LM minus the expert on the held-out-link-goal split.
+A claim takes part by declaring a ``BudgetAnalysis`` in its spec (``pacs.claims.<id>``,
+``Claim.budget``): the columns of its episode tables, the contrasts its verdict rests
+on (its experiment's own statistics functions), its verdict rule restricted to what
+decides it, and the one contrast plotted against budget (``DecidingContrast``), with
+the verdict rows of the main report that this analysis qualifies. This module is the
+machinery over such declarations and names no claim.
 
 Each budget's verdict is qualified by its learners' adequacy (``pacs.adequacy``).
 """
@@ -28,35 +23,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pacs import adequacy, report
-from pacs.analysis import (
-    EPISODE_COLUMNS,
-    LM_BASELINES,
-    LM_EPISODE_COLUMNS,
-    C3_EPISODE_COLUMNS,
-    PLANS,
-    AnalysisPlan,
-    contrast_table,
-    explanation_contrasts,
-    prepare,
-)
-from pacs.labels import pipeline_lm_policy
 from pacs.stats import BootstrapSettings
-from pacs.verdicts import (
-    BenefitRule,
-    beat_and_approach_verdict,
-    benefit_verdict,
-    c1_rule,
-    c3_rule,
-    c4_strategy_rule,
-)
+from pacs.verdicts import BenefitRule, beat_and_approach_verdict, benefit_verdict
 
-C4_SUBJECT = "pipeline LM (with explanations)"
-C3_CONFOUNDING = "deconfounded"
 SENSITIVITY_COLUMN = "same verdict at the two largest budgets"
 BUDGET_ROW_COLUMNS = ("claim", "budget", "multiplier", "d_model", "effect_label", "effect", "ci_low", "ci_high",
                       "n_seeds", "margin", "verdict", "reason")
-# the columns each claim's episode tables must have (pacs.analysis.read_episode_tables)
-CLAIM_EPISODE_COLUMNS = {"c1": EPISODE_COLUMNS, "c3": C3_EPISODE_COLUMNS, "c4": LM_EPISODE_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -64,7 +36,7 @@ class DecidingContrast:
     """The contrast plotted against budget: the row of a contrast table with
     ``metric`` and ``group_col == group`` (and ``other``, where given)."""
 
-    claim: str  # "C1"
+    claim: str  # the claim as the tables name it ("C" and its number)
     metric: str
     group_col: str
     group: str
@@ -73,52 +45,18 @@ class DecidingContrast:
     verdict_rows: tuple[str, ...]  # the macro prefixes of the verdict rows this analysis qualifies
 
 
-def _c4_plan(splits) -> AnalysisPlan:
-    return AnalysisPlan(metrics=("reward_over_optimal",), reference=pipeline_lm_policy("with"),
-                        comparisons=LM_BASELINES, splits=tuple(splits), episode_sets=("all",), panels=(),
-                        title="C4 budget")
-
-
 @dataclass(frozen=True)
 class BudgetAnalysis:
-    """How one claim is called at a budget: ``contrasts(episodes, settings, splits)``
-    by the experiment's own statistics functions, ``rule(verdicts, chosen)`` its
-    verdict rule as ``pacs.verdicts`` builds it from the claim's ``verdict`` config
-    block (``chosen``), and the contrast it plots."""
+    """How one claim is called at a budget (its spec's ``budget``): ``episode_columns``,
+    the columns its episode tables must have (``pacs.analysis.read_episode_tables``);
+    ``contrasts(episodes, settings, splits)`` by the experiment's own statistics
+    functions; ``rule(verdicts, chosen)`` its verdict rule as ``pacs.verdicts`` builds it
+    from the claim's ``verdict`` config block (``chosen``); and the contrast it plots."""
 
+    episode_columns: tuple[str, ...]
     contrasts: Callable[[pd.DataFrame, BootstrapSettings, tuple], pd.DataFrame]
-    rule: Callable[[dict, tuple], object]
+    rule: Callable[[dict, dict], object]
     deciding: DecidingContrast
-
-
-ANALYSES = {
-    "c1": BudgetAnalysis(
-        lambda episodes, settings, splits: contrast_table(prepare(episodes, PLANS["c1"]), PLANS["c1"], settings),
-        lambda verdicts, chosen: c1_rule(verdicts, chosen),
-        DecidingContrast("C1", "reward_over_optimal", "split", "held_out_link_goal", "expert",
-                         "agent $-$ expert, reward/optimal (held-out-link goal)", ("COne",))),
-    "c3": BudgetAnalysis(
-        lambda episodes, settings, splits: explanation_contrasts(episodes, ("test_correct",), settings),
-        # budget learners are trained on deconfounded data only
-        lambda verdicts, chosen: c3_rule(verdicts, {**chosen, "confounding": [C3_CONFOUNDING]}),
-        DecidingContrast("C3", "test_correct", "confounding", C3_CONFOUNDING, None,
-                         "with $-$ without explanations, test-trial accuracy (deconfounded)", ("CThree",))),
-    "c4": BudgetAnalysis(
-        lambda episodes, settings, splits: contrast_table(episodes, _c4_plan(splits), settings),
-        lambda verdicts, chosen: c4_strategy_rule(verdicts, chosen, C4_SUBJECT),
-        DecidingContrast("C4", "reward_over_optimal", "split", "held_out_link_goal", "expert",
-                         "pipeline LM $-$ expert, reward/optimal (held-out-link goal)",
-                         # the budget LMs are read on every split together: both strategy rows
-                         ("CFourPipelineRuns", "CFourPipelineGeneralizes"))),
-}
-BUDGET_CLAIMS = tuple(ANALYSES)
-DECIDING = {claim: analysis.deciding for claim, analysis in ANALYSES.items()}
-
-
-def analysis_of(claim: str) -> BudgetAnalysis:
-    if claim not in ANALYSES:
-        raise ValueError(f"no budget analysis for claim {claim!r} (known: {', '.join(BUDGET_CLAIMS)})")
-    return ANALYSES[claim]
 
 
 def budget_name(multiplier: float) -> str:
@@ -135,15 +73,10 @@ def is_main(name: str) -> bool:
     return multiplier_of(name) == 1.0
 
 
-def claim_contrasts(claim: str, episodes: pd.DataFrame, settings: BootstrapSettings, splits=()) -> pd.DataFrame:
-    """The contrasts a claim's budget verdict rests on (``ANALYSES``; see the module docstring)."""
-    return analysis_of(claim).contrasts(episodes, settings, tuple(splits))
-
-
-def claim_rule(claim: str, verdicts: dict, chosen: dict):
-    """The claim's verdict rule as the budget analysis applies it (see the module docstring),
-    with the choices of its ``<claim>.verdict`` config block (``chosen``)."""
-    return analysis_of(claim).rule(verdicts, chosen)
+def claim_contrasts(analysis: BudgetAnalysis, episodes: pd.DataFrame, settings: BootstrapSettings,
+                    splits=()) -> pd.DataFrame:
+    """The contrasts a claim's budget verdict rests on (its ``BudgetAnalysis``)."""
+    return analysis.contrasts(episodes, settings, tuple(splits))
 
 
 def deciding_row(contrasts: pd.DataFrame, deciding: DecidingContrast) -> pd.Series:
@@ -162,20 +95,21 @@ def deciding_row(contrasts: pd.DataFrame, deciding: DecidingContrast) -> pd.Seri
     return rows.iloc[0]
 
 
-def budget_verdict_row(claim: str, budget: str, model: dict, contrasts: pd.DataFrame, verdicts: dict,
-                       training_logs, chosen: dict, expert_imitators=()) -> dict:
+def budget_verdict_row(analysis: BudgetAnalysis, budget: str, model: dict, contrasts: pd.DataFrame,
+                       verdicts: dict, training_logs, chosen: dict, expert_imitators=()) -> dict:
     """One row of the budget table: the budget (name, multiplier, d_model), the
     deciding contrast with its 95% CI and seeds, and the claim's verdict at this
-    budget, qualified by its learners' adequacy (``expert_imitators``, among the
+    budget by its ``analysis.rule`` with the choices of its ``verdict`` config block
+    (``chosen``), qualified by its learners' adequacy (``expert_imitators``, among the
     training logs, held to ``verdicts["expert_agreement_floor"]``)."""
-    rule = claim_rule(claim, verdicts, chosen)
+    rule = analysis.rule(verdicts, chosen)
     if isinstance(rule, BenefitRule):
         verdict = benefit_verdict(contrasts, rule)
     else:
         verdict = beat_and_approach_verdict(contrasts, rule)
     trained = adequacy.assess(training_logs, expert_imitators, verdicts["expert_agreement_floor"])
     verdict = adequacy.qualify(verdict, trained)
-    deciding = DECIDING[claim]
+    deciding = analysis.deciding
     row = deciding_row(contrasts, deciding)
     return {
         "claim": deciding.claim, "budget": budget, "multiplier": multiplier_of(budget), "d_model": model["d_model"],
@@ -197,12 +131,13 @@ def sensitivity(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["claim", "budgets", "verdicts", "same"])
 
 
-def annotate_verdicts(verdict_rows: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+def annotate_verdicts(verdict_rows: pd.DataFrame, summary: pd.DataFrame, decidings) -> pd.DataFrame:
     """The verdict table with ``budget_sensitivity``: for the rows each budget analysis
-    qualifies (by claim and macro prefix, ``DecidingContrast.verdict_rows``), "same verdict
-    at the two largest budgets: yes/no"; empty elsewhere."""
+    qualifies (``decidings``: the claims' ``DecidingContrast``s; by claim and macro prefix,
+    ``DecidingContrast.verdict_rows``), "same verdict at the two largest budgets: yes/no";
+    empty elsewhere."""
     note = pd.Series("", index=verdict_rows.index)
-    for claim_key, deciding in DECIDING.items():
+    for deciding in decidings:
         found = summary[summary.claim == deciding.claim]
         if found.empty:
             continue

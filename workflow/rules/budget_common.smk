@@ -1,90 +1,45 @@
-# Helpers of budget.smk (budget sensitivity): the model config at a budget, and the
-# files a claim's budget verdict reads (the main experiment's at multiplier 1).
+# Helpers of budget.smk (budget sensitivity): the files a claim's budget verdict reads, as its
+# rule file wires them (wire_budget, common.smk), checked against the claims' specs.
 
 
-def budget_model_params(claim):
-    """The model config of a claim's learners at the wildcard's budget."""
-    return lambda w: scaled_model(claim_model(config, claim), multiplier_of(w.budget))
-
-
-def budget_expert_imitators(wildcards):
-    """A budget's training logs held to the expert-agreement floor (pacs.adequacy):
-    all of them when the claim's main learners are expert imitators (C1), else none."""
-    logs = budget_learner_files(wildcards)["training_logs"]
-    return logs if WIRING[wildcards.claim]["expert_imitators"] else []
+def check_budget_wiring():
+    """The claims wired for budgets are those whose spec declares a budget analysis, and
+    config `budgets.claims` names only those (one line naming the culprit otherwise)."""
+    declared = {claim.id for claim in REGISTRY.values() if claim.budget is not None}
+    for claim in sorted(declared ^ set(BUDGET_WIRING)):
+        sys.exit(
+            f"pacs: claim {claim}: "
+            + (
+                "its spec declares a budget analysis but its rule file does not call wire_budget"
+                if claim in declared
+                else "its rule file calls wire_budget but its spec declares no budget analysis"
+            )
+        )
+    for claim in BUDGET_CLAIMS_RUN:
+        if claim not in declared:
+            sys.exit(
+                f"pacs: config key 'budgets.claims': {claim} declares no budget analysis "
+                f"(claims that do: {', '.join(sorted(declared))})"
+            )
 
 
 def budget_learner_files(wildcards):
     """A claim's test-episode tables (learners and baselines) and training logs at a
     budget: the main experiment's own files for multiplier 1, the budget's otherwise."""
-    main, at = is_main(wildcards.budget), wildcards.budget
-    if wildcards.claim == "c1":
-        pattern = dict(experiment="c1", seed=SEEDS)
-        return {
-            "agent": expand(
-                (
-                    rules.causal_active_test.output[0]
-                    if main
-                    else rules.budget_causal_active_test.output[0]
-                ),
-                budget=at,
-                **pattern,
-            ),
-            "baselines": expand(rules.causal_baselines.output[0], **pattern),
-            "training_logs": expand(
-                (
-                    rules.causal_train_agent.output.training_log
-                    if main
-                    else rules.budget_causal_train_agent.output.training_log
-                ),
-                budget=at,
-                **pattern,
-            ),
-        }
-    if wildcards.claim == "c3":
-        pattern = dict(
-            confounding="deconfounded", explanations=["with", "without"], seed=SEEDS
-        )
-        return {
-            "agent": expand(
-                (
-                    rules.c3_active_test.output[0]
-                    if main
-                    else rules.budget_c3_active_test.output[0]
-                ),
-                budget=at,
-                **pattern,
-            ),
-            "baselines": [],
-            "training_logs": expand(
-                (
-                    rules.c3_train_agent.output.training_log
-                    if main
-                    else rules.budget_c3_train_agent.output.training_log
-                ),
-                budget=at,
-                **pattern,
-            ),
-        }
-    pattern = dict(explanations="with", seed=SEEDS)
+    wired, budget = BUDGET_WIRING[wildcards.claim], wildcards.budget
+    train, test = main_or_derived([budget], is_main, wired["main"], wired["derived"])[
+        budget
+    ]
+    learners = dict(wired["learners"], budget=budget)
     return {
-        "agent": expand(
-            (
-                rules.c4_pipeline_test.output.episodes
-                if main
-                else rules.budget_c4_pipeline_test.output.episodes
-            ),
-            budget=at,
-            **pattern,
-        ),
-        "baselines": expand(rules.c4_baselines.output[0], seed=SEEDS),
-        "training_logs": expand(
-            (
-                rules.c4_train.output.training_log
-                if main
-                else rules.budget_c4_train.output.training_log
-            ),
-            budget=at,
-            **pattern,
-        ),
+        "agent": expand(test.output[0], **learners),
+        "baselines": wired["baselines"],
+        "training_logs": expand(train.output.training_log, **learners),
     }
+
+
+def budget_expert_imitators(wildcards):
+    """A budget's training logs held to the expert-agreement floor (pacs.adequacy):
+    all of them when the claim's main learners are expert imitators, else none."""
+    logs = budget_learner_files(wildcards)["training_logs"]
+    return logs if WIRING[wildcards.claim]["expert_imitators"] else []

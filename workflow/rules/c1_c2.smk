@@ -283,3 +283,97 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS in (
         + [f"benchmarks/{CAUSAL_CLAIM}/statistics.tsv"]
         + ([f"benchmarks/{CAUSAL_CLAIM}/train_agent_ensemble.tsv"] if ENSEMBLE else []),
     )
+
+
+# --- C1's budget sensitivity (budget.smk; pacs.claims.c1.BUDGET) and its sweep (sweep.smk) -------
+# the same training and test at each budget's width: results/budget/c1/<budget>/seed<s>/
+use rule causal_train_agent as budget_causal_train_agent with:
+    output:
+        model=f"{BUDGET_DIR}/{{experiment}}/{{budget}}/seed{{seed}}/agent.safetensors",
+        training_log=f"{BUDGET_DIR}/{{experiment}}/{{budget}}/seed{{seed}}/training_log.csv",
+    log:
+        "logs/budget/{experiment}/{budget}/train_agent_seed{seed}.log",
+    benchmark:
+        "benchmarks/budget/{experiment}/{budget}/train_agent_seed{seed}.tsv"
+    wildcard_constraints:
+        experiment="c1",
+    params:
+        model=budget_model_params("c1"),
+
+
+if ENSEMBLE:
+
+    # a budget's seeds in one job (config key ensemble; causal_train_ensemble)
+    use rule causal_train_ensemble as budget_causal_train_ensemble with:
+        output:
+            model=expand(
+                rules.budget_causal_train_agent.output.model,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+            training_log=expand(
+                rules.budget_causal_train_agent.output.training_log,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        log:
+            "logs/budget/{experiment}/{budget}/train_agent_ensemble.log",
+        benchmark:
+            "benchmarks/budget/{experiment}/{budget}/train_agent_ensemble.tsv"
+        wildcard_constraints:
+            experiment="c1",
+        params:
+            model=budget_model_params("c1"),
+
+    ruleorder: budget_causal_train_ensemble > budget_causal_train_agent
+
+
+use rule causal_active_test as budget_causal_active_test with:
+    input:
+        code("causal_active_test"),
+        model=rules.budget_causal_train_agent.output.model,
+        episodes=rules.causal_eval_episodes.output[0],
+    output:
+        f"{BUDGET_DIR}/{{experiment}}/{{budget}}/seed{{seed}}/agent_episodes.parquet",
+    log:
+        "logs/budget/{experiment}/{budget}/active_test_seed{seed}.log",
+    benchmark:
+        "benchmarks/budget/{experiment}/{budget}/active_test_seed{seed}.tsv"
+    wildcard_constraints:
+        experiment="c1",
+
+
+# C1's budget verdict reads its agents and the baselines (the main ones at multiplier 1)
+wire_budget(
+    "c1",
+    main=(rules.causal_train_agent, rules.causal_active_test),
+    derived=(rules.budget_causal_train_agent, rules.budget_causal_active_test),
+    learners=dict(experiment="c1", seed=SEEDS),
+    baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=SEEDS),
+)
+
+
+# one grid point of the sweep: the agent at its lr, width and dropout (one seed)
+use rule causal_train_agent as sweep_causal_train_agent with:
+    output:
+        model=f"{SWEEP_POINT}/seed{{seed}}/agent.safetensors",
+        training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log.csv",
+    log:
+        f"logs/{SWEEP_LOG}/train_agent_seed{{seed}}.log",
+    benchmark:
+        f"benchmarks/{SWEEP_LOG}/train_agent_seed{{seed}}.tsv"
+    wildcard_constraints:
+        experiment="c1",
+    params:
+        model=sweep_model_params("c1"),
+        train=sweep_train_params(config["train"]),
+
+
+wire_sweep(
+    "c1",
+    train=config["train"],
+    main_learner=(rules.causal_train_agent, {}),
+    sweep_rule=rules.sweep_causal_train_agent,
+    scripts=["causal_training_data", "causal_train_agent", "causal_train_ensemble"],
+    data={"env": config["c1"]["env"], "data": config["c1"]["data"]},
+)

@@ -4,7 +4,7 @@
 # C3b (c3.feature_choice, below): perfectly confounded data per named dimension -> the same training
 # and test rules (use rule) -> its own statistics; both wired as claim c3.
 
-from pacs.claims.c3 import feature_choice_groups, feature_learners
+from pacs.claims.c3 import BUDGET_CONFOUNDING, feature_choice_groups, feature_learners
 
 C3_CONDITION_DIR = "results/c3/{confounding}-{explanations}/seed{seed}"
 C3_TRAIN = {
@@ -453,15 +453,13 @@ use rule c3_active_test as efficiency_c3_active_test with:
 
 
 # the (training, test) rules of each size: the main learners' where it is the main training size
-C3A_RULES = {
-    size: (
-        (rules.c3_train_agent, rules.c3_active_test)
-        if size == config["c3"]["data"]["train_episodes"]
-        and C3A_CONFIG["confounding"] in config["c3"]["confounding"]
-        else (rules.efficiency_c3_train_agent, rules.efficiency_c3_active_test)
-    )
-    for size in C3A_CONFIG["train_sizes"]
-}
+C3A_RULES = main_or_derived(
+    C3A_CONFIG["train_sizes"],
+    lambda size: size == config["c3"]["data"]["train_episodes"]
+    and C3A_CONFIG["confounding"] in config["c3"]["confounding"],
+    (rules.c3_train_agent, rules.c3_active_test),
+    (rules.efficiency_c3_train_agent, rules.efficiency_c3_active_test),
+)
 C3A_LEARNERS = dict(
     confounding=C3A_CONFIG["confounding"], explanations=["with", "without"], seed=SEEDS
 )
@@ -624,4 +622,105 @@ wire_claim(
         explanations=["with", "without"],
         job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in SEEDS],
     ),
+)
+
+
+# --- C3's budget sensitivity (budget.smk; pacs.claims.c3.BUDGET) and its sweep (sweep.smk) -------
+# the same training and test at each budget's width: results/budget/c3/<budget>/<condition>/seed<s>/
+C3_BUDGET_DIR = (
+    f"{BUDGET_DIR}/c3/{{budget}}/{{confounding}}-{{explanations}}/seed{{seed}}"
+)
+
+
+use rule c3_train_agent as budget_c3_train_agent with:
+    output:
+        model=f"{C3_BUDGET_DIR}/agent.safetensors",
+        training_log=f"{C3_BUDGET_DIR}/training_log.csv",
+    log:
+        "logs/budget/c3/{budget}/train_agent_{confounding}-{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/budget/c3/{budget}/train_agent_{confounding}-{explanations}_seed{seed}.tsv"
+    params:
+        model=budget_model_params("c3"),
+
+
+if ENSEMBLE:
+
+    # a budget's seeds of one condition in one job (config key ensemble; c3_train_ensemble)
+    use rule c3_train_ensemble as budget_c3_train_ensemble with:
+        output:
+            model=expand(
+                rules.budget_c3_train_agent.output.model,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+            training_log=expand(
+                rules.budget_c3_train_agent.output.training_log,
+                seed=SEEDS,
+                allow_missing=True,
+            ),
+        log:
+            "logs/budget/c3/{budget}/train_agent_{confounding}-{explanations}_ensemble.log",
+        benchmark:
+            "benchmarks/budget/c3/{budget}/train_agent_{confounding}-{explanations}_ensemble.tsv"
+        params:
+            model=budget_model_params("c3"),
+
+    ruleorder: budget_c3_train_ensemble > budget_c3_train_agent
+
+
+use rule c3_active_test as budget_c3_active_test with:
+    input:
+        code("c3_active_test"),
+        model=rules.budget_c3_train_agent.output.model,
+        episodes=rules.c3_eval_episodes.output[0],
+    output:
+        f"{C3_BUDGET_DIR}/agent_episodes.parquet",
+    log:
+        "logs/budget/c3/{budget}/active_test_{confounding}-{explanations}_seed{seed}.log",
+
+
+# C3's budget verdict reads its agents trained deconfounded, with and without explanations
+# (pacs.claims.c3.BUDGET_CONFOUNDING; the main ones at multiplier 1), and no baselines
+wire_budget(
+    "c3",
+    main=(rules.c3_train_agent, rules.c3_active_test),
+    derived=(rules.budget_c3_train_agent, rules.budget_c3_active_test),
+    learners=dict(
+        confounding=BUDGET_CONFOUNDING, explanations=["with", "without"], seed=SEEDS
+    ),
+    baselines=[],
+)
+
+
+# one grid point of the sweep: the agent of one condition at its lr, width and dropout (one seed)
+use rule c3_train_agent as sweep_c3_train_agent with:
+    output:
+        model=f"{SWEEP_POINT}/{{confounding}}-{{explanations}}/seed{{seed}}/agent.safetensors",
+        training_log=f"{SWEEP_POINT}/{{confounding}}-{{explanations}}/seed{{seed}}/training_log.csv",
+    log:
+        f"logs/{SWEEP_LOG}/train_agent_{{confounding}}-{{explanations}}_seed{{seed}}.log",
+    benchmark:
+        f"benchmarks/{SWEEP_LOG}/train_agent_{{confounding}}-{{explanations}}_seed{{seed}}.tsv"
+    wildcard_constraints:
+        experiment="c3",
+    params:
+        model=sweep_model_params("c3"),
+        train=sweep_train_params(C3_TRAIN),
+
+
+wire_sweep(
+    "c3",
+    train=C3_TRAIN,
+    main_learner=(
+        rules.c3_train_agent,
+        dict(confounding="deconfounded", explanations="with"),
+    ),
+    sweep_rule=rules.sweep_c3_train_agent,
+    scripts=["c3_training_data", "c3_train_agent", "c3_train_ensemble"],
+    data={
+        "env": config["c3"]["env"],
+        "data": config["c3"]["data"],
+        "explanation_weight": config["c3"]["explanation_weight"],
+    },
 )

@@ -183,14 +183,12 @@ use rule c4_pipeline_test as c4_pipeline_test_sized with:
 
 
 # the (training, test) rules of each curve size: the main LM's where it is the main corpus size
-C4_CURVE_RULES = {
-    size: (
-        (rules.c4_train, rules.c4_pipeline_test)
-        if size == config["c4"]["pipeline"]["train_episodes"]
-        else (rules.c4_train_sized, rules.c4_pipeline_test_sized)
-    )
-    for size in config["c4"]["corpus_sizes"]
-}
+C4_CURVE_RULES = main_or_derived(
+    config["c4"]["corpus_sizes"],
+    lambda size: size == config["c4"]["pipeline"]["train_episodes"],
+    (rules.c4_train, rules.c4_pipeline_test),
+    (rules.c4_train_sized, rules.c4_pipeline_test_sized),
+)
 # every curve LM's test episodes -> its corpus size (the curve uses the LM with explanations)
 C4_CURVE = {
     path: size
@@ -420,4 +418,77 @@ wire_claim(
         if "smollm2" in (C4_PRETRAINED["model"], config["c5"]["pretrained"]["model"])
         else []
     ),
+)
+
+
+# --- C4's budget sensitivity (budget.smk; pacs.claims.c4.BUDGET) and its sweep (sweep.smk) -------
+# the pipeline LM's training and test at each budget's width: results/budget/c4/<budget>/seed<s>/
+C4_BUDGET_DIR = f"{BUDGET_DIR}/c4/{{budget}}/seed{{seed}}"
+
+
+use rule c4_train as budget_c4_train with:
+    output:
+        model=f"{C4_BUDGET_DIR}/pipeline_lm_{{explanations}}.safetensors",
+        training_log=f"{C4_BUDGET_DIR}/training_log_{{explanations}}.csv",
+    log:
+        "logs/budget/c4/{budget}/train_{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/budget/c4/{budget}/train_{explanations}_seed{seed}.tsv"
+    params:
+        model=budget_model_params("c4"),
+
+
+use rule c4_pipeline_test as budget_c4_pipeline_test with:
+    input:
+        code("c4_pipeline_test"),
+        model=rules.budget_c4_train.output.model,
+        episodes=rules.c4_eval_episodes.output[0],
+    output:
+        episodes=f"{C4_BUDGET_DIR}/pipeline_lm_{{explanations}}_episodes.parquet",
+        transcripts=f"{C4_BUDGET_DIR}/pipeline_lm_{{explanations}}_transcripts.txt",
+    log:
+        "logs/budget/c4/{budget}/pipeline_test_{explanations}_seed{seed}.log",
+    benchmark:
+        "benchmarks/budget/c4/{budget}/pipeline_test_{explanations}_seed{seed}.tsv"
+
+
+# C4's budget verdict reads its pipeline LMs with explanations and the baselines (the main
+# ones at multiplier 1)
+wire_budget(
+    "c4",
+    main=(rules.c4_train, rules.c4_pipeline_test),
+    derived=(rules.budget_c4_train, rules.budget_c4_pipeline_test),
+    learners=dict(explanations="with", seed=SEEDS),
+    baselines=expand(rules.c4_baselines.output[0], seed=SEEDS),
+)
+
+
+# one grid point of the sweep: a pipeline LM at its lr, width and dropout (one seed)
+use rule c4_train as sweep_c4_train with:
+    output:
+        model=f"{SWEEP_POINT}/seed{{seed}}/pipeline_lm_{{explanations}}.safetensors",
+        training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log_{{explanations}}.csv",
+    log:
+        f"logs/{SWEEP_LOG}/train_{{explanations}}_seed{{seed}}.log",
+    benchmark:
+        f"benchmarks/{SWEEP_LOG}/train_{{explanations}}_seed{{seed}}.tsv"
+    wildcard_constraints:
+        experiment="c4",
+    params:
+        model=sweep_model_params("c4"),
+        train=sweep_train_params(C4_TRAIN),
+
+
+wire_sweep(
+    "c4",
+    train=C4_TRAIN,
+    main_learner=(rules.c4_train, dict(explanations="with")),
+    sweep_rule=rules.sweep_c4_train,
+    scripts=["c4_corpus", "c4_train"],
+    data={
+        "env": config["c1"]["env"],
+        "splits": config["c4"]["splits"],
+        "text": config["c4"]["text"],
+        "pipeline": config["c4"]["pipeline"],
+    },
 )

@@ -31,6 +31,17 @@ C6_LEARNERS = {
     "fusion": [f"obs{n}" for n in FUSION_SAMPLES],
 }
 
+# every training log of a C6 regime's learners, labelled with its learner
+C6_TRAINING_LOGS = {
+    regime: labelled(
+        f"{C6_DIR}/{regime}/seed{{seed}}/{{learner}}/training_log.csv",
+        "{learner}",
+        seed=SEEDS,
+        learner=learners,
+    )
+    for regime, learners in C6_LEARNERS.items()
+}
+
 
 wildcard_constraints:
     c6_regime="rc|dagger|fusion",
@@ -298,7 +309,7 @@ rule c6_statistics:
             w.c6_regime, C6_LEARNERS[w.c6_regime], "episodes.parquet"
         ),
         baselines=expand(rules.c6_baselines.output[0], seed=SEEDS),
-        training_logs=lambda w: list(c6_training_logs(w.c6_regime)),
+        training_logs=lambda w: list(C6_TRAINING_LOGS[w.c6_regime]),
     output:
         episodes=f"{C6_DIR}/{{c6_regime}}/episodes.parquet",
         summary=f"{C6_DIR}/{{c6_regime}}/summary.csv",
@@ -314,7 +325,7 @@ rule c6_statistics:
     resources:
         **job_resources("light"),
     params:
-        log_conditions=lambda w: c6_training_logs(w.c6_regime),
+        log_conditions=lambda w: C6_TRAINING_LOGS[w.c6_regime],
         stats=config["stats"],
         regime=lambda w: w.c6_regime,
         verdict=C6_CONFIG["verdict"],
@@ -388,7 +399,7 @@ wire_claim(
         )
         for regime in C6_SECTIONS
     },
-    learning_logs={f"c6_{regime}": c6_training_logs(regime) for regime in C6_SECTIONS},
+    learning_logs={f"c6_{regime}": C6_TRAINING_LOGS[regime] for regime in C6_SECTIONS},
     # held to the expert-agreement floor: the learners shown the expert alone. The
     # conditioned and plain learners imitate mixed-quality demonstrations; DAgger's mix
     # the expert's labels with states of weaker rounds, and the floor is not measured there
@@ -400,4 +411,42 @@ wire_claim(
         for seed in SEEDS
     ]
     + expand("benchmarks/c6/statistics_{c6_regime}.tsv", c6_regime=C6_SECTIONS),
+)
+
+
+# --- C6's sweep (sweep.smk): the expert-only learner of return conditioning at one grid point ---
+use rule c6_train_agent as sweep_c6_train_agent with:
+    input:
+        code("c6_train_agent"),
+        train=f"{C6_DIR}/rc/seed{{seed}}/expert_only/train.safetensors",
+        validation=f"{C6_DIR}/rc/seed{{seed}}/expert_only/validation.safetensors",
+    output:
+        model=f"{SWEEP_POINT}/seed{{seed}}/agent.safetensors",
+        training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log.csv",
+    log:
+        f"logs/{SWEEP_LOG}/train_expert_only_seed{{seed}}.log",
+    benchmark:
+        f"benchmarks/{SWEEP_LOG}/train_expert_only_seed{{seed}}.tsv"
+    wildcard_constraints:
+        experiment="c6",
+    params:
+        regime="rc",
+        model=sweep_model_params("c6"),
+        train=sweep_train_params(C6_TRAIN),
+
+
+wire_sweep(
+    "c6",
+    train=C6_TRAIN,
+    main_learner=(
+        rules.c6_train_agent,
+        dict(c6_regime="rc", learner="expert_only"),
+    ),
+    sweep_rule=rules.sweep_c6_train_agent,
+    scripts=["c6_rc_demonstrations", "c6_rc_training_set", "c6_train_agent"],
+    data={
+        "env": config["c1"]["env"],
+        **{key: C6_CONFIG[key] for key in ("data_seed", "val_episodes")},
+        "return_conditioning": C6_CONFIG["return_conditioning"],
+    },
 )

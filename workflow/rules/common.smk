@@ -5,7 +5,8 @@ from pathlib import Path
 from pacs.claims.registry import REGISTRY, claim_model, resolve_config, rule_files
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
 from pacs.claims import multiverse
-from pacs.config import ConfigError, lookup, override
+from pacs.budget import is_main, multiplier_of
+from pacs.config import ConfigError, lookup, override, scaled_model
 from pacs.ensemble import use_ensemble
 from pacs.probes.sources import extra_files_by_task
 from pacs.runtime import pick_device
@@ -292,11 +293,82 @@ def labelled(pattern, label, **values):
     }
 
 
-def c6_training_logs(regime):
-    """Every training log of a C6 regime's learners, labelled with its learner."""
-    return labelled(
-        f"{C6_DIR}/{regime}/seed{{seed}}/{{learner}}/training_log.csv",
-        "{learner}",
-        seed=SEEDS,
-        learner=C6_LEARNERS[regime],
+def main_or_derived(keys, main_key, main, derived):
+    """key -> ``main`` (the main experiment's rules, whose learners are reused) where
+    ``main_key(key)``, else ``derived`` (the rules derived from them to train at ``key``).
+    """
+    return {key: main if main_key(key) else derived for key in keys}
+
+
+# --- budget sensitivity (budget.smk) and the sweep (sweep.smk) --------------------------------
+# A claim takes part from its own files: its spec declares what its budget verdict reads
+# (pacs.claims.<id>, Claim.budget), and its rule file derives its learners' rules from its
+# main ones (`use rule` twins named budget_* and sweep_*, with other paths and model settings) and wires
+# them here (wire_budget, wire_sweep); budget.smk and sweep.smk hold only generic rules.
+BUDGET_DIR = "results/budget"
+BUDGET_CLAIMS_RUN = config["budgets"]["claims"]
+SWEEP = config["sweep"]
+SWEEP_DIR = "results/sweep"
+SWEEP_POINT = (
+    f"{SWEEP_DIR}/{{experiment}}/lr_{{lr}}/d_model_{{d_model}}/dropout_{{dropout}}"
+)
+SWEEP_LOG = "sweep/{experiment}/lr_{lr}/d_model_{d_model}/dropout_{dropout}"
+
+
+def budget_model_params(claim):
+    """The model config of a claim's learners at the wildcard's budget."""
+    return lambda w: scaled_model(claim_model(config, claim), multiplier_of(w.budget))
+
+
+def sweep_model_params(experiment):
+    """The model config at the wildcards' d_model (d_mlp scaled with it) and dropout."""
+
+    def model(w):
+        base = claim_model(config, experiment)
+        scaled = scaled_model(base, int(w.d_model) / base["d_model"])
+        return {**scaled, "dropout": float(w.dropout)}
+
+    return model
+
+
+def sweep_train_params(train):
+    """An experiment's training settings (``train``) at the wildcard's lr."""
+    return lambda w: {**train, "lr": float(w.lr)}
+
+
+# claim -> its budget learners (wire_budget), and swept experiment -> its learners (wire_sweep)
+BUDGET_WIRING = {}
+SWEEP_WIRING = {}
+
+
+def wire_budget(claim, *, main, derived, learners, baselines):
+    """Wire a claim's budget sensitivity (its spec's ``budget``).
+
+    main: the (training, test) rules of its main learners, reused at multiplier 1;
+    derived: their twins that train and test its learners at the other budgets (wildcard
+    ``budget``; the training twin's learner of the sweep's seed the sweep reuses);
+    learners: the wildcards of the learners its budget verdict reads; baselines: the
+    baselines' test-episode tables it reads beside them.
+    """
+    BUDGET_WIRING[claim] = dict(
+        main=main, derived=derived, learners=learners, baselines=baselines
+    )
+
+
+def wire_sweep(claim, *, train, main_learner, sweep_rule, scripts, data):
+    """Wire a claim's learner into the sweep (config ``sweep.experiments``).
+
+    train: its configured training settings; main_learner: (the main rule that trains the
+    learner the sweep scores, the wildcards that pick it among that rule's outputs);
+    sweep_rule: the twin of that rule that trains one grid point (wildcards experiment, lr,
+    d_model, dropout, seed); scripts: the workflow scripts that make its data and train it
+    (their code is fingerprinted in the tuning record); data: the config values that define
+    its data.
+    """
+    SWEEP_WIRING[claim] = dict(
+        train=train,
+        main_learner=main_learner,
+        sweep_rule=sweep_rule,
+        scripts=list(scripts),
+        data=data,
     )

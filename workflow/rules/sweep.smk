@@ -1,6 +1,8 @@
 # Hyperparameter sweep on validation data only (issue 14, item 5; pacs.sweep):
 # learning rate x model width x dropout, one seed per experiment (config `sweep`),
-# each learner trained by its experiment's own script. A configuration is scored by
+# each learner trained by its experiment's own script, through the twin of its main training
+# rule that the experiment's rule file derives and wires (use rule X as sweep_X; wire_sweep,
+# common.smk); the rules here are generic. A configuration is scored by
 # its validation loss on its monitored split; no rule here reads a test episode. The
 # configured point (both multipliers 1, the configured dropout) is the main
 # experiment's learner, reused; a point at the configured lr and dropout whose width
@@ -14,13 +16,6 @@
 # (rule sweep_appendix) reads that committed record, never the sweep's own outputs,
 # and marks each experiment whose learners' config or code moved since as stale.
 
-SWEEP = config["sweep"]
-SWEEP_DIR = "results/sweep"
-SWEEP_POINT = (
-    f"{SWEEP_DIR}/{{experiment}}/lr_{{lr}}/d_model_{{d_model}}/dropout_{{dropout}}"
-)
-SWEEP_LOG = "sweep/{experiment}/lr_{lr}/d_model_{d_model}/dropout_{dropout}"
-
 
 include: "sweep_common.smk"
 
@@ -29,119 +24,6 @@ wildcard_constraints:
     lr=r"[0-9.e-]+",
     d_model=r"\d+",
     dropout=r"[0-9.]+",
-
-
-rule sweep_causal_train_agent:
-    input:
-        code("causal_train_agent"),
-        train=rules.causal_training_data.output.train,
-        validation=rules.causal_training_data.output.validation,
-    output:
-        model=f"{SWEEP_POINT}/seed{{seed}}/agent.safetensors",
-        training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log.csv",
-    log:
-        f"logs/{SWEEP_LOG}/train_agent_seed{{seed}}.log",
-    benchmark:
-        f"benchmarks/{SWEEP_LOG}/train_agent_seed{{seed}}.tsv"
-    wildcard_constraints:
-        experiment="c1",
-    conda:
-        SOFTWARE
-    threads: config["threads_per_job"]
-    resources:
-        **job_resources("model"),
-    params:
-        design=design_params,
-        model=sweep_model_params("c1"),
-        train=sweep_train_params("c1"),
-        device=config["device"],
-    script:
-        "../scripts/causal_train_agent.py"
-
-
-rule sweep_c3_train_agent:
-    input:
-        code("c3_train_agent"),
-        train=rules.c3_training_data.output.train,
-        validation=rules.c3_training_data.output.validation,
-    output:
-        model=f"{SWEEP_POINT}/{{confounding}}-{{explanations}}/seed{{seed}}/agent.safetensors",
-        training_log=f"{SWEEP_POINT}/{{confounding}}-{{explanations}}/seed{{seed}}/training_log.csv",
-    log:
-        f"logs/{SWEEP_LOG}/train_agent_{{confounding}}-{{explanations}}_seed{{seed}}.log",
-    benchmark:
-        f"benchmarks/{SWEEP_LOG}/train_agent_{{confounding}}-{{explanations}}_seed{{seed}}.tsv"
-    wildcard_constraints:
-        experiment="c3",
-    conda:
-        SOFTWARE
-    threads: config["threads_per_job"]
-    resources:
-        **job_resources("model"),
-    params:
-        env=config["c3"]["env"],
-        explanation_weight=config["c3"]["explanation_weight"],
-        model=sweep_model_params("c3"),
-        train=sweep_train_params("c3"),
-        device=config["device"],
-    script:
-        "../scripts/c3_train_agent.py"
-
-
-rule sweep_c4_train:
-    input:
-        code("c4_train"),
-        train=rules.c4_corpus.output.train,
-        in_distribution=rules.c4_corpus.output.in_distribution,
-        held_out=rules.c4_corpus.output.held_out,
-    output:
-        model=f"{SWEEP_POINT}/seed{{seed}}/pipeline_lm_{{explanations}}.safetensors",
-        training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log_{{explanations}}.csv",
-    log:
-        f"logs/{SWEEP_LOG}/train_{{explanations}}_seed{{seed}}.log",
-    benchmark:
-        f"benchmarks/{SWEEP_LOG}/train_{{explanations}}_seed{{seed}}.tsv"
-    wildcard_constraints:
-        experiment="c4",
-    conda:
-        SOFTWARE
-    threads: config["threads_per_job"]
-    resources:
-        **job_resources("model"),
-    params:
-        model=sweep_model_params("c4"),
-        train=sweep_train_params("c4"),
-        device=config["device"],
-    script:
-        "../scripts/c4_train.py"
-
-
-rule sweep_c6_train_agent:
-    input:
-        code("c6_train_agent"),
-        train=f"{C6_DIR}/rc/seed{{seed}}/expert_only/train.safetensors",
-        validation=f"{C6_DIR}/rc/seed{{seed}}/expert_only/validation.safetensors",
-    output:
-        model=f"{SWEEP_POINT}/seed{{seed}}/agent.safetensors",
-        training_log=f"{SWEEP_POINT}/seed{{seed}}/training_log.csv",
-    log:
-        f"logs/{SWEEP_LOG}/train_expert_only_seed{{seed}}.log",
-    benchmark:
-        f"benchmarks/{SWEEP_LOG}/train_expert_only_seed{{seed}}.tsv"
-    wildcard_constraints:
-        experiment="c6",
-    conda:
-        SOFTWARE
-    threads: config["threads_per_job"]
-    resources:
-        **job_resources("model"),
-    params:
-        regime="rc",
-        model=sweep_model_params("c6"),
-        train=sweep_train_params("c6"),
-        device=config["device"],
-    script:
-        "../scripts/c6_train_agent.py"
 
 
 rule sweep_table:

@@ -1,28 +1,37 @@
-# Helpers of sweep.smk (the hyperparameter sweep): each grid point's model and
-# training settings, the training logs the sweep table reads, what config holds.
+# Helpers of sweep.smk (the hyperparameter sweep): each grid point and the training log
+# the sweep table reads for it, what config holds, what the tuning record keeps; from
+# the learners the experiments' rule files wire (wire_sweep, common.smk).
 
 from pacs.claims.registry import claim_model
-from pacs.config import scaled_model, sweep_axes
+from pacs.config import sweep_axes
 from pacs.budget import budget_name
 from pacs.runtime import config_hash
 from pacs.sweep import budget_multiplier, is_configured
 from pacs.tuning import record_path
 
 
-def sweep_model_params(experiment):
-    """The model config at the wildcards' d_model (d_mlp scaled with it) and dropout."""
+def check_sweep_wiring():
+    """The claims wired for the sweep are those whose spec names a sweep learner, and config
+    `sweep.experiments` names only those (one line naming the culprit otherwise)."""
+    declared = {claim.id for claim in REGISTRY.values() if claim.sweep_learner}
+    for claim in sorted(declared ^ set(SWEEP_WIRING)):
+        sys.exit(
+            f"pacs: claim {claim}: "
+            + (
+                "its spec names a sweep learner but its rule file does not call wire_sweep"
+                if claim in declared
+                else "its rule file calls wire_sweep but its spec names no sweep learner"
+            )
+        )
+    for experiment in SWEEP["experiments"]:
+        if experiment not in declared:
+            sys.exit(
+                f"pacs: config key 'sweep.experiments': {experiment} has no sweep learner "
+                f"(claims that do: {', '.join(sorted(declared))})"
+            )
 
-    def model(w):
-        base = claim_model(config, experiment)
-        scaled = scaled_model(base, int(w.d_model) / base["d_model"])
-        return {**scaled, "dropout": float(w.dropout)}
 
-    return model
-
-
-def sweep_train_params(experiment):
-    """The experiment's training settings at the wildcard's lr."""
-    return lambda w: {**SWEEP_TRAIN[experiment], "lr": float(w.lr)}
+check_sweep_wiring()  # before reading the wiring below
 
 
 def sweep_points():
@@ -46,16 +55,10 @@ def sweep_points():
     return points
 
 
-SWEEP_TRAIN = {
-    "c1": config["train"],
-    "c3": C3_TRAIN,
-    "c4": C4_TRAIN,
-    "c6": C6_TRAIN,
-}
 # per swept experiment: its configured lr, d_model and dropout (pacs.sweep.CONFIGURED)
 SWEEP_CONFIGURED = {
     experiment: {
-        "lr": SWEEP_TRAIN[experiment]["lr"],
+        "lr": SWEEP_WIRING[experiment]["train"]["lr"],
         **{key: claim_model(config, experiment)[key] for key in ("d_model", "dropout")},
     }
     for experiment in SWEEP["experiments"]
@@ -85,48 +88,20 @@ def sweep_log(experiment, lr, d_model, dropout):
         seed=SWEEP["seed"],
         experiment=experiment,
     )
-    budget_rules = {
-        "c1": rules.budget_causal_train_agent,
-        "c3": rules.budget_c3_train_agent,
-        "c4": rules.budget_c4_train,
-    }
-    sweep_rules = {
-        "c1": rules.sweep_causal_train_agent,
-        "c3": rules.sweep_c3_train_agent,
-        "c4": rules.sweep_c4_train,
-        "c6": rules.sweep_c6_train_agent,
-    }
     if main:
         return main_learner_log(experiment, SWEEP["seed"])
-    learner = main_learner(experiment)[1]
+    learner = SWEEP_WIRING[experiment]["main_learner"][1]  # its wildcards
     if budget is not None:
-        chosen_rule = budget_rules[experiment]
+        chosen_rule = BUDGET_WIRING[experiment]["derived"][0]  # its training twin
         point["budget"] = budget_name(budget)
     else:
-        chosen_rule = sweep_rules[experiment]
+        chosen_rule = SWEEP_WIRING[experiment]["sweep_rule"]
     return expand(chosen_rule.output.training_log, **learner, **point)[0]
-
-
-def main_learner(experiment):
-    """The main experiment's rule that trains the learner a sweep scores, and the
-    wildcards that pick that learner among the rule's outputs."""
-    return {
-        "c1": (rules.causal_train_agent, {}),
-        "c3": (
-            rules.c3_train_agent,
-            dict(confounding="deconfounded", explanations="with"),
-        ),
-        "c4": (rules.c4_train, dict(explanations="with")),
-        "c6": (
-            rules.c6_train_agent,
-            dict(c6_regime="rc", learner="expert_only"),
-        ),
-    }[experiment]
 
 
 def main_learner_log(experiment, seed):
     """The training log of the main experiment's learner (the configured point) at one seed."""
-    main_rule, learner = main_learner(experiment)
+    main_rule, learner = SWEEP_WIRING[experiment]["main_learner"]
     return expand(
         main_rule.output.training_log, **learner, seed=seed, experiment=experiment
     )[0]
@@ -151,49 +126,23 @@ def seed_log_points():
 
 # What a swept experiment's learners depend on, for the tuning record (pacs.tuning):
 # the scripts that make their data and train them (and the sweep's table), and the
-# config values that define their data (beside their model, training and grid).
-SWEEP_LEARNER_SCRIPTS = {
-    "c1": ["causal_training_data", "causal_train_agent", "causal_train_ensemble"],
-    "c3": ["c3_training_data", "c3_train_agent", "c3_train_ensemble"],
-    "c4": ["c4_corpus", "c4_train"],
-    "c6": ["c6_rc_demonstrations", "c6_rc_training_set", "c6_train_agent"],
-}
-SWEEP_DATA = {
-    "c1": {"env": config["c1"]["env"], "data": config["c1"]["data"]},
-    "c3": {
-        "env": config["c3"]["env"],
-        "data": config["c3"]["data"],
-        "explanation_weight": config["c3"]["explanation_weight"],
-    },
-    "c4": {
-        "env": config["c1"]["env"],
-        "splits": config["c4"]["splits"],
-        "text": config["c4"]["text"],
-        "pipeline": config["c4"]["pipeline"],
-    },
-    "c6": {
-        "env": config["c1"]["env"],
-        **{key: config["c6"][key] for key in ("data_seed", "val_episodes")},
-        "return_conditioning": config["c6"]["return_conditioning"],
-    },
-}
-
-
+# config values that define their data (beside their model, training and grid), as
+# its rule file wires them (wire_sweep).
 def learner_inputs(experiment):
     """A swept experiment's learners' inputs as the tuning record keeps them: the config
     values they are trained with and its hash, and the behaviour fingerprint of every
     module their scripts may run (pacs.code_inputs), by file."""
     values = {
         "model": claim_model(config, experiment),
-        "train": SWEEP_TRAIN[experiment],
-        "data": SWEEP_DATA[experiment],
+        "train": SWEEP_WIRING[experiment]["train"],
+        "data": SWEEP_WIRING[experiment]["data"],
         "grid": sweep_axes(SWEEP, experiment),
         "sweep_seed": SWEEP["seed"],
         "seeds": SEEDS,  # the configured learners' spread over seeds
     }
     fingerprints = {}
     try:
-        for script in [*SWEEP_LEARNER_SCRIPTS[experiment], "sweep_table"]:
+        for script in [*SWEEP_WIRING[experiment]["scripts"], "sweep_table"]:
             fingerprints.update(
                 CODE_FINGERPRINTS.digests(
                     REPOSITORY / "workflow" / "scripts" / f"{script}.py"

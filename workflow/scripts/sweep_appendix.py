@@ -2,9 +2,11 @@
 experiment marked current, stale or without a record."""
 
 from pacs import report, tuning
+from pacs.claims.registry import REGISTRY
 from pacs.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
 record = tuning.read_record(snakemake.params.record)
 states = tuning.status(record, snakemake.params.inputs)
-report.write_tex(snakemake.output.tex, tuning.appendix_tex(record, states, snakemake.params.record))
+labels = {claim.id: claim.sweep_learner for claim in REGISTRY.values() if claim.sweep_learner}
+report.write_tex(snakemake.output.tex, tuning.appendix_tex(record, states, snakemake.params.record, labels))

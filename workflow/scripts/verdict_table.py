@@ -6,6 +6,7 @@ import pandas as pd
 
 from pacs import adequacy, budget, report
 from pacs.claims import multiverse
+from pacs.claims.registry import REGISTRY
 from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
 from pacs.verdicts import CLAIMS, MARGIN_SOURCES, adjust_across_claims, mde_within_margin, planning_table
@@ -18,7 +19,8 @@ robust = pd.concat([read_table(p, ("prefix", "holds", "n", "flipped_by")) for p 
 rows = rows.merge(robust.assign(robustness=robust.apply(multiverse.robustness_cell, axis=1))[["prefix", "robustness"]],
                   on="prefix", how="left")
 rows.insert(1, "original_claim", rows.claim.map(CLAIMS))
-rows = budget.annotate_verdicts(rows, read_table(snakemake.input.budget_sensitivity, ("claim", "same")))
+rows = budget.annotate_verdicts(rows, read_table(snakemake.input.budget_sensitivity, ("claim", "same")),
+                               [claim.budget.deciding for claim in REGISTRY.values() if claim.budget])
 rows["mde_within_margin"] = mde_within_margin(rows)  # False: underpowered at this preset
 write_table(rows, snakemake.output.table)
 verdicts = snakemake.params.verdicts

@@ -8,7 +8,8 @@ from functools import partial
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import PLANS
+from pacs.analysis import EPISODE_COLUMNS, PLANS
+from pacs.budget import BudgetAnalysis, DecidingContrast
 from pacs.claims import controls
 from pacs.claims.config_checks import ClaimConfig, batch_fits, reference_not_beaten
 from pacs.claims.spec import Claim, Decision
@@ -165,6 +166,19 @@ def check_training(config):
 CONFIG = ClaimConfig(model="model", relations=(check_held_out_links, check_weight_values, check_training))
 
 
+def budget_contrasts(episodes: pd.DataFrame, settings: BootstrapSettings, splits=()) -> pd.DataFrame:
+    """At a budget (``pacs.budget``): the agent on the held-out-link splits against the
+    associational baselines and the expert, as the main analysis contrasts them."""
+    return analysis.contrast_table(analysis.prepare(episodes, PLANS["c1"]), PLANS["c1"], settings)
+
+
+# the whole C1 rule at each budget; the plotted effect is agent minus expert on the held-out-link-goal split
+BUDGET = BudgetAnalysis(
+    EPISODE_COLUMNS, budget_contrasts, c1_rule,
+    DecidingContrast("C1", "reward_over_optimal", "split", "held_out_link_goal", "expert",
+                     "agent $-$ expert, reward/optimal (held-out-link goal)", ("COne",)))
+
+
 SPEC = Claim(
     id="c1",
     statistics=partial(causal_statistics, "c1", AGENT_CONTROLS),
@@ -177,4 +191,6 @@ SPEC = Claim(
     rule_file="c1_c2.smk",
     learning_curves={"c1": "C1 agents"},
     config=CONFIG,
+    budget=BUDGET,
+    sweep_learner="C1 agent (shared model, train)",
 )

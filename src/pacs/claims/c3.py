@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import PLANS
+from pacs.analysis import C3_EPISODE_COLUMNS, PLANS
+from pacs.budget import BudgetAnalysis, DecidingContrast
 from pacs.claims import controls
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.config_checks import ClaimConfig, batch_fits, training_batch
@@ -519,6 +520,27 @@ def check_training(config):
 CONFIG = ClaimConfig(model="c3.model", relations=(check_training,))
 
 
+# --- budget sensitivity (pacs.budget): the C3 rule on deconfounded training alone -------------
+
+BUDGET_CONFOUNDING = "deconfounded"  # the budgets' learners are trained on this data only
+
+
+def budget_contrasts(episodes: pd.DataFrame, settings: BootstrapSettings, splits=()) -> pd.DataFrame:
+    """At a budget: with minus without explanations, per confounding and metric."""
+    return analysis.explanation_contrasts(episodes, ("test_correct",), settings)
+
+
+def budget_rule(verdicts: dict, chosen: dict) -> BenefitRule:
+    """The C3 rule restricted to the confounding the budgets' learners are trained on."""
+    return c3_rule(verdicts, {**chosen, "confounding": [BUDGET_CONFOUNDING]})
+
+
+BUDGET = BudgetAnalysis(
+    C3_EPISODE_COLUMNS, budget_contrasts, budget_rule,
+    DecidingContrast("C3", "test_correct", "confounding", BUDGET_CONFOUNDING, None,
+                     "with $-$ without explanations, test-trial accuracy (deconfounded)", ("CThree",)))
+
+
 SPEC = Claim(
     id="c3",
     statistics=statistics,
@@ -534,4 +556,6 @@ SPEC = Claim(
     learning_curves={"c3": "C3 agents", "c3_feature_choice": "C3b agents (perfectly confounded training)",
                      "c3_efficiency": "C3a agents by training-set size"},
     config=CONFIG,
+    budget=BUDGET,
+    sweep_learner="C3 agent (deconfounded, with explanations)",
 )

@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import LM_BASELINES, AnalysisPlan, lm_plan
+from pacs.analysis import LM_BASELINES, LM_EPISODE_COLUMNS, AnalysisPlan, lm_plan
+from pacs.budget import BudgetAnalysis, DecidingContrast
 from pacs.claims import controls
 from pacs.claims.c1 import CONTRASTS, SUMMARY
 from pacs.claims.c3 import TRAINING
@@ -21,6 +22,7 @@ from pacs.verdicts import (CANNOT_DECIDE, BenefitRule, beat_and_approach_verdict
 
 REPLAY_METRICS = ("reward_over_optimal", "optimal_choice")
 CURVE_METRICS = ("reward_over_optimal", "optimal_choice")
+PIPELINE_SUBJECT = "pipeline LM (with explanations)"  # who the strategy rules' text names
 CURVE_POLICY = pipeline_lm_policy("with")  # the corpus-size curve's LM: the strategy rows' reference
 CURVE_REFERENCES = ("expert", "correlational", "random")  # drawn flat beside the curve
 
@@ -198,7 +200,7 @@ def results(tables, params) -> str:
 def pipeline_strategy_rule(verdicts: dict, chosen: dict, role: str, split: str):
     """The pipeline LM's strategy row ``role`` (``c4.strategy_splits``): C4's strategy rule
     (``c4.verdict``) on that one split, its choices printed as the keys that set them."""
-    rule = c4_strategy_rule(verdicts, {**chosen, "splits": [split]}, "pipeline LM (with explanations)")
+    rule = c4_strategy_rule(verdicts, {**chosen, "splits": [split]}, PIPELINE_SUBJECT)
     strategy = {key: chosen[key] for key in ("metric", "must_beat", "reference")}
     return replace(rule, choices=f"{config_choices('c4.verdict', strategy)}; "
                                  f"{config_choices('c4', {f'strategy_splits.{role}': split})}")
@@ -315,6 +317,29 @@ def check_config(config):
 CONFIG = ClaimConfig(model="c4.pipeline.model", relations=(check_config,))
 
 
+# --- budget sensitivity (pacs.budget): the pipeline LM's strategy rule at each width --------------
+
+def budget_contrasts(episodes: pd.DataFrame, settings: BootstrapSettings, splits=()) -> pd.DataFrame:
+    """At a budget: the pipeline LM with explanations against the LM baselines, on ``splits``."""
+    plan = AnalysisPlan(metrics=("reward_over_optimal",), reference=pipeline_lm_policy("with"),
+                        comparisons=LM_BASELINES, splits=tuple(splits), episode_sets=("all",), panels=(),
+                        title="C4 budget")
+    return analysis.contrast_table(episodes, plan, settings)
+
+
+def budget_rule(verdicts: dict, chosen: dict):
+    """The C4 strategy rule (random and correlational choices, and the expert) on the pipeline LM."""
+    return c4_strategy_rule(verdicts, chosen, PIPELINE_SUBJECT)
+
+
+BUDGET = BudgetAnalysis(
+    LM_EPISODE_COLUMNS, budget_contrasts, budget_rule,
+    DecidingContrast("C4", "reward_over_optimal", "split", "held_out_link_goal", "expert",
+                     "pipeline LM $-$ expert, reward/optimal (held-out-link goal)",
+                     # the budget LMs are read on every split together: both strategy rows
+                     ("CFourPipelineRuns", "CFourPipelineGeneralizes")))
+
+
 SPEC = Claim(
     id="c4",
     statistics=statistics,
@@ -327,4 +352,6 @@ SPEC = Claim(
     figures={"c4": "c4_figure", "c4_corpus": "c4_corpus_figure"},
     learning_curves={"c4": "C4 pipeline LMs", "c4_corpus": "C4 pipeline LMs (with explanations) by corpus size"},
     config=CONFIG,
+    budget=BUDGET,
+    sweep_learner="C4 pipeline LM (with explanations)",
 )

@@ -261,4 +261,5 @@ SPEC = Claim(
     learning_curves={"c6_rc": "C6 return-conditioning learners", "c6_dagger": "C6 DAgger learners",
                      "c6_fusion": "C6 data-fusion learners"},
     config=CONFIG,
+    sweep_learner="C6 expert-only learner (C6 model, train)",
 )

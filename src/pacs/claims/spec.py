@@ -95,6 +95,12 @@ class Claim:
         Snakefile includes; ``<id>.smk`` unless claims share one.
     config: its part of the config's start-up checks (``pacs.claims.config_checks.ClaimConfig``:
         its learners' model and the relations between its keys).
+    budget: its budget sensitivity (a ``pacs.budget.BudgetAnalysis``: what its verdict at
+        each model width reads and decides, and the verdict rows it qualifies), or None
+        when it takes no part; its rule file wires the learners (``wire_budget``).
+    sweep_learner: the learner the hyperparameter sweep tunes for it (``pacs.sweep``), as the
+        sweep's tables name it; empty when it takes no part; its rule file wires that
+        learner's grid (``wire_sweep``).
     """
 
     id: str
@@ -108,6 +114,8 @@ class Claim:
     extra_report_inputs: tuple[str, ...] = field(default=())
     rule_file: str = ""
     config: ClaimConfig = field(default=ClaimConfig())
+    budget: object = None
+    sweep_learner: str = ""
 
     def __post_init__(self):
         if not self.rule_file:
