@@ -8,12 +8,16 @@ from pathlib import Path
 import pandas as pd
 
 from pacs import sweep, tuning
+from pacs.claims.registry import REGISTRY
 from pacs.code_inputs import CodeGraph, FingerprintStore
 
 from conftest import one_line_error
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
+
+# each swept learner as its claim names it (what rule sweep_appendix passes)
+NAMES = {claim.id: claim.sweep_label for claim in REGISTRY.values() if claim.sweep_label}
 
 
 def a_log(loss, stop="converged"):
@@ -101,7 +105,7 @@ def test_editing_a_learners_code_marks_its_record_stale_in_the_appendix(tmp_path
     states = tuning.status(record, now).set_index("experiment")
     assert states.status.to_dict() == {"c1": tuning.STALE, "c6": tuning.CURRENT}
     assert states.reason["c1"] == "code src/pacs/learner.py"
-    tex = tuning.appendix_tex(record, tuning.status(record, now), "tuning/default.json")
+    tex = tuning.appendix_tex(record, tuning.status(record, now), "tuning/default.json", NAMES)
     assert "C1 agent (shared model, train) & \\textbf{stale} & code src/pacs/learner.py" in tex
     assert "C6 expert-only learner (C6 model, train) & current & none" in tex
     # every row of the stale experiment's sweep carries the mark; the current one's none
@@ -118,10 +122,10 @@ def test_a_config_change_is_named_and_a_missing_record_is_said_not_used():
     states = tuning.status(record, {"c1": moved, "c3": old})
     assert states.values.tolist() == [["c1", tuning.STALE, "config train.lr"],
                                       ["c3", tuning.ABSENT, "no sweep of this experiment in the record"]]
-    tex = tuning.appendix_tex(record, states, "tuning/default.json")
+    tex = tuning.appendix_tex(record, states, "tuning/default.json", NAMES)
     assert "C3 agent (deconfounded, with explanations) & \\textbf{no record}" in tex
     assert "C3 agent" not in tex.split("\\newcommand{\\SweepTable}")[1]  # nothing shown for it
-    nothing = tuning.appendix_tex(None, tuning.status(None, {"c1": old}), "tuning/default.json")
+    nothing = tuning.appendix_tex(None, tuning.status(None, {"c1": old}), "tuning/default.json", NAMES)
     assert "No tuning record is committed for this preset" in nothing and "no tuning record for this preset" in nothing
     assert "(no experiment of this run has a sweep in the tuning record)" in nothing
 

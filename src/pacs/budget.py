@@ -30,24 +30,21 @@ import pandas as pd
 from pacs import adequacy, report
 from pacs.analysis import (
     EPISODE_COLUMNS,
-    LM_BASELINES,
     LM_EPISODE_COLUMNS,
-    C3_EPISODE_COLUMNS,
-    PLANS,
     AnalysisPlan,
     contrast_table,
     explanation_contrasts,
     prepare,
 )
+from pacs.claims.c1 import PLAN as C1_PLAN, above_rule as c1_rule
+from pacs.claims.c3 import EPISODE_COLUMNS as C3_EPISODE_COLUMNS, explanation_rule as c3_rule
+from pacs.claims.c4 import LM_BASELINES, strategy_rule as c4_strategy_rule
 from pacs.labels import pipeline_lm_policy
 from pacs.stats import BootstrapSettings
 from pacs.verdicts import (
     BenefitRule,
     beat_and_approach_verdict,
     benefit_verdict,
-    c1_rule,
-    c3_rule,
-    c4_strategy_rule,
 )
 
 C4_SUBJECT = "pipeline LM (with explanations)"
@@ -93,7 +90,7 @@ class BudgetAnalysis:
 
 ANALYSES = {
     "c1": BudgetAnalysis(
-        lambda episodes, settings, splits: contrast_table(prepare(episodes, PLANS["c1"]), PLANS["c1"], settings),
+        lambda episodes, settings, splits: contrast_table(prepare(episodes, C1_PLAN), C1_PLAN, settings),
         lambda verdicts, chosen: c1_rule(verdicts, chosen),
         DecidingContrast("C1", "reward_over_optimal", "split", "held_out_link_goal", "expert",
                          "agent $-$ expert, reward/optimal (held-out-link goal)", ("COne",))),

@@ -28,7 +28,7 @@ class OverrideError(ConfigError):
 
 
 def lookup(config: dict, key: str):
-    """The value at a dotted key path (``verdicts.c1_above_margin``); an unknown key is an
+    """The value at a dotted key path (``verdicts.alpha``); an unknown key is an
     ``OverrideError`` naming it."""
     node = config
     for depth, part in enumerate(key.split(".")):

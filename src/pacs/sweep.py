@@ -19,9 +19,6 @@ from pacs.adequacy import kept_metric
 
 SWEEP_ROW_COLUMNS = ("experiment", "lr", "multiplier", "d_model", "dropout", "val_loss", "monitor", "best_step",
                      "stop_reason")
-EXPERIMENT_LABELS = {"c1": "C1 agent (shared model, train)", "c3": "C3 agent (deconfounded, with explanations)",
-                     "c4": "C4 pipeline LM (with explanations)",
-                     "c6": "C6 expert-only learner (C6 model, train)"}
 CONFIGURED = ("lr", "d_model", "dropout")  # what the sweep chooses and config holds
 
 
@@ -109,8 +106,9 @@ def _setting(lr: float, d_model: float, dropout: float) -> str:
 
 def sweep_tex(table: pd.DataFrame, agreement_rows: pd.DataFrame, labels: dict | None = None) -> str:
     """Macros ``SweepTable`` (every configuration, the choice in bold) and ``SweepChoiceTable``;
-    ``labels``: each experiment's name in them (default ``EXPERIMENT_LABELS``)."""
-    labels = EXPERIMENT_LABELS if labels is None else labels
+    ``labels``: each experiment's name in them (its claim's ``sweep_label``; by default, and for an
+    experiment it lacks, the experiment's own name)."""
+    labels = labels or {}
     body = []
     for r in table.itertuples():
         cells = [labels.get(r.experiment, r.experiment), f"{r.lr:g}", f"{r.multiplier:g}",

@@ -165,18 +165,20 @@ def record_tables(record: dict, experiments) -> tuple[pd.DataFrame, pd.DataFrame
     return table, choice
 
 
-def appendix_tex(record: dict | None, states: pd.DataFrame, where: str) -> str:
+def appendix_tex(record: dict | None, states: pd.DataFrame, where: str, names: dict | None = None) -> str:
     """The report's sweep appendix from a committed record: macros ``SweepRecordSource`` (the
     record's file ``where``, preset, commit and date, or that there is none), ``SweepStatusTable``
     (``states``, from ``status``), and ``SweepTable``/``SweepChoiceTable`` (``pacs.sweep.sweep_tex``)
-    of the experiments the record holds, a stale one labelled stale in every row."""
+    of the experiments the record holds, a stale one labelled stale in every row. ``names``: each
+    experiment's learner as the tables name it (its claim's ``sweep_label``; by default its own name)."""
     name = f"\\texttt{{{report.tex_escape(where)}}}"
     if record is None:
         source = f"No tuning record is committed for this preset ({name} is absent): run \\texttt{{make tune}}."
     else:
         source = (f"Tuning record {name}: preset {report.tex_escape(record['preset'])}, commit "
                   f"\\texttt{{{report.tex_escape(record['git_commit'])}}}, written {report.tex_escape(record['written'])}.")
-    labels = {r.experiment: sweep.EXPERIMENT_LABELS.get(r.experiment, r.experiment) for r in states.itertuples()}
+    names = names or {}
+    labels = {r.experiment: names.get(r.experiment, r.experiment) for r in states.itertuples()}
     status_body = [[labels[r.experiment], f"\\textbf{{{r.status}}}" if r.status != CURRENT else r.status,
                     report.tex_escape(r.reason) or "none"] for r in states.itertuples()]
     status_table = report.tabular(["learner", "record", "what moved since it was written"], status_body,
@@ -185,7 +187,7 @@ def appendix_tex(record: dict | None, states: pd.DataFrame, where: str) -> str:
     stale = {r.experiment: f"{labels[r.experiment]} (STALE)" for r in states.itertuples() if r.status == STALE}
     if shown:
         table, choice = record_tables(record, shown)
-        tables = sweep.sweep_tex(table, choice, {**sweep.EXPERIMENT_LABELS, **stale})
+        tables = sweep.sweep_tex(table, choice, {**names, **stale})
     else:
         empty = "(no experiment of this run has a sweep in the tuning record)"
         tables = "\n".join([report.macro("SweepTable", empty), report.macro("SweepChoiceTable", empty)])

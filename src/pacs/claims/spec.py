@@ -92,6 +92,10 @@ class Claim:
     extra_report_inputs: further files the report section needs (made by the claim's rule file).
     rule_file: its rule file under workflow/rules (the experiment's own stages), which the
         Snakefile includes; ``<id>.smk`` unless claims share one.
+    original_claim: the claim as its source states it (shortened), printed beside its verdict rows.
+    margins: each margin or threshold of its verdict block (``<id>.verdict.<key>``) -> where it comes
+        from, printed beside the value in the report's margin table.
+    sweep_label: its learner as the hyperparameter sweep's tables name it (where it takes part in the sweep).
     """
 
     id: str
@@ -104,6 +108,9 @@ class Claim:
     learning_curves: Mapping[str, str]
     extra_report_inputs: tuple[str, ...] = field(default=())
     rule_file: str = ""
+    original_claim: str = ""
+    margins: Mapping[str, str] = field(default_factory=dict)
+    sweep_label: str = ""
 
     def __post_init__(self):
         if not self.rule_file:
