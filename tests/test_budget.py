@@ -21,8 +21,8 @@ from conftest import one_line_error
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG, SCHEMA = ROOT / "config.yaml", ROOT / "workflow" / "schemas" / "config.schema.yaml"
 MODEL = {"n_layers": 2, "d_model": 32, "n_heads": 4, "d_mlp": 128, "dropout": 0.0}
-VERDICTS = {"alpha": 0.05, "c3_equivalence_margin": 0.05, "expert_agreement_floor": 0.995}
-C3_CHOICES = {"metric": "test_correct", "confounding": ["deconfounded", "confounded"]}
+VERDICTS = {"alpha": 0.05, "expert_agreement_floor": 0.995}
+C3_CHOICES = {"metric": "test_correct", "confounding": ["deconfounded", "confounded"], "equivalence_margin": 0.05}
 SETTINGS = BootstrapSettings(n_boot=200, level=0.95, rng_seed=0, resample_episodes=False, small_sample_correction=True)
 
 

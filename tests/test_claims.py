@@ -75,7 +75,7 @@ def test_c1_decides_two_rows_on_held_out_graphs_and_says_whether_the_agents_conv
     assert [d.prefix for d in decisions] == ["COne", "COneNear"]
     assert tuple(d.verdict.verdict for d in decisions) == expected
     assert "COneVerdict" in decisions[0].macros() and "COneNearRule" in decisions[1].macros()
-    assert "0.75" in decisions[1].rule.text() and "c1\\_gap\\_share\\_threshold" in decisions[1].rule.text()
+    assert "0.75" in decisions[1].rule.text() and "c1.verdict.gap\\_share\\_threshold" in decisions[1].rule.text()
     assert decisions[0].verdict.positive_verdict == "supported" and decisions[1].verdict.negative_verdict == "not supported"
 
 
@@ -213,7 +213,7 @@ def test_c4_explanation_row_cannot_be_decided_where_both_arms_sit_at_the_floor(c
                                                                                expected):
     tables = {"explanation_contrasts": c4_explained(pipeline, pretrained), "summary": c4_summary(ci_high)}
     decisive = tables["explanation_contrasts"].query("split == 'held_out_link_goal' and shots != 1")
-    rule = c4.FloorRule(c4.c4_explanation_rule(VERDICTS, CHOICES["c4"], ["pipeline LM", "SmolLM2-135M"]),
+    rule = c4.FloorRule(c4.explanation_rule(VERDICTS, CHOICES["c4"], ["pipeline LM", "SmolLM2-135M"]),
                         dict(zip(["pipeline LM", "SmolLM2-135M"], [C4_ARMS[:2], C4_ARMS[2:]])),
                         "held_out_link_goal", 0.1)
     verdict = rule.apply(c4.benefit_verdict(decisive, rule.rule), decisive, tables["summary"])
@@ -364,7 +364,7 @@ def test_the_c5_figure_draws_the_primary_score_only(tmp_path):
 
     accuracy = pd.concat([rows("nli", ["consistent", "violate"], s) for s in ("dcpmi", "plain")])
     acceptance = pd.concat([rows("syllogism", [c5.analysis.VB, c5.analysis.IU], s) for s in ("dcpmi", "plain")])
-    pacs_figures.c5_figure({"accuracy": accuracy, "acceptance": acceptance},
+    pacs_figures.probe_accuracy_figure({"accuracy": accuracy, "acceptance": acceptance},
                   {"primary_score": "dcpmi", "human": {"syllogism_acceptance": {c5.analysis.VB: 0.89}}},
                   [tmp_path / "c5.png"])
     assert (tmp_path / "c5.png").stat().st_size > 1000
@@ -432,6 +432,9 @@ SPEC = Claim(
 )
 '''
 NEW_RULES = '''# C7: no stages of its own; it reads C2's statistics.
+from pacs.analysis import figure_params
+from pacs.claims.c2 import PLAN as C2_ANALYSIS_PLAN
+
 wire_claim(
     "c7",
     tables={"summary": expand(rules.causal_statistics.output.summary, experiment="c2")[0]},
@@ -439,7 +442,7 @@ wire_claim(
     figures={
         "c7": dict(
             inputs={"summary": expand(rules.causal_statistics.output.summary, experiment="c2")[0]},
-            params={"plan": "c2"},
+            params=figure_params(C2_ANALYSIS_PLAN),
             caption="C7.",
         )
     },

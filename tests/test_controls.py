@@ -7,14 +7,12 @@ import pandas as pd
 import pytest
 
 from pacs.claims import controls
-from pacs.analysis import PLANS, explanation_contrasts, lm_plan
+from pacs.analysis import explanation_contrasts
 from pacs.claims import c1, c2, c3, c4, c5, c6
 from pacs.labels import RC_LEARNER_POLICIES, pipeline_lm_policy, pretrained_policy
 from pacs.stats import BootstrapSettings
 from pacs.verdicts import (CANNOT_DECIDE, NOT_SUPPORTED, SUPPORTED, Verdict, beat_and_approach_verdict,
-                           benefit_verdict, c1_near_rule, c1_rule, c2_rule, c3_rule, c4_explanation_rule,
-                           c4_strategy_rule, c5_rule, c6_benefit_rule, c6_conditioning_rule, effect_verdict,
-                           gap_share_verdict, validate)
+                           benefit_verdict, gap_share_verdict, validate)
 from test_verdicts import CHOICES, VERDICTS
 
 SETTINGS = BootstrapSettings(n_boot=300)
@@ -45,20 +43,20 @@ def test_c1_controls_are_the_expert_and_the_correlational_policy_replayed_as_the
     rule = CHOICES["c1"]
     means = {"agent": 0.5, "expert": 0.95, "optimal": 1.0, "random": 0.3, "correlational": 0.4,
              "observational": 0.35, "prior": 0.3}
-    tables = c1.agent_control_statistics(episodes(means, rule["splits"]), PLANS["c1"], rule, c1.AGENT_CONTROLS,
+    tables = c1.agent_control_statistics(episodes(means, rule["splits"]), c1.PLAN, rule, c1.AGENT_CONTROLS,
                                          SETTINGS)
-    assert_valid(controls.call(tables["controls"], beat_and_approach_verdict, c1_rule(VERDICTS, rule),
+    assert_valid(controls.call(tables["controls"], beat_and_approach_verdict, c1.above_rule(VERDICTS, rule),
                                c1.CONTROL_TEXT))
-    assert_valid(controls.call(tables["control_gaps"], gap_share_verdict, c1_near_rule(VERDICTS, rule),
+    assert_valid(controls.call(tables["control_gaps"], gap_share_verdict, c1.near_rule(VERDICTS, rule),
                                c1.CONTROL_TEXT))
 
 
 def test_c2_controls_are_the_expert_and_the_cue_blind_explorer_replayed_as_the_agent():
     rule = CHOICES["c2"]
     means = {"agent": 0.7, "expert": 1.0, "random_explore": 0.6, "explore_all": 1.0, "optimal": 0.0}
-    tables = c1.agent_control_statistics(episodes(means, rule["splits"], "explore_recall"), PLANS["c2"], rule,
+    tables = c1.agent_control_statistics(episodes(means, rule["splits"], "explore_recall"), c2.PLAN, rule,
                                          c2.AGENT_CONTROLS, SETTINGS)
-    assert_valid(controls.call(tables["controls"], beat_and_approach_verdict, c2_rule(VERDICTS, rule),
+    assert_valid(controls.call(tables["controls"], beat_and_approach_verdict, c2.recall_rule(VERDICTS, rule),
                                c2.CONTROL_TEXT))
 
 
@@ -70,9 +68,9 @@ def learner_arms(without: float, groups=("deconfounded", "confounded"), metric="
 
 
 def c3_called(without: float, noise=0.3):
-    rule = c3_rule(VERDICTS, CHOICES["c3"])
+    rule = c3.explanation_rule(VERDICTS, CHOICES["c3"])
     table = controls.pair_controls(learner_arms(without, noise=noise), "explanations", "without", "with",
-                                   "test_correct", 2 * VERDICTS["c3_equivalence_margin"], ("confounding",),
+                                   "test_correct", 2 * CHOICES["c3"]["equivalence_margin"], ("confounding",),
                                    lambda arms: explanation_contrasts(arms, ("test_correct",), SETTINGS))
     return controls.call(table, benefit_verdict, rule, {controls.POSITIVE: "planted", controls.NEGATIVE: "same"})
 
@@ -104,42 +102,43 @@ def test_c4_controls_replay_the_expert_as_each_lm_and_plant_an_explanation_gain(
                                              "without" if p.endswith("without explanations") else "")
     table["model"] = table.policy.map(lambda p: "pipeline LM" if p.startswith("pipeline") else label)
     table["shots"] = table.policy.map(lambda p: 2 if p.startswith(label) else 0)
-    plan = lm_plan(label, shots, chosen["splits"])
+    plan = c4.lm_plan(label, shots, chosen["splits"])
     references = [plan.reference, pretrained_policy(label, 2, "with")]
-    tables = c4.control_statistics(table, plan, references, chosen, VERDICTS["c4_equivalence_margin"], SETTINGS)
-    texts = c4.control_texts(VERDICTS["c4_equivalence_margin"])
+    tables = c4.control_statistics(table, plan, references, chosen, chosen["equivalence_margin"], SETTINGS)
+    texts = c4.control_texts(chosen["equivalence_margin"])
     for reference in references:
         assert_valid(controls.call(tables["controls"], beat_and_approach_verdict,
-                                   c4_strategy_rule(VERDICTS, chosen, "LM"), texts["strategy"],
+                                   c4.strategy_rule(VERDICTS, chosen, "LM"), texts["strategy"],
                                    lambda rows: rows[rows.reference == reference]))
     assert_valid(controls.call(tables["explanation_controls"], benefit_verdict,
-                               c4_explanation_rule(VERDICTS, chosen, ["pipeline LM", label]), texts["explanations"],
+                               c4.explanation_rule(VERDICTS, chosen, ["pipeline LM", label]), texts["explanations"],
                                lambda rows: rows[rows.split == chosen["explanation_split"]]))
 
 
 @pytest.mark.parametrize("regime", ["rc", "dagger", "fusion"])
 def test_c6_controls_of_each_regime(regime):
-    chosen, margin = CHOICES["c6"], VERDICTS["c6_equivalence_margin"]
+    chosen = CHOICES["c6"]
+    margin = chosen["equivalence_margin"]
     splits = chosen["splits"]
     if regime == "rc":
         means = {RC_LEARNER_POLICIES["conditioned"]: 0.6, RC_LEARNER_POLICIES["plain"]: 0.5,
                  RC_LEARNER_POLICIES["expert_only"]: 0.9, "expert": 0.95, "optimal": 1.0, "random": 0.3,
                  "correlational": 0.4}
         table = episodes(means, splits)
-        rule = c6_conditioning_rule(VERDICTS, chosen, *(RC_LEARNER_POLICIES[k] for k in ("conditioned", "plain",
-                                                                                          "expert_only")))
+        rule = c6.conditioning_rule(VERDICTS, chosen, *(RC_LEARNER_POLICIES[k] for k in ("conditioned", "plain",
+                                                                                       "expert_only")))
         called = controls.call(c6.control_statistics("rc", table, chosen, margin, SETTINGS),
                                beat_and_approach_verdict, rule, c6.control_texts("rc", margin))
     elif regime == "dagger":
         table = pd.concat([episodes({"dagger": 0.6, "plain": 0.6}, splits).assign(round=r) for r in (1, 2)],
                           ignore_index=True)
-        rule = c6_benefit_rule(VERDICTS, chosen, "DAgger", "plain", "DAgger $-$ plain", "dagger_round")
+        rule = c6.benefit_rule(VERDICTS, chosen, "DAgger", "plain", "DAgger $-$ plain", "dagger_round")
         called = controls.call(c6.control_statistics("dagger", table, chosen, margin, SETTINGS), benefit_verdict,
                                rule, c6.control_texts("dagger", margin), lambda rows: c6.dagger_decisive(rows, chosen)[1])
     else:
         table = pd.concat([episodes({"fusion_learner": 0.6}, splits).assign(n_observational=n) for n in (0, 20)],
                           ignore_index=True)
-        rule = c6_benefit_rule(VERDICTS, chosen, "samples", "none", "20 $-$ 0", "fusion_samples")
+        rule = c6.benefit_rule(VERDICTS, chosen, "samples", "none", "20 $-$ 0", "fusion_samples")
         called = controls.call(c6.control_statistics("fusion", table, chosen, margin, SETTINGS), benefit_verdict,
                                rule, c6.control_texts("fusion", margin), lambda rows: c6.fusion_decisive(rows, chosen)[1])
     assert_valid(called)
@@ -214,12 +213,12 @@ def test_c3b_controls_are_scripted_feature_followers_and_one_groups_picks_for_al
 @pytest.mark.parametrize("accuracy", [0.3, 0.6, 1.0])
 def test_world_lm_controls_are_a_planted_corpus_effect_and_two_identical_corpora(accuracy):
     from test_claims import world_answers
-    couplings, margin = {"independent": 0.0, "confounded": 0.9}, VERDICTS["c5_equivalence_margin"]
+    couplings, margin = {"independent": 0.0, "confounded": 0.9}, CHOICES["c5"]["equivalence_margin"]
     contrast = c5.CONTRASTS_BY_NAME["belief_congruence"]
     checks = c5.world_control_corpora(world_answers(accuracy=accuracy), contrast, "dcpmi", couplings, margin)
     positive = c5.world_corpus_row(checks[controls.POSITIVE], "dcpmi", couplings)
     assert positive.estimate == pytest.approx(2 * margin)  # the whole planted effect
-    rule = c5_rule(VERDICTS, "difference in belief congruence", "world LM")
+    rule = c5.content_rule(VERDICTS, CHOICES["c5"], "difference in belief congruence", "world LM")
     texts = c5.world_control_text("independent", margin)
     assert_valid(tuple((texts[kind], effect_verdict(c5.world_corpus_row(checks[kind], "dcpmi", couplings), rule, "t"))
                        for kind in (controls.POSITIVE, controls.NEGATIVE)))

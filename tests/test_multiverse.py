@@ -33,9 +33,9 @@ def test_an_unknown_key_is_a_one_line_error_naming_it(key, named):
 
 def test_the_config_check_names_the_choice_with_an_unknown_key():
     with pytest.raises(ConfigError) as error:
-        load(CONFIG, SCHEMA, {"multiverse": {"c1": [{"key": "verdicts.c1_above_margn", "kind": "analysis",
+        load(CONFIG, SCHEMA, {"multiverse": {"c1": [{"key": "c1.verdict.above_margn", "kind": "analysis",
                                                      "alternatives": [0.2]}]}})
-    assert "'multiverse.c1[0].key'" in str(error.value) and "c1_above_margn" in str(error.value)
+    assert "'multiverse.c1[0].key'" in str(error.value) and "above_margn" in str(error.value)
     assert "\n" not in str(error.value)
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from pacs.probes import analysis
 from pacs.stats import BootstrapSettings
-from pacs.verdicts import c5_rule, effect_verdict
+from pacs.claims.c5 import content_rule
+from pacs.verdicts import effect_verdict
 
 SETTINGS = BootstrapSettings(n_boot=400, rng_seed=1)
 
@@ -77,7 +78,7 @@ def test_the_c5_rule(low, high, p, expected):
     centre, half90 = (low + high) / 2, (high - low) / 2 * 1.645 / 1.96
     row = pd.Series({"estimate": centre, "ci_low": low, "ci_high": high, "ci90_low": centre - half90,
                      "ci90_high": centre + half90, "t": 1.0, "p_holm": p, "mde": 0.1})
-    rule = c5_rule({"alpha": 0.05, "c5_equivalence_margin": 0.05}, "an effect", "a model")
+    rule = content_rule({"alpha": 0.05}, {"equivalence_margin": 0.05}, "an effect", "a model")
     verdict = effect_verdict(row, rule, "a test")
     assert verdict.verdict == expected and verdict.claim == "C5"
     assert "a model" in rule.text() and "0.05" in rule.text() and "90" in rule.text()

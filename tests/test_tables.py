@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from pacs import analysis
+from pacs.claims import c3
 from pacs.tables import TableError, read_table, read_training_log, write_table
 from conftest import one_line_error
 
@@ -71,7 +72,7 @@ def test_odd_one_out_tables_need_their_outcome(tmp_path):
     frame = episode_table(n=2).assign(confounding="confounded", explanations=True, test_correct=[1.0, np.nan],
                                       follows_other=0.0)
     write_table(frame, path)
-    message = one_line_error(TableError, lambda: analysis.read_episode_tables([path], analysis.C3_EPISODE_COLUMNS))
+    message = one_line_error(TableError, lambda: analysis.read_episode_tables([path], c3.EPISODE_COLUMNS))
     assert "'test_correct'" in message
 
 

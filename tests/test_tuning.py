@@ -19,6 +19,7 @@ SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 LABELS = {claim.id: claim.sweep_learner for claim in REGISTRY.values() if claim.sweep_learner}
 
 
+
 def a_log(loss, stop="converged"):
     return pd.DataFrame({"step": [25], "val_in_distribution_loss": [loss], "monitor": "val_in_distribution",
                          "best_step": 25, "stop_reason": stop})

@@ -9,7 +9,11 @@ import pytest
 
 from pacs.tables import TableError, write_table
 from pacs.verdict_digest import digest, main, plain, write_digest
-from pacs.verdicts import CLAIMS, Verdict, adjust_across_claims
+from pacs.claims.registry import REGISTRY
+from pacs.verdicts import Verdict, adjust_across_claims
+
+# each claim as its source states it, by the label its verdict rows carry
+CLAIMS = {claim.id.upper(): claim.original_claim for claim in REGISTRY.values()}
 
 
 def verdict_table() -> pd.DataFrame:

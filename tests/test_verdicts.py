@@ -8,16 +8,15 @@ import pytest
 
 from pacs import report
 from pacs.analysis import gap_share_table
+from pacs.claims import c1, c2, c3, c4, c6
+from pacs.claims.registry import REGISTRY
 from pacs.config import load_yaml
 from pacs.stats import BootstrapSettings
-from pacs.verdicts import (MARGIN_SOURCES, BeatAndApproachRule, BenefitRule, EquivalenceRule, GapShareRule, Verdict,
-                           adjust_across_claims, beat_and_approach_verdict, benefit_verdict, c1_rule, c2_rule, c3_rule,
-                           c4_explanation_rule, c4_strategy_rule, c6_benefit_rule, c6_conditioning_rule,
-                           equivalence_verdict, gap_share_verdict, planning_table)
+from pacs.verdicts import (BeatAndApproachRule, BenefitRule, EquivalenceRule, GapShareRule, Verdict,
+                           adjust_across_claims, beat_and_approach_verdict, benefit_verdict, config_choices,
+                           equivalence_verdict, gap_share_verdict, is_margin, planning_table, rule_choices)
 
-VERDICTS = {"alpha": 0.05, "c1_above_margin": 0.1, "c1_gap_share_threshold": 0.75, "c2_near_expert_margin": 0.1, "c3_equivalence_margin": 0.05,
-            "c4_near_expert_margin": 0.1, "c4_equivalence_margin": 0.05, "c5_equivalence_margin": 0.05,
-            "c6_near_margin": 0.1, "c6_equivalence_margin": 0.05}
+VERDICTS = {"alpha": 0.05}
 RATIO_90_TO_95 = 1.645 / 1.96
 # each claim's rule choices as config.yaml sets them (``<claim>.verdict``)
 DEFAULTS = load_yaml(Path(__file__).resolve().parents[1] / "config.yaml")
@@ -105,10 +104,11 @@ def test_benefit_names_a_missing_group():
 
 
 def test_every_claim_rule_states_its_margin_and_the_equivalence_test():
-    rules = [c1_rule(VERDICTS, CHOICES["c1"]), c2_rule(VERDICTS, CHOICES["c2"]), c3_rule(VERDICTS, CHOICES["c3"]),
-             c4_strategy_rule(VERDICTS, CHOICES["c4"], "LM"), c4_explanation_rule(VERDICTS, CHOICES["c4"], ["LM"]),
-             c6_conditioning_rule(VERDICTS, CHOICES["c6"], "rc", "plain", "expert_only"),
-             c6_benefit_rule(VERDICTS, CHOICES["c6"], "DAgger", "plain", "DAgger $-$ plain", "dagger_round")]
+    rules = [c1.above_rule(VERDICTS, CHOICES["c1"]), c2.recall_rule(VERDICTS, CHOICES["c2"]),
+             c3.explanation_rule(VERDICTS, CHOICES["c3"]), c4.strategy_rule(VERDICTS, CHOICES["c4"], "LM"),
+             c4.explanation_rule(VERDICTS, CHOICES["c4"], ["LM"]),
+             c6.conditioning_rule(VERDICTS, CHOICES["c6"], "rc", "plain", "expert_only"),
+             c6.benefit_rule(VERDICTS, CHOICES["c6"], "DAgger", "plain", "DAgger $-$ plain", "dagger_round")]
     for rule in rules:
         text = rule.text()
         assert f"{rule.margin:g}" in text and "90\\%" in text and "two one-sided tests" in text, rule.claim
@@ -205,8 +205,19 @@ def test_the_verdict_table_has_a_replication_and_an_extension_block():
         report.verdict_table(rows.assign(block="other"))
 
 
-def test_every_margin_says_where_it_comes_from():
-    margins = {key for key in DEFAULTS["verdicts"] if key.endswith(("_margin", "_threshold"))}
-    assert margins == set(MARGIN_SOURCES)
-    text = report.margin_table(DEFAULTS["verdicts"], MARGIN_SOURCES)
-    assert all(report.tex_escape(key) in text for key in margins)
+def test_every_margin_sits_in_its_claims_verdict_block_and_says_where_it_comes_from():
+    assert not any(is_margin(key) for key in DEFAULTS["verdicts"])  # the shared block holds none
+    for claim in REGISTRY.values():
+        block = DEFAULTS[claim.id]["verdict"]
+        assert {key for key in block if is_margin(key)} == set(claim.margins), claim.id
+    margins = [(f"{claim.id}.verdict.{key}", DEFAULTS[claim.id]["verdict"][key], source)
+               for claim in REGISTRY.values() for key, source in claim.margins.items()]
+    text = report.margin_table(margins)
+    assert "c1.verdict.above\\_margin" in text and "c6.verdict.equivalence\\_margin" in text
+    assert all(f"& {value:g} & {source}" in text for _, value, source in margins)
+
+
+def test_a_rule_prints_its_choices_without_the_margins_it_states_in_its_own_words():
+    block = {"metric": "m", "splits": ["s"], "above_margin": 0.1, "gap_share_threshold": 0.75}
+    assert rule_choices(block) == {"metric": "m", "splits": ["s"]}
+    assert "margin" not in config_choices("cX.verdict", block) and "threshold" not in config_choices("cX.verdict", block)

@@ -33,7 +33,7 @@ def rule_text(expert_agreement_floor: float) -> str:
     return (
         "A verdict is \\emph{undertrained} when any learner behind it did not converge: it reached its step cap "
         "while its validation loss on held-aside demonstrations of its own training distribution was still "
-        "improving, or it diverged. A learner that imitates one expert (C1, C2, C6's expert-only learners) has "
+        "improving, or it diverged. A learner that imitates one expert (an agent, or a learner of the expert's demonstrations alone) has "
         "converged only if its agreement with the expert on those demonstrations, at its kept step, is at least "
         f"{expert_agreement_floor:g}; below that it stopped on a plateau (\\emph{{stalled}}), which the stopping "
         "rule alone cannot tell from the end of learning. An undertrained verdict's numbers are still shown, and "

@@ -2,17 +2,16 @@
 
 The statistics themselves are the pure functions of ``pacs.stats``; an
 ``AnalysisPlan`` says, per experiment, which metrics, policies, splits and
-episode sets are summarized and compared. One set of functions serves them all.
+episode sets are summarized and compared (each claim's plans are in its own module,
+``pacs.claims.<claim>``). One set of functions serves them all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from pacs.labels import (FUSION_POLICIES, RC_LEARNER_POLICIES, REFERENCE_BASELINES, SPLIT_ORDER, pipeline_lm_policy,
-                         pretrained_policy)
 import numpy as np
 
 from pacs.stats import BootstrapSettings, group_rng, interval, paired_differences, summarize
@@ -39,86 +38,17 @@ class AnalysisPlan:
         return [self.reference, *self.comparisons]
 
 
+def figure_params(plan: AnalysisPlan) -> dict:
+    """A plan as the params of ``pacs.figures.analysis_plan_figure`` (plain values, as a rule's params)."""
+    return {"plan": asdict(plan)}
+
+
 # Metrics that are rates (shares of episodes): their CIs are clipped to [0, 1].
 RATES = ("optimal_choice", "explore_precision", "explore_recall", "test_correct", "follows_other",
          "follows_none", "follows_colour", "follows_shape", "follows_texture")
 
-# C1: baselines the agent must beat (associational or heuristic).
-DAG_ASSOCIATIONAL = ("random", "correlational", "observational", "prior")
-# C6: reference policies on the shared test episodes of the training-regime experiments.
-C6_BASELINES = LM_BASELINES = REFERENCE_BASELINES  # what C4 and C6 compare with, in display order
-C6_METRICS = {  # return conditioning: PLANS["rc"]
-    "dagger": ("reward_over_optimal", "optimal_choice", "off_oracle_steps", "labelled_steps"),
-    "fusion": ("reward_over_optimal", "optimal_choice", "n_interventions"),
-}
-# C6: the column a regime's learners vary along (none: return conditioning compares learners)
-C6_CONDITIONS = {"rc": None, "dagger": "round", "fusion": "n_observational"}
-
-PLANS = {
-    "c1": AnalysisPlan(
-        metrics=("reward_over_optimal", "optimal_choice"),
-        reference="agent",
-        comparisons=("optimal", "expert", *DAG_ASSOCIATIONAL, "agent_no_intervention", "agent_random_intervention"),
-        splits=("in_distribution", "held_out", "held_out_link_goal"),
-        episode_sets=("all", "diagnostic"),
-        panels=(("reward_over_optimal", "all"), ("optimal_choice", "diagnostic")),
-        title="C1: imitation agent acting in held-out causal graphs (95% hierarchical-bootstrap CIs)",
-    ),
-    "c2": AnalysisPlan(
-        metrics=("explore_precision", "explore_recall", "steps_outside_cue", "reward_over_optimal"),
-        reference="agent",
-        comparisons=("expert", "explore_all", "random_explore", "optimal"),
-        splits=("train_subsets", "held_out_subsets"),
-        episode_sets=("all",),
-        panels=(("explore_precision", "all"), ("explore_recall", "all"), ("reward_over_optimal", "all")),
-        title="C2: exploring cued variable subsets never seen in training (95% hierarchical-bootstrap CIs)",
-    ),
-    "c3": AnalysisPlan(
-        metrics=("test_correct", "follows_other", "follows_none", "dimensions_tried", "experiment_rewards",
-                 "follows_colour", "follows_shape", "follows_texture"),
-        reference="deconfounded, with explanations",
-        comparisons=("deconfounded, without explanations", "confounded, with explanations",
-                     "confounded, without explanations", "expert", "random",
-                     "follow_colour", "follow_shape", "follow_texture"),
-        splits=("deconfounded",),
-        episode_sets=("all",),
-        panels=(("test_correct", "all"), ("follows_other", "all"), ("dimensions_tried", "all")),
-        title="C3: odd-one-out test trials after imitation, with and without explanations (95% CIs)",
-    ),
-    "rc": AnalysisPlan(
-        metrics=("reward_over_optimal", "optimal_choice"),
-        reference=RC_LEARNER_POLICIES["conditioned"],
-        comparisons=(RC_LEARNER_POLICIES["plain"], RC_LEARNER_POLICIES["expert_only"], *C6_BASELINES),
-        splits=SPLIT_ORDER,
-        episode_sets=("all",),
-        panels=(("reward_over_optimal", "all"), ("optimal_choice", "all")),
-        title="C6: return-conditioned imitation of mixed-quality demonstrations (95% CIs)",
-    ),
-}
+# episode tables of language models acting on the same episodes
 LM_EPISODE_COLUMNS = (*EPISODE_COLUMNS, "model", "explanations", "shots", "invalid_actions", "tests_run")
-
-
-def lm_plan(pretrained: str, shots, splits, reference: str | None = None) -> AnalysisPlan:
-    """C4: the pipeline LM and the prompted pretrained LM (``pretrained`` is its display
-    name) against the baselines; contrasts start from ``reference`` (by default the
-    pipeline LM trained with explanations)."""
-    policies = [pipeline_lm_policy(e) for e in ("with", "without")]
-    policies += [pretrained_policy(pretrained, k, e) for k in shots for e in ("with", "without")]
-    policies += list(LM_BASELINES)
-    reference = reference or policies[0]
-    return AnalysisPlan(
-        metrics=("reward_over_optimal", "optimal_choice", "invalid_actions", "tests_run"),
-        reference=reference,
-        comparisons=tuple(p for p in policies if p != reference),
-        splits=tuple(splits),
-        episode_sets=("all",),
-        panels=(("reward_over_optimal", "all"), ("optimal_choice", "all"), ("tests_run", "all")),
-        title="C4: language models acting in causal-DAG episodes written as text (95% CIs)",
-    )
-
-
-C3_EPISODE_COLUMNS = ("experiment", "seed", "split", "policy", "episode", "confounding", "explanations",
-                       "test_correct", "follows_other")
 
 
 # Columns that identify an episode and outcomes every policy's episode has; a missing
@@ -261,7 +191,7 @@ def training_summary(training_logs: pd.DataFrame, settings: BootstrapSettings) -
 
 
 def condition_summary(episodes: pd.DataFrame, condition: str, metrics, settings: BootstrapSettings) -> pd.DataFrame:
-    """C6 curves: each metric per (policy, ``condition``, split) for the rows that have
+    """Curves along a condition: each metric per (policy, ``condition``, split) for the rows that have
     the condition (a round, a number of samples), and per (policy, split) for the
     reference policies that have none (``condition`` left empty)."""
     varied = episodes[episodes[condition].notna()]
@@ -299,21 +229,6 @@ def observational_contrasts(episodes: pd.DataFrame, policies, metrics, settings:
     return pd.concat(frames, ignore_index=True)
 
 
-def c6_statistics(regime: str, episodes: pd.DataFrame, settings: BootstrapSettings):
-    """(summary, contrasts) of a C6 regime: for return conditioning the learners'
-    summaries and paired contrasts from the conditioned learner; for DAgger and
-    data fusion the curves along rounds or samples and their paired contrasts."""
-    if regime == "rc":
-        return summary_table(episodes, PLANS["rc"], settings), contrast_table(episodes, PLANS["rc"], settings)
-    metrics = C6_METRICS[regime]
-    summary = condition_summary(episodes, C6_CONDITIONS[regime], metrics, settings)
-    if regime == "dagger":
-        return summary, dagger_contrasts(episodes, [m for m in metrics if m != "labelled_steps"], settings)
-    if regime == "fusion":
-        return summary, observational_contrasts(episodes, FUSION_POLICIES, metrics, settings)
-    raise ValueError(f"unknown C6 regime {regime!r}")
-
-
 def learner_training_summary(paths, labels, settings: BootstrapSettings, by: str = "condition",
                              sort: bool = False) -> pd.DataFrame:
     """``training_summary`` per learner condition: the training logs at ``paths``, each
@@ -325,7 +240,7 @@ def learner_training_summary(paths, labels, settings: BootstrapSettings, by: str
 
 
 def mixture_summary(kinds: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
-    """C6 return conditioning: share, mean quality and top-bucket share of each
+    """Mixed-quality demonstrations: share, mean quality and top-bucket share of each
     demonstrator kind (per-seed rows of ``kinds``), mean over seeds with its CI."""
     bounds = {"share": (0.0, 1.0), "mean_quality": (-1.0, 1.0), "top_bucket_share": (0.0, 1.0)}
     return pd.concat([

@@ -31,7 +31,7 @@ class OverrideError(ConfigError):
 
 
 def lookup(config: dict, key: str):
-    """The value at a dotted key path (``stats.n_boot``); an unknown key is an
+    """The value at a dotted key path (``verdicts.alpha``); an unknown key is an
     ``OverrideError`` naming it."""
     node = config
     for depth, part in enumerate(key.split(".")):

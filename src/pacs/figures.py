@@ -15,9 +15,8 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from pacs.adequacy import STALLED  # noqa: E402
-from pacs.analysis import FUSION_POLICIES, PLANS, AnalysisPlan, lm_plan  # noqa: E402
-from pacs.labels import (CONFIGURED, METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS, SPLIT_ORDER, pipeline_lm_policy,  # noqa: E402
-                         pretrained_label)
+from pacs.analysis import AnalysisPlan  # noqa: E402
+from pacs.labels import CONFIGURED, METRIC_LABELS, POLICY_LABELS, SPLIT_LABELS  # noqa: E402
 from pacs.probes.analysis import SCORE_NAMES, with_respondent, with_source  # noqa: E402
 from pacs.probes.sources import TASK_CONDITIONS  # noqa: E402
 from pacs.stats import parse_seed_means  # noqa: E402
@@ -95,7 +94,7 @@ def policy_comparison_figure(
 
 def content_effect_figure(accuracy: pd.DataFrame, acceptance: pd.DataFrame, condition_order: dict,
                           human_acceptance: dict, out_paths, title: str) -> None:
-    """C5: accuracy per condition for each task (one panel per task, one point per
+    """Content effects: accuracy per condition for each task (one panel per task, one point per
     respondent), and syllogism acceptance rates beside the published human rates."""
     sns.set_theme(style="whitegrid", context="paper")
     tasks = [t for t in condition_order if t in set(accuracy.task)]
@@ -129,7 +128,7 @@ def content_effect_figure(accuracy: pd.DataFrame, acceptance: pd.DataFrame, cond
 
 def curve_figure(summary: pd.DataFrame, x: str, x_label: str, curves, references, panels, out_paths, title: str,
                  symlog_x: bool = False, marked=(), marked_label: str = "") -> None:
-    """C6: one panel per (metric, split); a line with CI bars for each policy in
+    """Curves: one panel per (metric, split); a line with CI bars for each policy in
     ``curves`` along ``x`` (a round, a number of samples), and a dashed line with a
     shaded CI for each policy in ``references`` (rows whose ``x`` is empty); the ``x``
     values in ``marked`` get a grey vertical line (labelled ``marked_label``)."""
@@ -160,30 +159,6 @@ def curve_figure(summary: pd.DataFrame, x: str, x_label: str, curves, references
         ax.set_ylabel(METRIC_LABELS.get(metric, metric))
         ax.set_title(f"{SPLIT_LABELS.get(split, split)}", fontsize=9)
     save_with_legend(fig, axes[0][0], title, out_paths, ncol=3)
-
-
-def training_regime_figure(regime: str, summary: pd.DataFrame, out_paths) -> None:
-    """The figure of a C6 regime: learners against baselines (return conditioning), or
-    reward/optimal per split and one behaviour measure along rounds (DAgger, round 0
-    being the initial learner of both arms) or observational samples (data fusion)."""
-    if regime == "rc":
-        plan = PLANS["rc"]
-        policy_comparison_figure(summary, plan.policies, plan.splits, plan.panels, out_paths, plan.title)
-        return
-    references = ["expert", "correlational"]
-    reward_panels = [("reward_over_optimal", split) for split in SPLIT_ORDER]
-    if regime == "dagger":
-        initial = summary[summary.policy == "initial"]
-        curves = pd.concat([summary, initial.assign(policy="dagger"), initial.assign(policy="plain")])
-        curve_figure(curves, "round", "round (round 0: the initial learner)", ["dagger", "plain"], references,
-                     reward_panels + [("off_oracle_steps", "held_out")], out_paths,
-                     "C6: DAgger relabelling vs plain imitation with the same labelled steps (95% CIs)")
-    elif regime == "fusion":
-        curve_figure(summary, "n_observational", "observational samples per episode", list(FUSION_POLICIES),
-                     references, reward_panels + [("n_interventions", "in_distribution")], out_paths,
-                     "C6: observational samples before a small budget of tests (95% CIs)", symlog_x=True)
-    else:
-        raise ValueError(f"unknown C6 regime {regime!r}")
 
 
 def learner_state_counts(logs: pd.DataFrame) -> str:
@@ -263,23 +238,23 @@ def plan_figure(plan: AnalysisPlan, tables, out_paths) -> None:
 
 
 def analysis_plan_figure(tables, params, out_paths) -> None:
-    """C1-C3: the experiment's analysis plan (params: ``plan``, its key in ``pacs.analysis.PLANS``)."""
-    plan_figure(PLANS[params["plan"]], tables, out_paths)
+    """An analysis plan's figure (params ``plan``: the plan's fields, ``pacs.analysis.figure_params``)."""
+    plan_figure(AnalysisPlan(**params["plan"]), tables, out_paths)
 
 
-def c4_figure(tables, params, out_paths) -> None:
-    """C4: the language models against baselines (the plan depends on the pretrained LM and its shots)."""
-    plan_figure(lm_plan(pretrained_label(params["model_name"]), params["shots"], params["splits"]), tables,
-                out_paths)
-
-
-def c4_corpus_figure(tables, params, out_paths) -> None:
-    """C4: the pipeline LM (with explanations) along its corpus size, per split, beside the
-    expert and the baselines on the same test episodes (table ``corpus_curve``)."""
-    curve_figure(tables["corpus_curve"], "corpus_episodes", "expert episodes in the corpus",
-                 [pipeline_lm_policy("with")], ["expert", "correlational", "random"],
-                 [("reward_over_optimal", split) for split in params["splits"]], out_paths,
-                 "C4: pipeline LM by corpus size (95% CIs; open circles: seeds)", symlog_x=True)
+def policy_curve_figure(tables, params, out_paths) -> None:
+    """``curve_figure`` of the table params ``table`` names along column ``x`` (labelled
+    ``x_label``): the policies of ``curves``, those of ``references`` flat beside, one panel per
+    (metric, split) of ``panels``, titled ``title``, a symlog x axis where ``symlog_x``; where
+    ``start`` names a policy, its rows are also every curve's first point (e.g. an initial
+    learner both arms start from)."""
+    rows, curves = tables[params["table"]], list(params["curves"])
+    if params.get("start"):
+        start = rows[rows.policy == params["start"]]
+        rows = pd.concat([rows, *(start.assign(policy=curve) for curve in curves)])
+    curve_figure(rows, params["x"], params["x_label"], curves, list(params["references"]),
+                 [tuple(panel) for panel in params["panels"]], out_paths, params["title"],
+                 symlog_x=params.get("symlog_x", False))
 
 
 def data_efficiency_figure(tables, params, out_paths) -> None:
@@ -296,8 +271,8 @@ def data_efficiency_figure(tables, params, out_paths) -> None:
                  marked_label="deciding size (validation)")
 
 
-def c5_figure(tables, params, out_paths) -> None:
-    """C5: accuracy per task and condition and syllogism acceptance beside humans, on the
+def probe_accuracy_figure(tables, params, out_paths) -> None:
+    """Accuracy per probe task and condition and syllogism acceptance beside humans, on the
     primary score (items of an extra stimulus file as their own points, named by the file)."""
     score = params["primary_score"]
     accuracy, acceptance = (with_source(with_respondent(tables[name])) for name in ("accuracy", "acceptance"))
@@ -307,7 +282,7 @@ def c5_figure(tables, params, out_paths) -> None:
 
 
 def feature_choice_figure(tables, params, out_paths) -> None:
-    """C3b: per group (params ``groups``, in order) the share of test picks that follow
+    """Per group (params ``groups``, in order) the share of test picks that follow
     each of params ``metrics`` (e.g. follows_colour, follows_shape), with CIs and per-seed points."""
     sns.set_theme(style="whitegrid", context="paper")
     def readable(names):  # follows_colour -> "follows colour", the label in the legend and on the axis
@@ -322,11 +297,6 @@ def feature_choice_figure(tables, params, out_paths) -> None:
     ax.set_ylabel("share of test picks")
     plt.setp(ax.get_xticklabels(), rotation=20, ha="right", rotation_mode="anchor")
     save_with_legend(fig, ax, params["title"], out_paths, ncol=len(metrics))
-
-
-def c6_figure(tables, params, out_paths) -> None:
-    """C6: one training regime's figure (``training_regime_figure``; params: its ``regime``)."""
-    training_regime_figure(params["regime"], tables["summary"], out_paths)
 
 
 def curve_order(rows: pd.DataFrame) -> pd.DataFrame:

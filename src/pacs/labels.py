@@ -5,10 +5,10 @@ environment's split names and the baselines' policy names.
 """
 
 SPLIT_ORDER = ("in_distribution", "held_out", "held_out_link_goal")
-# the reference policies run beside C4's language models and C6's learners on their test
+# the reference policies run beside the language models and the training-regime learners on their test
 # episodes (pacs.baselines names), in display order
 REFERENCE_BASELINES = ("expert", "optimal", "random", "correlational")
-# C6 data fusion's policies: the learner, and the fusion expert it imitates
+# data fusion's policies: the learner, and the fusion expert it imitates
 FUSION_POLICIES = ("fusion_learner", "fusion_expert")
 SPLIT_LABELS = {
     "in_distribution": "in-distribution",
@@ -45,9 +45,9 @@ POLICY_LABELS = {
     "fusion_expert": "fusion expert",
     "expert text replay": "expert through the text pipeline",
 }
-# C4's positive control of the text pipeline (pacs.experiments.language.ExpertTextReplay)
+# the positive control of the text pipeline (pacs.experiments.language.ExpertTextReplay)
 EXPERT_TEXT_REPLAY = "expert text replay"
-# Experiment 6 (C6), return conditioning: learner name (in paths) -> its policy id in the
+# return conditioning: learner name (in paths) -> its policy id in the
 # tables (ids are printed in verdict sentences, so they are words)
 RC_LEARNER_POLICIES = {
     "conditioned": "return-conditioned",

@@ -99,7 +99,7 @@ def cell_label(value) -> str:
 
 
 def curve_table(summary: pd.DataFrame, metric: str, x: str, x_header: str, policies, splits) -> str:
-    """Mean [95% CI] of a metric along ``x`` (C6 curves): a row per policy and value
+    """Mean [95% CI] of a metric along ``x`` (a round, a number of samples): a row per policy and value
     of ``x`` (one row, ``x`` blank, for a policy without it), splits as columns."""
     rows = summary[summary.metric == metric]
     body = []
@@ -170,15 +170,17 @@ def agreement_macros(prefix: str, training: pd.DataFrame, measures: dict[str, st
     ]
 
 
+# each block's title; {claims}: the claims with rows in the block
 VERDICT_BLOCKS = {
-    "replication": "Replication claims (C1--C5 as the papers state them)",
-    "extension": "This project's extensions (C5's made-up-world LMs, C6)",
+    "replication": "Replication claims ({claims} as the papers state them)",
+    "extension": "This project's extensions ({claims})",
 }
 
 
 def verdict_table(rows: pd.DataFrame) -> str:
     """The verdict table: one row per verdict, replication claims and this project's
-    extensions in two blocks (column ``block``; a row without one is a replication)."""
+    extensions in two blocks (column ``block``; a row without one is a replication), each
+    titled with the claims that have rows in it."""
     blocks = rows["block"].fillna("replication") if "block" in rows.columns else pd.Series("replication", rows.index)
     unknown = set(blocks) - set(VERDICT_BLOCKS)
     if unknown:
@@ -187,6 +189,7 @@ def verdict_table(rows: pd.DataFrame) -> str:
     for block, title in VERDICT_BLOCKS.items():
         chosen = rows[blocks == block]
         if not chosen.empty:
+            title = title.format(claims=", ".join(dict.fromkeys(chosen.claim)))
             body += [[f"\\multicolumn{{10}}{{l}}{{\\textit{{{title}}}}}"], *verdict_rows(chosen)]
     header = ["", "original claim", "our test", "effect [95\\% CI]", "$z$ or $t$", "Holm $p$", "$p$ all rows", "MDE", "verdict", "robustness"]
 
@@ -248,11 +251,11 @@ def rule_validation_table(rows: pd.DataFrame) -> str:
                    "l" + ragged % "3.4cm" + ragged % "3.6cm" + ragged % "1.6cm" + ragged % "3.6cm" + ragged % "1.6cm")
 
 
-def margin_table(values, sources) -> str:
-    """Each margin or threshold (config key under ``verdicts``), its value and where it comes from."""
-    body = [[f"\\texttt{{{tex_escape(key)}}}", f"{values[key]:g}", source] for key, source in sources.items()]
-    return tabular(["\\texttt{verdicts.}", "value", "where it comes from"], body,
-                   ">{\\raggedright\\arraybackslash}p{3.6cm}c>{\\raggedright\\arraybackslash}p{9cm}")
+def margin_table(margins) -> str:
+    """Each margin or threshold: (its config key, its value, where it comes from), one row each."""
+    body = [[f"\\texttt{{{tex_escape(key)}}}", f"{value:g}", source] for key, value, source in margins]
+    return tabular(["config key", "value", "where it comes from"], body,
+                   ">{\\raggedright\\arraybackslash}p{4.4cm}c>{\\raggedright\\arraybackslash}p{8.6cm}")
 
 
 def power_note(row) -> str:

@@ -16,7 +16,9 @@ Holm's family is the contrasts a rule reads (``rule_family``): a verdict adjusts
 p-values of exactly the rows it tests, never those of a figure panel, so adding a
 comparison to a figure changes no verdict. A rule's choices (its metric, decisive
 splits or groups, must-beat list, reference and respondent) are config keys under its
-claim's section (``<claim>.verdict``), printed with the rule.
+claim's section (``<claim>.verdict``), printed with the rule; so are its margins
+(``..._margin``, ``..._threshold``), which the rule prints in its own words. The rules of
+each claim are built in its own module (``pacs.claims.<claim>``) from these shapes.
 
 A rule that names a row (split, baseline, group) the contrast table lacks raises
 a one-line ValueError naming it: a verdict never rests on fewer rows than its rule
@@ -37,29 +39,32 @@ from pacs.stats import holm, seeds_for_power
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 CANNOT_DECIDE = "cannot be decided by this design"
 
-# The claims as ../shared/PROTOCOL.md states them (shortened); what we test is in each row.
-CLAIMS = {
-    "C1": "Imitation-trained agents that may intervene at test time exploit causal links never seen "
-          "in training: near the expert, above associational baselines.",
-    "C2": "Imitating experts who explore a cued subset generalizes to cued subsets never seen in training.",
-    "C3": "Predicting explanations helps passive learners; with confounded data, explanations decide "
-          "which feature is learned.",
-    "C4": "Next-token-trained models can run causal experimentation strategies from a prompt; "
-          "explanations help.",
-    "C5": "Language models show content effects on reasoning, as humans do (little or none on NLI).",
-    "C6": "Return conditioning, interactive (DAgger) data and observational data change what "
-          "imitation learns.",
-}
+# A claim's margins and thresholds sit in its own verdict block (``<claim>.verdict``) beside the
+# rule's other choices, named ``..._margin`` or ``..._threshold``: the rules print them in their
+# own words (and the report's margin table with their sources), not among the choices.
+MARGIN_SUFFIXES = ("_margin", "_threshold")
+
+
+def is_margin(key: str) -> bool:
+    """Whether a key of a verdict block is a margin or threshold (``MARGIN_SUFFIXES``)."""
+    return key.endswith(MARGIN_SUFFIXES)
+
+
+def rule_choices(block: dict) -> dict:
+    """A claim's verdict block without its margins and thresholds: the choices a rule prints
+    beside itself and a claim's statistics read (the margins only its verdicts read)."""
+    return {key: value for key, value in block.items() if not is_margin(key)}
 
 
 def config_choices(section: str, rule: dict) -> str:
-    """A rule's choices as the config keys that hold them, in LaTeX:
-    ``c1.verdict.splits = held_out, held_out_link_goal; ...``."""
+    """A rule's choices as the config keys that hold them, in LaTeX (margins left out:
+    ``rule_choices``): ``<claim>.verdict.splits = held_out, held_out_link_goal; ...``."""
     def value(v) -> str:
         if isinstance(v, dict):
             return ", ".join(f"{k}: {value(x)}" for k, x in v.items())
         return ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
-    return "; ".join(f"\\texttt{{{section}.{key}}} = {value(v)}" for key, v in rule.items()).replace("_", "\\_")
+    return "; ".join(f"\\texttt{{{section}.{key}}} = {value(v)}"
+                     for key, v in rule_choices(rule).items()).replace("_", "\\_")
 
 
 def choices_sentence(choices: str) -> str:
@@ -113,28 +118,6 @@ class BeatAndApproachRule:
         )
 
 
-# Where each margin or threshold of ``verdicts`` comes from (config.yaml's comments say the
-# same): the report prints this beside the values. None is from a source paper.
-MARGIN_SOURCES = {
-    "c1_above_margin": "the claim's ``clearly above every associational baseline'', with our convention for "
-                       "``clearly'' on a share of the optimal reward: a tenth of it",
-    "c1_gap_share_threshold": "the claim's ``near the expert'' as a share of the measured gap from the best "
-                              "associational baseline to the expert: most of it closed, at most a quarter left; "
-                              "declared with the rule, before any run of it",
-    "c2_near_expert_margin": "``near the expert'' and ``above the cue-blind explorer'' in exploration recall (a "
-                             "share of the cued subset): C1's convention, a tenth of the scale",
-    "c3_equivalence_margin": "our smallest effect of interest for ``helps'': 5 accuracy points; the claim gives "
-                             "no size",
-    "c4_near_expert_margin": "``carry out the strategy'' as near the expert in reward/optimal: C1's convention",
-    "c4_equivalence_margin": "``explanations help'': C3's smallest effect of interest (5 points)",
-    "c5_equivalence_margin": "``content effects'' and ``little or none on NLI'': C3's smallest effect of interest "
-                             "(5 accuracy points); the human belief effect (E83, in the configuration) is several "
-                             "times larger",
-    "c6_near_margin": "near imitation of the expert subset: C1's convention",
-    "c6_equivalence_margin": "a regime ``helps'': C3's smallest effect of interest",
-}
-
-
 @dataclass
 class Verdict:
     claim: str
@@ -152,7 +135,7 @@ class Verdict:
     margin: float = float("nan")  # the rule's margin (smallest effect that counts)
     se: float = float("nan")  # standard error of the effect's test
     n_seeds: int = 0  # seeds behind the effect
-    block: str = "replication"  # "replication" (C1-C5 as the papers state them) or "extension" (ours)
+    block: str = "replication"  # "replication" (a claim as its paper states it) or "extension" (ours)
     # the rule called on its controls (pacs.claims.controls): what each is, and the verdict it got
     positive_control: str = ""
     positive_verdict: str = ""
@@ -181,7 +164,7 @@ def planning_table(rows: pd.DataFrame, level: float, power: float) -> pd.DataFra
     one margin (the distance between "no effect" and "counts as an effect") with the
     two-sided t-test at ``level``, given the SD of the per-seed values observed in
     this run (SE x sqrt(seeds)); beside the seeds used. Rows with fewer than 2
-    seeds have no observed seed SD: NaN. For C5's crossed contrasts the SE also
+    seeds have no observed seed SD: NaN. For crossed contrasts (items shared by every seed) the SE also
     holds the item variance, which more seeds do not shrink, so there the number
     is optimistic (more items are needed as well when the item part is large)."""
     seed_sd = rows["se"].to_numpy(dtype=float) * np.sqrt(rows["n_seeds"].to_numpy(dtype=float))
@@ -330,17 +313,6 @@ def benefit_verdict(contrasts: pd.DataFrame, rule: BenefitRule) -> Verdict:
     )
 
 
-def c3_rule(verdicts: dict, rule: dict) -> BenefitRule:
-    """C3: predicting explanations raises the metric (test-trial accuracy: following the
-    latent dimension on deconfounded tests) after each training confounding the rule
-    names (``c3.verdict``: metric, confounding)."""
-    return BenefitRule(
-        claim="C3", metric=rule["metric"], metric_label=metric_label(rule["metric"]), manipulation="explanations",
-        groups=tuple(rule["confounding"]), group_col="confounding", margin=verdicts["c3_equivalence_margin"],
-        alpha=verdicts["alpha"], choices=config_choices("c3.verdict", rule),
-    )
-
-
 def beat_rule(claim: str, section: str, rule: dict, margin: float, alpha: float, subject: str = "agent",
               **fields) -> BeatAndApproachRule:
     """A beat-and-approach rule whose metric, splits, must-beat list and reference are the
@@ -350,47 +322,6 @@ def beat_rule(claim: str, section: str, rule: dict, margin: float, alpha: float,
         claim=claim, metric=rule["metric"], metric_label=metric_label(rule["metric"]), splits=tuple(rule["splits"]),
         must_beat=tuple(rule["must_beat"]), reference=rule["reference"], margin=margin, alpha=alpha, subject=subject,
         choices=config_choices(section, {**rule, **fields}),
-    )
-
-
-def c1_rule(verdicts: dict, rule: dict) -> BeatAndApproachRule:
-    """C1 (i): on held-out graphs, beat every associational baseline (``c1.verdict``) by
-    more than ``verdicts.c1_above_margin``; nearness to the expert is row (ii)."""
-    return replace(beat_rule("C1", "c1.verdict", rule, verdicts["c1_above_margin"], verdicts["alpha"]),
-                   approach=False)
-
-
-def c1_near_rule(verdicts: dict, rule: dict) -> GapShareRule:
-    """C1 (ii): on held-out graphs, the agent closes more than ``verdicts.c1_gap_share_threshold``
-    of the gap between the best associational baseline and the expert."""
-    return GapShareRule(claim="C1", metric_label=metric_label(rule["metric"]), splits=tuple(rule["splits"]),
-                        reference=rule["reference"], threshold=verdicts["c1_gap_share_threshold"],
-                        threshold_key="verdicts.c1_gap_share_threshold", choices=config_choices("c1.verdict", rule))
-
-
-def c2_rule(verdicts: dict, rule: dict) -> BeatAndApproachRule:
-    """C2: on held-out cued subsets, explore the cued variables (recall) better than the
-    cue-blind explorer of distinct variables and nearly as well as the expert (``c2.verdict``)."""
-    return beat_rule("C2", "c2.verdict", rule, verdicts["c2_near_expert_margin"], verdicts["alpha"])
-
-
-def c4_strategy_rule(verdicts: dict, rule: dict, who: str) -> BeatAndApproachRule:
-    """C4: a language model (``who``) carries out the strategy: on every split of
-    ``c4.verdict.splits`` it beats its must-beat baselines and comes near the expert."""
-    strategy = {key: rule[key] for key in ("metric", "splits", "must_beat", "reference")}
-    return beat_rule("C4", "c4.verdict", strategy, verdicts["c4_near_expert_margin"], verdicts["alpha"], who,
-                     prompted_shots=rule["prompted_shots"])
-
-
-def c4_explanation_rule(verdicts: dict, rule: dict, models) -> BenefitRule:
-    """C4: explanations and reasoning in the training text or the prompt raise the
-    language models' metric (every model, on ``c4.verdict.explanation_split``)."""
-    return BenefitRule(
-        claim="C4", metric=rule["metric"], metric_label=metric_label(rule["metric"]),
-        manipulation="explanations", groups=tuple(models), group_col="model",
-        margin=verdicts["c4_equivalence_margin"], alpha=verdicts["alpha"],
-        choices=config_choices("c4.verdict", {key: rule[key] for key in
-                                              ("metric", "explanation_split", "prompted_shots")}),
     )
 
 
@@ -450,38 +381,6 @@ def effect_verdict(row, rule: EffectRule, test: str) -> Verdict:
     else:
         verdict, reason = INCONCLUSIVE, "the CI does not settle the rule"
     return one_contrast_verdict(row, frame, rule, test, verdict, reason)
-
-
-def c5_rule(verdicts: dict, effect_label: str, subject: str, choices: str = "") -> EffectRule:
-    """C5: a content effect (accuracy when content supports the logic minus when it
-    conflicts) is positive for ``subject``."""
-    return EffectRule(claim="C5", effect_label=effect_label, subject=subject,
-                      margin=verdicts["c5_equivalence_margin"], alpha=verdicts["alpha"], choices=choices)
-
-
-def c6_conditioning_rule(verdicts: dict, rule: dict, conditioned: str, plain: str,
-                         expert_subset: str) -> BeatAndApproachRule:
-    """C6, return conditioning: conditioned on the top quality, the learner beats plain
-    imitation of the same mixed data and comes near imitation of its expert subset, on
-    ``c6.verdict``'s splits and metric."""
-    return BeatAndApproachRule(
-        claim="C6", metric=rule["metric"], metric_label=metric_label(rule["metric"]), splits=tuple(rule["splits"]),
-        must_beat=(plain,), reference=expert_subset, margin=verdicts["c6_near_margin"], alpha=verdicts["alpha"],
-        subject=f"{conditioned} learner",
-        choices=config_choices("c6.verdict", {key: rule[key] for key in ("metric", "splits")}),
-    )
-
-
-def c6_benefit_rule(verdicts: dict, rule: dict, manipulation: str, versus: str, contrast: str,
-                    decisive: str) -> BenefitRule:
-    """C6, DAgger and data fusion: the manipulation raises the learner's metric on every
-    split of ``c6.verdict`` (``decisive``: the key naming its round or number of samples)."""
-    return BenefitRule(
-        claim="C6", metric=rule["metric"], metric_label=metric_label(rule["metric"]), manipulation=manipulation,
-        groups=tuple(rule["splits"]), group_col="split", margin=verdicts["c6_equivalence_margin"],
-        alpha=verdicts["alpha"], versus=versus, contrast=contrast,
-        choices=config_choices("c6.verdict", {key: rule[key] for key in ("metric", "splits", decisive)}),
-    )
 
 
 @dataclass(frozen=True)

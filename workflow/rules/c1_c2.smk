@@ -3,6 +3,10 @@
 #   experiment "c2": Experiment 2 (C2), relevance cues over variable subsets
 # data -> passive training -> active test of the agent; baselines on the same episodes.
 
+from pacs.analysis import figure_params
+from pacs.claims.c1 import PLAN as C1_PLAN
+from pacs.claims.c2 import PLAN as C2_PLAN
+
 SEED_DIR = "results/{experiment}/seed{seed}"
 
 
@@ -192,16 +196,16 @@ rule causal_statistics:
         **job_resources("light"),
     params:
         stats=config["stats"],
-        verdict=lambda w: config[w.experiment]["verdict"],
+        verdict=lambda w: rule_choices(config[w.experiment]["verdict"]),
     script:
         "../scripts/causal_statistics.py"
 
 
 # C1 and C2: one set of rules, two claims of the registry; the statistics tables their reports read
 CAUSAL_TABLES = ("summary", "contrasts", "gaps", "controls", "control_gaps", "training")
-for CAUSAL_CLAIM, CAUSAL_PARAMS in (
-    ("c1", ("c1", "model", "train", "seeds", "stats")),
-    ("c2", ("c2",)),
+for CAUSAL_CLAIM, CAUSAL_PARAMS, CAUSAL_PLAN in (
+    ("c1", ("c1", "model", "train", "seeds", "stats"), C1_PLAN),
+    ("c2", ("c2",), C2_PLAN),
 ):
     CAUSAL_TRAINING_LOGS = expand(
         rules.causal_train_agent.output.training_log,
@@ -223,7 +227,7 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS in (
         # every C1/C2 agent imitates the expert
         expert_imitators=CAUSAL_TRAINING_LOGS,
         # what its statistics jobs read (a multiverse universe must not change them)
-        statistics_keys=["seeds", "stats", f"{CAUSAL_CLAIM}.verdict"],
+        statistics_keys=["seeds", "stats", *verdict_choice_keys(CAUSAL_CLAIM)],
         # its statistics job, for a multiverse universe to rerun
         statistics=[
             dict(
@@ -241,7 +245,7 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS in (
                 | {"training_logs": CAUSAL_TRAINING_LOGS},
                 params={
                     "stats": config["stats"],
-                    "verdict": config[CAUSAL_CLAIM]["verdict"],
+                    "verdict": rule_choices(config[CAUSAL_CLAIM]["verdict"]),
                 },
                 keys={"stats": "stats", "verdict": f"{CAUSAL_CLAIM}.verdict"},
                 tables={name: name for name in CAUSAL_TABLES},
@@ -255,7 +259,7 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS in (
                         experiment=CAUSAL_CLAIM,
                     )[0]
                 },
-                params={"plan": CAUSAL_CLAIM},
+                params=figure_params(CAUSAL_PLAN),
                 caption=(
                     f"Experiment {CAUSAL_CLAIM[1]} (claim {CAUSAL_CLAIM.upper()}"
                     f"): means over training seeds with 95% "

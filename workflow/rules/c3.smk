@@ -4,7 +4,13 @@
 # C3b (c3.feature_choice, below): perfectly confounded data per named dimension -> the same training
 # and test rules (use rule) -> its own statistics; both wired as claim c3.
 
-from pacs.claims.c3 import BUDGET_CONFOUNDING, feature_choice_groups, feature_learners
+from pacs.analysis import figure_params
+from pacs.claims.c3 import (
+    BUDGET_CONFOUNDING,
+    PLAN as C3_PLAN,
+    feature_choice_groups,
+    feature_learners,
+)
 
 C3_CONDITION_DIR = "results/c3/{confounding}-{explanations}/seed{seed}"
 C3_TRAIN = {
@@ -204,8 +210,8 @@ rule c3_statistics:
     params:
         log_conditions=C3_TRAINING_LOGS,
         stats=config["stats"],
-        verdict=config["c3"]["verdict"],
-        margin=config["verdicts"]["c3_equivalence_margin"],
+        verdict=rule_choices(config["c3"]["verdict"]),
+        margin=config["c3"]["verdict"]["equivalence_margin"],
     script:
         "../scripts/c3_statistics.py"
 
@@ -542,12 +548,11 @@ wire_claim(
         "c3.confounding",
         "c3.feature_choice",
         "c3.efficiency",
-        "verdicts.c3_equivalence_margin",
     ],
     figures={
         "c3": dict(
             inputs={"summary": rules.c3_statistics.output.summary},
-            params={"plan": "c3"},
+            params=figure_params(C3_PLAN),
             caption=(
                 "Experiment 3 (odd-one-out, claim C3): test-trial accuracy and the share of test "
                 "choices that follow a non-latent dimension, per training condition and baseline, "

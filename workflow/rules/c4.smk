@@ -7,6 +7,9 @@
 # (c4.corpus_sizes) trains the pipeline LM with explanations on corpora of each size
 # by the same rules (c4_*_sized), reusing the main LM where a size is the main corpus's.
 
+from pacs.claims.c4 import corpus_figure_params as c4_corpus_figure_params
+from pacs.claims.c4 import figure_params as c4_figure_params
+
 C4_SEED_DIR = "results/c4/seed{seed}"
 C4_PRETRAINED = config["c4"]["pretrained"]
 C4_TRAIN = {**config["train"], **config["c4"]["pipeline"]["train"]}
@@ -322,8 +325,8 @@ rule c4_statistics:
         shots=C4_PRETRAINED["shots"],
         splits=config["c4"]["splits"],
         model_name=C4_PRETRAINED["model"],
-        verdict=config["c4"]["verdict"],
-        margin=config["verdicts"]["c4_equivalence_margin"],
+        verdict=rule_choices(config["c4"]["verdict"]),
+        margin=config["c4"]["verdict"]["equivalence_margin"],
     script:
         "../scripts/c4_statistics.py"
 
@@ -358,17 +361,15 @@ wire_claim(
         "stats",
         "c4.pretrained",
         "c4.splits",
-        "c4.verdict",
-        "verdicts.c4_equivalence_margin",
+        *verdict_choice_keys("c4"),
+        "c4.verdict.equivalence_margin",
     ],
     figures={
         "c4": dict(
             inputs={"summary": rules.c4_statistics.output.summary},
-            params={
-                "shots": C4_PRETRAINED["shots"],
-                "splits": config["c4"]["splits"],
-                "model_name": C4_PRETRAINED["model"],
-            },
+            params=c4_figure_params(
+                C4_PRETRAINED["model"], C4_PRETRAINED["shots"], config["c4"]["splits"]
+            ),
             caption=(
                 "Experiment 4 (language models, claim C4): reward/optimal, optimal-choice rate and "
                 "tests run by the pipeline LM (trained by next-token prediction, with or without "
@@ -379,7 +380,7 @@ wire_claim(
         ),
         "c4_corpus": dict(
             inputs={"corpus_curve": rules.c4_statistics.output.corpus_curve},
-            params={"splits": config["c4"]["splits"]},
+            params=c4_corpus_figure_params(config["c4"]["splits"]),
             caption=(
                 "Experiment 4, corpus-size curve: reward/optimal of the pipeline LM trained with "
                 "explanations on corpora of c4.corpus_sizes expert episodes (one LM per size and "

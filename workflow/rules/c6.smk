@@ -7,6 +7,8 @@
 #   data fusion: fusion-expert demonstrations per number of observational samples
 # -> statistics per regime; its figures and report numbers: claim c6 (wire_claim below).
 
+from pacs.claims.c6 import figure_params as c6_figure_params
+
 C6_CONFIG = config["c6"]
 C6_SEED_DIR = f"{C6_DIR}/{{c6_regime}}/seed{{seed}}"
 C6_MODEL = claim_model(config, "c6")
@@ -328,8 +330,8 @@ rule c6_statistics:
         log_conditions=lambda w: C6_TRAINING_LOGS[w.c6_regime],
         stats=config["stats"],
         regime=lambda w: w.c6_regime,
-        verdict=C6_CONFIG["verdict"],
-        margin=config["verdicts"]["c6_equivalence_margin"],
+        verdict=rule_choices(C6_CONFIG["verdict"]),
+        margin=C6_CONFIG["verdict"]["equivalence_margin"],
     script:
         "../scripts/c6_statistics.py"
 
@@ -385,11 +387,16 @@ wire_claim(
         "verdicts": config["verdicts"],
     },
     # what its statistics jobs read (a multiverse universe must not change them)
-    statistics_keys=["seeds", "stats", "c6.verdict", "verdicts.c6_equivalence_margin"],
+    statistics_keys=[
+        "seeds",
+        "stats",
+        *verdict_choice_keys("c6"),
+        "c6.verdict.equivalence_margin",
+    ],
     figures={
         f"c6_{regime}": dict(
             inputs={"summary": c6_statistics(regime, "summary")},
-            params={"regime": regime},
+            params=c6_figure_params(regime),
             caption=(
                 f"Experiment 6 (training regimes, claim C6): {C6_CAPTIONS[regime]}. Reward over "
                 "optimal per test split, means over seeds with 95% hierarchical-bootstrap CIs "

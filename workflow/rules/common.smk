@@ -10,6 +10,7 @@ from pacs.config import ConfigError, lookup, override, scaled_model
 from pacs.ensemble import use_ensemble
 from pacs.probes.sources import extra_files_by_task
 from pacs.runtime import pick_device
+from pacs.verdicts import rule_choices
 
 try:
     resolved = resolve_config(
@@ -99,6 +100,12 @@ def wire_claim(
         statistics_keys=list(statistics_keys),
         statistics=list(statistics),
     )
+
+
+def verdict_choice_keys(claim):
+    """The dotted config keys of a claim's verdict choices, its margins left out
+    (pacs.verdicts.rule_choices): what its statistics jobs read of its verdict block."""
+    return [f"{claim}.verdict.{key}" for key in rule_choices(config[claim]["verdict"])]
 
 
 def check_wiring():

@@ -60,6 +60,12 @@ rule verdict_table:
         **job_resources("light"),
     params:
         verdicts=config["verdicts"],
+        # the verdict blocks of the claims with margins (the report's margin table)
+        claim_verdicts={
+            claim.id: config[claim.id]["verdict"]
+            for claim in REGISTRY.values()
+            if claim.margins
+        },
     script:
         "../scripts/verdict_table.py"
 

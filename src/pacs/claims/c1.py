@@ -8,14 +8,38 @@ from functools import partial
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import EPISODE_COLUMNS, PLANS
+from pacs.analysis import EPISODE_COLUMNS, AnalysisPlan
 from pacs.budget import BudgetAnalysis, DecidingContrast
 from pacs.claims import controls
 from pacs.claims.config_checks import ClaimConfig, batch_fits, reference_not_beaten
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
 from pacs.tables import read_training_log
-from pacs.verdicts import beat_and_approach_verdict, c1_near_rule, c1_rule, gap_share_verdict
+from pacs.verdicts import (BeatAndApproachRule, GapShareRule, beat_and_approach_verdict, beat_rule, config_choices,
+                           gap_share_verdict, metric_label)
+
+# the claim as L23 states it (shortened; ../shared/PROTOCOL.md); what we test is in each verdict row
+ORIGINAL_CLAIM = ("Imitation-trained agents that may intervene at test time exploit causal links never seen "
+                  "in training: near the expert, above associational baselines.")
+# where each margin of c1.verdict comes from (config.yaml's comments say the same); none is from a source paper
+MARGINS = {
+    "above_margin": "the claim's ``clearly above every associational baseline'', with our convention for "
+                    "``clearly'' on a share of the optimal reward: a tenth of it",
+    "gap_share_threshold": "the claim's ``near the expert'' as a share of the measured gap from the best "
+                           "associational baseline to the expert: most of it closed, at most a quarter left; "
+                           "declared with the rule, before any run of it",
+}
+# baselines the agent must beat (associational or heuristic)
+DAG_ASSOCIATIONAL = ("random", "correlational", "observational", "prior")
+PLAN = AnalysisPlan(
+    metrics=("reward_over_optimal", "optimal_choice"),
+    reference="agent",
+    comparisons=("optimal", "expert", *DAG_ASSOCIATIONAL, "agent_no_intervention", "agent_random_intervention"),
+    splits=("in_distribution", "held_out", "held_out_link_goal"),
+    episode_sets=("all", "diagnostic"),
+    panels=(("reward_over_optimal", "all"), ("optimal_choice", "diagnostic")),
+    title="C1: imitation agent acting in held-out causal graphs (95% hierarchical-bootstrap CIs)",
+)
 
 # statistics tables read (required columns checked on reading)
 SUMMARY, CONTRASTS = (), ()
@@ -44,13 +68,13 @@ def agent_control_statistics(episodes: pd.DataFrame, plan, rule: dict, replayed:
     return {"controls": controls.labelled(contrasts), "control_gaps": controls.labelled(gaps)}
 
 
-def causal_statistics(claim: str, replayed: dict, inputs, params) -> dict[str, pd.DataFrame]:
+def causal_statistics(plan: AnalysisPlan, replayed: dict, inputs, params) -> dict[str, pd.DataFrame]:
     """C1 and C2: the agents' and baselines' episodes (``prepare``d by the claim's analysis
     plan) -> summaries and paired contrasts with CIs; the share of the gap between the best
     must-beat baseline and the reference that the agent closes, on the rule's splits
     (``params["verdict"]``: the claim's ``verdict`` config block); the same for its controls
     (``replayed``: control kind -> the policy replayed as the agent); the agents' training summary."""
-    settings, plan, rule = BootstrapSettings(**params["stats"]), PLANS[claim], params["verdict"]
+    settings, rule = BootstrapSettings(**params["stats"]), params["verdict"]
     episodes = analysis.prepare(analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]]), plan)
     logs = pd.concat([read_training_log(path) for path in inputs["training_logs"]])
     return {"episodes": episodes, "summary": analysis.summary_table(episodes, plan, settings),
@@ -66,8 +90,7 @@ def results(tables, params) -> str:
     summary, contrasts, training = tables["summary"], tables["contrasts"], tables["training"]
     env, data, evaluation = params["c1"]["env"], params["c1"]["data"], params["c1"]["eval"]
     train, model = params["train"], params["model"]
-    plan = PLANS["c1"]
-    policies, splits = plan.policies, plan.splits
+    policies, splits = PLAN.policies, PLAN.splits
     return "\n".join([
         report.macro("NSeeds", len(params["seeds"])),
         report.macro("COneNVars", env["n_vars"]),
@@ -99,12 +122,26 @@ def results(tables, params) -> str:
     ])
 
 
+def above_rule(verdicts: dict, rule: dict) -> BeatAndApproachRule:
+    """Row (i): on held-out graphs, beat every associational baseline (``c1.verdict``) by more
+    than ``c1.verdict.above_margin``; nearness to the expert is row (ii)."""
+    return replace(beat_rule("C1", "c1.verdict", rule, rule["above_margin"], verdicts["alpha"]), approach=False)
+
+
+def near_rule(verdicts: dict, rule: dict) -> GapShareRule:
+    """Row (ii): on held-out graphs, the agent closes more than ``c1.verdict.gap_share_threshold``
+    of the gap between the best associational baseline and the expert."""
+    return GapShareRule(claim="C1", metric_label=metric_label(rule["metric"]), splits=tuple(rule["splits"]),
+                        reference=rule["reference"], threshold=rule["gap_share_threshold"],
+                        threshold_key="c1.verdict.gap_share_threshold", choices=config_choices("c1.verdict", rule))
+
+
 def decide(tables, trained, params) -> list[Decision]:
     """Two rows on held-out graphs: (i) the agent beats every associational baseline;
     (ii) it closes more than the declared share of the gap between the best of them and
     the expert ("near the expert")."""
-    above = c1_rule(params["verdicts"], params["c1"]["verdict"])
-    near = c1_near_rule(params["verdicts"], params["c1"]["verdict"])
+    above = above_rule(params["verdicts"], params["c1"]["verdict"])
+    near = near_rule(params["verdicts"], params["c1"]["verdict"])
     return [Decision.qualified("COne", beat_and_approach_verdict(tables["contrasts"], above), above,
                                trained["training_logs"],
                                controls.call(tables["controls"], beat_and_approach_verdict, above, CONTROL_TEXT)),
@@ -169,19 +206,19 @@ CONFIG = ClaimConfig(model="model", relations=(check_held_out_links, check_weigh
 def budget_contrasts(episodes: pd.DataFrame, settings: BootstrapSettings, splits=()) -> pd.DataFrame:
     """At a budget (``pacs.budget``): the agent on the held-out-link splits against the
     associational baselines and the expert, as the main analysis contrasts them."""
-    return analysis.contrast_table(analysis.prepare(episodes, PLANS["c1"]), PLANS["c1"], settings)
+    return analysis.contrast_table(analysis.prepare(episodes, PLAN), PLAN, settings)
 
 
 # the whole C1 rule at each budget; the plotted effect is agent minus expert on the held-out-link-goal split
 BUDGET = BudgetAnalysis(
-    EPISODE_COLUMNS, budget_contrasts, c1_rule,
+    EPISODE_COLUMNS, budget_contrasts, above_rule,
     DecidingContrast("C1", "reward_over_optimal", "split", "held_out_link_goal", "expert",
                      "agent $-$ expert, reward/optimal (held-out-link goal)", ("COne",)))
 
 
 SPEC = Claim(
     id="c1",
-    statistics=partial(causal_statistics, "c1", AGENT_CONTROLS),
+    statistics=partial(causal_statistics, PLAN, AGENT_CONTROLS),
     title="Experiment 1: imitation agents exploit held-out causal links",
     tables={"summary": SUMMARY, "contrasts": CONTRASTS, "gaps": GAPS, "controls": CONTROLS, "control_gaps": GAPS,
             "training": TRAINING},
@@ -193,4 +230,6 @@ SPEC = Claim(
     config=CONFIG,
     budget=BUDGET,
     sweep_learner="C1 agent (shared model, train)",
+    original_claim=ORIGINAL_CLAIM,
+    margins=MARGINS,
 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import C3_EPISODE_COLUMNS, PLANS
+from pacs.analysis import AnalysisPlan
 from pacs.budget import BudgetAnalysis, DecidingContrast
 from pacs.claims import controls
 from pacs.claims.c1 import CONTRASTS, SUMMARY
@@ -19,7 +19,30 @@ from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings, holm, paired_differences
 from pacs.tables import read_training_log
 from pacs.verdicts import (CANNOT_DECIDE, INCONCLUSIVE, NOT_SUPPORTED, SUPPORTED, BenefitRule, Verdict,
-                           benefit_verdict, beyond, c3_rule, equivalent, require_rows, reversed_beyond)
+                           benefit_verdict, beyond, config_choices, equivalent, metric_label, require_rows,
+                           reversed_beyond)
+
+# the claim as L23 and T22 state it (shortened)
+ORIGINAL_CLAIM = ("Predicting explanations helps passive learners; with confounded data, explanations decide "
+                  "which feature is learned.")
+# where the margin of c3.verdict comes from (taken over by c3.feature_choice.margin and c3.efficiency.margin)
+MARGINS = {"equivalence_margin": "our smallest effect of interest for ``helps'': 5 accuracy points; the claim gives "
+                                 "no size"}
+# the columns every episode table of this experiment has (pacs.analysis.read_episode_tables)
+EPISODE_COLUMNS = ("experiment", "seed", "split", "policy", "episode", "confounding", "explanations",
+                   "test_correct", "follows_other")
+PLAN = AnalysisPlan(
+    metrics=("test_correct", "follows_other", "follows_none", "dimensions_tried", "experiment_rewards",
+             "follows_colour", "follows_shape", "follows_texture"),
+    reference="deconfounded, with explanations",
+    comparisons=("deconfounded, without explanations", "confounded, with explanations",
+                 "confounded, without explanations", "expert", "random",
+                 "follow_colour", "follow_shape", "follow_texture"),
+    splits=("deconfounded",),
+    episode_sets=("all",),
+    panels=(("test_correct", "all"), ("follows_other", "all"), ("dimensions_tried", "all")),
+    title="C3: odd-one-out test trials after imitation, with and without explanations (95% CIs)",
+)
 
 TRAINING = ("measure", "mean", "ci_low", "ci_high", "condition")
 SHARES = ("metric", "group", "mean", "ci_low", "ci_high", "seed_means")
@@ -54,7 +77,7 @@ def feature_choice_statistics(inputs, params) -> dict[str, pd.DataFrame]:
     settings = BootstrapSettings(**params["stats"])
     x, y = params["feature_choice"]["confounded_dims"][:2]
     episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]],
-                                            (*analysis.C3_EPISODE_COLUMNS, f"follows_{x}", f"follows_{y}"))
+                                            (*EPISODE_COLUMNS, f"follows_{x}", f"follows_{y}"))
     shares = [c for c in episodes.columns if c.startswith("follows_") and c not in ("follows_other", "follows_none")]
     shares.append("follows_none")
     learners = episodes.explanations.isin(["with", "without"])
@@ -309,9 +332,9 @@ def efficiency_statistics(inputs, params) -> dict[str, pd.DataFrame]:
     on the rule's controls (``efficiency_controls``)."""
     settings = BootstrapSettings(**params["stats"])
     sizes, arms = params["curve_sizes"], params["log_arms"]
-    episodes = pd.concat([analysis.read_episode_tables([path], analysis.C3_EPISODE_COLUMNS)
+    episodes = pd.concat([analysis.read_episode_tables([path], EPISODE_COLUMNS)
                           .assign(train_episodes=int(sizes[path])) for path in inputs["agent"]], ignore_index=True)
-    references = analysis.read_episode_tables(inputs["baselines"], analysis.C3_EPISODE_COLUMNS)
+    references = analysis.read_episode_tables(inputs["baselines"], EPISODE_COLUMNS)
     references = references[references.policy.isin(["expert", "random"])]
     curve = pd.concat([analysis.metric_summary(episodes, ["test_correct"], ["explanations", "train_episodes"], settings),
                        analysis.metric_summary(references, ["test_correct"], ["policy"], settings)], ignore_index=True)
@@ -419,10 +442,10 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     if params.get("part") == "efficiency":
         return efficiency_statistics(inputs, params)
     settings = BootstrapSettings(**params["stats"])
-    episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]], analysis.C3_EPISODE_COLUMNS)
+    episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]], EPISODE_COLUMNS)
     metric = params["verdict"]["metric"]
     learners = episodes[episodes.explanations.isin(["with", "without"])]
-    return {"episodes": episodes, "summary": analysis.summary_table(episodes, PLANS["c3"], settings),
+    return {"episodes": episodes, "summary": analysis.summary_table(episodes, PLAN, settings),
             "contrasts": analysis.explanation_contrasts(episodes, ("test_correct", "follows_other"), settings),
             "controls": controls.pair_controls(
                 learners, "explanations", "without", "with", metric, 2 * params["margin"], ("confounding",),
@@ -433,7 +456,7 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
 def results(tables, params) -> str:
     """Setup macros, agreement per condition, the per-metric tables and the explanation contrasts."""
     summary, contrasts = tables["summary"], tables["contrasts"]
-    plan, ooo = PLANS["c3"], params["c3"]
+    plan, ooo = PLAN, params["c3"]
     return "\n".join([
         report.macro("CThreeValues", ", ".join(map(str, ooo["env"]["values_per_dimension"]))),
         report.macro("CThreeObjects", ooo["env"]["n_objects"]),
@@ -475,12 +498,23 @@ def feature_choice_results(tables, params) -> list[str]:
     ]
 
 
+def explanation_rule(verdicts: dict, rule: dict) -> BenefitRule:
+    """Predicting explanations raises the metric (test-trial accuracy: following the latent
+    dimension on deconfounded tests) by more than ``c3.verdict.equivalence_margin`` after each
+    training confounding the rule names (``c3.verdict``: metric, confounding)."""
+    return BenefitRule(
+        claim="C3", metric=rule["metric"], metric_label=metric_label(rule["metric"]), manipulation="explanations",
+        groups=tuple(rule["confounding"]), group_col="confounding", margin=rule["equivalence_margin"],
+        alpha=verdicts["alpha"], choices=config_choices("c3.verdict", rule),
+    )
+
+
 def decide(tables, trained, params) -> list[Decision]:
     """Explanations raise test-trial accuracy whatever the training confounding (with the
     rule's controls); C3b: under perfect confounding each explained group follows the
     feature its explanations named; C3a: explanations raise it at the training-set sizes
     where learning is hard (on validation)."""
-    rule = c3_rule(params["verdicts"], params["c3"]["verdict"])
+    rule = explanation_rule(params["verdicts"], params["c3"]["verdict"])
     feature_rule = feature_choice_rule(params["verdicts"], params["c3"]["feature_choice"])
     size_rule = efficiency_rule(params["verdicts"], params["c3"]["efficiency"], params["c3"]["env"])
     validation = tables["efficiency_validation"]
@@ -489,7 +523,7 @@ def decide(tables, trained, params) -> list[Decision]:
         return efficiency_verdict(rows, validation, efficiency)
     return [Decision.qualified("CThree", benefit_verdict(tables["contrasts"], rule), rule, trained["training_logs"],
                                controls.call(tables["controls"], benefit_verdict, rule,
-                                             control_text(params["verdicts"]["c3_equivalence_margin"]))),
+                                             control_text(rule.margin))),
             Decision.qualified("CThreeFeature", feature_choice_verdict(tables["feature_contrasts"], feature_rule),
                                feature_rule, trained["training_logs_feature_choice"],
                                controls.call(tables["feature_controls"], feature_choice_verdict, feature_rule,
@@ -532,11 +566,11 @@ def budget_contrasts(episodes: pd.DataFrame, settings: BootstrapSettings, splits
 
 def budget_rule(verdicts: dict, chosen: dict) -> BenefitRule:
     """The C3 rule restricted to the confounding the budgets' learners are trained on."""
-    return c3_rule(verdicts, {**chosen, "confounding": [BUDGET_CONFOUNDING]})
+    return explanation_rule(verdicts, {**chosen, "confounding": [BUDGET_CONFOUNDING]})
 
 
 BUDGET = BudgetAnalysis(
-    C3_EPISODE_COLUMNS, budget_contrasts, budget_rule,
+    EPISODE_COLUMNS, budget_contrasts, budget_rule,
     DecidingContrast("C3", "test_correct", "confounding", BUDGET_CONFOUNDING, None,
                      "with $-$ without explanations, test-trial accuracy (deconfounded)", ("CThree",)))
 
@@ -558,4 +592,6 @@ SPEC = Claim(
     config=CONFIG,
     budget=BUDGET,
     sweep_learner="C3 agent (deconfounded, with explanations)",
+    original_claim=ORIGINAL_CLAIM,
+    margins=MARGINS,
 )

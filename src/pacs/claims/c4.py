@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import LM_BASELINES, LM_EPISODE_COLUMNS, AnalysisPlan, lm_plan
+from pacs.analysis import LM_EPISODE_COLUMNS, AnalysisPlan
 from pacs.budget import BudgetAnalysis, DecidingContrast
 from pacs.claims import controls
 from pacs.claims.c1 import CONTRASTS, SUMMARY
@@ -15,10 +15,20 @@ from pacs.claims.c3 import TRAINING
 from pacs.claims.config_checks import ClaimConfig, batch_fits, picked, reference_not_beaten, training_batch
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
-from pacs.labels import (EXPERT_TEXT_REPLAY, SPLIT_LABELS, pipeline_lm_policy, pretrained_label,
-                         pretrained_policy)
-from pacs.verdicts import (CANNOT_DECIDE, BenefitRule, beat_and_approach_verdict, benefit_verdict,
-                           c4_explanation_rule, c4_strategy_rule, config_choices, resolve_choice, reversed_beyond)
+from pacs.labels import (EXPERT_TEXT_REPLAY, REFERENCE_BASELINES, SPLIT_LABELS, pipeline_lm_policy,
+                         pretrained_label, pretrained_policy)
+from pacs.verdicts import (CANNOT_DECIDE, BeatAndApproachRule, BenefitRule, beat_and_approach_verdict, beat_rule,
+                           benefit_verdict, config_choices, metric_label, resolve_choice, reversed_beyond)
+
+# the claim as L23 states it (shortened)
+ORIGINAL_CLAIM = ("Next-token-trained models can run causal experimentation strategies from a prompt; "
+                  "explanations help.")
+# where each margin of c4.verdict comes from (none is from a source paper)
+MARGINS = {
+    "near_expert_margin": "``carry out the strategy'' as near the expert in reward/optimal: C1's convention",
+    "equivalence_margin": "``explanations help'': C3's smallest effect of interest (5 points)",
+}
+LM_BASELINES = REFERENCE_BASELINES  # what the language models are compared with, in display order
 
 REPLAY_METRICS = ("reward_over_optimal", "optimal_choice")
 CURVE_METRICS = ("reward_over_optimal", "optimal_choice")
@@ -188,7 +198,7 @@ def results(tables, params) -> str:
         report.macro("CFourDecisiveSplit", SPLIT_LABELS.get(split, split)),
         report.macro("CFourReplayTable", replay_table(tables["replay"], summary, lm["splits"])),
         report.macro("CFourReplayReading",
-                     replay_reading(tables["replay"], params["verdicts"]["c4_near_expert_margin"])),
+                     replay_reading(tables["replay"], lm["verdict"]["near_expert_margin"])),
         report.macro("CFourCurveTable", curve_table(tables["corpus_curve"], lm["splits"])),
         report.macro("CFourCurveSizes", ", ".join(f"{n:,}" for n in lm["corpus_sizes"])),
         report.macro("CFourFloor", f"{lm['floor']:g}"),
@@ -197,10 +207,68 @@ def results(tables, params) -> str:
     ])
 
 
+def lm_plan(pretrained: str, shots, splits, reference: str | None = None) -> AnalysisPlan:
+    """The pipeline LM and the prompted pretrained LM (``pretrained`` is its display name)
+    against the baselines; contrasts start from ``reference`` (by default the pipeline LM
+    trained with explanations)."""
+    policies = [pipeline_lm_policy(e) for e in ("with", "without")]
+    policies += [pretrained_policy(pretrained, k, e) for k in shots for e in ("with", "without")]
+    policies += list(LM_BASELINES)
+    reference = reference or policies[0]
+    return AnalysisPlan(
+        metrics=("reward_over_optimal", "optimal_choice", "invalid_actions", "tests_run"),
+        reference=reference,
+        comparisons=tuple(p for p in policies if p != reference),
+        splits=tuple(splits),
+        episode_sets=("all",),
+        panels=(("reward_over_optimal", "all"), ("optimal_choice", "all"), ("tests_run", "all")),
+        title="C4: language models acting in causal-DAG episodes written as text (95% CIs)",
+    )
+
+
+def figure_params(model: str, shots, splits) -> dict:
+    """The main figure's params (``pacs.figures.analysis_plan_figure``): the analysis plan of
+    the pipeline LM, the pretrained LM ``model`` (its config name) at each of ``shots``, and the
+    baselines, on ``splits``."""
+    return analysis.figure_params(lm_plan(pretrained_label(model), shots, splits))
+
+
+def corpus_figure_params(splits) -> dict:
+    """The corpus-size curve's params (``pacs.figures.policy_curve_figure``): the pipeline LM
+    (with explanations) along its corpus size, per split, beside the reference policies on the
+    same test episodes (table ``corpus_curve``)."""
+    return {"table": "corpus_curve", "x": "corpus_episodes", "x_label": "expert episodes in the corpus",
+            "curves": [CURVE_POLICY], "references": list(CURVE_REFERENCES),
+            "panels": [("reward_over_optimal", split) for split in splits], "symlog_x": True,
+            "title": "C4: pipeline LM by corpus size (95% CIs; open circles: seeds)"}
+
+
+def strategy_rule(verdicts: dict, rule: dict, who: str) -> BeatAndApproachRule:
+    """A language model (``who``) carries out the strategy: on every split of
+    ``c4.verdict.splits`` it beats its must-beat baselines and comes near the expert, both by
+    ``c4.verdict.near_expert_margin``."""
+    strategy = {key: rule[key] for key in ("metric", "splits", "must_beat", "reference")}
+    return beat_rule("C4", "c4.verdict", strategy, rule["near_expert_margin"], verdicts["alpha"], who,
+                     prompted_shots=rule["prompted_shots"])
+
+
+def explanation_rule(verdicts: dict, rule: dict, models) -> BenefitRule:
+    """Explanations and reasoning in the training text or the prompt raise the language
+    models' metric (every model, on ``c4.verdict.explanation_split``) by more than
+    ``c4.verdict.equivalence_margin``."""
+    return BenefitRule(
+        claim="C4", metric=rule["metric"], metric_label=metric_label(rule["metric"]),
+        manipulation="explanations", groups=tuple(models), group_col="model",
+        margin=rule["equivalence_margin"], alpha=verdicts["alpha"],
+        choices=config_choices("c4.verdict", {key: rule[key] for key in
+                                              ("metric", "explanation_split", "prompted_shots")}),
+    )
+
+
 def pipeline_strategy_rule(verdicts: dict, chosen: dict, role: str, split: str):
-    """The pipeline LM's strategy row ``role`` (``c4.strategy_splits``): C4's strategy rule
+    """The pipeline LM's strategy row ``role`` (``c4.strategy_splits``): the strategy rule
     (``c4.verdict``) on that one split, its choices printed as the keys that set them."""
-    rule = c4_strategy_rule(verdicts, {**chosen, "splits": [split]}, PIPELINE_SUBJECT)
+    rule = strategy_rule(verdicts, {**chosen, "splits": [split]}, "pipeline LM (with explanations)")
     strategy = {key: chosen[key] for key in ("metric", "must_beat", "reference")}
     return replace(rule, choices=f"{config_choices('c4.verdict', strategy)}; "
                                  f"{config_choices('c4', {f'strategy_splits.{role}': split})}")
@@ -261,12 +329,12 @@ def decide(tables, trained, params) -> list[Decision]:
     trained = trained["training_logs"]
     pipeline = pipeline_lm_policy("with")
     decisions = []
-    texts = control_texts(params["verdicts"]["c4_equivalence_margin"])
+    texts = control_texts(chosen["equivalence_margin"])
     rows = [(f"CFourPipeline{role.title()}", pipeline_strategy_rule(params["verdicts"], chosen, role, split),
              pipeline, True) for role, split in lm["strategy_splits"].items()]  # "runs", then "generalizes"
     prompted = pretrained_policy(label, most_shots, "with")
-    rows.append(("CFourPrompted", c4_strategy_rule(params["verdicts"], chosen,
-                                                   f"{label} ({most_shots}-shot, with explanations)"), prompted, False))
+    rows.append(("CFourPrompted", strategy_rule(params["verdicts"], chosen,
+                                                f"{label} ({most_shots}-shot, with explanations)"), prompted, False))
     for prefix, rule, reference, learned in rows:
         verdict = beat_and_approach_verdict(contrasts[contrasts.reference == reference], rule)
         if learned:
@@ -280,7 +348,7 @@ def decide(tables, trained, params) -> list[Decision]:
         return rows[(rows.split == chosen["explanation_split"]) & rows.shots.isin([0, most_shots])]
     arms = {"pipeline LM": tuple(pipeline_lm_policy(e) for e in ("with", "without")),
             label: tuple(pretrained_policy(label, most_shots, e) for e in ("with", "without"))}
-    rule = FloorRule(c4_explanation_rule(params["verdicts"], chosen, list(arms)), arms, chosen["explanation_split"],
+    rule = FloorRule(explanation_rule(params["verdicts"], chosen, list(arms)), arms, chosen["explanation_split"],
                      lm["floor"])
     verdict = rule.apply(benefit_verdict(decisive(explained), rule.rule), decisive(explained), tables["summary"])
     decisions.append(Decision.qualified("CFourExplain", verdict, rule, trained,
@@ -329,7 +397,7 @@ def budget_contrasts(episodes: pd.DataFrame, settings: BootstrapSettings, splits
 
 def budget_rule(verdicts: dict, chosen: dict):
     """The C4 strategy rule (random and correlational choices, and the expert) on the pipeline LM."""
-    return c4_strategy_rule(verdicts, chosen, PIPELINE_SUBJECT)
+    return strategy_rule(verdicts, chosen, PIPELINE_SUBJECT)
 
 
 BUDGET = BudgetAnalysis(
@@ -349,9 +417,11 @@ SPEC = Claim(
             "corpus_curve": ("corpus_episodes",)},
     results=results,
     decide=decide,
-    figures={"c4": "c4_figure", "c4_corpus": "c4_corpus_figure"},
+    figures={"c4": "analysis_plan_figure", "c4_corpus": "policy_curve_figure"},
     learning_curves={"c4": "C4 pipeline LMs", "c4_corpus": "C4 pipeline LMs (with explanations) by corpus size"},
     config=CONFIG,
     budget=BUDGET,
     sweep_learner="C4 pipeline LM (with explanations)",
+    original_claim=ORIGINAL_CLAIM,
+    margins=MARGINS,
 )

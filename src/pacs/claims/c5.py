@@ -22,8 +22,15 @@ from pacs.probes.sources import extra_files_by_task, ordered_sources, sources_te
 from pacs.probes.stimuli import GENERATED, ITEM_PLACE, StimulusFileError
 from pacs.stats import BootstrapSettings, holm
 from pacs.tables import read_table
-from pacs.verdicts import (EquivalenceRule, c5_rule, config_choices, effect_verdict, equivalence_verdict,
+from pacs.verdicts import (EffectRule, EquivalenceRule, config_choices, effect_verdict, equivalence_verdict,
                            resolve_choice)
+
+# the claim as L24 states it (shortened)
+ORIGINAL_CLAIM = "Language models show content effects on reasoning, as humans do (little or none on NLI)."
+# where the margin of c5.verdict comes from (not from a source paper)
+MARGINS = {"equivalence_margin": "``content effects'' and ``little or none on NLI'': C3's smallest effect of "
+                                 "interest (5 accuracy points); the human belief effect (E83, in the configuration) "
+                                 "is several times larger"}
 
 TABLES = ("answers", "accuracy", "acceptance", "contrasts", "indices", "corpora", "categories", "regression",
           "training")
@@ -327,6 +334,13 @@ def world_control_text(control: str, margin: float) -> dict[str, str]:
             controls.NEGATIVE: f"{copied} unchanged (two identical arms)"}
 
 
+def content_rule(verdicts: dict, rule: dict, effect_label: str, subject: str, choices: str = "") -> EffectRule:
+    """A content effect (accuracy when content supports the logic minus when it conflicts) is
+    positive for ``subject``, by more than ``c5.verdict.equivalence_margin`` (``rule``: c5.verdict)."""
+    return EffectRule(claim="C5", effect_label=effect_label, subject=subject, margin=rule["equivalence_margin"],
+                      alpha=verdicts["alpha"], choices=choices)
+
+
 def decide(tables, trained, params) -> list[Decision]:
     """Up to four verdicts: the pretrained LM's syllogism belief congruence and Wason
     realistic advantage (primary score, generated items, ``c5.verdict``'s respondent), its
@@ -340,7 +354,7 @@ def decide(tables, trained, params) -> list[Decision]:
     contrasts = tables["contrasts"]
     primary = contrasts[(contrasts.score == score) & (contrasts.respondent == headline)
                         & (contrasts.source == GENERATED)].set_index("contrast")
-    decisions, margin = [], params["verdicts"]["c5_equivalence_margin"]
+    decisions, margin = [], probes["verdict"]["equivalence_margin"]
     choices = config_choices("c5", {"primary_score": score, **{f"verdict.{k}": v for k, v in probes["verdict"].items()}})
     for task, prefix in PRETRAINED_VERDICTS.items():
         name = probes["verdict"]["contrasts"][task]
@@ -363,7 +377,7 @@ def decide(tables, trained, params) -> list[Decision]:
             verdict = equivalence_verdict(row, rule, test)
             decisions.append(Decision.controlled(prefix, replace(verdict, reason=verdict.reason + note), rule, called))
             continue
-        rule = c5_rule(params["verdicts"], label, report.tex_escape(headline), choices)
+        rule = content_rule(params["verdicts"], probes["verdict"], label, report.tex_escape(headline), choices)
         called = ((planted_text(margin), effect_verdict(checks["planted"], rule, test)),
                   (CONTENT_BLIND, effect_verdict(checks["blind"], rule, test)))
         verdict = effect_verdict(row, rule, test)
@@ -372,7 +386,7 @@ def decide(tables, trained, params) -> list[Decision]:
     if row is None:
         decisions.append(Decision("CFiveWorld", not_tested="not tested (no syllogism items)"))
         return decisions
-    rule = c5_rule(params["verdicts"], "difference in syllogism belief congruence between training corpora",
+    rule = content_rule(params["verdicts"], probes["verdict"], "difference in syllogism belief congruence between training corpora",
                    f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
     test, couplings = "pipeline LMs on a made-up world, same items and seeds", probes["pipeline"]["corpora"]
     checks = world_control_corpora(tables["answers"], CONTRASTS_BY_NAME[row.contrast], score, couplings, margin)
@@ -429,7 +443,9 @@ SPEC = Claim(
     tables={name: () for name in TABLES},
     results=results,
     decide=decide,
-    figures={"c5": "c5_figure"},
+    figures={"c5": "probe_accuracy_figure"},
     learning_curves={"c5": "C5 world LMs"},
     config=CONFIG,
+    original_claim=ORIGINAL_CLAIM,
+    margins=MARGINS,
 )

@@ -9,15 +9,42 @@ from dataclasses import replace
 import pandas as pd
 
 from pacs import analysis, report
-from pacs.analysis import C6_BASELINES, FUSION_POLICIES, PLANS
+from pacs.analysis import AnalysisPlan
 from pacs.claims import controls
 from pacs.claims.c3 import TRAINING
 from pacs.claims.config_checks import ClaimConfig, batch_fits, picked
 from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings
-from pacs.labels import RC_LEARNER_POLICIES, SPLIT_ORDER
-from pacs.verdicts import (beat_and_approach_verdict, benefit_verdict, c6_benefit_rule, c6_conditioning_rule,
-                           resolve_choice)
+from pacs.labels import FUSION_POLICIES, RC_LEARNER_POLICIES, REFERENCE_BASELINES, SPLIT_ORDER
+from pacs.verdicts import (BeatAndApproachRule, BenefitRule, beat_and_approach_verdict, benefit_verdict,
+                           config_choices, metric_label, resolve_choice)
+
+# the claim as we test it: the training regimes discussed with L23 (the seed discussion; our extension)
+ORIGINAL_CLAIM = ("Return conditioning, interactive (DAgger) data and observational data change what "
+                  "imitation learns.")
+# where each margin of c6.verdict comes from (none is from a source paper)
+MARGINS = {
+    "near_margin": "near imitation of the expert subset: C1's convention",
+    "equivalence_margin": "a regime ``helps'': C3's smallest effect of interest",
+}
+# reference policies on the shared test episodes of the training regimes, in display order
+BASELINES = REFERENCE_BASELINES
+# return conditioning: the learners against plain imitation, the expert subset and the baselines
+RC_PLAN = AnalysisPlan(
+    metrics=("reward_over_optimal", "optimal_choice"),
+    reference=RC_LEARNER_POLICIES["conditioned"],
+    comparisons=(RC_LEARNER_POLICIES["plain"], RC_LEARNER_POLICIES["expert_only"], *BASELINES),
+    splits=SPLIT_ORDER,
+    episode_sets=("all",),
+    panels=(("reward_over_optimal", "all"), ("optimal_choice", "all")),
+    title="C6: return-conditioned imitation of mixed-quality demonstrations (95% CIs)",
+)
+# DAgger and data fusion: the metrics along rounds or samples, and the column their learners vary along
+CURVE_METRICS = {
+    "dagger": ("reward_over_optimal", "optimal_choice", "off_oracle_steps", "labelled_steps"),
+    "fusion": ("reward_over_optimal", "optimal_choice", "n_interventions"),
+}
+CURVE_CONDITIONS = {"dagger": "round", "fusion": "n_observational"}
 
 # the three training regimes: name (in paths, wildcards and figures) -> macro prefix
 PARTS = {"rc": "CSixRc", "dagger": "CSixDagger", "fusion": "CSixFusion"}
@@ -47,7 +74,7 @@ def control_statistics(regime: str, episodes: pd.DataFrame, rule: dict, margin: 
     metric, shift = rule["metric"], 2 * margin
     if regime == "rc":
         conditioned = RC_LEARNER_POLICIES["conditioned"]
-        plan = replace(PLANS["rc"], metrics=(metric,), splits=tuple(rule["splits"]),
+        plan = replace(RC_PLAN, metrics=(metric,), splits=tuple(rule["splits"]),
                        comparisons=(RC_LEARNER_POLICIES["plain"], RC_LEARNER_POLICIES["expert_only"]))
         return controls.labelled({kind: analysis.contrast_table(controls.replay(episodes, policy, conditioned), plan,
                                                                 settings)
@@ -65,16 +92,57 @@ def control_statistics(regime: str, episodes: pd.DataFrame, rule: dict, margin: 
                               for kind, arms in ((controls.POSITIVE, positive), (controls.NEGATIVE, negative))})
 
 
+def regime_statistics(regime: str, episodes: pd.DataFrame, settings: BootstrapSettings):
+    """(summary, contrasts) of a regime: for return conditioning the learners' summaries and
+    paired contrasts from the conditioned learner; for DAgger and data fusion the curves along
+    rounds or samples and their paired contrasts."""
+    if regime == "rc":
+        return analysis.summary_table(episodes, RC_PLAN, settings), analysis.contrast_table(episodes, RC_PLAN, settings)
+    if regime not in CURVE_METRICS:
+        raise ValueError(f"unknown training regime {regime!r} (known: rc, {', '.join(CURVE_METRICS)})")
+    metrics = CURVE_METRICS[regime]
+    summary = analysis.condition_summary(episodes, CURVE_CONDITIONS[regime], metrics, settings)
+    if regime == "dagger":
+        return summary, analysis.dagger_contrasts(episodes, [m for m in metrics if m != "labelled_steps"], settings)
+    return summary, analysis.observational_contrasts(episodes, FUSION_POLICIES, metrics, settings)
+
+
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     """One training regime's (``params["regime"]``) episodes -> summaries and paired
-    contrasts (``pacs.analysis.c6_statistics``), its verdict's controls
+    contrasts (``regime_statistics``), its verdict's controls
     (``control_statistics``), and its learners' training summary."""
     settings = BootstrapSettings(**params["stats"])
     episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]])
-    summary, contrasts = analysis.c6_statistics(params["regime"], episodes, settings)
+    summary, contrasts = regime_statistics(params["regime"], episodes, settings)
     return {"episodes": episodes, "summary": summary, "contrasts": contrasts,
             "controls": control_statistics(params["regime"], episodes, params["verdict"], params["margin"], settings),
             "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings)}
+
+
+def figure_params(regime: str) -> dict:
+    """What a regime's figure draws (the params of its ``pacs.figures`` function, ``FIGURES``):
+    return conditioning's analysis plan (learners against baselines); or reward/optimal per
+    split and one behaviour measure along rounds (DAgger, round 0 being the initial learner of
+    both arms) or observational samples (data fusion), the expert and the correlational
+    baseline flat beside."""
+    if regime == "rc":
+        return analysis.figure_params(RC_PLAN)
+    references, reward_panels = ["expert", "correlational"], [("reward_over_optimal", split) for split in SPLIT_ORDER]
+    if regime == "dagger":
+        return {"table": "summary", "x": "round", "x_label": "round (round 0: the initial learner)",
+                "curves": ["dagger", "plain"], "start": "initial", "references": references,
+                "panels": reward_panels + [("off_oracle_steps", "held_out")],
+                "title": "C6: DAgger relabelling vs plain imitation with the same labelled steps (95% CIs)"}
+    if regime == "fusion":
+        return {"table": "summary", "x": "n_observational", "x_label": "observational samples per episode",
+                "curves": list(FUSION_POLICIES), "references": references,
+                "panels": reward_panels + [("n_interventions", "in_distribution")], "symlog_x": True,
+                "title": "C6: observational samples before a small budget of tests (95% CIs)"}
+    raise ValueError(f"unknown training regime {regime!r} (known: {', '.join(PARTS)})")
+
+
+# each regime's figure: the pacs.figures function that draws it from figure_params
+FIGURES = {"rc": "analysis_plan_figure", "dagger": "policy_curve_figure", "fusion": "policy_curve_figure"}
 
 
 def agreement_table(training) -> str:
@@ -98,7 +166,7 @@ def common_macros(part: str, tables, params) -> list[str]:
 
 
 def rc_results(tables, params) -> list[str]:
-    rc, plan = params["c6"]["return_conditioning"], PLANS["rc"]
+    rc, plan = params["c6"]["return_conditioning"], RC_PLAN
     summary, contrasts = tables["summary_rc"], tables["contrasts_rc"]
     cells = tables["mixture"].set_index(["kind", "measure"])
     mixture = report.tabular(
@@ -127,7 +195,7 @@ def rc_results(tables, params) -> list[str]:
 def dagger_results(tables, params) -> list[str]:
     dg = params["c6"]["dagger"]
     summary, contrasts = tables["summary_dagger"], tables["contrasts_dagger"]
-    arms = ["initial", "dagger", "plain", *C6_BASELINES]
+    arms = ["initial", "dagger", "plain", *BASELINES]
     return [
         *common_macros("dagger", tables, params),
         report.macro("CSixDaggerInitial", f"{dg['initial_episodes']:,}"),
@@ -148,7 +216,7 @@ def dagger_results(tables, params) -> list[str]:
 def fusion_results(tables, params) -> list[str]:
     fu = params["c6"]["fusion"]
     summary, contrasts = tables["summary_fusion"], tables["contrasts_fusion"]
-    policies = [*FUSION_POLICIES, *C6_BASELINES]
+    policies = [*FUSION_POLICIES, *BASELINES]
     x = "n_observational"
     return [
         *common_macros("fusion", tables, params),
@@ -191,25 +259,51 @@ def fusion_decisive(contrasts, rule: dict):
                              & (contrasts.metric == rule["metric"])]
 
 
+def conditioning_rule(verdicts: dict, rule: dict, conditioned: str, plain: str,
+                      expert_subset: str) -> BeatAndApproachRule:
+    """Return conditioning: conditioned on the top quality, the learner beats plain imitation
+    of the same mixed data and comes near imitation of its expert subset, both by
+    ``c6.verdict.near_margin``, on ``c6.verdict``'s splits and metric."""
+    return BeatAndApproachRule(
+        claim="C6", metric=rule["metric"], metric_label=metric_label(rule["metric"]), splits=tuple(rule["splits"]),
+        must_beat=(plain,), reference=expert_subset, margin=rule["near_margin"], alpha=verdicts["alpha"],
+        subject=f"{conditioned} learner",
+        choices=config_choices("c6.verdict", {key: rule[key] for key in ("metric", "splits")}),
+    )
+
+
+def benefit_rule(verdicts: dict, rule: dict, manipulation: str, versus: str, contrast: str,
+                 decisive: str) -> BenefitRule:
+    """DAgger and data fusion: the manipulation raises the learner's metric on every split of
+    ``c6.verdict`` by more than ``c6.verdict.equivalence_margin`` (``decisive``: the key naming
+    its round or number of samples)."""
+    return BenefitRule(
+        claim="C6", metric=rule["metric"], metric_label=metric_label(rule["metric"]), manipulation=manipulation,
+        groups=tuple(rule["splits"]), group_col="split", margin=rule["equivalence_margin"],
+        alpha=verdicts["alpha"], versus=versus, contrast=contrast,
+        choices=config_choices("c6.verdict", {key: rule[key] for key in ("metric", "splits", decisive)}),
+    )
+
+
 def decide(tables, trained, params) -> list[Decision]:
     """One verdict per regime, each on its own learners' adequacy: the return-conditioned
     learner beats plain imitation and nears expert-subset imitation; DAgger beats plain
     imitation in its last round; the most observational samples beat none."""
     verdicts, chosen = params["verdicts"], params["c6"]["verdict"]
-    texts = {part: control_texts(part, verdicts["c6_equivalence_margin"]) for part in PARTS}
-    rule = c6_conditioning_rule(verdicts, chosen, RC_LEARNER_POLICIES["conditioned"],
-                                RC_LEARNER_POLICIES["plain"], RC_LEARNER_POLICIES["expert_only"])
+    texts = {part: control_texts(part, chosen["equivalence_margin"]) for part in PARTS}
+    rule = conditioning_rule(verdicts, chosen, RC_LEARNER_POLICIES["conditioned"],
+                             RC_LEARNER_POLICIES["plain"], RC_LEARNER_POLICIES["expert_only"])
     decisions = [(rule, beat_and_approach_verdict(tables["contrasts_rc"], rule),
                   controls.call(tables["controls_rc"], beat_and_approach_verdict, rule, texts["rc"]))]
     last, decisive = dagger_decisive(tables["contrasts_dagger"], chosen)
-    rule = c6_benefit_rule(verdicts, chosen, f"DAgger's relabelled visits (round {last})",
-                           "plain imitation with as many labelled steps", "DAgger $-$ plain", "dagger_round")
+    rule = benefit_rule(verdicts, chosen, f"DAgger's relabelled visits (round {last})",
+                        "plain imitation with as many labelled steps", "DAgger $-$ plain", "dagger_round")
     decisions.append((rule, benefit_verdict(decisive, rule),
                       controls.call(tables["controls_dagger"], benefit_verdict, rule, texts["dagger"],
                                     lambda rows: dagger_decisive(rows, chosen)[1])))
     most, decisive = fusion_decisive(tables["contrasts_fusion"], chosen)
-    rule = c6_benefit_rule(verdicts, chosen, f"{most} observational samples", "none", f"{most} $-$ 0 samples",
-                           "fusion_samples")
+    rule = benefit_rule(verdicts, chosen, f"{most} observational samples", "none", f"{most} $-$ 0 samples",
+                        "fusion_samples")
     decisions.append((rule, benefit_verdict(decisive, rule),
                       controls.call(tables["controls_fusion"], benefit_verdict, rule, texts["fusion"],
                                     lambda rows: fusion_decisive(rows, chosen)[1])))
@@ -257,9 +351,11 @@ SPEC = Claim(
             "mixture": MIXTURE},
     results=results,
     decide=decide,
-    figures={f"c6_{part}": "c6_figure" for part in PARTS},
+    figures={f"c6_{part}": FIGURES[part] for part in PARTS},
     learning_curves={"c6_rc": "C6 return-conditioning learners", "c6_dagger": "C6 DAgger learners",
                      "c6_fusion": "C6 data-fusion learners"},
     config=CONFIG,
     sweep_learner="C6 expert-only learner (C6 model, train)",
+    original_claim=ORIGINAL_CLAIM,
+    margins=MARGINS,
 )

@@ -101,6 +101,9 @@ class Claim:
     sweep_learner: the learner the hyperparameter sweep tunes for it (``pacs.sweep``), as the
         sweep's tables name it; empty when it takes no part; its rule file wires that
         learner's grid (``wire_sweep``).
+    original_claim: the claim as its source states it (shortened), printed beside its verdict rows.
+    margins: each margin or threshold of its verdict block (``<id>.verdict.<key>``) -> where it comes
+        from, printed beside the value in the report's margin table.
     """
 
     id: str
@@ -116,6 +119,8 @@ class Claim:
     config: ClaimConfig = field(default=ClaimConfig())
     budget: object = None
     sweep_learner: str = ""
+    original_claim: str = ""
+    margins: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         if not self.rule_file:
