@@ -59,12 +59,14 @@ extended: setup
 run:
 	SNAKEMAKE=$(SNAKEMAKE) CORES=$(CORES) PRESET=$(PRESET) TARGET=$(TARGET) workflow/run_workflow.sh
 
-# two pytest-xdist workers (one per core): the smoke run's tests on one (their group), the
-# SLURM tests (mostly waiting on the scheduler) and the rest on the other
+# two pytest-xdist workers (one per core), each test file on one worker (--dist loadfile): the
+# smoke run and its tests (tests/test_pipeline.py) on one, the other files beside it (the SLURM
+# tests mostly wait on the scheduler). --dist loadgroup's xdist_group marks were ignored here
+# (pytest-xdist 3.8 with pytest 9.2: a group's tests went to both workers), so files, not groups
 TEST_WORKERS ?= 2
 test: setup
 	$(SUDO) $(CLUSTER) start
-	status=0; $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup || status=$$?; \
+	status=0; $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile || status=$$?; \
 	  $(SUDO) $(CLUSTER) stop; exit $$status
 
 cluster-start:

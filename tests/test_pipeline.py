@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 SMOKE = ["--config", "preset=smoke"]
 
-# one xdist group: under `pytest -n` (make test) every test of this file runs on the worker
-# that builds the smoke run once (tests/conftest.py), the other worker runs the rest
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("smoke_run")]
+# under `make test` (pytest-xdist, --dist loadfile) every test of this file runs on the one
+# worker that builds the smoke run (tests/conftest.py); the other worker runs the other files
+pytestmark = pytest.mark.slow
 
 
 def snakemake(workdir: Path, *args: str, timeout: int = 3600) -> subprocess.CompletedProcess:

@@ -43,9 +43,6 @@ def cluster_is_up() -> bool:
 
 pytestmark = [
     pytest.mark.slurm,
-    # its own xdist group (make test runs `pytest -n 2`): the cluster's jobs wait on the
-    # scheduler while the other worker builds the smoke run
-    pytest.mark.xdist_group("slurm"),
     pytest.mark.skipif(not cluster_is_up(), reason="no SLURM cluster (workflow/cluster/slurm.sh start)"),
 ]
 
