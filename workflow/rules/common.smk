@@ -9,6 +9,7 @@ from pacs.config import ConfigError, claim_model, lookup, override, resolve
 from pacs.ensemble import use_ensemble
 from pacs.probes.sources import extra_files_by_task
 from pacs.runtime import pick_device
+from snakemake.exceptions import WorkflowError
 
 try:
     resolved = resolve(
@@ -130,14 +131,21 @@ def check_wiring():
             sys.exit(f"pacs: claim {claim.id}: {'; '.join(problems)}")
 
 
-# Each claim's analysis universes (config `multiverse`, pacs.claims.multiverse): filled by
+# Each claim's analysis universes and the design universes that run at this preset
+# (config `multiverse`, `multiverse_design`; pacs.claims.multiverse): filled by
 # plan_multiverse once every claim is wired.
 MULTIVERSE = {}
+DESIGN_UNIVERSES = {}
 
 
 def plan_multiverse():
     """Plan every claim's universes, checked against its wiring (one line naming the key otherwise)."""
     try:
+        design = multiverse.plan_design(
+            {claim: config["multiverse"].get(claim, []) for claim in REGISTRY},
+            config,
+            config["multiverse_design"],
+        )
         planned = {
             claim: multiverse.plan(
                 claim,
@@ -154,6 +162,39 @@ def plan_multiverse():
     for name in set(config["multiverse"]) - set(REGISTRY):
         sys.exit(f"pacs: config key 'multiverse.{name}': not a claim of the registry")
     MULTIVERSE.update(planned)
+    DESIGN_UNIVERSES.update(
+        {
+            (claim, universe.slug): universe
+            for claim, universes in design.items()
+            for universe in universes
+        }
+    )
+
+
+def design_universes(claim):
+    """The design universes of ``claim`` that run at this preset, in the config's order."""
+    return [u for (owner, _), u in DESIGN_UNIVERSES.items() if owner == claim]
+
+
+def design_verdict_rows(claim, universe):
+    """A design universe's verdict rows: the claim's own, from the run in its folder."""
+    return f"{multiverse.design_folder(claim, universe)}/{REGISTRY[claim].verdict_rows_file}"
+
+
+def run_cores():
+    """The cores this run was given (a design universe's own run uses them all; under an
+    executor without a core count, such as SLURM's, `threads_per_job`)."""
+    try:
+        return workflow.cores
+    except WorkflowError:
+        return config["threads_per_job"]
+
+
+def every_code_input():
+    """The code inputs of every script: a design universe's run may run any of them (its
+    own Snakemake run then reruns only the jobs whose code changed)."""
+    scripts = sorted((REPOSITORY / "workflow" / "scripts").glob("*.py"))
+    return sorted({path for script in scripts for path in code(script.stem)})
 
 
 def universe_params(claim):
