@@ -376,3 +376,28 @@ def test_one_design_alternative_plans_only_its_own_run_and_the_configured_point_
     assert "output: results/multiverse/design/c1/c1.env.noise_std_0.5/results/verdicts/c1.csv" in outputs
     assert planned_jobs(work, with_noise([0.1]), design, "--", target) == {"multiverse": 1}, \
         "the configured value: no design run, no training; only the multiverse job, which lost a universe"
+
+
+def test_a_seed_subset_keeps_its_seeds_files_in_inputs_and_file_labels_and_shared_inputs_whole():
+    job = {"inputs": {"agent": ["r/seed0/a.parquet", "r/seed1/a.parquet"],
+                      "pretrained": ["r/seed0/p.parquet", "r/seed1/p.parquet"]},
+           "shared": ["pretrained"]}
+    assert multiverse.seed_inputs(job, [1]) == {"agent": ["r/seed1/a.parquet"],
+                                                "pretrained": ["r/seed0/p.parquet", "r/seed1/p.parquet"]}
+    params = {"log_sizes": {"r/size5/seed0/log.csv": 5, "r/size5/seed1/log.csv": 5, "r/shared.csv": 1},
+              "stats": {"n_boot": 10}, "splits": {"held_out": "x"}}
+    assert multiverse.seed_params(params, [0]) == {"log_sizes": {"r/size5/seed0/log.csv": 5, "r/shared.csv": 1},
+                                                   "stats": {"n_boot": 10}, "splits": {"held_out": "x"}}
+
+
+@pytest.mark.parametrize("claim", ["c3", "c4", "c6"])
+def test_the_statistics_choices_of_c3_c4_c6_run_as_analysis_universes(claim):
+    """Their small-sample correction, equivalence margin and seed subsets are no longer
+    listed with run: false (their statistics jobs are wired to rerun)."""
+    import yaml
+
+    from test_probes_workflow import ROOT
+
+    choices = yaml.safe_load((ROOT / "config.yaml").read_text())["multiverse"][claim]
+    keys = {choice["key"] for choice in choices if choice.get("run", True)}
+    assert {"stats.small_sample_correction", f"verdicts.{claim}_equivalence_margin", "seeds"} <= keys

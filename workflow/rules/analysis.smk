@@ -136,6 +136,7 @@ rule multiverse:
                     for name, files in job["inputs"].items()
                 },
                 "tables": job["tables"],
+                "shared": job.get("shared", []),
             }
             for job in WIRING[w.claim]["statistics"]
         ],

@@ -363,6 +363,52 @@ wire_claim(
         "c4.verdict",
         "verdicts.c4_equivalence_margin",
     ],
+    # its statistics job, for a multiverse universe to rerun (the pretrained LM's episodes are
+    # shared by every training seed: their seed folders are prompt seeds)
+    statistics=[
+        dict(
+            inputs={
+                name: list(rules.c4_statistics.input[name])
+                for name in (
+                    "pipeline",
+                    "pretrained",
+                    "baselines",
+                    "replay",
+                    "corpus_curve",
+                    "training_logs",
+                )
+            },
+            shared=["pretrained"],
+            params={
+                "log_conditions": C4_TRAINING_LOGS,
+                "curve_sizes": C4_CURVE,
+                "stats": config["stats"],
+                "shots": C4_PRETRAINED["shots"],
+                "splits": config["c4"]["splits"],
+                "model_name": C4_PRETRAINED["model"],
+                "verdict": config["c4"]["verdict"],
+                "margin": config["verdicts"]["c4_equivalence_margin"],
+            },
+            keys={
+                "stats": "stats",
+                "verdict": "c4.verdict",
+                "margin": "verdicts.c4_equivalence_margin",
+            },
+            tables={
+                name: name
+                for name in (
+                    "summary",
+                    "contrasts",
+                    "explanation_contrasts",
+                    "controls",
+                    "explanation_controls",
+                    "training",
+                    "replay",
+                    "corpus_curve",
+                )
+            },
+        )
+    ],
     figures={
         "c4": dict(
             inputs={"summary": rules.c4_statistics.output.summary},

@@ -375,6 +375,35 @@ wire_claim(
     },
     # what its statistics jobs read (a multiverse universe must not change them)
     statistics_keys=["seeds", "stats", "c6.verdict", "verdicts.c6_equivalence_margin"],
+    # its statistics job of each regime, for a multiverse universe to rerun
+    statistics=[
+        dict(
+            inputs={
+                "agent": c6_learner_files(
+                    regime, C6_LEARNERS[regime], "episodes.parquet"
+                ),
+                "baselines": expand(rules.c6_baselines.output[0], seed=SEEDS),
+                "training_logs": list(c6_training_logs(regime)),
+            },
+            params={
+                "log_conditions": c6_training_logs(regime),
+                "stats": config["stats"],
+                "regime": regime,
+                "verdict": C6_CONFIG["verdict"],
+                "margin": config["verdicts"]["c6_equivalence_margin"],
+            },
+            keys={
+                "stats": "stats",
+                "verdict": "c6.verdict",
+                "margin": "verdicts.c6_equivalence_margin",
+            },
+            tables={
+                name: f"{name}_{regime}"
+                for name in ("summary", "contrasts", "controls", "training")
+            },
+        )
+        for regime in C6_SECTIONS
+    ],
     figures={
         f"c6_{regime}": dict(
             inputs={"summary": c6_statistics(regime, "summary")},

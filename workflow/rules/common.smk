@@ -87,7 +87,11 @@ def wire_claim(
     condition label in the figure};
     benchmarks: its benchmark files, for the report's stage-time table;
     statistics_keys: the dotted config keys its statistics jobs read (a multiverse
-    universe that changes one would need its statistics rerun, pacs.multiverse.plan).
+    universe that changes one would need its statistics rerun, pacs.multiverse.plan);
+    statistics: its statistics jobs, for a universe to rerun, each dict(inputs=named
+    lists of files, params=the job's params, keys=param -> the config key it holds,
+    tables=output -> the wired table it is, and optionally shared=names of inputs whose
+    seed folders are not training seeds, kept whole in a seed-subset universe).
     """
     WIRING[claim] = dict(
         tables=tables,

@@ -32,8 +32,7 @@ def rerun(universe):
     seeds, rerun_tables = own["seeds"], dict(tables)
     with tempfile.TemporaryDirectory() as folder:
         for index, (job, job_params) in enumerate(zip(params.statistics, own["statistics_params"])):
-            inputs = {name: multiverse.seed_files(files, seeds) for name, files in job["inputs"].items()}
-            computed = claim.statistics(inputs, job_params)
+            computed = claim.statistics(multiverse.seed_inputs(job, seeds), multiverse.seed_params(job_params, seeds))
             for output, table in job["tables"].items():
                 path = Path(folder) / f"{index}_{output}{Path(snakemake.input[table]).suffix}"
                 write_table(computed[output], path)

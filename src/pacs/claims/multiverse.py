@@ -279,6 +279,23 @@ def seed_files(paths, seeds) -> list[str]:
     return kept
 
 
+def seed_inputs(job: dict, seeds) -> dict[str, list[str]]:
+    """A wired statistics job's input files on ``seeds`` (``seed_files``); the inputs it names
+    ``shared`` (their seed folders are not training seeds: C4's prompt seeds) stay whole."""
+    return {name: list(files) if name in job.get("shared", ()) else seed_files(files, seeds)
+            for name, files in job["inputs"].items()}
+
+
+def seed_params(params: dict, seeds) -> dict:
+    """A statistics job's params on ``seeds``: a param that maps files to labels (a dict whose
+    keys are all paths) keeps the files of those seeds and the shared ones (``seed_files``)."""
+    def by_file(value) -> bool:
+        return isinstance(value, dict) and bool(value) and all(isinstance(k, str) and "/" in k for k in value)
+
+    return {name: {path: value[path] for path in seed_files(value, seeds)} if by_file(value) else value
+            for name, value in params.items()}
+
+
 def evaluate(claim, tables, trained, params: dict, planned: list[Universe], rerun=None) -> pd.DataFrame:
     """Every universe's verdict rows (``UNIVERSE_COLUMNS``): the claim's ``decide`` on the same
     statistics tables and learners' adequacy (``trained``: so a universe of learners that did not
