@@ -370,7 +370,7 @@ def specification_curve_figure(rows: pd.DataFrame, out_paths, title: str) -> Non
             colour = palette[r.verdict]
             marker = "s" if r.kind == "design" else "o"
             top.errorbar(r.rank, r.effect, yerr=[[r.effect - r.ci_low], [r.ci_high - r.effect]], fmt=marker,
-                         color=colour, markersize=4, capsize=2, label=r.verdict)
+                         color=colour, markersize=4, capsize=2)
             label = CONFIGURED if r.universe == CONFIGURED else universe_label(r)
             matrix.scatter(r.rank, labels.index(label), color=colour, s=14, marker=marker)
         top.set_title(f"{prefix}: {curve.effect_label.iloc[0]}", fontsize=7)
@@ -382,4 +382,10 @@ def specification_curve_figure(rows: pd.DataFrame, out_paths, title: str) -> Non
         matrix.set_xticks(range(len(curve)))
         matrix.set_xticklabels([])
         matrix.set_xlabel("universes, by effect")
-    save_with_legend(fig, list(axes[0]), title, out_paths, ncol=len(verdicts))
+    # the legend: colour is the verdict; marker the kind of universe, where design ones are drawn
+    for verdict in verdicts:
+        axes[0][0].plot([], [], "o", color=palette[verdict], label=verdict)
+    kinds = [("o", "analysis universe"), ("s", "design universe (own training)")] if (rows.kind == "design").any() else []
+    for marker, label in kinds:
+        axes[0][0].plot([], [], marker, color="grey", label=label)
+    save_with_legend(fig, list(axes[0]), title, out_paths, ncol=len(verdicts) + len(kinds))
