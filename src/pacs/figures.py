@@ -385,7 +385,8 @@ def specification_curve_figure(rows: pd.DataFrame, out_paths, title: str) -> Non
     # the legend: colour is the verdict; marker the kind of universe, where design ones are drawn
     for verdict in verdicts:
         axes[0][0].plot([], [], "o", color=palette[verdict], label=verdict)
-    kinds = [("o", "analysis universe"), ("s", "design universe (own training)")] if (rows.kind == "design").any() else []
+    kinds = [("o", "analysis universe"), ("s", "design universe (own training)")]
+    kinds = kinds if (rows.kind == "design").any() else []
     for marker, label in kinds:
         axes[0][0].plot([], [], marker, color="grey", label=label)
     save_with_legend(fig, list(axes[0]), title, out_paths, ncol=len(verdicts) + len(kinds))

@@ -115,8 +115,9 @@ def plan_design(multiverse: dict[str, list[dict]], config: dict, design: list | 
                   for u in universes([{**c, "run": True} for c in choices], config, ("design",), "all")}
         for index, name in enumerate(design):
             if name not in known:
-                raise ValueError(f"multiverse_design[{index}]: {name!r} names no design choice or universe of the "
-                                 "multiverse block (an alternative equal to the configured value is the configured run)")
+                raise ValueError(f"multiverse_design[{index}]: {name!r} names no design choice or universe of "
+                                 "the multiverse block (an alternative equal to the configured value is the "
+                                 "configured run)")
     return planned
 
 
@@ -330,8 +331,8 @@ def section(claims: dict[str, pd.DataFrame], figure_path, design: dict[str, dict
     parts = []
     for claim, rows in claims.items():
         own = (design or {}).get(claim, {})
-        parts += [f"\\subsection*{{{claim.upper()}}}",
-                  tex_escape(paragraph(claim, rows) + " " + design_sentence(own.get("ran", []), own.get("not_run", []))),
+        said = paragraph(claim, rows) + " " + design_sentence(own.get("ran", []), own.get("not_run", []))
+        parts += [f"\\subsection*{{{claim.upper()}}}", tex_escape(said),
                   "", "\\begin{figure}[H]", "\\centering",
                   f"\\includegraphics[width=\\linewidth]{{{figure_path(claim)}}}",
                   f"\\caption{{{claim.upper()}: the deciding effect of each verdict row with its 95\\% CI in "
