@@ -82,7 +82,7 @@ rule design_universe:
         "logs/multiverse/design/{claim}/{universe}.log",
     wildcard_constraints:
         claim="|".join(REGISTRY),
-        universe="[^/]+",
+        universe=design_slugs(),
     conda:
         SOFTWARE
     threads: run_cores()

@@ -1,4 +1,5 @@
 import itertools
+import re
 import sys
 from pathlib import Path
 
@@ -178,6 +179,13 @@ def plan_multiverse():
 def design_universes(claim):
     """The design universes of ``claim`` that run at this preset, in the config's order."""
     return [u for (owner, _), u in DESIGN_UNIVERSES.items() if owner == claim]
+
+
+def design_slugs():
+    """The folder names of the design universes this preset runs, as a wildcard pattern (one
+    that matches nothing when none runs): a folder of no planned universe has no rule."""
+    slugs = sorted({slug for _, slug in DESIGN_UNIVERSES})
+    return "|".join(re.escape(slug) for slug in slugs) if slugs else "(?!)"
 
 
 def design_verdict_rows(claim, universe):
