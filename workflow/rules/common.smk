@@ -183,7 +183,8 @@ def design_universes(claim):
 
 def design_slugs():
     """The folder names of the design universes this preset runs, as a wildcard pattern (one
-    that matches nothing when none runs): a folder of no planned universe has no rule."""
+    that matches nothing when none runs): a folder of no planned universe has no rule.
+    """
     slugs = sorted({slug for _, slug in DESIGN_UNIVERSES})
     return "|".join(re.escape(slug) for slug in slugs) if slugs else "(?!)"
 
