@@ -9,7 +9,7 @@ from pacs import figures
 from pacs.claims import multiverse
 from pacs.adequacy import UNDERTRAINED, Adequacy
 from pacs.claims.spec import Claim, Decision
-from pacs.claims.registry import load_config as load
+from pacs.claims.registry import load_config as load, resolve_config
 from pacs.config import ConfigError, OverrideError, override
 from pacs.verdicts import Verdict
 from test_config import CONFIG, SCHEMA
@@ -71,6 +71,11 @@ def test_a_universe_that_changes_what_the_statistics_read_is_refused_naming_it()
         multiverse.plan("cX", CHOICES, POINT, ["verdicts"], [])
 
 
+class ToyRule:
+    def text(self) -> str:
+        return "supported when the effect exceeds the margin"
+
+
 def toy_claim():
     """A claim whose one row is supported when its effect (0.15) exceeds the margin."""
     def decide(tables, trained, params):
@@ -78,7 +83,7 @@ def toy_claim():
         supported = effect > params["verdicts"]["margin"]
         verdict = Verdict("CX", "toy", "effect", effect, effect - 0.02, effect + 0.02, 3.0, 0.01, 0.05,
                           "supported" if supported else "not supported", "toy")
-        return [Decision.qualified("CX", verdict, None, trained["training_logs"]),
+        return [Decision.qualified("CX", verdict, ToyRule(), trained["training_logs"]),
                 Decision("CXOther", not_tested="not tested")]
     return Claim(id="c9", title="toy", statistics=None, tables={}, results=None, decide=decide, figures={},
                  learning_curves={})
@@ -107,9 +112,9 @@ def synthetic():
              ("configured", "", "", "B", -0.1, "not supported"), ("m=0.05", "m", "0.05", "B", -0.1, "not supported"),
              ("m=0.2", "m", "0.2", "B", -0.3, "not supported"), ("a=0.01", "a", "0.01", "B", -0.1, "not supported"),
              ("s=plain", "s", "plain", "B", 0.2, "supported")]
-    return pd.DataFrame([{"universe": u, "choice": c, "value": v, "prefix": p, "test": "t", "effect_label": "e",
-                          "effect": e, "ci_low": e - 0.05, "ci_high": e + 0.05, "verdict": d}
-                         for u, c, v, p, e, d in table])
+    return pd.DataFrame([{"universe": u, "kind": "configured" if u == "configured" else "analysis", "choice": c,
+                          "value": v, "prefix": p, "test": "t", "effect_label": "e", "effect": e,
+                          "ci_low": e - 0.05, "ci_high": e + 0.05, "verdict": d} for u, c, v, p, e, d in table])
 
 
 def test_the_curve_is_sorted_by_effect_with_ties_by_name():
@@ -228,3 +233,172 @@ def test_a_rerun_universe_is_decided_on_its_own_tables_and_adequacy():
 def test_the_paragraph_says_when_no_choice_moves_anything():
     still = synthetic().assign(effect=0.3, verdict="supported")
     assert multiverse.paragraph("c9", still).endswith("No choice flips a verdict or moves a deciding effect.")
+
+
+# Design universes: each its own run (rule design_universe), in its own folder
+
+
+DESIGN = [{"key": "stats.n_boot", "kind": "design", "alternatives": [10, 100, 1000]},
+          {"key": "score", "kind": "design", "alternatives": ["plain"]},
+          {"key": "verdicts.margin", "kind": "analysis", "alternatives": [0.2]}]
+
+
+def test_a_design_universe_runs_where_the_preset_names_its_key_or_itself_and_never_at_the_configured_point():
+    assert multiverse.universes(DESIGN, POINT, ("design",)) == []
+    by_key = multiverse.universes(DESIGN, POINT, ("design",), ["stats.n_boot"])
+    assert [u.name for u in by_key] == ["stats.n_boot=100", "stats.n_boot=1000"], "10 is the configured run"
+    assert {u.kind for u in by_key} == {"design"}
+    assert [u.name for u in multiverse.universes(DESIGN, POINT, ("design",), ["stats.n_boot=1000"])] == [
+        "stats.n_boot=1000"]
+    assert len(multiverse.universes(DESIGN, POINT, ("design",), "all")) == 3
+    assert multiverse.not_run(DESIGN, POINT, ["stats.n_boot=1000"]) == ["stats.n_boot=100", "score=plain"]
+
+
+def test_a_design_entry_that_names_no_universe_is_refused_naming_it():
+    with pytest.raises(ValueError, match=r"multiverse_design\[1\]: 'stats.n_boot=10' names no design"):
+        multiverse.plan_design({"c9": DESIGN}, POINT, ["score", "stats.n_boot=10"])
+    planned = multiverse.plan_design({"c9": DESIGN, "c8": []}, POINT, ["score"])
+    assert planned == {"c9": [multiverse.Universe("score=plain", "score", "plain", "design")], "c8": []}
+
+
+def test_a_size_choice_scales_the_configured_value():
+    choice = {"key": "stats.n_boot", "kind": "design", "alternatives": {"times": [0.25, 4]}}
+    assert [u.value for u in multiverse.universes([choice], POINT, ("design",), "all")] == [2, 40]
+    assert [u.value for u in multiverse.universes([{**choice, "key": "verdicts.margin"}], POINT, ("design",),
+                                                  "all")] == [0.025, 0.4]
+
+
+def test_a_universe_folder_is_a_plain_name_and_a_long_one_is_cut_with_a_hash():
+    short = multiverse.Universe("c1.env.held_out_links=[[2, 3]]", "c1.env.held_out_links", [[2, 3]], "design")
+    assert short.slug == "c1.env.held_out_links_2_3"
+    assert multiverse.design_folder("c1", short) == "results/multiverse/design/c1/c1.env.held_out_links_2_3"
+    mix = {"expert": 0.3333333333, "noisy_expert": 0.3333333333, "random_exploit": 0.3333333334}
+    name = f"c6.return_conditioning.mix={multiverse.value_label(mix)}"
+    assert name == "c6.return_conditioning.mix={expert: 0.333333, noisy_expert: 0.333333, random_exploit: 0.333333}"
+    long = multiverse.Universe(name, "c6.return_conditioning.mix", mix, "design")
+    other = multiverse.Universe(name.replace("expert:", "expert :"), "c6.return_conditioning.mix", mix, "design")
+    assert len(long.slug) <= 48 and "/" not in long.slug and long.slug != other.slug
+
+
+def test_a_design_universe_runs_with_the_configured_config_but_its_one_key():
+    """The config written to a universe's folder resolves to itself (its preset is applied
+    already), and differs from the configured run's in the universe's key alone (besides
+    its empty multiverse)."""
+    configured = load(CONFIG, SCHEMA, {"preset": "smoke"})
+    universe = multiverse.Universe("c1.env.noise_std=1", "c1.env.noise_std", 1.0, "design")
+    own = multiverse.universe_config(configured, universe)
+    assert resolve(own, SCHEMA) == own
+    assert own["c1"]["env"]["noise_std"] == 1.0 and own["seeds"] == configured["seeds"] == [0, 1]
+    same = {key: value for key, value in own.items() if key not in ("c1", "multiverse", "multiverse_design", "presets")}
+    assert same == {key: configured[key] for key in same}
+    assert override(own, {"c1.env.noise_std": configured["c1"]["env"]["noise_std"]})["c1"] == configured["c1"]
+    assert own["multiverse"] == {} and own["multiverse_design"] == []
+
+
+def test_the_nested_run_builds_the_claims_verdict_rows_in_the_universe_folder():
+    command = multiverse.design_command("/repo/Snakefile", "results/multiverse/design/c1/u", 3, "results/verdicts/c1.csv")
+    assert command[1:3] == ["-m", "snakemake"]
+    assert command[command.index("--directory") + 1] == "results/multiverse/design/c1/u"
+    assert command[command.index("--snakefile") + 1] == "/repo/Snakefile"
+    assert command[command.index("--cores") + 1] == "3" and command[-2:] == ["--", "results/verdicts/c1.csv"]
+
+
+def test_a_design_universe_whose_learners_did_not_converge_reads_undertrained():
+    """A design universe's rows are its own run's verdict rows (rule report_numbers there),
+    which its own learners' adequacy qualifies."""
+    claim = toy_claim()
+    claim = Claim(**{**vars(claim), "results": lambda tables, params: ""})
+    universe = multiverse.Universe("stats.n_boot=100", "stats.n_boot", 100, "design")
+    stalled = claim.report_numbers({"effect": 0.15}, {"training_logs": Adequacy(("converged", "stalled"))}, POINT)
+    rows = multiverse.design_rows(universe, stalled.verdict_rows)
+    assert list(rows.verdict) == [UNDERTRAINED] and list(rows.kind) == ["design"]
+    converged = claim.report_numbers({"effect": 0.15}, {"training_logs": Adequacy(("converged",))}, POINT)
+    assert list(multiverse.design_rows(universe, converged.verdict_rows).verdict) == ["supported"]
+    assert list(rows.columns) == list(multiverse.UNIVERSE_COLUMNS) and rows.value.iloc[0] == "100"
+
+
+def with_design():
+    """The synthetic multiverse and two design universes with known verdicts."""
+    design = [("n=100", "n", "100", "A", 0.05, "not supported"), ("n=100", "n", "100", "B", -0.2, "not supported"),
+              ("w=2", "w", "2", "A", 0.4, "supported"), ("w=2", "w", "2", "B", 0.25, UNDERTRAINED)]
+    return pd.concat([synthetic(), pd.DataFrame([
+        {"universe": u, "kind": "design", "choice": c, "value": v, "prefix": p, "test": "t", "effect_label": "e",
+         "effect": e, "ci_low": e - 0.05, "ci_high": e + 0.05, "verdict": d} for u, c, v, p, e, d in design])],
+        ignore_index=True)
+
+
+def test_design_universes_join_the_curve_and_the_robustness_counts():
+    rows = with_design()
+    curve = figures.curve_order(rows.query("prefix == 'A'"))
+    assert list(curve.universe) == ["n=100", "m=0.2", "a=0.01", "configured", "m=0.05", "s=plain", "w=2"]
+    robust = multiverse.robustness(rows).set_index("prefix")
+    assert robust.loc["A", ["holds", "n", "flipped_by"]].tolist() == [4, 7, "m=0.2; a=0.01; n=100"]
+    assert robust.loc["B", ["holds", "n", "flipped_by"]].tolist() == [5, 7, "s=plain; w=2"]
+    ranked = multiverse.influence(rows).set_index("choice")
+    assert ranked.loc["n", "flips"] == 1 and ranked.loc["w", "flips"] == 1
+
+
+def test_the_section_names_the_design_universes_run_and_not_run(tmp_path):
+    text = multiverse.section({"c9": with_design()}, lambda claim: f"figures/{claim}.pdf",
+                              {"c9": {"ran": ["n=100", "w=2"], "not_run": ["n=1000"]}})
+    assert "Design universes run at this preset: n=100, w=2." in text
+    assert "Listed but not run at this preset: n=1000." in text
+    assert "No design universe runs at this preset." in multiverse.section({"c9": synthetic()}, str)
+    out = tmp_path / "curve.pdf"
+    figures.specification_curve_figure(with_design(), [out], "toy")
+    assert out.stat().st_size > 0
+
+
+def test_one_design_alternative_plans_only_its_own_run_and_the_configured_point_no_training(tmp_path):
+    """With C1's multiverse and its design universe c1.env.noise_std=1 up to date (stand-ins),
+    one more alternative of that choice plans exactly that universe's run (one job, in its
+    own folder) and C1's multiverse job; an alternative equal to the configured value plans
+    no run and no training (it is the configured run, whose learners it reuses)."""
+    import yaml
+
+    from test_probes_workflow import ROOT, SMOKE, snakemake, stand_in
+
+    work = tmp_path / "pacs"
+    target = "results/multiverse/c1/universes.csv"
+    design = "multiverse_design=[c1.env.noise_std]"
+    stand_in(work, [target], (design,))
+    assert planned_jobs(work, design, "--", target) == {}
+    choices = yaml.safe_load((ROOT / "config.yaml").read_text())["multiverse"]["c1"]
+    [noise] = [choice for choice in choices if choice["key"] == "c1.env.noise_std"]
+
+    def with_noise(alternatives):
+        noise["alternatives"] = alternatives
+        return "multiverse={c1: " + yaml.safe_dump(choices, default_flow_style=True, width=10**6).strip() + "}"
+
+    added = with_noise([0.1, 1.0, 0.5])
+    assert planned_jobs(work, added, design, "--", target) == {"design_universe": 1, "multiverse": 1}
+    plan = snakemake(work, "--dry-run", *SMOKE, added, design, "--", target).stdout
+    outputs = [line.strip() for line in plan.splitlines() if line.strip().startswith("output:")]
+    assert "output: results/multiverse/design/c1/c1.env.noise_std_0.5/results/verdicts/c1.csv" in outputs
+    assert planned_jobs(work, with_noise([0.1]), design, "--", target) == {"multiverse": 1}, \
+        "the configured value: no design run, no training; only the multiverse job, which lost a universe"
+
+
+def test_a_seed_subset_keeps_its_seeds_files_in_inputs_and_file_labels_and_shared_inputs_whole():
+    job = {"inputs": {"agent": ["r/seed0/a.parquet", "r/seed1/a.parquet"],
+                      "pretrained": ["r/seed0/p.parquet", "r/seed1/p.parquet"]},
+           "shared": ["pretrained"]}
+    assert multiverse.seed_inputs(job, [1]) == {"agent": ["r/seed1/a.parquet"],
+                                                "pretrained": ["r/seed0/p.parquet", "r/seed1/p.parquet"]}
+    params = {"log_sizes": {"r/size5/seed0/log.csv": 5, "r/size5/seed1/log.csv": 5, "r/shared.csv": 1},
+              "stats": {"n_boot": 10}, "splits": {"held_out": "x"}}
+    assert multiverse.seed_params(params, [0]) == {"log_sizes": {"r/size5/seed0/log.csv": 5, "r/shared.csv": 1},
+                                                   "stats": {"n_boot": 10}, "splits": {"held_out": "x"}}
+
+
+@pytest.mark.parametrize("claim", ["c3", "c4", "c6"])
+def test_the_statistics_choices_of_c3_c4_c6_run_as_analysis_universes(claim):
+    """Their small-sample correction, equivalence margin and seed subsets are no longer
+    listed with run: false (their statistics jobs are wired to rerun)."""
+    import yaml
+
+    from test_probes_workflow import ROOT
+
+    choices = yaml.safe_load((ROOT / "config.yaml").read_text())["multiverse"][claim]
+    keys = {choice["key"] for choice in choices if choice.get("run", True)}
+    assert {"stats.small_sample_correction", f"verdicts.{claim}_equivalence_margin", "seeds"} <= keys

@@ -55,11 +55,11 @@ def standin(tmp_path_factory) -> Path:
     return work
 
 
-def stand_in(work: Path, targets) -> None:
-    """A repository copy at ``work`` whose smoke ``targets`` (and what they need) exist as
-    up-to-date empty stand-ins."""
+def stand_in(work: Path, targets, config=()) -> None:
+    """A repository copy at ``work`` whose smoke ``targets`` (and what they need, with the
+    ``config`` values given) exist as up-to-date empty stand-ins."""
     shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
-    summary = snakemake(work, "--summary", *SMOKE, "--", *targets).stdout
+    summary = snakemake(work, "--summary", *SMOKE, *config, "--", *targets).stdout
     for row in summary.splitlines()[1:]:
         path, rule = row.split("\t")[0], row.split("\t")[2]
         if rule == "-":
@@ -69,7 +69,7 @@ def stand_in(work: Path, targets) -> None:
             (work / path).mkdir(exist_ok=True)
         else:
             (work / path).touch()
-    snakemake(work, "--touch", *SMOKE, "--", *targets)  # mtimes in the DAG's order
+    snakemake(work, "--touch", *SMOKE, *config, "--", *targets)  # mtimes in the DAG's order
 
 
 def test_a_syllogism_file_rescores_only_syllogisms(standin):

@@ -60,8 +60,14 @@ LEAVE_ONE_OUT = "leave_one_out"
 
 
 def multiverse_alternatives(choice: dict, config: dict) -> list:
-    """A multiverse choice's alternatives: its list, or for ``seeds`` with ``leave_one_out``
-    one subset per configured seed, without it (leave-one-seed-out universes; none for one seed)."""
+    """A multiverse choice's alternatives: its list; for ``seeds`` with ``leave_one_out``
+    one subset per configured seed, without it (leave-one-seed-out universes; none for one
+    seed); with ``{times: [f, ...]}`` the configured value times each f (rounded for a
+    whole number, so a size scales with the preset's own)."""
+    if isinstance(choice["alternatives"], dict):
+        configured = lookup(config, choice["key"])
+        scaled = [configured * factor for factor in choice["alternatives"]["times"]]
+        return [round(value) for value in scaled] if isinstance(configured, int) else scaled
     if choice["alternatives"] == LEAVE_ONE_OUT:
         if choice["key"] != "seeds":
             raise ConfigError(f"config key 'multiverse': {LEAVE_ONE_OUT} is for key seeds, not {choice['key']}")
@@ -279,7 +285,7 @@ def _check_device(config: dict) -> None:
 def _check_multiverse(config: dict, claims: Mapping | None) -> None:
     """Every multiverse choice names a config key that exists, and each alternative gives a
     config whose relations hold (the universe's run would be a valid run)."""
-    point = {key: value for key, value in config.items() if key != "multiverse"}
+    point = {key: value for key, value in config.items() if key not in ("multiverse", "multiverse_design")}
     for claim, choices in config.get("multiverse", {}).items():
         for index, choice in enumerate(choices):
             where = f"multiverse.{claim}[{index}]"

@@ -306,11 +306,18 @@ def curve_order(rows: pd.DataFrame) -> pd.DataFrame:
     return ordered.assign(rank=range(len(ordered))).reset_index(drop=True)
 
 
+def universe_label(row) -> str:
+    """A universe's line in the dot matrix: its choice and value, design universes (their
+    own training run) marked as such."""
+    return f"{'design: ' if row.kind == 'design' else ''}{row.choice} = {row.value}"
+
+
 def specification_curve_figure(rows: pd.DataFrame, out_paths, title: str) -> None:
     """A claim's specification curve (Simonsohn et al. 2020), one column per verdict row
     (``prefix``): above, the deciding effect with its 95% CI in every universe, sorted by
-    effect (``curve_order``) and coloured by verdict; below, a dot matrix of
-    the choice each universe takes (the configured run: the bottom row). ``rows``: the tidy
+    effect (``curve_order``) and coloured by verdict (design universes as squares, analysis
+    ones as circles); below, a dot matrix of the choice each universe takes (design choices
+    marked "design:"; the configured run: the bottom row). ``rows``: the tidy
     universe table of ``pacs.claims.multiverse`` (``UNIVERSE_COLUMNS``)."""
     sns.set_theme(style="whitegrid", context="paper")
     if rows.empty:  # no verdict row was tested: say so rather than draw empty axes
@@ -322,7 +329,7 @@ def specification_curve_figure(rows: pd.DataFrame, out_paths, title: str) -> Non
     prefixes = list(dict.fromkeys(rows.prefix))
     verdicts = list(dict.fromkeys(rows.verdict))
     palette = dict(zip(verdicts, sns.color_palette("colorblind", len(verdicts))))
-    labels = list(dict.fromkeys(f"{r.choice} = {r.value}" for r in rows.itertuples() if r.universe != CONFIGURED))
+    labels = list(dict.fromkeys(universe_label(r) for r in rows.itertuples() if r.universe != CONFIGURED))
     labels.append(CONFIGURED)
     fig, axes = plt.subplots(2, len(prefixes), figsize=(3.2 * len(prefixes) + 1.5, 2.6 + 0.22 * len(labels)),
                              squeeze=False, sharex="col", gridspec_kw={"height_ratios": [2, 0.4 + 0.18 * len(labels)]})
@@ -331,10 +338,11 @@ def specification_curve_figure(rows: pd.DataFrame, out_paths, title: str) -> Non
         top, matrix = axes[0][column], axes[1][column]
         for r in curve.itertuples():
             colour = palette[r.verdict]
-            top.errorbar(r.rank, r.effect, yerr=[[r.effect - r.ci_low], [r.ci_high - r.effect]], fmt="o",
-                         color=colour, markersize=4, capsize=2, label=r.verdict)
-            label = CONFIGURED if r.universe == CONFIGURED else f"{r.choice} = {r.value}"
-            matrix.scatter(r.rank, labels.index(label), color=colour, s=14)
+            marker = "s" if r.kind == "design" else "o"
+            top.errorbar(r.rank, r.effect, yerr=[[r.effect - r.ci_low], [r.ci_high - r.effect]], fmt=marker,
+                         color=colour, markersize=4, capsize=2)
+            label = CONFIGURED if r.universe == CONFIGURED else universe_label(r)
+            matrix.scatter(r.rank, labels.index(label), color=colour, s=14, marker=marker)
         top.set_title(f"{prefix}: {curve.effect_label.iloc[0]}", fontsize=7)
         top.set_ylabel("effect [95% CI]" if column == 0 else "")
         matrix.set_yticks(range(len(labels)))
@@ -344,4 +352,11 @@ def specification_curve_figure(rows: pd.DataFrame, out_paths, title: str) -> Non
         matrix.set_xticks(range(len(curve)))
         matrix.set_xticklabels([])
         matrix.set_xlabel("universes, by effect")
-    save_with_legend(fig, list(axes[0]), title, out_paths, ncol=len(verdicts))
+    # the legend: colour is the verdict; marker the kind of universe, where design ones are drawn
+    for verdict in verdicts:
+        axes[0][0].plot([], [], "o", color=palette[verdict], label=verdict)
+    kinds = [("o", "analysis universe"), ("s", "design universe (own training)")]
+    kinds = kinds if (rows.kind == "design").any() else []
+    for marker, label in kinds:
+        axes[0][0].plot([], [], marker, color="grey", label=label)
+    save_with_legend(fig, list(axes[0]), title, out_paths, ncol=len(verdicts) + len(kinds))

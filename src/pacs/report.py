@@ -226,7 +226,7 @@ def design_note(row) -> str:
 
 
 def robustness_note(row) -> str:
-    """A verdict row's robustness over its claim's analysis universes (``pacs.claims.multiverse``:
+    """A verdict row's robustness over its claim's universes, analysis and design (``pacs.claims.multiverse``:
     'k/n' universes where the verdict holds, and the choices that flip it); '--' without one."""
     note = getattr(row, "robustness", "")
     return f"{{\\tiny {tex_escape(note)}}}" if isinstance(note, str) and note else "--"

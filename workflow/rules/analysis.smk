@@ -63,9 +63,43 @@ rule report_numbers:
 
 
 # The multiverse (pacs.claims.multiverse): each claim's analysis universes (config `multiverse`),
-# decided on the same statistics tables and learners as its configured verdicts, one job
-# per claim; a universe equal to the configured run is that run (not recomputed).
+# decided on the same statistics tables and learners as its configured verdicts, and the
+# design universes this preset runs (config `multiverse_design`), each its own run; one
+# multiverse job per claim; a universe equal to the configured run is that run (not recomputed).
 plan_multiverse()
+
+
+# One job per design universe: the claim's run up to its verdict rows, with the universe's
+# config (the configured one with one key changed), in the universe's own folder
+# (pacs.claims.multiverse.design_folder), as a nested Snakemake run of this Snakefile on this
+# run's cores. Under the SLURM profile that whole run is one cluster job (docs/multiverse.md).
+rule design_universe:
+    input:
+        every_code_input(),
+    output:
+        verdict_rows=f"{multiverse.DESIGN_DIR}/{{claim}}/{{universe}}/results/verdicts/{{claim}}.csv",
+    log:
+        "logs/multiverse/design/{claim}/{universe}.log",
+    wildcard_constraints:
+        claim="|".join(REGISTRY),
+        universe=design_slugs(),
+    conda:
+        SOFTWARE
+    threads: run_cores()
+    resources:
+        **{**job_resources("model"), "cpus_per_task": run_cores()},
+    params:
+        name=lambda w: DESIGN_UNIVERSES[(w.claim, w.universe)].name,
+        folder=lambda w: multiverse.design_folder(
+            w.claim, DESIGN_UNIVERSES[(w.claim, w.universe)]
+        ),
+        config=lambda w: multiverse.universe_config(
+            config, DESIGN_UNIVERSES[(w.claim, w.universe)]
+        ),
+        snakefile=str(REPOSITORY / "Snakefile"),
+        target=lambda w: REGISTRY[w.claim].verdict_rows_file,
+    script:
+        "../scripts/design_universe.py"
 
 
 rule multiverse:
@@ -73,6 +107,12 @@ rule multiverse:
         code("multiverse"),
         unpack(lambda w: WIRING[w.claim]["tables"]),
         unpack(statistics_inputs),
+        unpack(
+            lambda w: {
+                f"design{index}": design_verdict_rows(w.claim, universe)
+                for index, universe in enumerate(design_universes(w.claim))
+            }
+        ),
     output:
         universes="results/multiverse/{claim}/universes.csv",
         robustness="results/multiverse/{claim}/robustness.csv",
@@ -87,6 +127,7 @@ rule multiverse:
     params:
         settings=lambda w: WIRING[w.claim]["params"],
         universes=lambda w: universe_params(w.claim),
+        design=lambda w: [vars(universe) for universe in design_universes(w.claim)],
         # file names as plain strings (a rule's input objects do not pickle)
         statistics=lambda w: [
             {
@@ -95,6 +136,7 @@ rule multiverse:
                     for name, files in job["inputs"].items()
                 },
                 "tables": job["tables"],
+                "shared": job.get("shared", []),
             }
             for job in WIRING[w.claim]["statistics"]
         ],
@@ -137,5 +179,16 @@ rule multiverse_report:
         **job_resources("light"),
     params:
         claims=list(REGISTRY),
+        design={
+            claim: {
+                "ran": [universe.name for universe in design_universes(claim)],
+                "not_run": multiverse.not_run(
+                    config["multiverse"].get(claim, []),
+                    config,
+                    config["multiverse_design"],
+                ),
+            }
+            for claim in REGISTRY
+        },
     script:
         "../scripts/multiverse_report.py"

@@ -549,6 +549,65 @@ wire_claim(
         "c3.feature_choice",
         "c3.efficiency",
     ],
+    # its three statistics jobs (C3, C3b, C3a), for a multiverse universe to rerun
+    statistics=[
+        dict(
+            inputs={
+                name: list(rules.c3_statistics.input[name])
+                for name in ("agent", "baselines", "training_logs")
+            },
+            params={
+                "log_conditions": C3_TRAINING_LOGS,
+                "stats": config["stats"],
+                "verdict": rule_choices(config["c3"]["verdict"]),
+                "margin": config["c3"]["verdict"]["equivalence_margin"],
+            },
+            keys={
+                "stats": "stats",
+                "verdict": "c3.verdict",
+                "margin": "c3.verdict.equivalence_margin",
+            },
+            tables={
+                name: name for name in ("summary", "contrasts", "controls", "training")
+            },
+        ),
+        dict(
+            inputs={
+                name: list(rules.feature_choice_c3_statistics.input[name])
+                for name in ("agent", "baselines", "training_logs")
+            },
+            params={
+                "log_conditions": C3B_TRAINING_LOGS,
+                "stats": config["stats"],
+                "part": "feature_choice",
+                "feature_choice": C3B_CONFIG,
+            },
+            keys={"stats": "stats"},
+            tables={
+                name: f"feature_{name}" for name in ("shares", "contrasts", "training")
+            },
+        ),
+        dict(
+            inputs={
+                name: list(rules.efficiency_c3_statistics.input[name])
+                for name in ("agent", "baselines", "training_logs")
+            },
+            params={
+                "curve_sizes": C3A_EPISODES,
+                "log_sizes": C3A_LOG_SIZES,
+                "log_arms": C3A_LOG_ARMS,
+                "stats": config["stats"],
+                "part": "efficiency",
+                "efficiency": C3A_CONFIG,
+                "env": config["c3"]["env"],
+            },
+            keys={"stats": "stats"},
+            tables={
+                name: f"efficiency_{name}"
+                for name in ("curve", "contrasts", "validation")
+            },
+        ),
+    ],
     figures={
         "c3": dict(
             inputs={"summary": rules.c3_statistics.output.summary},

@@ -364,6 +364,52 @@ wire_claim(
         *verdict_choice_keys("c4"),
         "c4.verdict.equivalence_margin",
     ],
+    # its statistics job, for a multiverse universe to rerun (the pretrained LM's episodes are
+    # shared by every training seed: their seed folders are prompt seeds)
+    statistics=[
+        dict(
+            inputs={
+                name: list(rules.c4_statistics.input[name])
+                for name in (
+                    "pipeline",
+                    "pretrained",
+                    "baselines",
+                    "replay",
+                    "corpus_curve",
+                    "training_logs",
+                )
+            },
+            shared=["pretrained"],
+            params={
+                "log_conditions": C4_TRAINING_LOGS,
+                "curve_sizes": C4_CURVE,
+                "stats": config["stats"],
+                "shots": C4_PRETRAINED["shots"],
+                "splits": config["c4"]["splits"],
+                "model_name": C4_PRETRAINED["model"],
+                "verdict": rule_choices(config["c4"]["verdict"]),
+                "margin": config["c4"]["verdict"]["equivalence_margin"],
+            },
+            keys={
+                "stats": "stats",
+                "verdict": "c4.verdict",
+                "margin": "c4.verdict.equivalence_margin",
+            },
+            tables={
+                name: name
+                for name in (
+                    "summary",
+                    "contrasts",
+                    "explanation_contrasts",
+                    "controls",
+                    "explanation_controls",
+                    "training",
+                    "replay",
+                    "corpus_curve",
+                )
+            },
+        )
+    ],
     figures={
         "c4": dict(
             inputs={"summary": rules.c4_statistics.output.summary},

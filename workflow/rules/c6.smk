@@ -393,6 +393,35 @@ wire_claim(
         *verdict_choice_keys("c6"),
         "c6.verdict.equivalence_margin",
     ],
+    # its statistics job of each regime, for a multiverse universe to rerun
+    statistics=[
+        dict(
+            inputs={
+                "agent": c6_learner_files(
+                    regime, C6_LEARNERS[regime], "episodes.parquet"
+                ),
+                "baselines": expand(rules.c6_baselines.output[0], seed=SEEDS),
+                "training_logs": list(C6_TRAINING_LOGS[regime]),
+            },
+            params={
+                "log_conditions": C6_TRAINING_LOGS[regime],
+                "stats": config["stats"],
+                "regime": regime,
+                "verdict": rule_choices(C6_CONFIG["verdict"]),
+                "margin": C6_CONFIG["verdict"]["equivalence_margin"],
+            },
+            keys={
+                "stats": "stats",
+                "verdict": "c6.verdict",
+                "margin": "c6.verdict.equivalence_margin",
+            },
+            tables={
+                name: f"{name}_{regime}"
+                for name in ("summary", "contrasts", "controls", "training")
+            },
+        )
+        for regime in C6_SECTIONS
+    ],
     figures={
         f"c6_{regime}": dict(
             inputs={"summary": c6_statistics(regime, "summary")},

@@ -1,4 +1,5 @@
 import itertools
+import re
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from pacs.ensemble import use_ensemble
 from pacs.probes.sources import extra_files_by_task
 from pacs.runtime import pick_device
 from pacs.verdicts import rule_choices
+from snakemake.exceptions import WorkflowError
 
 try:
     resolved = resolve_config(
@@ -88,7 +90,11 @@ def wire_claim(
     condition label in the figure};
     benchmarks: its benchmark files, for the report's stage-time table;
     statistics_keys: the dotted config keys its statistics jobs read (a multiverse
-    universe that changes one would need its statistics rerun, pacs.multiverse.plan).
+    universe that changes one would need its statistics rerun, pacs.multiverse.plan);
+    statistics: its statistics jobs, for a universe to rerun, each dict(inputs=named
+    lists of files, params=the job's params, keys=param -> the config key it holds,
+    tables=output -> the wired table it is, and optionally shared=names of inputs whose
+    seed folders are not training seeds, kept whole in a seed-subset universe).
     """
     WIRING[claim] = dict(
         tables=tables,
@@ -138,14 +144,21 @@ def check_wiring():
             sys.exit(f"pacs: claim {claim.id}: {'; '.join(problems)}")
 
 
-# Each claim's analysis universes (config `multiverse`, pacs.claims.multiverse): filled by
+# Each claim's analysis universes and the design universes that run at this preset
+# (config `multiverse`, `multiverse_design`; pacs.claims.multiverse): filled by
 # plan_multiverse once every claim is wired.
 MULTIVERSE = {}
+DESIGN_UNIVERSES = {}
 
 
 def plan_multiverse():
     """Plan every claim's universes, checked against its wiring (one line naming the key otherwise)."""
     try:
+        design = multiverse.plan_design(
+            {claim: config["multiverse"].get(claim, []) for claim in REGISTRY},
+            config,
+            config["multiverse_design"],
+        )
         planned = {
             claim: multiverse.plan(
                 claim,
@@ -162,6 +175,47 @@ def plan_multiverse():
     for name in set(config["multiverse"]) - set(REGISTRY):
         sys.exit(f"pacs: config key 'multiverse.{name}': not a claim of the registry")
     MULTIVERSE.update(planned)
+    DESIGN_UNIVERSES.update(
+        {
+            (claim, universe.slug): universe
+            for claim, universes in design.items()
+            for universe in universes
+        }
+    )
+
+
+def design_universes(claim):
+    """The design universes of ``claim`` that run at this preset, in the config's order."""
+    return [u for (owner, _), u in DESIGN_UNIVERSES.items() if owner == claim]
+
+
+def design_slugs():
+    """The folder names of the design universes this preset runs, as a wildcard pattern (one
+    that matches nothing when none runs): a folder of no planned universe has no rule.
+    """
+    slugs = sorted({slug for _, slug in DESIGN_UNIVERSES})
+    return "|".join(re.escape(slug) for slug in slugs) if slugs else "(?!)"
+
+
+def design_verdict_rows(claim, universe):
+    """A design universe's verdict rows: the claim's own, from the run in its folder."""
+    return f"{multiverse.design_folder(claim, universe)}/{REGISTRY[claim].verdict_rows_file}"
+
+
+def run_cores():
+    """The cores this run was given (a design universe's own run uses them all; under an
+    executor without a core count, such as SLURM's, `threads_per_job`)."""
+    try:
+        return workflow.cores
+    except WorkflowError:
+        return config["threads_per_job"]
+
+
+def every_code_input():
+    """The code inputs of every script: a design universe's run may run any of them (its
+    own Snakemake run then reruns only the jobs whose code changed)."""
+    scripts = sorted((REPOSITORY / "workflow" / "scripts").glob("*.py"))
+    return sorted({path for script in scripts for path in code(script.stem)})
 
 
 def universe_params(claim):

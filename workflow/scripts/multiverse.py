@@ -1,10 +1,13 @@
-"""Rule multiverse: one claim's verdict rows in every analysis universe (pacs.claims.multiverse),
-from the statistics tables and training logs its report numbers read (rerunning its statistics
-where a universe changes what they read: the wired statistics jobs, on the universe's seeds),
-and their robustness."""
+"""Rule multiverse: one claim's verdict rows in every universe (pacs.claims.multiverse): each
+analysis universe from the statistics tables and training logs its report numbers read
+(rerunning its statistics where a universe changes what they read: the wired statistics jobs,
+on the universe's seeds), each design universe from its own run's verdict rows; and their
+robustness."""
 
 import tempfile
 from pathlib import Path
+
+import pandas as pd
 
 from pacs.claims import multiverse
 from pacs.claims.registry import REGISTRY
@@ -29,8 +32,7 @@ def rerun(universe):
     seeds, rerun_tables = own["seeds"], dict(tables)
     with tempfile.TemporaryDirectory() as folder:
         for index, (job, job_params) in enumerate(zip(params.statistics, own["statistics_params"])):
-            inputs = {name: multiverse.seed_files(files, seeds) for name, files in job["inputs"].items()}
-            computed = claim.statistics(inputs, job_params)
+            computed = claim.statistics(multiverse.seed_inputs(job, seeds), multiverse.seed_params(job_params, seeds))
             for output, table in job["tables"].items():
                 path = Path(folder) / f"{index}_{output}{Path(snakemake.input[table]).suffix}"
                 write_table(computed[output], path)
@@ -42,5 +44,11 @@ def rerun(universe):
 
 planned = [multiverse.Universe(u["name"], u["choice"], u["value"]) for u in params.universes]
 rows = multiverse.evaluate(claim, tables, trained, params.settings, planned, rerun)
+# each design universe's rows: its own run's verdict rows (rule design_universe), qualified
+# there by its own learners' adequacy
+design = [multiverse.design_rows(multiverse.Universe(**universe),
+                                 read_table(snakemake.input[f"design{index}"], multiverse.UNIVERSE_COLUMNS[4:]))
+          for index, universe in enumerate(params.design)]
+rows = pd.concat([rows, *design], ignore_index=True)
 write_table(rows, snakemake.output.universes)
 write_table(multiverse.robustness(rows), snakemake.output.robustness)

@@ -9,4 +9,4 @@ from pacs.tables import read_table
 configure_logging(snakemake.log[0])
 claim = snakemake.wildcards.claim
 rows = read_table(snakemake.input.universes, UNIVERSE_COLUMNS)
-specification_curve_figure(rows, [snakemake.output.pdf], f"{claim.upper()}: verdicts in every analysis universe")
+specification_curve_figure(rows, [snakemake.output.pdf], f"{claim.upper()}: verdicts in every universe")

@@ -6,7 +6,9 @@ C5's score, ...), with its reasonable alternatives (config ``multiverse.<claim>`
 time around the configured point, as Steegen et al. 2016 vary them); an alternative equal
 to the configured value is the configured point itself and is not a universe of its own.
 Analysis choices (``kind: analysis``) reuse the trained learners; design choices
-(``kind: design``) would need their own training and are listed for the extended tier only.
+(``kind: design``) need their own training: each design universe is the claim's whole run
+in its own folder (``design_folder``), with its own config (``universe_config``), and its
+rows are that run's verdict rows (``design_rows``), qualified by its own learners' adequacy.
 
 Tables here are tidy: one row per (universe, verdict row), with the columns of
 ``UNIVERSE_COLUMNS``; the functions are pure, so the robustness counts are tested on synthetic multiverses with known verdicts.
@@ -14,7 +16,9 @@ Tables here are tidy: one row per (universe, verdict row), with the columns of
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,46 +28,122 @@ from pacs.config import lookup, multiverse_alternatives, override
 from pacs.labels import CONFIGURED
 from pacs.report import tex_escape
 
-# one row per (universe, verdict row): the universe's name, the choice it varies and the
-# alternative it takes (the configured point has neither), the verdict row's macro prefix
-UNIVERSE_COLUMNS = ("universe", "choice", "value", "prefix", "test", "effect_label", "effect", "ci_low",
+# one row per (universe, verdict row): the universe's name, its kind (configured, analysis or
+# design), the choice it varies and the alternative it takes (the configured point has
+# neither), the verdict row's macro prefix
+UNIVERSE_COLUMNS = ("universe", "kind", "choice", "value", "prefix", "test", "effect_label", "effect", "ci_low",
                     "ci_high", "verdict")
+# where each design universe runs (its own results tree below its folder, ``design_folder``)
+DESIGN_DIR = "results/multiverse/design"
 
 
 @dataclass(frozen=True)
 class Universe:
-    """One universe: its name, the choice it varies (a dotted config key), its value."""
+    """One universe: its name, the choice it varies (a dotted config key), its value, and
+    the choice's kind (``analysis``: decided on the configured learners; ``design``: its own run)."""
 
     name: str
     choice: str
     value: object
+    kind: str = "analysis"
 
     @property
     def overrides(self) -> dict:
         return {self.choice: self.value}
+
+    @property
+    def slug(self) -> str:
+        """The universe's folder name: its name with every run of other characters than
+        letters, digits, '.', '-' as one '_' (a long one cut, with a hash of the whole name)."""
+        plain = re.sub(r"[^A-Za-z0-9.\-]+", "_", self.name).strip("_")
+        if len(plain) <= 48:
+            return plain
+        return f"{plain[:39]}_{hashlib.sha1(self.name.encode()).hexdigest()[:8]}"
 
 
 def value_label(value) -> str:
     """How an alternative is printed in a universe's name and the dot matrix."""
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(value_label(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {value_label(v)}" for key, v in value.items()) + "}"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def universes(choices: list[dict], config: dict, run_kinds=("analysis",)) -> list[Universe]:
+def runs(choice: dict, name: str, design: list | str) -> bool:
+    """Whether universe ``name`` of a choice runs at this preset: an analysis choice's unless
+    ``run: false``; a design choice's when ``design`` (config ``multiverse_design``) is
+    ``all`` or names its key (every alternative) or the universe itself."""
+    if not choice.get("run", True):
+        return False
+    return choice["kind"] == "analysis" or design == "all" or choice["key"] in design or name in design
+
+
+def universes(choices: list[dict], config: dict, run_kinds=("analysis",), design: list | str = ()) -> list[Universe]:
     """The universes of one claim's ``multiverse`` choices (each ``{key, kind, alternatives,
-    run}``): one per alternative of each choice of a kind in ``run_kinds`` (and ``run`` not
-    false), in the config's order, without the alternatives equal to the configured value
-    (that universe is the configured run itself)."""
+    run}``): one per alternative of each choice of a kind in ``run_kinds`` that runs at this
+    preset (``runs``, with ``design`` the design keys or universes it runs), in the config's
+    order, without the alternatives equal to the configured value (that universe is the
+    configured run itself: no second training)."""
     planned = []
     for choice in choices:
-        if choice["kind"] not in run_kinds or not choice.get("run", True):
+        if choice["kind"] not in run_kinds:
             continue
         configured = lookup(config, choice["key"])
         for value in multiverse_alternatives(choice, config):
-            if value != configured:
-                planned.append(Universe(f"{choice['key']}={value_label(value)}", choice["key"], value))
+            name = f"{choice['key']}={value_label(value)}"
+            if value != configured and runs(choice, name, design):
+                planned.append(Universe(name, choice["key"], value, choice["kind"]))
     return planned
+
+
+def not_run(choices: list[dict], config: dict, design: list | str) -> list[str]:
+    """The names of the design universes listed for a claim that do not run at this preset."""
+    every = universes([{**choice, "run": True} for choice in choices], config, ("design",), "all")
+    running = {u.name for u in universes(choices, config, ("design",), design)}
+    return [u.name for u in every if u.name not in running]
+
+
+def plan_design(multiverse: dict[str, list[dict]], config: dict, design: list | str) -> dict[str, list[Universe]]:
+    """Each claim's design universes that run at this preset (``design``: config
+    ``multiverse_design``); an entry of ``design`` that names no design choice's key nor
+    any of their universes (other than the configured run) is a ``ValueError`` naming it."""
+    planned = {claim: universes(choices, config, ("design",), design) for claim, choices in multiverse.items()}
+    if design != "all":
+        known = {choice["key"] for choices in multiverse.values() for choice in choices if choice["kind"] == "design"}
+        known |= {u.name for choices in multiverse.values()
+                  for u in universes([{**c, "run": True} for c in choices], config, ("design",), "all")}
+        for index, name in enumerate(design):
+            if name not in known:
+                raise ValueError(f"multiverse_design[{index}]: {name!r} names no design choice or universe of "
+                                 "the multiverse block (an alternative equal to the configured value is the "
+                                 "configured run)")
+    return planned
+
+
+def design_folder(claim: str, universe: Universe) -> str:
+    """The folder of a design universe's own run (its results tree, config and log)."""
+    return f"{DESIGN_DIR}/{claim}/{universe.slug}"
+
+
+def universe_config(config: dict, universe: Universe) -> dict:
+    """The config a design universe runs with: the resolved configured one with the
+    universe's override, its preset already applied (the preset's block emptied, so
+    resolving it again changes nothing) and no multiverse of its own."""
+    changed = override(config, universe.overrides)
+    changed["presets"] = {name: {} for name in changed["presets"]}
+    changed["multiverse"] = {}
+    changed["multiverse_design"] = []
+    return changed
+
+
+def design_command(snakefile, folder, cores: int, target: str) -> list[str]:
+    """The nested workflow run of a design universe: this repository's Snakefile in the
+    universe's folder (which holds its config.yaml), building ``target`` (the claim's
+    verdict rows) on ``cores`` cores; ``--nolock``: only the one job that owns the folder
+    runs there; ``--rerun-incomplete``: a run killed midway goes on where it stopped."""
+    return [sys.executable, "-m", "snakemake", "--snakefile", str(snakefile), "--directory", str(folder),
+            "--cores", str(cores), "--nolock", "--rerun-incomplete", "--", target]
 
 
 def touches(key: str, read: str) -> bool:
@@ -71,14 +151,27 @@ def touches(key: str, read: str) -> bool:
     return key == read or key.startswith(read + ".") or read.startswith(key + ".")
 
 
-def verdict_rows(universe: str, choice: str, value, decisions) -> pd.DataFrame:
+def verdict_rows(universe: str, choice: str, value, decisions, kind: str = "analysis") -> pd.DataFrame:
     """One universe's rows (``UNIVERSE_COLUMNS``) from a claim's decisions
     (``pacs.claims.spec.Decision``); decisions without a verdict (not tested) have no row."""
-    rows = [{"universe": universe, "choice": choice, "value": value_label(value) if choice else "",
-             "prefix": d.prefix, "test": d.verdict.test, "effect_label": d.verdict.effect_label,
-             "effect": d.verdict.effect, "ci_low": d.verdict.ci_low, "ci_high": d.verdict.ci_high,
-             "verdict": d.verdict.verdict} for d in decisions if d.verdict is not None]
+    rows = [{"prefix": d.prefix, **vars(d.verdict)} for d in decisions if d.verdict is not None]
+    return universe_rows(universe, kind if choice else CONFIGURED, choice, value, pd.DataFrame(rows))
+
+
+def universe_rows(universe: str, kind: str, choice: str, value, verdicts: pd.DataFrame) -> pd.DataFrame:
+    """One universe's rows (``UNIVERSE_COLUMNS``) from verdict rows (one per verdict, with
+    ``prefix`` and the ``pacs.verdicts.Verdict`` fields)."""
+    label = value_label(value) if choice else ""
+    rows = [{"universe": universe, "kind": kind, "choice": choice, "value": label,
+             **{column: row[column] for column in UNIVERSE_COLUMNS[4:]}} for _, row in verdicts.iterrows()]
     return pd.DataFrame(rows, columns=list(UNIVERSE_COLUMNS))
+
+
+def design_rows(universe: Universe, verdicts: pd.DataFrame) -> pd.DataFrame:
+    """A design universe's rows (``UNIVERSE_COLUMNS``) from its own run's verdict rows (rule
+    ``report_numbers`` in its folder), which its own learners' adequacy already qualifies:
+    learners that did not converge there read undertrained, never a verdict."""
+    return universe_rows(universe.name, "design", universe.choice, universe.value, verdicts)
 
 
 def robustness(rows: pd.DataFrame) -> pd.DataFrame:
@@ -124,7 +217,7 @@ def paragraph(claim: str, rows: pd.DataFrame) -> str:
     ranked, robust = influence(rows), robustness(rows)
     n = rows.universe.nunique()
     if ranked.empty:
-        return f"{claim.upper()} has no analysis universe besides the configured one."
+        return f"{claim.upper()} has no universe besides the configured one."
     top = ranked.iloc[0]
     held = sum(r.holds == r.n for r in robust.itertuples())
     head = (f"{claim.upper()}: {n} universes; {held} of {len(robust)} verdict rows hold in all of them. ")
@@ -187,6 +280,23 @@ def seed_files(paths, seeds) -> list[str]:
     return kept
 
 
+def seed_inputs(job: dict, seeds) -> dict[str, list[str]]:
+    """A wired statistics job's input files on ``seeds`` (``seed_files``); the inputs it names
+    ``shared`` (their seed folders are not training seeds: C4's prompt seeds) stay whole."""
+    return {name: list(files) if name in job.get("shared", ()) else seed_files(files, seeds)
+            for name, files in job["inputs"].items()}
+
+
+def seed_params(params: dict, seeds) -> dict:
+    """A statistics job's params on ``seeds``: a param that maps files to labels (a dict whose
+    keys are all paths) keeps the files of those seeds and the shared ones (``seed_files``)."""
+    def by_file(value) -> bool:
+        return isinstance(value, dict) and bool(value) and all(isinstance(k, str) and "/" in k for k in value)
+
+    return {name: {path: value[path] for path in seed_files(value, seeds)} if by_file(value) else value
+            for name, value in params.items()}
+
+
 def evaluate(claim, tables, trained, params: dict, planned: list[Universe], rerun=None) -> pd.DataFrame:
     """Every universe's verdict rows (``UNIVERSE_COLUMNS``): the claim's ``decide`` on the same
     statistics tables and learners' adequacy (``trained``: so a universe of learners that did not
@@ -200,20 +310,35 @@ def evaluate(claim, tables, trained, params: dict, planned: list[Universe], reru
         universe_tables, universe_trained = own if own is not None else (tables, trained)
         overrides = {key: value for key, value in universe.overrides.items() if key.split(".")[0] in params}
         frames.append(verdict_rows(universe.name, universe.choice, universe.value,
-                                   claim.decide(universe_tables, universe_trained, override(params, overrides))))
+                                   claim.decide(universe_tables, universe_trained, override(params, overrides)),
+                                   universe.kind))
     return pd.concat(frames, ignore_index=True)
 
 
-def section(claims: dict[str, pd.DataFrame], figure_path) -> str:
-    """The report's multiverse subsections (LaTeX): per claim, its paragraph and its
-    specification curve (``figure_path(claim)``: the figure's path from paper/build)."""
+def design_sentence(ran: list[str], listed: list[str]) -> str:
+    """Which design universes ran at this preset and which are listed but did not."""
+    said = [f"Design universes run at this preset: {', '.join(ran)}." if ran else
+            "No design universe runs at this preset."]
+    if listed:
+        said.append(f"Listed but not run at this preset: {', '.join(listed)}.")
+    return " ".join(said)
+
+
+def section(claims: dict[str, pd.DataFrame], figure_path, design: dict[str, dict] | None = None) -> str:
+    """The report's multiverse subsections (LaTeX): per claim, its paragraph, the design
+    universes that ran and those that did not (``design[claim]``: ``ran`` and ``not_run``
+    names) and its specification curve (``figure_path(claim)``: the figure's path from paper/build)."""
     parts = []
     for claim, rows in claims.items():
-        parts += [f"\\subsection*{{{claim.upper()}}}", tex_escape(paragraph(claim, rows)), "",
-                  "\\begin{figure}[H]", "\\centering",
+        own = (design or {}).get(claim, {})
+        said = paragraph(claim, rows) + " " + design_sentence(own.get("ran", []), own.get("not_run", []))
+        parts += [f"\\subsection*{{{claim.upper()}}}", tex_escape(said),
+                  "", "\\begin{figure}[H]", "\\centering",
                   f"\\includegraphics[width=\\linewidth]{{{figure_path(claim)}}}",
                   f"\\caption{{{claim.upper()}: the deciding effect of each verdict row with its 95\\% CI in "
-                  "every analysis universe, sorted by effect and coloured by verdict; below, the choice each "
-                  "universe takes (rules \\texttt{multiverse}, \\texttt{multiverse\\_figure}, from "
-                  f"\\texttt{{results/multiverse/{claim}/universes.csv}}).}}", "\\end{figure}", ""]
+                  "every universe (analysis universes: circles, on the configured learners; design universes: "
+                  "squares, each its own training run), sorted by effect and coloured by verdict; below, the "
+                  "choice each universe takes (rules \\texttt{multiverse}, \\texttt{design\\_universe}, "
+                  f"\\texttt{{multiverse\\_figure}}, from \\texttt{{results/multiverse/{claim}/universes.csv}}).}}",
+                  "\\end{figure}", ""]
     return "\n".join(parts)
