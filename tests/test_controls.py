@@ -12,7 +12,7 @@ from pacs.claims import c1, c2, c3, c4, c5, c6
 from pacs.labels import RC_LEARNER_POLICIES, pipeline_lm_policy, pretrained_policy
 from pacs.stats import BootstrapSettings
 from pacs.verdicts import (CANNOT_DECIDE, NOT_SUPPORTED, SUPPORTED, Verdict, beat_and_approach_verdict,
-                           benefit_verdict, gap_share_verdict, validate)
+                           benefit_verdict, effect_verdict, gap_share_verdict, validate)
 from test_verdicts import CHOICES, VERDICTS
 
 SETTINGS = BootstrapSettings(n_boot=300)

@@ -287,7 +287,7 @@ def test_a_design_universe_runs_with_the_configured_config_but_its_one_key():
     configured = load(CONFIG, SCHEMA, {"preset": "smoke"})
     universe = multiverse.Universe("c1.env.noise_std=1", "c1.env.noise_std", 1.0, "design")
     own = multiverse.universe_config(configured, universe)
-    assert resolve(own, SCHEMA) == own
+    assert resolve_config(own, SCHEMA) == own
     assert own["c1"]["env"]["noise_std"] == 1.0 and own["seeds"] == configured["seeds"] == [0, 1]
     same = {key: value for key, value in own.items() if key not in ("c1", "multiverse", "multiverse_design", "presets")}
     assert same == {key: configured[key] for key in same}
@@ -401,4 +401,4 @@ def test_the_statistics_choices_of_c3_c4_c6_run_as_analysis_universes(claim):
 
     choices = yaml.safe_load((ROOT / "config.yaml").read_text())["multiverse"][claim]
     keys = {choice["key"] for choice in choices if choice.get("run", True)}
-    assert {"stats.small_sample_correction", f"verdicts.{claim}_equivalence_margin", "seeds"} <= keys
+    assert {"stats.small_sample_correction", f"{claim}.verdict.equivalence_margin", "seeds"} <= keys

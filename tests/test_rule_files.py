@@ -77,10 +77,19 @@ def top_level_names(text: str) -> set[str]:
 
 def names_read(text: str) -> set[str]:
     """Every identifier the file's code reads: not in strings or comments, not an attribute
-    (``rules.x``) and not a keyword argument's name (``model=...``); f-strings' fields count."""
+    (``rules.x``), not a keyword argument's name (``model=...``) and not in an import statement
+    (``from m import a as b`` defines ``b``, it reads nothing of the workflow); f-strings' fields count."""
     tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    read = set()
+    read, in_import = set(), False
     for index, token in enumerate(tokens):
+        if token.type == tokenize.NEWLINE:
+            in_import = False
+        starts_statement = index == 0 or tokens[index - 1].type in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT,
+                                                                    tokenize.DEDENT)
+        if token.type == tokenize.NAME and token.string in ("from", "import") and starts_statement:
+            in_import = True
+        if in_import:
+            continue
         if token.type == tokenize.STRING and token.string.lstrip("rbRB").startswith(("f", "F")):
             read |= set(re.findall(r"(?<![\w.{])\{+([A-Za-z_]\w*)", token.string))
             continue
