@@ -91,6 +91,24 @@ def test_a_design_whose_arms_sit_at_the_ceiling_cannot_be_decided():
     assert validate(data, *c3_called(0.6)).verdict == NOT_SUPPORTED  # a decidable design keeps its verdict
 
 
+def test_learners_that_did_not_converge_read_undertrained_whatever_the_controls_read():
+    """Undertrained wins over "cannot be decided": with failing controls (both arms at the
+    ceiling) a row of capped learners reads undertrained, and so does one whose controls
+    pass; converged learners let the controls decide."""
+    from pacs.adequacy import UNDERTRAINED, Adequacy
+    from pacs.claims.spec import Decision
+
+    data = Verdict(claim="C3", test="t", effect_label="e", effect=0.0, ci_low=0.0, ci_high=0.0, z=0.0, p_holm=1.0,
+                   mde=0.0, verdict=NOT_SUPPORTED, reason="every effect is equivalent to zero")
+    capped, converged = Adequacy(("converged", "cap")), Adequacy(("converged", "converged"))
+    failing, passing = c3_called(1.0, noise=0.0), c3_called(0.6)
+    for controls in (failing, passing):
+        row = Decision.qualified("CThree", data, None, capped, controls).verdict
+        assert row.verdict == UNDERTRAINED and row.positive_control, row
+    assert Decision.qualified("CThree", data, None, converged, failing).verdict.verdict == CANNOT_DECIDE
+    assert Decision.qualified("CThree", data, None, converged, passing).verdict.verdict == NOT_SUPPORTED
+
+
 def test_c4_controls_replay_the_expert_as_each_lm_and_plant_an_explanation_gain():
     chosen = {**CHOICES["c4"], "splits": ["in_distribution", "held_out_link_goal"]}
     label, shots = "SmolLM2-135M", [2]

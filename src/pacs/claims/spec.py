@@ -48,12 +48,13 @@ class Decision:
 
     @classmethod
     def qualified(cls, prefix: str, verdict, rule, trained: Adequacy, controls=None) -> "Decision":
-        """The verdict as its learners' adequacy qualifies it (``pacs.adequacy.qualify``:
-        ``undertrained`` when they did not all converge), then as its controls validate it
-        (``controls``: (positive, negative), each (what it is, its verdict);
-        ``pacs.verdicts.validate``: "cannot be decided by this design" unless both read as
-        they must)."""
-        return cls.controlled(prefix, qualify(verdict, trained), rule, controls)
+        """The verdict as its controls validate it (``controls``: (positive, negative), each
+        (what it is, its verdict); ``pacs.verdicts.validate``: "cannot be decided by this
+        design" unless both read as they must), then as its learners' adequacy qualifies it
+        (``pacs.adequacy.qualify``: ``undertrained`` when they did not all converge, whatever
+        the controls read: a verdict about learners that did not finish is about neither the
+        claim nor the design, so it stays undertrained in every universe that keeps them)."""
+        return cls(prefix, qualify(cls.controlled(prefix, verdict, rule, controls).verdict, trained), rule)
 
     @classmethod
     def controlled(cls, prefix: str, verdict, rule, controls=None) -> "Decision":
