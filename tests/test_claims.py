@@ -414,7 +414,7 @@ def test_every_macro_a_claim_writes_is_spelled_with_its_id():
         assert all(name.startswith(macro_prefix(claim_id)) for name in set(names) - shared), (claim_id, names)
 
 
-NEW_CLAIM = """\"\"\"C7 (a test's claim): C1's agents, trained again in C7's own folder, beat a baseline by C7's own margin.\"\"\"
+NEW_CLAIM = """\"\"\"C7 (a test's claim): C1's agents, trained again, beat a baseline by C7's margin.\"\"\"
 
 from dataclasses import replace
 
