@@ -414,47 +414,220 @@ def test_every_macro_a_claim_writes_is_spelled_with_its_id():
         assert all(name.startswith(macro_prefix(claim_id)) for name in set(names) - shared), (claim_id, names)
 
 
-NEW_CLAIM = '''"""C7 (a test's claim): C2's exploration table, reported again."""
+NEW_CLAIM = """\"\"\"C7 (a test's claim): C1's agents, trained again, beat a baseline by C7's margin.\"\"\"
+
+from dataclasses import replace
 
 from pacs import report
-from pacs.claims.c1 import SUMMARY
-from pacs.claims.spec import Claim
+from pacs.analysis import EPISODE_COLUMNS
+from pacs.budget import BudgetAnalysis, DecidingContrast
+from pacs.claims import c1
+from pacs.claims.config_checks import ClaimConfig
+from pacs.claims.spec import Claim, Decision
+from pacs.verdicts import beat_and_approach_verdict, beat_rule
+
+# C7's config section (c7.*): config.yaml, the preset and the command line override each key
+CONFIG_DEFAULTS = {
+    "verdict": {
+        # the agents' reward on graphs with a held-out link, against the random baseline (C1's task)
+        "metric": "reward_over_optimal",
+        "splits": ["held_out"],
+        "must_beat": ["random"],
+        "reference": "expert",
+        # "clearly above": a tenth of the optimal reward, C1's convention (c1.verdict.above_margin)
+        "above_margin": 0.1,
+    },
+}
+
+
+def above_rule(verdicts, rule):
+    \"\"\"Beat c7.verdict.must_beat by more than c7.verdict.above_margin on c7.verdict.splits.\"\"\"
+    return replace(beat_rule("C7", "c7.verdict", rule, rule["above_margin"], verdicts["alpha"]), approach=False)
+
+
+def decide(tables, trained, params):
+    rule = above_rule(params["verdicts"], params["c7"]["verdict"])
+    return [Decision.qualified("CSeven", beat_and_approach_verdict(tables["contrasts"], rule), rule,
+                               trained["training_logs"])]
+
+
+def check_margin(config):
+    \"\"\"The margin is a share of the optimal reward.\"\"\"
+    margin = config["c7"]["verdict"]["above_margin"]
+    if not 0 < margin < 1:
+        yield "c7.verdict.above_margin", f"{margin} is not between 0 and 1 (a share of the optimal reward)"
+
 
 SPEC = Claim(
     id="c7",
     title="A seventh claim",
-    statistics=lambda inputs, params: {},  # none of its own: its rule file wires C2's tables
-    tables={"summary": SUMMARY},
+    statistics=c1.SPEC.statistics,
+    tables={"summary": c1.SUMMARY, "contrasts": c1.CONTRASTS, "training": c1.TRAINING},
     results=lambda tables, params: report.macro("CSevenRows", len(tables["summary"])),
-    decide=lambda tables, trained, params: [],
+    decide=decide,
     figures={"c7": "analysis_plan_figure"},
     learning_curves={},
+    config=ClaimConfig(model="model", relations=(check_margin,)),
+    budget=BudgetAnalysis(EPISODE_COLUMNS, c1.budget_contrasts, above_rule,
+                          DecidingContrast("C7", "reward_over_optimal", "split", "held_out", "random",
+                                           "agent $-$ random, reward/optimal (held out)", ("CSeven",))),
+    original_claim="A test's claim: imitation agents beat the random baseline on held-out graphs.",
+    margins={"above_margin": "C1's convention for ``clearly above'': a tenth of the optimal reward"},
+    config_defaults=CONFIG_DEFAULTS,
 )
-'''
-NEW_RULES = '''# C7: no stages of its own; it reads C2's statistics.
+"""
+NEW_RULES = """# C7: C1's agents trained and tested again under results/c7/, their statistics by C1's functions,
+# decided by C7's own verdict block (pacs.claims.c7), and its budget sensitivity.
 from pacs.analysis import figure_params
-from pacs.claims.c2 import PLAN as C2_ANALYSIS_PLAN
+from pacs.claims.c1 import PLAN as C7_PLAN
 
+C7_SEED_DIR = "results/c7/{experiment}/seed{seed}"
+
+
+use rule causal_train_agent as c7_train_agent with:
+    output:
+        model=f"{C7_SEED_DIR}/agent.safetensors",
+        training_log=f"{C7_SEED_DIR}/training_log.csv",
+    log:
+        "logs/c7/{experiment}/train_agent_seed{seed}.log",
+    benchmark:
+        "benchmarks/c7/{experiment}/train_agent_seed{seed}.tsv"
+    wildcard_constraints:
+        experiment="c1",
+
+
+use rule causal_active_test as c7_active_test with:
+    input:
+        code("causal_active_test"),
+        model=rules.c7_train_agent.output.model,
+        episodes=rules.causal_eval_episodes.output[0],
+    output:
+        f"{C7_SEED_DIR}/agent_episodes.parquet",
+    log:
+        "logs/c7/{experiment}/active_test_seed{seed}.log",
+    benchmark:
+        "benchmarks/c7/{experiment}/active_test_seed{seed}.tsv"
+    wildcard_constraints:
+        experiment="c1",
+
+
+C7_TRAINING_LOGS = expand(rules.c7_train_agent.output.training_log, experiment="c1", seed=SEEDS)
+
+
+use rule causal_statistics as c7_statistics with:
+    input:
+        code("causal_statistics"),
+        agent=expand(rules.c7_active_test.output[0], experiment="c1", seed=SEEDS),
+        baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=SEEDS),
+        training_logs=C7_TRAINING_LOGS,
+    output:
+        episodes="results/c7/{experiment}/episodes.parquet",
+        summary="results/c7/{experiment}/summary.csv",
+        contrasts="results/c7/{experiment}/contrasts.csv",
+        gaps="results/c7/{experiment}/gap_share.csv",
+        controls="results/c7/{experiment}/control_contrasts.csv",
+        control_gaps="results/c7/{experiment}/control_gap_share.csv",
+        training="results/c7/{experiment}/training_summary.csv",
+    log:
+        "logs/c7/{experiment}/statistics.log",
+    benchmark:
+        "benchmarks/c7/{experiment}/statistics.tsv"
+    wildcard_constraints:
+        experiment="c1",
+    params:
+        verdict=rule_choices(config["c7"]["verdict"]),
+
+
+C7_TABLES = {
+    name: expand(rules.c7_statistics.output[name], experiment="c1")[0]
+    for name in ("summary", "contrasts", "training")
+}
 wire_claim(
     "c7",
-    tables={"summary": expand(rules.causal_statistics.output.summary, experiment="c2")[0]},
-    params={},
+    tables={**C7_TABLES, "training_logs": C7_TRAINING_LOGS},
+    params={"c7": config["c7"], "verdicts": config["verdicts"]},
+    expert_imitators=C7_TRAINING_LOGS,
     figures={
         "c7": dict(
-            inputs={"summary": expand(rules.causal_statistics.output.summary, experiment="c2")[0]},
-            params=figure_params(C2_ANALYSIS_PLAN),
-            caption="C7.",
+            inputs={"summary": C7_TABLES["summary"]},
+            params=figure_params(C7_PLAN),
+            caption="C7: C1's agents trained again.",
         )
     },
     learning_logs={},
     benchmarks=[],
 )
-'''
+
+
+# its budget sensitivity: the same training and test at each budget's width
+use rule c7_train_agent as budget_c7_train_agent with:
+    output:
+        model=f"{BUDGET_DIR}/c7/{{budget}}/{{experiment}}/seed{{seed}}/agent.safetensors",
+        training_log=f"{BUDGET_DIR}/c7/{{budget}}/{{experiment}}/seed{{seed}}/training_log.csv",
+    log:
+        "logs/budget/c7/{budget}/{experiment}/train_agent_seed{seed}.log",
+    benchmark:
+        "benchmarks/budget/c7/{budget}/{experiment}/train_agent_seed{seed}.tsv"
+    params:
+        model=budget_model_params("c7"),
+
+
+use rule c7_active_test as budget_c7_active_test with:
+    input:
+        code("causal_active_test"),
+        model=rules.budget_c7_train_agent.output.model,
+        episodes=rules.causal_eval_episodes.output[0],
+    output:
+        f"{BUDGET_DIR}/c7/{{budget}}/{{experiment}}/seed{{seed}}/agent_episodes.parquet",
+    log:
+        "logs/budget/c7/{budget}/{experiment}/active_test_seed{seed}.log",
+    benchmark:
+        "benchmarks/budget/c7/{budget}/{experiment}/active_test_seed{seed}.tsv"
+
+
+wire_budget(
+    "c7",
+    main=(rules.c7_train_agent, rules.c7_active_test),
+    derived=(rules.budget_c7_train_agent, rules.budget_c7_active_test),
+    learners=dict(experiment="c1", seed=SEEDS),
+    baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=SEEDS),
+)
+"""
+# the budgets the new claim's test runs, C7 among them (on the command line: nothing else is edited)
+NEW_CLAIM_BUDGETS = "budgets={claims: [c1, c3, c4, c7], width_multipliers: [0.5, 1]}"
+
+
+def new_claim_module():
+    """The new claim's module, loaded from its text (it is not in the repository's registry)."""
+    import types
+
+    module = types.ModuleType("pacs.claims.c7")
+    exec(compile(NEW_CLAIM, "c7.py", "exec"), module.__dict__)
+    return module
+
+
+def tree_digests(root: Path) -> dict[str, str]:
+    """Each file of a repository tree (those a test's copy holds: COPY_IGNORE's left out) -> its content's digest."""
+    import hashlib
+    import os
+
+    from test_probes_workflow import COPY_IGNORE
+
+    digests = {}
+    for folder, subfolders, files in os.walk(root):
+        ignored = COPY_IGNORE(folder, subfolders + files)
+        subfolders[:] = [name for name in subfolders if name not in ignored]
+        for name in set(files) - ignored:
+            path = Path(folder, name)
+            digests[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
 
 
 def test_a_new_claim_needs_only_its_module_its_rule_file_and_its_report_section(tmp_path):
-    """Nothing else is edited: the registry finds the module, the Snakefile includes the rule
-    file the spec names, and the PDF's inputs, figure and report-numbers jobs follow."""
+    """A real claim (its own stage, config section with a margin, verdict rule and budget
+    sensitivity) edits nothing else: the registry finds the module and merges its config section,
+    the Snakefile includes the rule file the spec names, and the PDF's inputs, figure,
+    report-numbers and budget jobs follow. Its budget participation is chosen on the command line."""
     import os
     import subprocess
     import sys
@@ -467,17 +640,93 @@ def test_a_new_claim_needs_only_its_module_its_rule_file_and_its_report_section(
     (work / "workflow" / "rules" / "c7.smk").write_text(NEW_RULES)
     report_tex = work / "paper" / "report.tex"
     report_tex.write_text(report_tex.read_text().replace(
-        "\\end{document}", "\\section{Claim C7}\nRows: \\CSevenRows.\n\\end{document}"))
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "snakemake"), "--dry-run", "--cores", "1", *SMOKE],
-        cwd=work, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "PYTHONPATH": str(work / "src")})
+        "\\end{document}", "\\section{Claim C7}\nRows: \\CSevenRows. Verdict: \\CSevenVerdict.\n\\end{document}"))
+    original, edited = tree_digests(ROOT), tree_digests(work)
+    touched = sorted(path for path in original.keys() | edited.keys() if original.get(path) != edited.get(path))
+    assert touched == ["paper/report.tex", "src/pacs/claims/c7.py", "workflow/rules/c7.smk"]
+
+    def dry_run(*config):
+        return subprocess.run(
+            [str(Path(sys.executable).parent / "snakemake"), "--dry-run", "--cores", "1", *SMOKE, *config],
+            cwd=work, capture_output=True, text=True, timeout=300,
+            env={**os.environ, "PYTHONPATH": str(work / "src")})
+
+    result = dry_run(NEW_CLAIM_BUDGETS)
     assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
     plan = result.stdout + result.stderr
-    for output in ("paper/build/generated/c7_results.tex", "paper/build/generated/c7_verdict.tex",
-                   "results/verdicts/c7.csv", "paper/build/figures/c7.pdf"):
+    outputs = ["paper/build/generated/c7_results.tex", "paper/build/generated/c7_verdict.tex",
+               "results/verdicts/c7.csv", "paper/build/figures/c7.pdf",
+               # its own stage, and its budget sensitivity (its learners at half width; the main ones at 1)
+               "results/c7/c1/seed0/agent.safetensors", "results/c7/c1/seed1/agent_episodes.parquet",
+               "results/c7/c1/contrasts.csv", "results/budget/c7/x0.5/c1/seed1/agent.safetensors",
+               "results/budget/c7/x0.5/c1/seed0/agent_episodes.parquet",
+               "results/budget/c7/x0.5/verdict.csv", "results/budget/c7/x1/verdict.csv"]
+    for output in outputs:
         assert f"output: {output}" in plan or f", {output}" in plan, output
     assert "wildcards: claim=c7" in plan and "wildcards: figure=c7" in plan
+    assert "results/budget/c7/x1/c1" not in plan  # the main learners stand for multiplier 1
+    # the margin is checked as the module's defaults declare it, named in one line
+    result = dry_run("c7={verdict: {above_margin: wide}}")
+    assert result.returncode != 0
+    assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
+        "pacs: config key 'c7.verdict.above_margin': 'wide' is not a number (its default is 0.1)"]
+
+
+def test_a_claims_own_config_section_lies_under_config_yaml_the_preset_and_the_command_line():
+    from pacs.claims.registry import resolve_config
+    from pacs.config import load_yaml
+    from test_probes_workflow import ROOT
+
+    schema = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+    module = new_claim_module()
+    registry = {**REGISTRY, "c7": module.SPEC}
+    config = load_yaml(ROOT / "config.yaml")
+    resolved = resolve_config(config, schema, {"preset": "smoke"}, registry=registry)
+    assert resolved["c7"] == module.CONFIG_DEFAULTS
+    assert {key: resolved[key] for key in REGISTRY} == {  # the other claims' sections are config.yaml's
+        key: value for key, value in resolve_config(config, schema, {"preset": "smoke"}).items() if key in REGISTRY}
+    # key by key: config.yaml's c7 section, then the preset's, then the command line win
+    config["c7"] = {"verdict": {"above_margin": 0.2, "reference": "optimal"}}
+    config["presets"]["smoke"]["c7"] = {"verdict": {"splits": ["held_out_link_goal"], "reference": "expert"}}
+    resolved = resolve_config(config, schema, {"preset": "smoke", "c7": {"verdict": {"above_margin": "0.3"}}},
+                              registry=registry)
+    assert resolved["c7"]["verdict"] == {**module.CONFIG_DEFAULTS["verdict"], "above_margin": 0.3,
+                                         "splits": ["held_out_link_goal"], "reference": "expert"}
+
+
+@pytest.mark.parametrize("given, message", [
+    ({"c7": {"verdict": {"above_margin": "wide"}}},
+     "config key 'c7.verdict.above_margin': 'wide' is not a number (its default is 0.1)"),
+    ({"c7": {"verdict": {"splits": "held_out"}}},
+     "config key 'c7.verdict.splits': 'held_out' is not a list (its default is ['held_out'])"),
+    ({"c7": {"verdict": {"above_margn": 0.2}}},
+     "config key 'c7.verdict.above_margn': unknown key (allowed here: above_margin, metric, must_beat, reference, "
+     "splits)"),
+    ({"c7": {"verdict": {"above_margin": 2}}},  # the claim's own relation
+     "config key 'c7.verdict.above_margin': 2 is not between 0 and 1 (a share of the optimal reward)"),
+    ({"c8": {"verdict": {}}}, "config key 'c8': not a claim of the registry (pacs.claims: c1, c2, c3, c4, c5, c6, c7)"),
+    ({"budgets": {"claims": ["c1", "c9"]}},
+     "config key 'budgets.claims': c9 is not a claim of the registry (pacs.claims: c1, c2, c3, c4, c5, c6, c7)"),
+    ({"budgets": {"claims": ["c2", "c7"]}},  # a claim of the registry that takes no part
+     "config key 'budgets.claims': c2 declares no budget analysis (claims that do: c1, c3, c4, c7)"),
+    ({"sweep": {"experiments": ["c7"]}},
+     "config key 'sweep.experiments': c7 has no sweep learner (claims that do: c1, c3, c4, c6)"),
+    ({"sweep": {"experiments": ["c9"]}},
+     "config key 'sweep.experiments': c9 is not a claim of the registry (pacs.claims: c1, c2, c3, c4, c5, c6, c7)"),
+    ({"sweep": {"per_experiment": {"c9": {"dropouts": [0.1]}}}},
+     "config key 'sweep.per_experiment': c9 is not a claim of the registry (pacs.claims: c1, c2, c3, c4, c5, c6, "
+     "c7)"),
+])
+def test_a_claims_own_config_section_is_checked_against_its_defaults_in_one_line(given, message):
+    from pacs.claims.registry import resolve_config
+    from pacs.config import ConfigError, load_yaml
+    from test_probes_workflow import ROOT
+
+    registry = {**REGISTRY, "c7": new_claim_module().SPEC}
+    with pytest.raises(ConfigError) as error:
+        resolve_config(load_yaml(ROOT / "config.yaml"), ROOT / "workflow" / "schemas" / "config.schema.yaml",
+                       {"preset": "smoke", **given}, registry=registry)
+    assert str(error.value) == message
 
 
 def test_c5_counts_the_prompts_of_the_headline_respondent_from_its_answers():

@@ -7,14 +7,17 @@ reported as one line naming the key.
 
 The relations the schema cannot state are checked next: the shared ones here, and each
 claim's own, which its module declares (``pacs.claims.config_checks.ClaimConfig``, with the
-model its learners use). This module sits below the claims and never imports them: the
-callers hand the claims' parts in (``pacs.claims.registry.load_config`` and
-``resolve_config`` pass every claim of the registry).
+model its learners use). The schema takes a section for a claim it does not list (a key
+``c<number>``, whose defaults the claim's module holds): that claim's checks read its keys.
+This module sits below the claims and never imports them: the callers hand the claims'
+parts in (``pacs.claims.registry.load_config`` and ``resolve_config`` pass every claim of
+the registry, and merge the sections their modules declare under config.yaml).
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -170,6 +173,7 @@ def check_relations(config: dict, claims: Mapping | None) -> None:
     the key of its learners' model and its relation checks, each yielding ``(key, problem)``),
     as ``pacs.claims.registry`` hands them over; None checks the shared keys only."""
     if claims is not None:
+        _check_claim_ids(config, claims)
         for claim in claims.values():
             for check in claim.relations:
                 _report_first(check(config))
@@ -197,6 +201,24 @@ def _report_first(problems) -> None:
     """The first ``(key, problem)`` a check yields, as a ConfigError naming the key."""
     for key, message in problems:
         _fail(key, message)
+
+
+# a claim's config section (the schema takes any such section; its claim's checks read it)
+CLAIM_SECTION = re.compile(r"c[0-9]+")
+
+
+def _check_claim_ids(config: dict, claims: Mapping) -> None:
+    """Every claim the config names is one of ``claims``: a section named like a claim, and
+    each claim that ``budgets.claims``, ``sweep.experiments`` and ``sweep.per_experiment`` list
+    (whether it takes part in them, its rule file's wiring checks)."""
+    known = ", ".join(claims)
+    for key in config:
+        if CLAIM_SECTION.fullmatch(key) and key not in claims:
+            _fail(key, f"not a claim of the registry (pacs.claims: {known})")
+    for key in ("budgets.claims", "sweep.experiments", "sweep.per_experiment"):
+        for name in lookup(config, key):
+            if name not in claims:
+                _fail(key, f"{name} is not a claim of the registry (pacs.claims: {known})")
 
 
 def _check_attention_heads(config: dict, claims: Mapping) -> None:

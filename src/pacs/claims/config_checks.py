@@ -67,3 +67,50 @@ def reference_not_beaten(config: Mapping, section: str) -> Iterator[Problem]:
     if rule["reference"] in rule["must_beat"]:
         yield (f"{section}.verdict.must_beat",
                f"holds {rule['reference']!r}, the rule's reference ({section}.verdict.reference)")
+
+
+def _kind(value) -> str:
+    """What a default value asks of the value given in its place, in words."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    return {str: "a string", list: "a list", dict: "a mapping"}.get(type(value), "")
+
+
+def _fits(value, default) -> bool:
+    """Whether ``value`` is of the kind its default is (a whole number passes for a number; a
+    boolean is no number; a default of None or of another type takes anything)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) == isinstance(default, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    if isinstance(default, (int, str, list, dict)):
+        return isinstance(value, type(default))
+    return True
+
+
+def _compare(key: str, value, default) -> Iterator[Problem]:
+    if not _fits(value, default):
+        yield key, f"{value!r} is not {_kind(default)} (its default is {default!r})"
+    elif isinstance(default, dict):
+        for name, given in value.items():
+            if name not in default:
+                yield f"{key}.{name}", f"unknown key (allowed here: {', '.join(sorted(default))})"
+            else:
+                yield from _compare(f"{key}.{name}", given, default[name])
+
+
+def matches_defaults(section: str, defaults: Mapping) -> Check:
+    """The check of a claim section whose defaults the claim's module declares
+    (``Claim.config_defaults``), as the schema checks config.yaml's sections: every key under
+    ``config[section]`` is one the defaults name, and each value is of its default's kind (a
+    number where the default is one, a list where it is a list, ...). The claim's own relations
+    check the rest (a margin above 0, ...)."""
+
+    def check(config: Mapping) -> Iterator[Problem]:
+        yield from _compare(section, config[section], dict(defaults))
+
+    return check

@@ -105,6 +105,11 @@ class Claim:
     original_claim: the claim as its source states it (shortened), printed beside its verdict rows.
     margins: each margin or threshold of its verdict block (``<id>.verdict.<key>``) -> where it comes
         from, printed beside the value in the report's margin table.
+    config_defaults: its config section's default values (``<id>.<key>``), when its module holds the
+        section instead of config.yaml: merged under the config (config.yaml, the preset and the
+        command line win, key by key; ``pacs.claims.registry.resolve_config``), and every key and
+        type given there is checked against them (``config_checks.matches_defaults``) before its
+        own ``config`` relations run. Empty: its section is config.yaml's (C1...C6).
     """
 
     id: str
@@ -122,6 +127,7 @@ class Claim:
     sweep_learner: str = ""
     original_claim: str = ""
     margins: Mapping[str, str] = field(default_factory=dict)
+    config_defaults: Mapping[str, object] = field(default_factory=dict)
 
     def __post_init__(self):
         if not self.rule_file:
