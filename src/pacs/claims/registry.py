@@ -74,7 +74,7 @@ def resolve_config(config: dict, schema_path: str | Path, command_line: dict | N
 def check_participation(config: dict, registry: Mapping[str, Claim]) -> None:
     """``budgets.claims`` names only claims whose spec declares a budget analysis, and
     ``sweep.experiments`` only claims that name a sweep learner (a ConfigError of one line
-    naming the key otherwise; the rule files check the same of their wiring)."""
+    naming the key otherwise; the rule files check their wiring against the specs)."""
     for key, names, takes_part, what in (
             ("budgets.claims", config["budgets"]["claims"], lambda claim: claim.budget is not None,
              "declares no budget analysis"),
