@@ -133,7 +133,7 @@ def test_c3_decides_on_the_explanation_effect_in_every_regime():
 
 C4_SPLITS = ["in_distribution", "held_out", "held_out_link_goal"]
 C4_LM = {"splits": C4_SPLITS, "strategy_splits": {"runs": "in_distribution", "generalizes": "held_out_link_goal"},
-         "floor": 0.1, "pretrained": {"model": "smollm2", "shots": [1, 2]},
+         "floor": 0.1, "pretrained": {"model": "smollm2", "shots": [1, 2]}, "pipeline": {"enabled": True},
          "verdict": {**CHOICES["c4"], "splits": C4_SPLITS}}
 C4_ARMS = [c4.pipeline_lm_policy(e) for e in ("with", "without")] + [
     c4.pretrained_policy("SmolLM2-135M", 2, e) for e in ("with", "without")]
