@@ -133,7 +133,7 @@ def test_c3_decides_on_the_explanation_effect_in_every_regime():
 
 C4_SPLITS = ["in_distribution", "held_out", "held_out_link_goal"]
 C4_LM = {"splits": C4_SPLITS, "strategy_splits": {"runs": "in_distribution", "generalizes": "held_out_link_goal"},
-         "floor": 0.1, "pretrained": {"model": "smollm2", "shots": [1, 2]},
+         "floor": 0.1, "pretrained": {"model": "smollm2", "shots": [1, 2]}, "pipeline": {"enabled": True},
          "verdict": {**CHOICES["c4"], "splits": C4_SPLITS}}
 C4_ARMS = [c4.pipeline_lm_policy(e) for e in ("with", "without")] + [
     c4.pretrained_policy("SmolLM2-135M", 2, e) for e in ("with", "without")]
@@ -231,6 +231,49 @@ def test_c4_replay_control_reads_as_reaching_the_expert_only_within_the_near_exp
     assert c4.replay_reading(replay, 0.1).startswith("reaches the expert's reward on every split")
     replay.loc[0, ["ci_low", "ci_high", "ci90_low", "ci90_high"]] = [-0.5, -0.3, -0.48, -0.32]
     assert c4.replay_reading(replay, 0.1).startswith("falls short of the expert's reward on in-distribution (")
+
+
+def test_c4_without_the_pipeline_lm_reads_its_three_rows_as_not_run_and_counts_them_as_no_verdict():
+    from pacs.claims import multiverse
+    from pacs.report import verdict_rows
+    from pacs.verdict_digest import digest
+    from pacs.verdicts import planning_table
+
+    prompted = c4.pretrained_policy("SmolLM2-135M", 2, "with")
+    # no pipeline LM ran: every table holds the pretrained LM alone (with its controls)
+    contrasts = pd.DataFrame([row(0.2, 0.4, split=s, other=o, reference=prompted, metric="reward_over_optimal")
+                              for s in C4_SPLITS for o in ("random", "correlational")]
+                             + [row(-0.05, 0.05, p=0.5, split=s, other="expert", reference=prompted,
+                                    metric="reward_over_optimal") for s in C4_SPLITS])
+    explained = c4_explained().iloc[[1]]
+    tables = {"contrasts": contrasts, "explanation_contrasts": explained, "summary": c4_summary().iloc[2:],
+              **c4_controls([prompted])}
+    params = {"c4": {**C4_LM, "pipeline": {"enabled": False}}, "verdicts": VERDICTS}
+    decisions = c4.decide(tables, {"training_logs": Adequacy(())}, params)  # no training log: no learner
+    assert [d.prefix for d in decisions] == ["CFourPipelineRuns", "CFourPipelineGeneralizes", "CFourPrompted",
+                                             "CFourExplain"]
+    assert [d.verdict.verdict for d in decisions] == ["not run at this preset"] * 2 + ["supported",
+                                                                                       "not run at this preset"]
+    not_run = [d for d in decisions if d.prefix != "CFourPrompted"]
+    for decision in not_run:
+        assert decision.verdict.reason == ("the pipeline LM belongs to the extended tier (c4.pipeline.enabled: false; "
+                                           "make extended)")
+        assert np.isnan([decision.verdict.effect, decision.verdict.p_holm, decision.verdict.mde]).all()
+        assert "not measured at this preset" in decision.macros() and decision.rule.text() in decision.macros()
+    assert not_run[0].verdict.test.endswith("on in distribution only")
+    # no count of verdicts holds them: the multiverse's rows and robustness, the planning table, the digest
+    universes = multiverse.verdict_rows("configured", "", None, decisions)
+    assert list(universes.prefix) == ["CFourPrompted"]
+    assert list(multiverse.robustness(universes).prefix) == ["CFourPrompted"]
+    rows = pd.DataFrame([{**d.verdict.as_row(), "prefix": d.prefix, "original_claim": "", "p_all": np.nan,
+                          "robustness": ""} for d in decisions])
+    assert list(planning_table(rows, 0.05, 0.8).effect_label) == [decisions[2].verdict.effect_label]
+    assert "Verdicts: 1 supported (1 rows). Not run at this preset: 3 rows." in digest(rows, "all.csv")
+    cells = verdict_rows(rows)[0]
+    assert cells[3].endswith(": --") and cells[8].startswith("\\textbf{not run at this preset} \\newline")
+    # the statistics refuse pipeline LM tables the config says were not run (and the reverse)
+    with pytest.raises(ValueError, match="c4.pipeline.enabled is true but 0 pipeline LM episode tables"):
+        c4.statistics({"pipeline": []}, {"stats": {}, "pipeline_enabled": True})
 
 
 def world_corpora(p_values=(0.01,), treated=("confounded",)):

@@ -89,6 +89,7 @@ def test_preset_overlays_and_command_line_wins():
         ({"c4": {"splits": ["in_distribution"]}}, "c4.strategy_splits.generalizes"),
         ({"preset": "smoke", "c4": {"corpus_sizes": [10, 300]}}, "c4.corpus_sizes"),
         ({"c4": {"floor": 0}}, "c4.floor"),
+        ({"c4": {"pipeline": {"enabled": "sometimes"}}}, "c4.pipeline.enabled"),
         # a 0-shot prompt holds no episode, so "with" and "without explanations" would be one prompt
         ({"c4": {"pretrained": {"shots": [0, 2]}}}, "c4.pretrained.shots"),
         # each rule's choices name rows the run makes
@@ -111,6 +112,17 @@ def test_bad_values_name_the_key_in_one_line(override, key):
     message = str(error.value)
     assert f"'{key}'" in message
     assert "\n" not in message
+
+
+def test_c4s_budget_sensitivity_without_its_pipeline_lm_names_both_keys_in_one_line():
+    with pytest.raises(ConfigError) as error:
+        load(CONFIG, SCHEMA, {"c4": {"pipeline": {"enabled": False}}, "budgets": {"claims": ["c1", "c4"]}})
+    message = str(error.value)
+    assert message.startswith("config key 'budgets.claims': names c4") and "c4.pipeline.enabled is false" in message
+    assert "\n" not in message
+    # without C4 in the budget analysis the pipeline LM may be off (the other tiers' choice)
+    assert not load(CONFIG, SCHEMA, {"c4": {"pipeline": {"enabled": False}},
+                                     "budgets": {"claims": ["c1", "c3"]}})["c4"]["pipeline"]["enabled"]
 
 
 @pytest.mark.parametrize("set_key", ["c1.data.train_episodes", "c2.data.train_episodes", "c3.data.train_episodes",

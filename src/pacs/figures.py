@@ -174,8 +174,15 @@ def learning_curve_figure(logs: pd.DataFrame, out_paths, title: str) -> None:
     (``learner``: one per seed and ``condition``), coloured by condition, its kept
     (best) evaluation marked with a dot, or a cross when the learner stalled below
     the expert-agreement floor (``state``, ``pacs.adequacy.learner_states``); the
-    line ends where training stopped."""
+    line ends where training stopped. No learners (none trained at this preset): a figure
+    that says so."""
     sns.set_theme(style="whitegrid", context="paper")
+    if logs.empty:
+        fig, ax = plt.subplots(figsize=(4, 1))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no learner of these curves was trained at this preset", ha="center", va="center")
+        save_with_legend(fig, ax, title, out_paths, ncol=1)
+        return
     conditions = list(dict.fromkeys(logs.condition))
     palette = dict(zip(conditions, sns.color_palette("tab10", len(conditions))))
     fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.2), squeeze=False)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from pacs.labels import POLICY_LABELS, SPLIT_LABELS
 from pacs.tables import stage_summary
-from pacs.verdicts import CANNOT_DECIDE
+from pacs.verdicts import CANNOT_DECIDE, NOT_RUN
 
 def tex_escape(text: str) -> str:
     for char, escaped in (("\\", r"\textbackslash{}"), ("_", r"\_"), ("%", r"\%"), ("&", r"\&"), ("#", r"\#")):
@@ -146,11 +146,14 @@ def flatten(prefix: str, values: dict) -> list[tuple[str, str]]:
 
 
 def verdict_macros(prefix: str, verdict, rule) -> str:
-    r"""Macros ``\<prefix>Verdict``, ``Reason``, ``Effect``, ``PHolm`` and ``Rule``."""
+    r"""Macros ``\<prefix>Verdict``, ``Reason``, ``Effect``, ``PHolm`` and ``Rule`` (a row not run at
+    this preset has no effect: its ``Effect`` says so)."""
+    effect = (f"{verdict.effect_label}: not measured at this preset" if verdict.verdict == NOT_RUN
+              else f"{verdict.effect_label}: {fmt_ci(verdict.effect, verdict.ci_low, verdict.ci_high)}")
     return "\n".join([
         macro(f"{prefix}Verdict", verdict.verdict),
         macro(f"{prefix}Reason", verdict.reason),
-        macro(f"{prefix}Effect", f"{verdict.effect_label}: {fmt_ci(verdict.effect, verdict.ci_low, verdict.ci_high)}"),
+        macro(f"{prefix}Effect", effect),
         macro(f"{prefix}PHolm", fmt_p(verdict.p_holm)),
         macro(f"{prefix}Rule", rule.text()),
     ])
@@ -206,7 +209,7 @@ def verdict_rows(rows: pd.DataFrame) -> list[list[str]]:
             r.claim,
             tex_escape(str(r.original_claim)),
             r.test,
-            f"{r.effect_label}: {fmt_ci(r.effect, r.ci_low, r.ci_high)}",
+            f"{r.effect_label}: " + ("--" if r.verdict == NOT_RUN else fmt_ci(r.effect, r.ci_low, r.ci_high)),
             fmt(r.z, 1),
             fmt_p(r.p_holm),
             fmt_p(r.p_all),
@@ -219,8 +222,9 @@ def verdict_rows(rows: pd.DataFrame) -> list[list[str]]:
 
 
 def design_note(row) -> str:
-    """Why a row cannot be decided by this design (its controls' part of the reason), on its own line."""
-    if row.verdict != CANNOT_DECIDE or not isinstance(getattr(row, "reason", None), str):
+    """Why a row cannot be decided by this design (its controls' part of the reason), or why it was
+    not run at this preset (its reason), on its own line."""
+    if row.verdict not in (CANNOT_DECIDE, NOT_RUN) or not isinstance(getattr(row, "reason", None), str):
         return ""
     return f" \\newline {{\\tiny {tex_escape(row.reason.split('; the data alone', 1)[0])}}}"
 

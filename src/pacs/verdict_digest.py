@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from pacs.tables import TableError, read_table
+from pacs.verdicts import NOT_RUN
 
 # what the digest reads from the verdict table; ``original_claim``, ``p_all`` and
 # ``budget_sensitivity`` are shown when the table has them
@@ -54,7 +55,9 @@ def digest(rows: pd.DataFrame, source: str, preset: str | None = None, commit: s
     with one line per verdict, each verdict's reason, and the claims as stated."""
     made = ", ".join(f"{name} `{value}`" for name, value in
                      (("preset", preset), ("commit", commit), ("config hash", config_hash)) if value)
-    counts = rows.verdict.value_counts()
+    run = rows.verdict != NOT_RUN  # rows not run at this preset are no verdicts: counted apart
+    counts = rows.verdict[run].value_counts()
+    not_run = f" Not run at this preset: {int((~run).sum())} rows." if not run.all() else ""
     order = [v for v in VERDICT_ORDER if v in counts.index] + sorted(set(counts.index) - set(VERDICT_ORDER))
     lines = [
         "# Verdicts of the last run",
@@ -62,7 +65,7 @@ def digest(rows: pd.DataFrame, source: str, preset: str | None = None, commit: s
         f"Generated from `{source}` by `pacs.verdict_digest`; do not edit: every run rewrites it."
         + (f" Run: {made}." if made else ""),
         "",
-        "Verdicts: " + ", ".join(f"{counts[v]} {v}" for v in order) + f" ({len(rows)} rows).",
+        "Verdicts: " + ", ".join(f"{counts[v]} {v}" for v in order) + f" ({int(run.sum())} rows)." + not_run,
         "",
         "| claim | our test | deciding effect [95% CI] | Holm p (claim) | p (all rows) | verdict |",
         "| --- | --- | --- | --- | --- | --- |",

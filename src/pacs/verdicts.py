@@ -38,6 +38,9 @@ from pacs.stats import holm, seeds_for_power
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 CANNOT_DECIDE = "cannot be decided by this design"
+# a verdict row whose experiment this preset does not run (another tier's): a state, not a
+# verdict; it has no numbers, and no count of verdicts (robustness, digests, plans) holds it
+NOT_RUN = "not run at this preset"
 
 # A claim's margins and thresholds sit in its own verdict block (``<claim>.verdict``) beside the
 # rule's other choices, named ``..._margin`` or ``..._threshold``: the rules print them in their
@@ -146,6 +149,19 @@ class Verdict:
         return asdict(self)
 
 
+def not_run_verdict(claim: str, test: str, effect_label: str, margin: float, reason: str) -> Verdict:
+    """A verdict row this preset does not run (``NOT_RUN``): its test and deciding effect named
+    as the rule would read them, no numbers (NaN, no seeds), ``reason`` saying why not."""
+    nan = float("nan")
+    return Verdict(claim=claim, test=test, effect_label=effect_label, effect=nan, ci_low=nan, ci_high=nan, z=nan,
+                   p_holm=nan, mde=nan, verdict=NOT_RUN, reason=reason, margin=margin)
+
+
+def decided(rows: pd.DataFrame) -> pd.Series:
+    """Which verdict rows were run at this preset (every row whose verdict is not ``NOT_RUN``)."""
+    return rows["verdict"] != NOT_RUN
+
+
 def adjust_across_claims(rows: pd.DataFrame) -> pd.DataFrame:
     """The verdict table with ``p_all``: Holm's adjustment over all its rows of each
     row's p (already Holm-adjusted within its claim's family, so ``p_all`` controls
@@ -166,7 +182,9 @@ def planning_table(rows: pd.DataFrame, level: float, power: float) -> pd.DataFra
     this run (SE x sqrt(seeds)); beside the seeds used. Rows with fewer than 2
     seeds have no observed seed SD: NaN. For crossed contrasts (items shared by every seed) the SE also
     holds the item variance, which more seeds do not shrink, so there the number
-    is optimistic (more items are needed as well when the item part is large)."""
+    is optimistic (more items are needed as well when the item part is large). Rows not run
+    at this preset (``NOT_RUN``) have no plan: they are left out."""
+    rows = rows[decided(rows)] if "verdict" in rows.columns else rows
     seed_sd = rows["se"].to_numpy(dtype=float) * np.sqrt(rows["n_seeds"].to_numpy(dtype=float))
     seed_sd = np.where(rows["n_seeds"].to_numpy() >= 2, seed_sd, np.nan)
     needed = [seeds_for_power(sd, margin, level, power) for sd, margin in zip(seed_sd, rows["margin"])]

@@ -6,6 +6,9 @@
 # the text, c4_expert_replay) act on the same test episodes. A corpus-size curve
 # (c4.corpus_sizes) trains the pipeline LM with explanations on corpora of each size
 # by the same rules (c4_*_sized), reusing the main LM where a size is the main corpus's.
+# Where c4.pipeline.enabled is false (a preset that leaves it to the extended tier), no
+# pipeline LM job is planned: the statistics read none, and its verdict rows read "not run
+# at this preset"; the rules stay defined (the sweep, make tune, trains pipeline LMs).
 
 from pacs.claims.c4 import corpus_figure_params as c4_corpus_figure_params
 from pacs.claims.c4 import figure_params as c4_figure_params
@@ -13,6 +16,11 @@ from pacs.claims.c4 import figure_params as c4_figure_params
 C4_SEED_DIR = "results/c4/seed{seed}"
 C4_PRETRAINED = config["c4"]["pretrained"]
 C4_TRAIN = {**config["train"], **config["c4"]["pipeline"]["train"]}
+C4_PIPELINE_RUN = config["c4"]["pipeline"]["enabled"]
+# what defines the pipeline LM's corpora (the switch above is no part of them)
+C4_PIPELINE = {
+    key: value for key, value in config["c4"]["pipeline"].items() if key != "enabled"
+}
 C4_MODEL = claim_model(config, "c4")  # the shared model with c4.pipeline.model
 C4_CORPUS_DIR = "results/c4/corpus{size}/seed{seed}"  # the corpus-size curve's LMs
 
@@ -39,7 +47,7 @@ rule c4_corpus:
     params:
         env=config["c1"]["env"],
         splits=config["c4"]["splits"],
-        pipeline=config["c4"]["pipeline"],
+        pipeline=C4_PIPELINE,
         text=config["c4"]["text"],
     script:
         "../scripts/c4_corpus.py"
@@ -152,7 +160,7 @@ use rule c4_corpus as c4_corpus_sized with:
     params:
         env=config["c1"]["env"],
         splits=config["c4"]["splits"],
-        pipeline=lambda w: {**config["c4"]["pipeline"], "train_episodes": int(w.size)},
+        pipeline=lambda w: {**C4_PIPELINE, "train_episodes": int(w.size)},
         text=config["c4"]["text"],
 
 
@@ -186,8 +194,9 @@ use rule c4_pipeline_test as c4_pipeline_test_sized with:
 
 
 # the (training, test) rules of each curve size: the main LM's where it is the main corpus size
+# (none where the pipeline LM is not run at this preset)
 C4_CURVE_RULES = main_or_derived(
-    config["c4"]["corpus_sizes"],
+    config["c4"]["corpus_sizes"] if C4_PIPELINE_RUN else [],
     lambda size: size == config["c4"]["pipeline"]["train_episodes"],
     (rules.c4_train, rules.c4_pipeline_test),
     (rules.c4_train_sized, rules.c4_pipeline_test_sized),
@@ -273,23 +282,33 @@ rule c4_baselines:
         "../scripts/c4_baselines.py"
 
 
-# every pipeline LM's training log, labelled with its explanations (with, without)
-C4_TRAINING_LOGS = labelled(
-    rules.c4_train.output.training_log,
-    "{explanations}",
-    seed=SEEDS,
-    explanations=["with", "without"],
+# every pipeline LM's training log, labelled with its explanations (with, without); and its
+# test episodes (none where it is not run at this preset)
+C4_TRAINING_LOGS = (
+    labelled(
+        rules.c4_train.output.training_log,
+        "{explanations}",
+        seed=SEEDS,
+        explanations=["with", "without"],
+    )
+    if C4_PIPELINE_RUN
+    else {}
+)
+C4_PIPELINE_EPISODES = (
+    expand(
+        rules.c4_pipeline_test.output.episodes,
+        seed=SEEDS,
+        explanations=["with", "without"],
+    )
+    if C4_PIPELINE_RUN
+    else []
 )
 
 
 rule c4_statistics:
     input:
         code("c4_statistics"),
-        pipeline=expand(
-            rules.c4_pipeline_test.output.episodes,
-            seed=SEEDS,
-            explanations=["with", "without"],
-        ),
+        pipeline=C4_PIPELINE_EPISODES,
         pretrained=expand(
             rules.c4_pretrained_test.output.episodes,
             seed=C4_PRETRAINED["prompt_seeds"],
@@ -319,6 +338,7 @@ rule c4_statistics:
     resources:
         **job_resources("light"),
     params:
+        pipeline_enabled=C4_PIPELINE_RUN,
         log_conditions=C4_TRAINING_LOGS,
         curve_sizes=C4_CURVE,
         stats=config["stats"],
@@ -361,6 +381,7 @@ wire_claim(
         "stats",
         "c4.pretrained",
         "c4.splits",
+        "c4.pipeline.enabled",
         *verdict_choice_keys("c4"),
         "c4.verdict.equivalence_margin",
     ],
@@ -381,6 +402,7 @@ wire_claim(
             },
             shared=["pretrained"],
             params={
+                "pipeline_enabled": C4_PIPELINE_RUN,
                 "log_conditions": C4_TRAINING_LOGS,
                 "curve_sizes": C4_CURVE,
                 "stats": config["stats"],
@@ -414,7 +436,10 @@ wire_claim(
         "c4": dict(
             inputs={"summary": rules.c4_statistics.output.summary},
             params=c4_figure_params(
-                C4_PRETRAINED["model"], C4_PRETRAINED["shots"], config["c4"]["splits"]
+                C4_PRETRAINED["model"],
+                C4_PRETRAINED["shots"],
+                config["c4"]["splits"],
+                C4_PIPELINE_RUN,
             ),
             caption=(
                 "Experiment 4 (language models, claim C4): reward/optimal, optimal-choice rate and "
@@ -426,7 +451,7 @@ wire_claim(
         ),
         "c4_corpus": dict(
             inputs={"corpus_curve": rules.c4_statistics.output.corpus_curve},
-            params=c4_corpus_figure_params(config["c4"]["splits"]),
+            params=c4_corpus_figure_params(config["c4"]["splits"], C4_PIPELINE_RUN),
             caption=(
                 "Experiment 4, corpus-size curve: reward/optimal of the pipeline LM trained with "
                 "explanations on corpora of c4.corpus_sizes expert episodes (one LM per size and "
@@ -438,21 +463,25 @@ wire_claim(
         ),
     },
     learning_logs={"c4": C4_TRAINING_LOGS, "c4_corpus": C4_CURVE_LOGS},
-    benchmarks=expand(
-        "benchmarks/c4/{stage}_{explanations}_seed{seed}.tsv",
-        stage=["train", "pipeline_test"],
-        explanations=["with", "without"],
-        seed=SEEDS,
-    )
-    + expand(
-        "benchmarks/c4/{stage}_corpus{size}_with_seed{seed}.tsv",
-        stage=["train", "pipeline_test"],
-        size=[
-            size
-            for size in config["c4"]["corpus_sizes"]
-            if size != config["c4"]["pipeline"]["train_episodes"]
-        ],
-        seed=SEEDS,
+    benchmarks=(
+        expand(
+            "benchmarks/c4/{stage}_{explanations}_seed{seed}.tsv",
+            stage=["train", "pipeline_test"],
+            explanations=["with", "without"],
+            seed=SEEDS,
+        )
+        + expand(
+            "benchmarks/c4/{stage}_corpus{size}_with_seed{seed}.tsv",
+            stage=["train", "pipeline_test"],
+            size=[
+                size
+                for size in config["c4"]["corpus_sizes"]
+                if size != config["c4"]["pipeline"]["train_episodes"]
+            ],
+            seed=SEEDS,
+        )
+        if C4_PIPELINE_RUN
+        else []
     )
     + expand(
         "benchmarks/c4/pretrained_test_{shots}shot_{explanations}_seed{seed}.tsv",
@@ -536,6 +565,6 @@ wire_sweep(
         "env": config["c1"]["env"],
         "splits": config["c4"]["splits"],
         "text": config["c4"]["text"],
-        "pipeline": config["c4"]["pipeline"],
+        "pipeline": C4_PIPELINE,
     },
 )

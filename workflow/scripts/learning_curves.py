@@ -13,10 +13,10 @@ from pacs.tables import read_table
 configure_logging(snakemake.log[0])
 # how each learner stopped is its state, which learner_states reads and checks
 columns = ("seed", "step", "episodes_seen", "monitor", "best_step")
-logs = pd.concat([
-    read_table(path, columns).assign(learner=str(Path(path)), condition=snakemake.params.conditions[path])
-    for path in snakemake.input.logs
-], ignore_index=True)
+# no logs: no learner of these curves was trained at this preset (the figure says so)
+frames = [read_table(path, columns).assign(learner=str(Path(path)), condition=snakemake.params.conditions[path])
+          for path in snakemake.input.logs]
+logs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*columns, "learner", "condition"])
 states = learner_states(snakemake.input.logs, snakemake.params.expert_imitators,
                         snakemake.params.expert_agreement_floor)
 learning_curve_figure(logs.merge(states[["learner", "state"]], on="learner", validate="many_to_one"),

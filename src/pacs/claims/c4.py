@@ -18,7 +18,8 @@ from pacs.stats import BootstrapSettings
 from pacs.labels import (EXPERT_TEXT_REPLAY, REFERENCE_BASELINES, SPLIT_LABELS, pipeline_lm_policy,
                          pretrained_label, pretrained_policy)
 from pacs.verdicts import (CANNOT_DECIDE, BeatAndApproachRule, BenefitRule, beat_and_approach_verdict, beat_rule,
-                           benefit_verdict, config_choices, metric_label, resolve_choice, reversed_beyond)
+                           benefit_verdict, config_choices, metric_label, not_run_verdict, resolve_choice,
+                           reversed_beyond)
 
 # the claim as L23 states it (shortened)
 ORIGINAL_CLAIM = ("Next-token-trained models can run causal experimentation strategies from a prompt; "
@@ -35,6 +36,8 @@ CURVE_METRICS = ("reward_over_optimal", "optimal_choice")
 PIPELINE_SUBJECT = "pipeline LM (with explanations)"  # who the strategy rules' text names
 CURVE_POLICY = pipeline_lm_policy("with")  # the corpus-size curve's LM: the strategy rows' reference
 CURVE_REFERENCES = ("expert", "correlational", "random")  # drawn flat beside the curve
+# why the pipeline LM's rows are not run where c4.pipeline.enabled is false (the default's budget)
+PIPELINE_NOT_RUN = "the pipeline LM belongs to the extended tier (c4.pipeline.enabled: false; make extended)"
 
 
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:
@@ -43,14 +46,21 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
     the verdict reads ``c4.verdict.prompted_shots``); explanation effects per model, shots
     and split; the verdicts' controls (``control_statistics``); the pipeline LMs' training
     summary per condition; the replay control against the expert (``replay``); the
-    corpus-size curve (``corpus_curve``)."""
+    corpus-size curve (``corpus_curve``). Where ``pipeline_enabled`` is false (config
+    ``c4.pipeline.enabled``) no pipeline LM ran: its inputs are empty, and so are its training
+    summary and its curve (the references of the curve stay)."""
     settings = BootstrapSettings(**params["stats"])
+    enabled = params["pipeline_enabled"]
+    if enabled != bool(inputs["pipeline"]):
+        raise ValueError(f"C4: c4.pipeline.enabled is {str(enabled).lower()} but {len(inputs['pipeline'])} "
+                         "pipeline LM episode tables are given")
     episodes = analysis.read_episode_tables(
         [*inputs["pipeline"], *inputs["pretrained"], *inputs["baselines"], *inputs["replay"]],
         analysis.LM_EPISODE_COLUMNS)
     model = pretrained_label(params["model_name"])
-    plan = lm_plan(model, params["shots"], params["splits"])
-    references = [plan.reference, *(pretrained_policy(model, k, "with") for k in sorted(params["shots"]))]
+    plan = lm_plan(model, params["shots"], params["splits"], pipeline=enabled)
+    references = list(dict.fromkeys([plan.reference,
+                                     *(pretrained_policy(model, k, "with") for k in sorted(params["shots"]))]))
     contrasts = [analysis.contrast_table(
         episodes, replace(plan, reference=reference, comparisons=tuple(p for p in plan.policies if p != reference)),
         settings) for reference in references]
@@ -61,7 +71,8 @@ def statistics(inputs, params) -> dict[str, pd.DataFrame]:
         **control_statistics(episodes, plan, references, params["verdict"], params["margin"], settings),
         "explanation_contrasts": analysis.explanation_contrasts(
             episodes, ("reward_over_optimal", "optimal_choice"), settings, by=("model", "shots", "split")),
-        "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings),
+        "training": (analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings)
+                     if enabled else pd.DataFrame(columns=TRAINING)),
         "replay": replay_contrasts(episodes, params["splits"], settings),
         "corpus_curve": corpus_curve(inputs["corpus_curve"], params["curve_sizes"], episodes, settings),
     }
@@ -78,13 +89,17 @@ def replay_contrasts(episodes: pd.DataFrame, splits, settings: BootstrapSettings
 def corpus_curve(paths, sizes: dict, episodes: pd.DataFrame, settings: BootstrapSettings) -> pd.DataFrame:
     """The pipeline LM (with explanations) per corpus size (``sizes``: episode table ->
     expert episodes in its LM's corpus): mean and CI per size and split, with the
-    reference policies (``corpus_episodes`` empty) from the same test episodes."""
-    curve = pd.concat([analysis.read_episode_tables([path], analysis.LM_EPISODE_COLUMNS)
-                       .assign(corpus_episodes=int(sizes[path])) for path in paths], ignore_index=True)
+    reference policies (``corpus_episodes`` empty) from the same test episodes; no ``paths``:
+    the references alone (no pipeline LM ran)."""
     references = episodes[episodes.policy.isin(CURVE_REFERENCES)]
-    return pd.concat([analysis.metric_summary(curve, CURVE_METRICS, ["policy", "split", "corpus_episodes"], settings),
-                      analysis.metric_summary(references, CURVE_METRICS, ["policy", "split"], settings)],
-                     ignore_index=True).assign(subset="all")
+    frames = [analysis.metric_summary(references, CURVE_METRICS, ["policy", "split"], settings)
+              .assign(corpus_episodes=float("nan"))]
+    if paths:
+        curve = pd.concat([analysis.read_episode_tables([path], analysis.LM_EPISODE_COLUMNS)
+                           .assign(corpus_episodes=int(sizes[path])) for path in paths], ignore_index=True)
+        frames.insert(0, analysis.metric_summary(curve, CURVE_METRICS, ["policy", "split", "corpus_episodes"],
+                                                 settings))
+    return pd.concat(frames, ignore_index=True).assign(subset="all")
 
 
 # policies replayed as each language model (pacs.claims.controls): the expert has the strategy by
@@ -117,12 +132,18 @@ def control_statistics(episodes: pd.DataFrame, plan, references, rule: dict, mar
     return {"controls": strategy, "explanation_controls": explained}
 
 
+def not_run_row(columns: int) -> list[str]:
+    """A table's one row where the pipeline LM was not run at this preset."""
+    return [f"\\multicolumn{{{columns}}}{{l}}{{\\emph{{the pipeline LM was not run at this preset}}}}"]
+
+
 def agreement_table(training) -> str:
     rows = training[training.measure.isin(["val_in_distribution_agreement", "val_held_out_agreement",
                                            "val_held_out_loss"])]
     body = [[r.condition, r.measure.removeprefix("val_").replace("_", " "), report.fmt_ci(r.mean, r.ci_low, r.ci_high, 3)]
             for r in rows.itertuples()]
-    return report.tabular(["explanations", "measure (next token)", "mean [95\\% CI]"], body, "llc")
+    return report.tabular(["explanations", "measure (next token)", "mean [95\\% CI]"], body or [not_run_row(3)],
+                          "llc")
 
 
 def explanation_table(explained) -> str:
@@ -163,8 +184,19 @@ def curve_table(curve, splits) -> str:
     cells = rows.set_index(["corpus_episodes", "split"])
     body = [[f"{int(size):,}", *(report.fmt_ci(*cells.loc[(size, split), ["mean", "ci_low", "ci_high"]])
                                  for split in splits)] for size in sorted(rows.corpus_episodes.unique())]
-    return report.tabular(["corpus (episodes)", *(SPLIT_LABELS.get(s, s) for s in splits)], body,
-                          "l" + "c" * len(splits))
+    return report.tabular(["corpus (episodes)", *(SPLIT_LABELS.get(s, s) for s in splits)],
+                          body or [not_run_row(1 + len(splits))], "l" + "c" * len(splits))
+
+
+def parts_run(enabled: bool) -> tuple[str, str]:
+    """What the report's C4 section says ran at this preset (``c4.pipeline.enabled``): a
+    sentence for the setup, and one for the corpus-size figure's caption (empty when it ran)."""
+    if enabled:
+        return "All four parts ran at this preset.", ""
+    said = (f"Parts (a) and (d), the pipeline LM and its corpus-size curve, were not run at this preset: "
+            f"{PIPELINE_NOT_RUN}. Parts (b) and (c) and the baselines ran; the pipeline LM's three verdict rows read "
+            f"``not run at this preset'' and count as no verdict.")
+    return report.tex_escape(said), " The pipeline LM was not run at this preset: only the references are drawn."
 
 
 def results(tables, params) -> str:
@@ -172,9 +204,13 @@ def results(tables, params) -> str:
     summary = tables["summary"]
     lm, pretrained = params["c4"], params["c4"]["pretrained"]
     label = pretrained_label(pretrained["model"])
-    plan = lm_plan(label, pretrained["shots"], lm["splits"])
+    enabled = lm["pipeline"]["enabled"]
+    plan = lm_plan(label, pretrained["shots"], lm["splits"], pipeline=enabled)
     split = lm["verdict"]["explanation_split"]
+    parts, curve_note = parts_run(enabled)
     return "\n".join([
+        report.macro("CFourPartsRun", parts),
+        report.macro("CFourCurveNote", curve_note),
         report.macro("CFourPretrained", report.tex_escape(label)),
         report.macro("CFourShots", ", ".join(map(str, pretrained["shots"]))),
         report.macro("CFourPromptSeeds", len(pretrained["prompt_seeds"])),
@@ -207,11 +243,11 @@ def results(tables, params) -> str:
     ])
 
 
-def lm_plan(pretrained: str, shots, splits, reference: str | None = None) -> AnalysisPlan:
-    """The pipeline LM and the prompted pretrained LM (``pretrained`` is its display name)
-    against the baselines; contrasts start from ``reference`` (by default the pipeline LM
-    trained with explanations)."""
-    policies = [pipeline_lm_policy(e) for e in ("with", "without")]
+def lm_plan(pretrained: str, shots, splits, reference: str | None = None, pipeline: bool = True) -> AnalysisPlan:
+    """The pipeline LM (unless ``pipeline`` is false: not run at this preset) and the prompted
+    pretrained LM (``pretrained`` is its display name) against the baselines; contrasts start
+    from ``reference`` (by default the first LM: the pipeline LM trained with explanations)."""
+    policies = [pipeline_lm_policy(e) for e in ("with", "without")] if pipeline else []
     policies += [pretrained_policy(pretrained, k, e) for k in shots for e in ("with", "without")]
     policies += list(LM_BASELINES)
     reference = reference or policies[0]
@@ -222,25 +258,28 @@ def lm_plan(pretrained: str, shots, splits, reference: str | None = None) -> Ana
         splits=tuple(splits),
         episode_sets=("all",),
         panels=(("reward_over_optimal", "all"), ("optimal_choice", "all"), ("tests_run", "all")),
-        title="C4: language models acting in causal-DAG episodes written as text (95% CIs)",
+        title="C4: language models acting in causal-DAG episodes written as text"
+              + ("" if pipeline else "; pipeline LM not run at this preset") + " (95% CIs)",
     )
 
 
-def figure_params(model: str, shots, splits) -> dict:
+def figure_params(model: str, shots, splits, pipeline: bool = True) -> dict:
     """The main figure's params (``pacs.figures.analysis_plan_figure``): the analysis plan of
-    the pipeline LM, the pretrained LM ``model`` (its config name) at each of ``shots``, and the
-    baselines, on ``splits``."""
-    return analysis.figure_params(lm_plan(pretrained_label(model), shots, splits))
+    the pipeline LM (where ``pipeline``: it ran), the pretrained LM ``model`` (its config name)
+    at each of ``shots``, and the baselines, on ``splits``."""
+    return analysis.figure_params(lm_plan(pretrained_label(model), shots, splits, pipeline=pipeline))
 
 
-def corpus_figure_params(splits) -> dict:
+def corpus_figure_params(splits, pipeline: bool = True) -> dict:
     """The corpus-size curve's params (``pacs.figures.policy_curve_figure``): the pipeline LM
     (with explanations) along its corpus size, per split, beside the reference policies on the
-    same test episodes (table ``corpus_curve``)."""
+    same test episodes (table ``corpus_curve``); where ``pipeline`` is false (not run at this
+    preset) the references alone, the title saying so."""
+    title = ("C4: pipeline LM by corpus size (95% CIs; open circles: seeds)" if pipeline else
+             "C4: pipeline LM by corpus size: not run at this preset (extended tier); references only (95% CIs)")
     return {"table": "corpus_curve", "x": "corpus_episodes", "x_label": "expert episodes in the corpus",
-            "curves": [CURVE_POLICY], "references": list(CURVE_REFERENCES),
-            "panels": [("reward_over_optimal", split) for split in splits], "symlog_x": True,
-            "title": "C4: pipeline LM by corpus size (95% CIs; open circles: seeds)"}
+            "curves": [CURVE_POLICY] if pipeline else [], "references": list(CURVE_REFERENCES),
+            "panels": [("reward_over_optimal", split) for split in splits], "symlog_x": True, "title": title}
 
 
 def strategy_rule(verdicts: dict, rule: dict, who: str) -> BeatAndApproachRule:
@@ -312,6 +351,21 @@ class FloorRule:
             f"{self.floor:g}); the rule alone would read {verdict.verdict}: {verdict.reason}"))
 
 
+def not_run_strategy(rule: BeatAndApproachRule):
+    """A pipeline LM strategy row not run at this preset: its test and effect as its rule names them."""
+    split = rule.splits[0].replace("_", " ")
+    test = f"{rule.subject} vs {', '.join(rule.must_beat)} and {rule.reference}; {rule.metric_label}; on {split} only"
+    return not_run_verdict(rule.claim, test.replace("_", " "), f"{rule.subject} $-$ weakest baseline ({split})",
+                           rule.margin, PIPELINE_NOT_RUN)
+
+
+def not_run_explanations(rule: BenefitRule):
+    """The explanation row not run at this preset (it reads the pipeline LM): its test as its rule names it."""
+    test = f"{rule.manipulation} vs {rule.versus}, {rule.metric_label}, paired per {rule.group_col}"
+    return not_run_verdict(rule.claim, test.replace("_", " "), f"{rule.contrast} (weakest model)", rule.margin,
+                           PIPELINE_NOT_RUN)
+
+
 def decide(tables, trained, params) -> list[Decision]:
     """Four verdicts: the pipeline LM carries out the strategy, decided on the
     in-distribution split (does it run the strategy?) and on the held-out-link split (does
@@ -321,7 +375,10 @@ def decide(tables, trained, params) -> list[Decision]:
     ``c4.verdict.prompted_shots``, on ``c4.verdict.explanation_split``), unless both arms of
     a model sit at the floor (``c4.floor``, ``FloorRule``). Each row's rule is also called on
     its controls. Verdicts on the pipeline LM say whether it finished training; the
-    pretrained LM is not trained here."""
+    pretrained LM is not trained here. Where the pipeline LM was not run at this preset
+    (``c4.pipeline.enabled`` false), its three rows (both strategy rows and the explanation
+    row, which reads it) are rows without numbers that read "not run at this preset"
+    (``pacs.verdicts.NOT_RUN``), its rules still printed."""
     lm, pretrained, chosen = params["c4"], params["c4"]["pretrained"], params["c4"]["verdict"]
     contrasts, explained = tables["contrasts"], tables["explanation_contrasts"]
     label = pretrained_label(pretrained["model"])
@@ -335,7 +392,11 @@ def decide(tables, trained, params) -> list[Decision]:
     prompted = pretrained_policy(label, most_shots, "with")
     rows.append(("CFourPrompted", strategy_rule(params["verdicts"], chosen,
                                                 f"{label} ({most_shots}-shot, with explanations)"), prompted, False))
+    enabled = lm["pipeline"]["enabled"]
     for prefix, rule, reference, learned in rows:
+        if learned and not enabled:
+            decisions.append(Decision(prefix, not_run_strategy(rule), rule))
+            continue
         verdict = beat_and_approach_verdict(contrasts[contrasts.reference == reference], rule)
         if learned:
             verdict = replace(verdict, test=f"{verdict.test}; on {rule.splits[0].replace('_', ' ')} only")
@@ -350,6 +411,8 @@ def decide(tables, trained, params) -> list[Decision]:
             label: tuple(pretrained_policy(label, most_shots, e) for e in ("with", "without"))}
     rule = FloorRule(explanation_rule(params["verdicts"], chosen, list(arms)), arms, chosen["explanation_split"],
                      lm["floor"])
+    if not enabled:
+        return [*decisions, Decision("CFourExplain", not_run_explanations(rule.rule), rule)]
     verdict = rule.apply(benefit_verdict(decisive(explained), rule.rule), decisive(explained), tables["summary"])
     decisions.append(Decision.qualified("CFourExplain", verdict, rule, trained,
                                         controls.call(tables["explanation_controls"], benefit_verdict, rule.rule,
@@ -358,10 +421,14 @@ def decide(tables, trained, params) -> list[Decision]:
 
 
 def check_config(config):
-    """The pipeline LM's batch fits its corpus and every corpus of its corpus-size curve; a
+    """C4's budget sensitivity (``budgets.claims``) needs the pipeline LM (``c4.pipeline.enabled``);
+    the pipeline LM's batch fits its corpus and every corpus of its corpus-size curve; a
     pretrained prompt holds expert episodes (with and without explanations would otherwise be one
     prompt); the strategy and verdict rows read splits that are tested and shots that are run."""
     lm = config["c4"]
+    if not lm["pipeline"]["enabled"] and "c4" in config["budgets"]["claims"]:
+        yield "budgets.claims", ("names c4, whose budget sensitivity is the pipeline LM's, but "
+                                 "c4.pipeline.enabled is false (leave c4 out of budgets.claims, or run the pipeline LM)")
     yield from batch_fits(config, "c4.pipeline.train", "c4.pipeline.train_episodes", lm["pipeline"]["train_episodes"])
     if 0 in lm["pretrained"]["shots"]:
         yield "c4.pretrained.shots", f"{lm['pretrained']['shots']} holds 0: a prompt without expert " \

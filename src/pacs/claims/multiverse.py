@@ -27,6 +27,7 @@ import pandas as pd
 from pacs.config import lookup, multiverse_alternatives, override
 from pacs.labels import CONFIGURED
 from pacs.report import tex_escape
+from pacs.verdicts import NOT_RUN
 
 # one row per (universe, verdict row): the universe's name, its kind (configured, analysis or
 # design), the choice it varies and the alternative it takes (the configured point has
@@ -153,17 +154,20 @@ def touches(key: str, read: str) -> bool:
 
 def verdict_rows(universe: str, choice: str, value, decisions, kind: str = "analysis") -> pd.DataFrame:
     """One universe's rows (``UNIVERSE_COLUMNS``) from a claim's decisions
-    (``pacs.claims.spec.Decision``); decisions without a verdict (not tested) have no row."""
+    (``pacs.claims.spec.Decision``); decisions without a verdict (not tested) have no row, nor
+    those not run at this preset (``universe_rows``)."""
     rows = [{"prefix": d.prefix, **vars(d.verdict)} for d in decisions if d.verdict is not None]
     return universe_rows(universe, kind if choice else CONFIGURED, choice, value, pd.DataFrame(rows))
 
 
 def universe_rows(universe: str, kind: str, choice: str, value, verdicts: pd.DataFrame) -> pd.DataFrame:
     """One universe's rows (``UNIVERSE_COLUMNS``) from verdict rows (one per verdict, with
-    ``prefix`` and the ``pacs.verdicts.Verdict`` fields)."""
+    ``prefix`` and the ``pacs.verdicts.Verdict`` fields); a row not run at this preset
+    (``NOT_RUN``) is no verdict and holds in no universe: it has no row."""
     label = value_label(value) if choice else ""
     rows = [{"universe": universe, "kind": kind, "choice": choice, "value": label,
-             **{column: row[column] for column in UNIVERSE_COLUMNS[4:]}} for _, row in verdicts.iterrows()]
+             **{column: row[column] for column in UNIVERSE_COLUMNS[4:]}} for _, row in verdicts.iterrows()
+            if row["verdict"] != NOT_RUN]
     return pd.DataFrame(rows, columns=list(UNIVERSE_COLUMNS))
 
 
