@@ -143,3 +143,11 @@ def test_the_tex_and_the_figure_are_written(tmp_path):
     budget_figure(table, [tmp_path / "budget.pdf"])
     assert (tmp_path / "budget.pdf").stat().st_size > 1000
 
+
+
+def test_a_preset_without_budget_claims_says_so_in_the_report_and_the_figure(tmp_path):
+    empty = pd.DataFrame(columns=list(budget.BUDGET_ROW_COLUMNS))
+    tex = budget.budget_tex(empty, budget.sensitivity(empty))
+    assert "No budget sensitivity was run at this preset" in tex and "\\newcommand{\\BudgetClaims}" in tex
+    budget_figure(empty, [tmp_path / "budget.pdf"])
+    assert (tmp_path / "budget.pdf").stat().st_size > 0

@@ -146,10 +146,20 @@ def annotate_verdicts(verdict_rows: pd.DataFrame, summary: pd.DataFrame, decidin
     return verdict_rows.assign(budget_sensitivity=note)
 
 
+NOT_RUN_SENTENCE = ("No budget sensitivity was run at this preset (\\texttt{budgets.claims} is empty); "
+                    "the extended tier (\\texttt{make extended}) runs it.")
+
+
 def budget_tex(rows: pd.DataFrame, sensitivity_rows: pd.DataFrame) -> str:
     """The report's macros: ``BudgetTable`` (one row per claim and budget),
     ``BudgetSensitivityTable`` (per claim: the verdicts at its two largest budgets
-    and whether they agree) and ``BudgetMultipliers``."""
+    and whether they agree), ``BudgetMultipliers``, ``BudgetClaims`` (the claims named)
+    and ``BudgetStatus`` (a sentence: which claims ran, or that none did). With no
+    rows (``budgets.claims`` empty) the tables give way to that sentence."""
+    if rows.empty:
+        return "\n".join([report.macro("BudgetTable", NOT_RUN_SENTENCE), report.macro("BudgetSensitivityTable", ""),
+                          report.macro("BudgetMultipliers", "--"), report.macro("BudgetClaims", "none at this preset"),
+                          report.macro("BudgetStatus", NOT_RUN_SENTENCE)])
     body = [[r.claim, r.budget, str(int(r.d_model)), r.effect_label, report.fmt_ci(r.effect, r.ci_low, r.ci_high),
              str(int(r.n_seeds)), r.verdict] for r in rows.itertuples()]
     table = report.tabular(["", "budget", "$d_{\\mathrm{model}}$", "deciding contrast", "effect [95\\% CI]", "seeds",
@@ -158,5 +168,8 @@ def budget_tex(rows: pd.DataFrame, sensitivity_rows: pd.DataFrame) -> str:
     same = report.tabular(["", "two largest budgets", "their verdicts", "same verdict"],
                           [[r.claim, r.budgets, r.verdicts, r.same] for r in sensitivity_rows.itertuples()], "lllc")
     multipliers = ", ".join(f"{m:g}" for m in sorted(set(rows.multiplier)))
+    claims = sorted(set(rows.claim))
+    named = claims[0] if len(claims) == 1 else ", ".join(claims[:-1]) + " and " + claims[-1]
     return "\n".join([report.macro("BudgetTable", table), report.macro("BudgetSensitivityTable", same),
-                      report.macro("BudgetMultipliers", multipliers)])
+                      report.macro("BudgetMultipliers", multipliers), report.macro("BudgetClaims", named),
+                      report.macro("BudgetStatus", f"At this preset the budget sensitivity runs for {named}.")])

@@ -211,6 +211,12 @@ def budget_figure(rows: pd.DataFrame, out_paths) -> None:
     dashed, and the verdict at each budget written beside its point."""
     sns.set_theme(style="whitegrid", context="paper")
     claims = sorted(set(rows.claim))
+    if not claims:  # budgets.claims empty at this preset
+        fig, ax = plt.subplots(figsize=(5, 1.2))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "No budget sensitivity at this preset (budgets.claims is empty)", ha="center", va="center")
+        save_figure(fig, out_paths)
+        return
     fig, axes = plt.subplots(1, len(claims), figsize=(3.6 * len(claims), 3.2), squeeze=False)
     for ax, claim in zip(axes[0], claims):
         group = rows[rows.claim == claim].sort_values("multiplier")
@@ -231,6 +237,11 @@ def budget_figure(rows: pd.DataFrame, out_paths) -> None:
         ax.set_title(f"{claim}: {label}", fontsize=7, wrap=True)
     fig.suptitle("Budget sensitivity: deciding contrast with 95% CI against model width", fontsize=9)
     fig.tight_layout()
+    save_figure(fig, out_paths)
+
+
+def save_figure(fig, out_paths) -> None:
+    """Save the figure to every path (folders made) and close it."""
     for path in out_paths:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, bbox_inches="tight")

@@ -7,7 +7,9 @@ from pacs.runtime import configure_logging
 from pacs.tables import read_table, write_table
 
 configure_logging(snakemake.log[0])
-rows = pd.concat([read_table(p, budget.BUDGET_ROW_COLUMNS) for p in snakemake.input.rows], ignore_index=True)
+# no rows when budgets.claims is empty: the tables are empty and the LaTeX says so
+tables = [read_table(p, budget.BUDGET_ROW_COLUMNS) for p in snakemake.input.rows]
+rows = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=list(budget.BUDGET_ROW_COLUMNS))
 rows = rows.sort_values(["claim", "multiplier"], ignore_index=True)
 sensitivity = budget.sensitivity(rows)
 write_table(rows, snakemake.output.table)
