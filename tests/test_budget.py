@@ -37,8 +37,8 @@ def test_a_budget_with_a_bad_width_is_a_one_line_error(multiplier, words):
     assert words in one_line_error(ValueError, lambda: scaled_model(MODEL, multiplier))
 
 
-@pytest.mark.parametrize("override", [{"width_multipliers": [0.3, 1]}, {"width_multipliers": [0.5, 2]},
-                                      {"claims": ["c2"]}])
+@pytest.mark.parametrize("override", [{"claims": ["c1", "c3"], "width_multipliers": [0.3, 1]},
+                                      {"width_multipliers": [0.5, 2]}, {"claims": ["c2"]}])
 def test_the_config_rejects_bad_budgets_naming_the_key(override):
     message = one_line_error(ConfigError, lambda: load(CONFIG, SCHEMA, {"budgets": override}))
     assert "budgets" in message
