@@ -402,3 +402,40 @@ def test_the_statistics_choices_of_c3_c4_c6_run_as_analysis_universes(claim):
     choices = yaml.safe_load((ROOT / "config.yaml").read_text())["multiverse"][claim]
     keys = {choice["key"] for choice in choices if choice.get("run", True)}
     assert {"stats.small_sample_correction", f"{claim}.verdict.equivalence_margin", "seeds"} <= keys
+
+
+def test_leave_one_out_and_seed_subsets_follow_the_claims_own_seeds():
+    """A claim with its own seeds (``c3.seeds``) leaves out each of them; a claim without
+    keeps the global ones; a seed subset must lie within the claim's seeds, and a universe
+    on its seeds changes the key that holds them."""
+    choice = {"key": "seeds", "kind": "analysis", "alternatives": "leave_one_out"}
+    point = {**POINT, "seeds": [0, 1], "c3": {"seeds": [5, 6, 7]}}
+    own = multiverse.universes([choice], point, claim="c3")
+    assert [u.value for u in own] == [[6, 7], [5, 7], [5, 6]]
+    assert [u.value for u in multiverse.universes([choice], point, claim="c1")] == [[1], [0]]
+    assert multiverse.universe_seeds(point, "c3", own[0]) == [6, 7]
+    assert multiverse.universe_overrides(point, "c3", own[0]) == {"c3.seeds": [6, 7]}
+    assert multiverse.universe_overrides(point, "c1", own[0]) == {"seeds": [6, 7]}
+    unchanged = multiverse.Universe("stats.n_boot=20", "stats.n_boot", 20)
+    assert multiverse.universe_seeds(point, "c3", unchanged) == [5, 6, 7]
+    # an explicit subset equal to the claim's seeds is the configured run, not a universe
+    subsets = {"key": "seeds", "kind": "analysis", "alternatives": [[5, 6, 7], [5, 6]]}
+    assert [u.value for u in multiverse.universes([subsets], point, claim="c3")] == [[5, 6]]
+
+
+def test_the_config_check_takes_seed_subsets_of_the_claims_own_seeds_only():
+    subset = {"key": "seeds", "kind": "analysis", "alternatives": [[2, 3]]}
+    config = load(CONFIG, SCHEMA, {"preset": "smoke", "c3": {"seeds": [2, 3, 4]}, "multiverse": {"c3": [subset]}})
+    assert config["c3"]["seeds"] == [2, 3, 4]
+    with pytest.raises(ConfigError) as error:  # [2, 3] are not among c1's seeds (the global [0, 1])
+        load(CONFIG, SCHEMA, {"preset": "smoke", "c3": {"seeds": [2, 3, 4]}, "multiverse": {"c1": [subset]}})
+    assert str(error.value) == ("config key 'multiverse.c1[0].alternatives': seeds [2, 3] are not a subset of "
+                                "c1's seeds (seeds: [0, 1])")
+
+
+def test_a_design_universe_on_a_claims_own_seeds_runs_with_them():
+    configured = load(CONFIG, SCHEMA, {"preset": "smoke", "c6": {"seeds": [0, 1, 2]}})
+    universe = multiverse.Universe("seeds=[0, 2]", "seeds", [0, 2], "design")
+    own = multiverse.universe_config(configured, universe, claim="c6")
+    assert own["c6"]["seeds"] == [0, 2] and own["seeds"] == configured["seeds"] == [0, 1]
+    assert resolve_config(own, SCHEMA) == own
