@@ -12,13 +12,6 @@ SEED_DIR = "results/{experiment}/seed{seed}"
 CAUSAL_SEEDS = {claim: claim_seeds(config, claim) for claim in ("c1", "c2")}
 
 
-def causal_seed_files(path):
-    """An input function: ``path`` at every training seed of the job's experiment."""
-    return lambda wildcards: expand(
-        path, experiment=wildcards.experiment, seed=CAUSAL_SEEDS[wildcards.experiment]
-    )
-
-
 wildcard_constraints:
     experiment="c1|c2",
     seed=r"\d+",
@@ -96,8 +89,10 @@ if ENSEMBLE:
     rule causal_train_ensemble:
         input:
             code("causal_train_ensemble"),
-            train=causal_seed_files(rules.causal_training_data.output.train),
-            validation=causal_seed_files(rules.causal_training_data.output.validation),
+            train=experiment_seed_files(rules.causal_training_data.output.train),
+            validation=experiment_seed_files(
+                rules.causal_training_data.output.validation
+            ),
         output:
             model=expand(
                 rules.causal_train_agent.output.model,
@@ -195,9 +190,11 @@ rule causal_baselines:
 rule causal_statistics:
     input:
         code("causal_statistics"),
-        agent=causal_seed_files(rules.causal_active_test.output[0]),
-        baselines=causal_seed_files(rules.causal_baselines.output[0]),
-        training_logs=causal_seed_files(rules.causal_train_agent.output.training_log),
+        agent=experiment_seed_files(rules.causal_active_test.output[0]),
+        baselines=experiment_seed_files(rules.causal_baselines.output[0]),
+        training_logs=experiment_seed_files(
+            rules.causal_train_agent.output.training_log
+        ),
     output:
         episodes="results/{experiment}/episodes.parquet",
         summary="results/{experiment}/summary.csv",
@@ -376,7 +373,9 @@ wire_budget(
     main=(rules.causal_train_agent, rules.causal_active_test),
     derived=(rules.budget_causal_train_agent, rules.budget_causal_active_test),
     learners=dict(experiment="c1", seed=CAUSAL_SEEDS["c1"]),
-    baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=CAUSAL_SEEDS["c1"]),
+    baselines=expand(
+        rules.causal_baselines.output[0], experiment="c1", seed=CAUSAL_SEEDS["c1"]
+    ),
 )
 
 

@@ -468,7 +468,9 @@ C3A_RULES = main_or_derived(
     (rules.efficiency_c3_train_agent, rules.efficiency_c3_active_test),
 )
 C3A_LEARNERS = dict(
-    confounding=C3A_CONFIG["confounding"], explanations=["with", "without"], seed=C3_SEEDS
+    confounding=C3A_CONFIG["confounding"],
+    explanations=["with", "without"],
+    seed=C3_SEEDS,
 )
 # every curve learner's test episodes -> its training-set size
 C3A_EPISODES = {

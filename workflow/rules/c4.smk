@@ -197,7 +197,9 @@ C4_CURVE_RULES = main_or_derived(
 C4_CURVE = {
     path: size
     for size, (_, test) in C4_CURVE_RULES.items()
-    for path in expand(test.output.episodes, size=size, seed=C4_SEEDS, explanations="with")
+    for path in expand(
+        test.output.episodes, size=size, seed=C4_SEEDS, explanations="with"
+    )
 }
 # every curve LM's training log -> its corpus size, for its learning curves (the main LM's included)
 C4_CURVE_LOGS = {

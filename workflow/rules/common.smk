@@ -255,6 +255,16 @@ def statistics_inputs(wildcards):
     }
 
 
+def experiment_seed_files(path):
+    """An input function: ``path`` at every training seed (pacs.config.claim_seeds) of the
+    claim that the job's ``experiment`` wildcard names (C1 and C2 share their rules)."""
+    return lambda wildcards: expand(
+        path,
+        experiment=wildcards.experiment,
+        seed=claim_seeds(config, wildcards.experiment),
+    )
+
+
 def job_resources(kind):
     """What each job of a rule asks a cluster scheduler for (config `resources.<kind>`).
 

@@ -82,10 +82,11 @@ def runs(choice: dict, name: str, design: list | str) -> bool:
 def universes(choices: list[dict], config: dict, run_kinds=("analysis",), design: list | str = (), *,
               claim: str) -> list[Universe]:
     """The universes of one claim's ``multiverse`` choices (each ``{key, kind, alternatives,
-    run}``; the key ``seeds`` is the claim's own, ``pacs.config.claim_seeds``): one per alternative of each choice of a kind in ``run_kinds`` that runs at this
-    preset (``runs``, with ``design`` the design keys or universes it runs), in the config's
-    order, without the alternatives equal to the configured value (that universe is the
-    configured run itself: no second training)."""
+    run}``; the key ``seeds`` is the claim's own, ``pacs.config.claim_seeds``): one per
+    alternative of each choice of a kind in ``run_kinds`` that runs at this preset (``runs``,
+    with ``design`` the design keys or universes it runs), in the config's order, without the
+    alternatives equal to the configured value (that universe is the configured run itself:
+    no second training)."""
     planned = []
     for choice in choices:
         if choice["kind"] not in run_kinds:
@@ -109,7 +110,8 @@ def plan_design(multiverse: dict[str, list[dict]], config: dict, design: list | 
     """Each claim's design universes that run at this preset (``design``: config
     ``multiverse_design``); an entry of ``design`` that names no design choice's key nor
     any of their universes (other than the configured run) is a ``ValueError`` naming it."""
-    planned = {claim: universes(choices, config, ("design",), design, claim=claim) for claim, choices in multiverse.items()}
+    planned = {claim: universes(choices, config, ("design",), design, claim=claim)
+               for claim, choices in multiverse.items()}
     if design != "all":
         known = {choice["key"] for choices in multiverse.values() for choice in choices if choice["kind"] == "design"}
         known |= {u.name for claim, choices in multiverse.items()
