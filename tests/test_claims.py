@@ -482,6 +482,7 @@ from pacs.analysis import figure_params
 from pacs.claims.c1 import PLAN as C7_PLAN
 
 C7_SEED_DIR = "results/c7/{experiment}/seed{seed}"
+C7_SEEDS = claim_seeds(config, "c7")  # config c7.seeds, else the global seeds
 
 
 use rule causal_train_agent as c7_train_agent with:
@@ -511,14 +512,14 @@ use rule causal_active_test as c7_active_test with:
         experiment="c1",
 
 
-C7_TRAINING_LOGS = expand(rules.c7_train_agent.output.training_log, experiment="c1", seed=SEEDS)
+C7_TRAINING_LOGS = expand(rules.c7_train_agent.output.training_log, experiment="c1", seed=C7_SEEDS)
 
 
 use rule causal_statistics as c7_statistics with:
     input:
         code("causal_statistics"),
-        agent=expand(rules.c7_active_test.output[0], experiment="c1", seed=SEEDS),
-        baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=SEEDS),
+        agent=expand(rules.c7_active_test.output[0], experiment="c1", seed=C7_SEEDS),
+        baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=C7_SEEDS),
         training_logs=C7_TRAINING_LOGS,
     output:
         episodes="results/c7/{experiment}/episodes.parquet",
@@ -589,8 +590,8 @@ wire_budget(
     "c7",
     main=(rules.c7_train_agent, rules.c7_active_test),
     derived=(rules.budget_c7_train_agent, rules.budget_c7_active_test),
-    learners=dict(experiment="c1", seed=SEEDS),
-    baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=SEEDS),
+    learners=dict(experiment="c1", seed=C7_SEEDS),
+    baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=C7_SEEDS),
 )
 """
 # the budgets the new claim's test runs, C7 among them (on the command line: nothing else is edited)
@@ -670,6 +671,13 @@ def test_a_new_claim_needs_only_its_module_its_rule_file_and_its_report_section(
     assert result.returncode != 0
     assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
         "pacs: config key 'c7.verdict.above_margin': 'wide' is not a number (its default is 0.1)"]
+    # a claim whose module declares its section sets its own seeds there too, checked in one line
+    result = dry_run(NEW_CLAIM_BUDGETS, "c7={seeds: [4]}")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+    assert set(re.findall(r"results/c7/c1/seed(\d+)/agent\.safetensors", result.stdout)) == {"4"}
+    result = dry_run("c7={seeds: [4, 4]}")
+    assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
+        "pacs: config key 'c7.seeds': [4] listed more than once"]
 
 
 def test_a_claims_own_config_section_lies_under_config_yaml_the_preset_and_the_command_line():
