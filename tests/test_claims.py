@@ -747,10 +747,11 @@ def test_c5_counts_the_prompts_of_the_headline_respondent_from_its_answers():
     assert c5.headline_prompts(answers[answers.seed == 0], probes) == 1
 
 
-def test_a_claim_with_its_own_seeds_plans_exactly_those_learners_and_the_others_keep_the_global_seeds():
+@pytest.mark.parametrize("ensemble", ["never", "always"])
+def test_a_claim_with_its_own_seeds_plans_exactly_those_learners_and_the_others_keep_the_global_seeds(ensemble):
     """C2 and C3 with their own seeds (``c2.seeds``, ``c3.seeds``; C1 shares C2's rules and keeps
-    the smoke preset's global seeds [0, 1]): a dry run of their statistics and report numbers
-    trains exactly each claim's seeds."""
+    the smoke preset's global seeds [0, 1]): a dry run of their report numbers trains exactly
+    each claim's seeds, one job per seed or each experiment's seeds in one ensemble job."""
     import subprocess
     import sys
 
@@ -759,10 +760,12 @@ def test_a_claim_with_its_own_seeds_plans_exactly_those_learners_and_the_others_
     result = subprocess.run(
         [str(Path(sys.executable).parent / "snakemake"), "-n", "-F", "--cores", "1",
          "results/verdicts/c1.csv", "results/verdicts/c2.csv", "results/verdicts/c3.csv",
-         "--config", "preset=smoke", "c2={seeds: [3, 5, 7]}", "c3={seeds: [4]}"],
+         "--config", "preset=smoke", f"ensemble={ensemble}", "c2={seeds: [3, 5, 7]}", "c3={seeds: [4]}"],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     trained = set(re.findall(r"results/(c[123])/(?:[a-z]+-[a-z]+/)?seed(\d+)/agent\.safetensors", result.stdout))
     assert {seed for claim, seed in trained if claim == "c1"} == {"0", "1"}
     assert {seed for claim, seed in trained if claim == "c2"} == {"3", "5", "7"}
     assert {seed for claim, seed in trained if claim == "c3"} == {"4"}
+    if ensemble == "always":  # C2's seeds are not C1's: its ensemble job is a rule of its own
+        assert re.search(r"^rule causal_train_ensemble_c2:", result.stdout, re.M)

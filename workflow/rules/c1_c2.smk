@@ -85,7 +85,7 @@ rule causal_train_agent:
 if ENSEMBLE:
 
     # all seeds of one experiment in one job, batched (config key ensemble; pacs.ensemble):
-    # C1's here, C2's (its own seeds) in causal_train_ensemble_c2
+    # C1's and C2's here while their seeds are the same, else C2's in causal_train_ensemble_c2
     rule causal_train_ensemble:
         input:
             code("causal_train_ensemble"),
@@ -109,7 +109,7 @@ if ENSEMBLE:
         benchmark:
             "benchmarks/{experiment}/train_agent_ensemble.tsv"
         wildcard_constraints:
-            experiment="c1",
+            experiment="c1|c2" if CAUSAL_SEEDS["c1"] == CAUSAL_SEEDS["c2"] else "c1",
         conda:
             SOFTWARE
         threads: config["threads_per_job"]
@@ -124,25 +124,28 @@ if ENSEMBLE:
         script:
             "../scripts/causal_train_ensemble.py"
 
-    use rule causal_train_ensemble as causal_train_ensemble_c2 with:
-        output:
-            model=expand(
-                rules.causal_train_agent.output.model,
-                seed=CAUSAL_SEEDS["c2"],
-                allow_missing=True,
-            ),
-            training_log=expand(
-                rules.causal_train_agent.output.training_log,
-                seed=CAUSAL_SEEDS["c2"],
-                allow_missing=True,
-            ),
-        wildcard_constraints:
-            experiment="c2",
-        params:
-            seeds=CAUSAL_SEEDS["c2"],
-
     ruleorder: causal_train_ensemble > causal_train_agent
-    ruleorder: causal_train_ensemble_c2 > causal_train_agent
+
+    if CAUSAL_SEEDS["c1"] != CAUSAL_SEEDS["c2"]:
+
+        use rule causal_train_ensemble as causal_train_ensemble_c2 with:
+            output:
+                model=expand(
+                    rules.causal_train_agent.output.model,
+                    seed=CAUSAL_SEEDS["c2"],
+                    allow_missing=True,
+                ),
+                training_log=expand(
+                    rules.causal_train_agent.output.training_log,
+                    seed=CAUSAL_SEEDS["c2"],
+                    allow_missing=True,
+                ),
+            wildcard_constraints:
+                experiment="c2",
+            params:
+                seeds=CAUSAL_SEEDS["c2"],
+
+        ruleorder: causal_train_ensemble_c2 > causal_train_agent
 
 
 rule causal_active_test:
