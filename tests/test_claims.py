@@ -525,6 +525,7 @@ from pacs.analysis import figure_params
 from pacs.claims.c1 import PLAN as C7_PLAN
 
 C7_SEED_DIR = "results/c7/{experiment}/seed{seed}"
+C7_SEEDS = claim_seeds(config, "c7")  # config c7.seeds, else the global seeds
 
 
 use rule causal_train_agent as c7_train_agent with:
@@ -554,14 +555,14 @@ use rule causal_active_test as c7_active_test with:
         experiment="c1",
 
 
-C7_TRAINING_LOGS = expand(rules.c7_train_agent.output.training_log, experiment="c1", seed=SEEDS)
+C7_TRAINING_LOGS = expand(rules.c7_train_agent.output.training_log, experiment="c1", seed=C7_SEEDS)
 
 
 use rule causal_statistics as c7_statistics with:
     input:
         code("causal_statistics"),
-        agent=expand(rules.c7_active_test.output[0], experiment="c1", seed=SEEDS),
-        baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=SEEDS),
+        agent=expand(rules.c7_active_test.output[0], experiment="c1", seed=C7_SEEDS),
+        baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=C7_SEEDS),
         training_logs=C7_TRAINING_LOGS,
     output:
         episodes="results/c7/{experiment}/episodes.parquet",
@@ -632,8 +633,8 @@ wire_budget(
     "c7",
     main=(rules.c7_train_agent, rules.c7_active_test),
     derived=(rules.budget_c7_train_agent, rules.budget_c7_active_test),
-    learners=dict(experiment="c1", seed=SEEDS),
-    baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=SEEDS),
+    learners=dict(experiment="c1", seed=C7_SEEDS),
+    baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=C7_SEEDS),
 )
 """
 # the budgets the new claim's test runs, C7 among them (on the command line: nothing else is edited)
@@ -713,6 +714,13 @@ def test_a_new_claim_needs_only_its_module_its_rule_file_and_its_report_section(
     assert result.returncode != 0
     assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
         "pacs: config key 'c7.verdict.above_margin': 'wide' is not a number (its default is 0.1)"]
+    # a claim whose module declares its section sets its own seeds there too, checked in one line
+    result = dry_run(NEW_CLAIM_BUDGETS, "c7={seeds: [4]}")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+    assert set(re.findall(r"results/c7/c1/seed(\d+)/agent\.safetensors", result.stdout)) == {"4"}
+    result = dry_run("c7={seeds: [4, 4]}")
+    assert [line for line in result.stderr.splitlines() if line.startswith("pacs:")] == [
+        "pacs: config key 'c7.seeds': [4] listed more than once"]
 
 
 def test_a_claims_own_config_section_lies_under_config_yaml_the_preset_and_the_command_line():
@@ -780,3 +788,27 @@ def test_c5_counts_the_prompts_of_the_headline_respondent_from_its_answers():
                            + [{"model": "world LM, confounded", "shots": 0, "seed": 7, "source": "generated"}])
     assert c5.headline_prompts(answers, probes) == 3
     assert c5.headline_prompts(answers[answers.seed == 0], probes) == 1
+
+
+@pytest.mark.parametrize("ensemble", ["never", "always"])
+def test_a_claim_with_its_own_seeds_plans_exactly_those_learners_and_the_others_keep_the_global_seeds(ensemble):
+    """C2 and C3 with their own seeds (``c2.seeds``, ``c3.seeds``; C1 shares C2's rules and keeps
+    the smoke preset's global seeds [0, 1]): a dry run of their report numbers trains exactly
+    each claim's seeds, one job per seed or each experiment's seeds in one ensemble job."""
+    import subprocess
+    import sys
+
+    from test_probes_workflow import ROOT
+
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "snakemake"), "-n", "-F", "--cores", "1",
+         "results/verdicts/c1.csv", "results/verdicts/c2.csv", "results/verdicts/c3.csv",
+         "--config", "preset=smoke", f"ensemble={ensemble}", "c2={seeds: [3, 5, 7]}", "c3={seeds: [4]}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    trained = set(re.findall(r"results/(c[123])/(?:[a-z]+-[a-z]+/)?seed(\d+)/agent\.safetensors", result.stdout))
+    assert {seed for claim, seed in trained if claim == "c1"} == {"0", "1"}
+    assert {seed for claim, seed in trained if claim == "c2"} == {"3", "5", "7"}
+    assert {seed for claim, seed in trained if claim == "c3"} == {"4"}
+    if ensemble == "always":  # C2's seeds are not C1's: its ensemble job is a rule of its own
+        assert re.search(r"^rule causal_train_ensemble_c2:", result.stdout, re.M)

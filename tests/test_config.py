@@ -225,3 +225,57 @@ def test_every_learner_model_a_claim_declares_is_checked_and_overlays_the_shared
             check_relations(broken, CLAIM_CONFIGS)
     with pytest.raises(ConfigError, match="claim 'c9' declares no learners' model"):
         learner_model(config, {"c9": ClaimConfig()}, "c9")
+
+
+def test_a_claim_sets_its_own_seeds_and_the_others_keep_the_global_ones():
+    from pacs.config import claim_seeds
+
+    config = load(CONFIG, SCHEMA, {"preset": "smoke", "c3": {"seeds": [4, 2, 9]}})
+    assert claim_seeds(config, "c3") == [4, 2, 9]
+    assert claim_seeds(config, "c1") == claim_seeds(config, "c6") == config["seeds"] == [0, 1]
+    # a preset sets it like any other key of a claim's section, keeping the section's other keys
+    preset = load(CONFIG, SCHEMA, {"preset": "smoke", "presets": {"smoke": {"c2": {"seeds": [5]}}}})
+    assert claim_seeds(preset, "c2") == [5] and claim_seeds(preset, "c3") == [0, 1]
+    assert preset["c2"]["subset_size"] == load(CONFIG, SCHEMA, {"preset": "smoke"})["c2"]["subset_size"]
+
+
+@pytest.mark.parametrize("seeds, problem", [
+    ([], "should be non-empty"),
+    ([1, 1], "has non-unique elements"),
+    (["a"], "'a' is not of type 'integer'"),
+    ([-1], "-1 is less than the minimum of 0"),
+    (3, "3 is not of type 'array'"),
+])
+def test_a_bad_claim_seeds_value_is_one_line_naming_the_key(seeds, problem):
+    with pytest.raises(ConfigError) as error:
+        load(CONFIG, SCHEMA, {"c3": {"seeds": seeds}})
+    message = str(error.value)
+    assert message.startswith("config key 'c3.seeds") and problem in message and "\n" not in message
+
+
+@pytest.mark.parametrize("seeds, problem", [
+    ([], "an empty list"),
+    ([2, 0, 2], "[2] listed more than once"),
+    ([1, "2"], "is not a list of whole numbers"),
+    ([True], "is not a list of whole numbers"),
+    ([-3, 1], "-3 is negative"),
+])
+def test_a_claim_section_the_schema_does_not_list_has_its_seeds_checked_too(seeds, problem):
+    """A claim whose module declares its section (c<number> beyond the schema's) gets the same
+    checks of its ``seeds``, from pacs.config."""
+    config = {**load(CONFIG, SCHEMA, {"preset": "smoke"}), "c9": {"seeds": seeds}}
+    with pytest.raises(ConfigError) as error:
+        check_relations(config, None)
+    assert str(error.value).startswith("config key 'c9.seeds': ") and problem in str(error.value)
+
+
+def test_every_preset_that_sets_the_seeds_also_sets_the_seeds_of_every_claim_the_base_sizes():
+    """A claim's own seeds in config.yaml's base win over a preset's global `seeds`, so a
+    preset that resizes the seeds (smoke, extended, paper) must resize those claims' too."""
+    raw = load_yaml(CONFIG)
+    own = [claim for claim, section in raw.items() if isinstance(section, dict) and "seeds" in section]
+    assert own, "the default sizes no claim's seeds: this test would check nothing"
+    for name, preset in raw["presets"].items():
+        if "seeds" in preset:
+            missing = [claim for claim in own if "seeds" not in preset.get(claim, {})]
+            assert not missing, f"preset {name} sets seeds but not {missing}'s"

@@ -52,14 +52,14 @@ CHOICES = [{"key": "verdicts.margin", "kind": "analysis", "alternatives": [0.05,
 
 
 def test_a_universe_equal_to_the_configured_point_is_not_planned():
-    names = [u.name for u in multiverse.universes(CHOICES, POINT)]
+    names = [u.name for u in multiverse.universes(CHOICES, POINT, claim="c1")]
     assert names == ["verdicts.margin=0.05", "verdicts.margin=0.2", "score=plain"]
 
 
 def test_adding_one_alternative_plans_exactly_one_more_universe():
-    before = multiverse.universes(CHOICES, POINT)
+    before = multiverse.universes(CHOICES, POINT, claim="c1")
     added = [{**CHOICES[0], "alternatives": [*CHOICES[0]["alternatives"], 0.3]}, *CHOICES[1:]]
-    after = multiverse.universes(added, POINT)
+    after = multiverse.universes(added, POINT, claim="c1")
     assert [u for u in after if u not in before] == [multiverse.Universe("verdicts.margin=0.3", "verdicts.margin", 0.3)]
 
 
@@ -90,7 +90,7 @@ def toy_claim():
 
 
 def test_each_universe_is_decided_by_the_claim_with_its_overrides_and_the_configured_point_first():
-    planned = multiverse.universes(CHOICES, POINT)
+    planned = multiverse.universes(CHOICES, POINT, claim="c1")
     rows = multiverse.evaluate(toy_claim(), {"effect": 0.15}, {"training_logs": Adequacy(("converged",))},
                                POINT, planned)
     assert list(rows.universe) == ["configured", *[u.name for u in planned]]
@@ -100,7 +100,7 @@ def test_each_universe_is_decided_by_the_claim_with_its_overrides_and_the_config
 
 def test_a_universe_of_learners_that_did_not_converge_reads_undertrained():
     rows = multiverse.evaluate(toy_claim(), {"effect": 0.15}, {"training_logs": Adequacy(("converged", "stalled"))},
-                               POINT, multiverse.universes(CHOICES, POINT))
+                               POINT, multiverse.universes(CHOICES, POINT, claim="c1"))
     assert set(rows.verdict) == {UNDERTRAINED}
 
 
@@ -194,8 +194,8 @@ def test_a_row_tested_only_in_another_universe_has_no_robustness_and_an_empty_cu
 def test_leave_one_out_gives_one_universe_per_seed_left_out():
     choice = {"key": "seeds", "kind": "analysis", "alternatives": "leave_one_out"}
     point = {**POINT, "seeds": [0, 1, 2]}
-    assert [u.value for u in multiverse.universes([choice], point)] == [[1, 2], [0, 2], [0, 1]]
-    assert multiverse.universes([choice], {**POINT, "seeds": [4]}) == []
+    assert [u.value for u in multiverse.universes([choice], point, claim="c1")] == [[1, 2], [0, 2], [0, 1]]
+    assert multiverse.universes([choice], {**POINT, "seeds": [4]}, claim="c1") == []
 
 
 def test_a_universe_keeps_the_files_of_its_seeds_and_the_shared_ones():
@@ -244,14 +244,14 @@ DESIGN = [{"key": "stats.n_boot", "kind": "design", "alternatives": [10, 100, 10
 
 
 def test_a_design_universe_runs_where_the_preset_names_its_key_or_itself_and_never_at_the_configured_point():
-    assert multiverse.universes(DESIGN, POINT, ("design",)) == []
-    by_key = multiverse.universes(DESIGN, POINT, ("design",), ["stats.n_boot"])
+    assert multiverse.universes(DESIGN, POINT, ("design",), claim="c1") == []
+    by_key = multiverse.universes(DESIGN, POINT, ("design",), ["stats.n_boot"], claim="c1")
     assert [u.name for u in by_key] == ["stats.n_boot=100", "stats.n_boot=1000"], "10 is the configured run"
     assert {u.kind for u in by_key} == {"design"}
-    assert [u.name for u in multiverse.universes(DESIGN, POINT, ("design",), ["stats.n_boot=1000"])] == [
+    assert [u.name for u in multiverse.universes(DESIGN, POINT, ("design",), ["stats.n_boot=1000"], claim="c1")] == [
         "stats.n_boot=1000"]
-    assert len(multiverse.universes(DESIGN, POINT, ("design",), "all")) == 3
-    assert multiverse.not_run(DESIGN, POINT, ["stats.n_boot=1000"]) == ["stats.n_boot=100", "score=plain"]
+    assert len(multiverse.universes(DESIGN, POINT, ("design",), "all", claim="c1")) == 3
+    assert multiverse.not_run(DESIGN, POINT, ["stats.n_boot=1000"], claim="c1") == ["stats.n_boot=100", "score=plain"]
 
 
 def test_a_design_entry_that_names_no_universe_is_refused_naming_it():
@@ -263,9 +263,9 @@ def test_a_design_entry_that_names_no_universe_is_refused_naming_it():
 
 def test_a_size_choice_scales_the_configured_value():
     choice = {"key": "stats.n_boot", "kind": "design", "alternatives": {"times": [0.25, 4]}}
-    assert [u.value for u in multiverse.universes([choice], POINT, ("design",), "all")] == [2, 40]
+    assert [u.value for u in multiverse.universes([choice], POINT, ("design",), "all", claim="c1")] == [2, 40]
     assert [u.value for u in multiverse.universes([{**choice, "key": "verdicts.margin"}], POINT, ("design",),
-                                                  "all")] == [0.025, 0.4]
+                                                  "all", claim="c1")] == [0.025, 0.4]
 
 
 def test_a_universe_folder_is_a_plain_name_and_a_long_one_is_cut_with_a_hash():
@@ -286,7 +286,7 @@ def test_a_design_universe_runs_with_the_configured_config_but_its_one_key():
     its empty multiverse)."""
     configured = load(CONFIG, SCHEMA, {"preset": "smoke"})
     universe = multiverse.Universe("c1.env.noise_std=1", "c1.env.noise_std", 1.0, "design")
-    own = multiverse.universe_config(configured, universe)
+    own = multiverse.universe_config(configured, universe, claim="c1")
     assert resolve_config(own, SCHEMA) == own
     assert own["c1"]["env"]["noise_std"] == 1.0 and own["seeds"] == configured["seeds"] == [0, 1]
     same = {key: value for key, value in own.items() if key not in ("c1", "multiverse", "multiverse_design", "presets")}
@@ -402,3 +402,40 @@ def test_the_statistics_choices_of_c3_c4_c6_run_as_analysis_universes(claim):
     choices = yaml.safe_load((ROOT / "config.yaml").read_text())["multiverse"][claim]
     keys = {choice["key"] for choice in choices if choice.get("run", True)}
     assert {"stats.small_sample_correction", f"{claim}.verdict.equivalence_margin", "seeds"} <= keys
+
+
+def test_leave_one_out_and_seed_subsets_follow_the_claims_own_seeds():
+    """A claim with its own seeds (``c3.seeds``) leaves out each of them; a claim without
+    keeps the global ones; a seed subset must lie within the claim's seeds, and a universe
+    on its seeds changes the key that holds them."""
+    choice = {"key": "seeds", "kind": "analysis", "alternatives": "leave_one_out"}
+    point = {**POINT, "seeds": [0, 1], "c3": {"seeds": [5, 6, 7]}}
+    own = multiverse.universes([choice], point, claim="c3")
+    assert [u.value for u in own] == [[6, 7], [5, 7], [5, 6]]
+    assert [u.value for u in multiverse.universes([choice], point, claim="c1")] == [[1], [0]]
+    assert multiverse.universe_seeds(point, "c3", own[0]) == [6, 7]
+    assert multiverse.universe_overrides(point, "c3", own[0]) == {"c3.seeds": [6, 7]}
+    assert multiverse.universe_overrides(point, "c1", own[0]) == {"seeds": [6, 7]}
+    unchanged = multiverse.Universe("stats.n_boot=20", "stats.n_boot", 20)
+    assert multiverse.universe_seeds(point, "c3", unchanged) == [5, 6, 7]
+    # an explicit subset equal to the claim's seeds is the configured run, not a universe
+    subsets = {"key": "seeds", "kind": "analysis", "alternatives": [[5, 6, 7], [5, 6]]}
+    assert [u.value for u in multiverse.universes([subsets], point, claim="c3")] == [[5, 6]]
+
+
+def test_the_config_check_takes_seed_subsets_of_the_claims_own_seeds_only():
+    subset = {"key": "seeds", "kind": "analysis", "alternatives": [[2, 3]]}
+    config = load(CONFIG, SCHEMA, {"preset": "smoke", "c3": {"seeds": [2, 3, 4]}, "multiverse": {"c3": [subset]}})
+    assert config["c3"]["seeds"] == [2, 3, 4]
+    with pytest.raises(ConfigError) as error:  # [2, 3] are not among c1's seeds (the global [0, 1])
+        load(CONFIG, SCHEMA, {"preset": "smoke", "c3": {"seeds": [2, 3, 4]}, "multiverse": {"c1": [subset]}})
+    assert str(error.value) == ("config key 'multiverse.c1[0].alternatives': seeds [2, 3] are not a subset of "
+                                "c1's seeds (seeds: [0, 1])")
+
+
+def test_a_design_universe_on_a_claims_own_seeds_runs_with_them():
+    configured = load(CONFIG, SCHEMA, {"preset": "smoke", "c6": {"seeds": [0, 1, 2]}})
+    universe = multiverse.Universe("seeds=[0, 2]", "seeds", [0, 2], "design")
+    own = multiverse.universe_config(configured, universe, claim="c6")
+    assert own["c6"]["seeds"] == [0, 2] and own["seeds"] == configured["seeds"] == [0, 1]
+    assert resolve_config(own, SCHEMA) == own

@@ -59,22 +59,41 @@ def override(config: dict, overrides: dict) -> dict:
     return changed
 
 
+def claim_seeds(config: dict, claim: str) -> list[int]:
+    """A claim's training seeds: its section's ``seeds`` where it sets them (each claim's are
+    sized by the power its verdicts need), else the global ``seeds``."""
+    return list(config.get(claim, {}).get("seeds", config["seeds"]))
+
+
+def claim_seeds_key(config: dict, claim: str) -> str:
+    """The dotted config key that holds a claim's seeds (``claim_seeds``): ``<claim>.seeds``
+    where its section sets them, else ``seeds``."""
+    return f"{claim}.seeds" if "seeds" in config.get(claim, {}) else "seeds"
+
+
+def choice_value(config: dict, claim: str, key: str):
+    """The configured value of a multiverse choice of ``claim``: its key's value, where the
+    key ``seeds`` means the claim's own seeds (``claim_seeds``)."""
+    return claim_seeds(config, claim) if key == "seeds" else lookup(config, key)
+
+
 LEAVE_ONE_OUT = "leave_one_out"
 
 
-def multiverse_alternatives(choice: dict, config: dict) -> list:
-    """A multiverse choice's alternatives: its list; for ``seeds`` with ``leave_one_out``
-    one subset per configured seed, without it (leave-one-seed-out universes; none for one
-    seed); with ``{times: [f, ...]}`` the configured value times each f (rounded for a
-    whole number, so a size scales with the preset's own)."""
+def multiverse_alternatives(choice: dict, config: dict, claim: str) -> list:
+    """A multiverse choice's alternatives, for the claim whose block lists it: its list; for
+    ``seeds`` (the claim's, ``claim_seeds``) with ``leave_one_out`` one subset per seed,
+    without it (leave-one-seed-out universes; none for one seed); with ``{times: [f, ...]}``
+    the configured value times each f (rounded for a whole number, so a size scales with the
+    preset's own)."""
     if isinstance(choice["alternatives"], dict):
-        configured = lookup(config, choice["key"])
+        configured = choice_value(config, claim, choice["key"])
         scaled = [configured * factor for factor in choice["alternatives"]["times"]]
         return [round(value) for value in scaled] if isinstance(configured, int) else scaled
     if choice["alternatives"] == LEAVE_ONE_OUT:
         if choice["key"] != "seeds":
             raise ConfigError(f"config key 'multiverse': {LEAVE_ONE_OUT} is for key seeds, not {choice['key']}")
-        seeds = config["seeds"]  # a single seed has no subset left to decide on
+        seeds = claim_seeds(config, claim)  # a single seed has no subset left to decide on
         return [[seed for seed in seeds if seed != dropped] for dropped in seeds] if len(seeds) > 1 else []
     return list(choice["alternatives"])
 
@@ -172,6 +191,7 @@ def check_relations(config: dict, claims: Mapping | None) -> None:
     ``claims``: each claim's id -> its part of the checks (``pacs.claims.config_checks.ClaimConfig``:
     the key of its learners' model and its relation checks, each yielding ``(key, problem)``),
     as ``pacs.claims.registry`` hands them over; None checks the shared keys only."""
+    _check_claim_seeds(config)
     if claims is not None:
         _check_claim_ids(config, claims)
         for claim in claims.values():
@@ -205,6 +225,24 @@ def _report_first(problems) -> None:
 
 # a claim's config section (the schema takes any such section; its claim's checks read it)
 CLAIM_SECTION = re.compile(r"c[0-9]+")
+
+
+def _check_claim_seeds(config: dict) -> None:
+    """Each claim section's own ``seeds`` (optional; ``claim_seeds``) is a non-empty list of
+    distinct whole numbers >= 0, as the global ``seeds`` are (the schema lists the sections
+    of config.yaml; this holds for a claim whose module declares its section too)."""
+    for section, values in config.items():
+        if not (CLAIM_SECTION.fullmatch(section) and isinstance(values, dict) and "seeds" in values):
+            continue
+        seeds, key = values["seeds"], f"{section}.seeds"
+        if not isinstance(seeds, list) or not all(isinstance(s, int) and not isinstance(s, bool) for s in seeds):
+            _fail(key, f"{seeds!r} is not a list of whole numbers")
+        if not seeds:
+            _fail(key, "an empty list (leave the key out to use the global seeds)")
+        if any(seed < 0 for seed in seeds):
+            _fail(key, f"{min(seeds)} is negative (seeds are whole numbers >= 0)")
+        if len(set(seeds)) < len(seeds):
+            _fail(key, f"{sorted({s for s in seeds if seeds.count(s) > 1})} listed more than once")
 
 
 def _check_claim_ids(config: dict, claims: Mapping) -> None:
@@ -315,11 +353,13 @@ def _check_multiverse(config: dict, claims: Mapping | None) -> None:
                 lookup(point, choice["key"])
             except OverrideError as error:
                 _fail(f"{where}.key", str(error))
-            for value in multiverse_alternatives(choice, point):
-                if choice["key"] == "seeds" and not (value and set(value) <= set(point["seeds"])):
-                    _fail(f"{where}.alternatives", f"seeds {value} are not a subset of the configured seeds")
+            for value in multiverse_alternatives(choice, point, claim):
+                if choice["key"] == "seeds" and not (value and set(value) <= set(claim_seeds(point, claim))):
+                    _fail(f"{where}.alternatives", f"seeds {value} are not a subset of {claim}'s seeds "
+                          f"({claim_seeds_key(point, claim)}: {claim_seeds(point, claim)})")
                 try:
-                    check_relations(override(point, {choice["key"]: value}), claims)
+                    key = claim_seeds_key(point, claim) if choice["key"] == "seeds" else choice["key"]
+                    check_relations(override(point, {key: value}), claims)
                 except ConfigError as error:
                     _fail(f"{where}.alternatives", f"{choice['key']}={value!r} breaks a relation ({error})")
 

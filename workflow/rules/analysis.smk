@@ -94,7 +94,7 @@ rule design_universe:
             w.claim, DESIGN_UNIVERSES[(w.claim, w.universe)]
         ),
         config=lambda w: multiverse.universe_config(
-            config, DESIGN_UNIVERSES[(w.claim, w.universe)]
+            config, DESIGN_UNIVERSES[(w.claim, w.universe)], claim=w.claim
         ),
         snakefile=str(REPOSITORY / "Snakefile"),
         target=lambda w: REGISTRY[w.claim].verdict_rows_file,
@@ -186,6 +186,7 @@ rule multiverse_report:
                     config["multiverse"].get(claim, []),
                     config,
                     config["multiverse_design"],
+                    claim=claim,
                 ),
             }
             for claim in REGISTRY

@@ -8,6 +8,8 @@ from pacs.claims.c1 import PLAN as C1_PLAN
 from pacs.claims.c2 import PLAN as C2_PLAN
 
 SEED_DIR = "results/{experiment}/seed{seed}"
+# each claim's training seeds (config `c1.seeds`, `c2.seeds`, else `seeds`; pacs.config.claim_seeds)
+CAUSAL_SEEDS = {claim: claim_seeds(config, claim) for claim in ("c1", "c2")}
 
 
 wildcard_constraints:
@@ -82,31 +84,32 @@ rule causal_train_agent:
 
 if ENSEMBLE:
 
-    # all seeds of one experiment in one job, batched (config key ensemble; pacs.ensemble)
+    # all seeds of one experiment in one job, batched (config key ensemble; pacs.ensemble):
+    # C1's and C2's here while their seeds are the same, else C2's in causal_train_ensemble_c2
     rule causal_train_ensemble:
         input:
             code("causal_train_ensemble"),
-            train=expand(
-                rules.causal_training_data.output.train, seed=SEEDS, allow_missing=True
-            ),
-            validation=expand(
-                rules.causal_training_data.output.validation,
-                seed=SEEDS,
-                allow_missing=True,
+            train=experiment_seed_files(rules.causal_training_data.output.train),
+            validation=experiment_seed_files(
+                rules.causal_training_data.output.validation
             ),
         output:
             model=expand(
-                rules.causal_train_agent.output.model, seed=SEEDS, allow_missing=True
+                rules.causal_train_agent.output.model,
+                seed=CAUSAL_SEEDS["c1"],
+                allow_missing=True,
             ),
             training_log=expand(
                 rules.causal_train_agent.output.training_log,
-                seed=SEEDS,
+                seed=CAUSAL_SEEDS["c1"],
                 allow_missing=True,
             ),
         log:
             "logs/{experiment}/train_agent_ensemble.log",
         benchmark:
             "benchmarks/{experiment}/train_agent_ensemble.tsv"
+        wildcard_constraints:
+            experiment="c1|c2" if CAUSAL_SEEDS["c1"] == CAUSAL_SEEDS["c2"] else "c1",
         conda:
             SOFTWARE
         threads: config["threads_per_job"]
@@ -117,11 +120,32 @@ if ENSEMBLE:
             model=config["model"],
             train=config["train"],
             device=config["device"],
-            seeds=SEEDS,
+            seeds=CAUSAL_SEEDS["c1"],
         script:
             "../scripts/causal_train_ensemble.py"
 
     ruleorder: causal_train_ensemble > causal_train_agent
+
+    if CAUSAL_SEEDS["c1"] != CAUSAL_SEEDS["c2"]:
+
+        use rule causal_train_ensemble as causal_train_ensemble_c2 with:
+            output:
+                model=expand(
+                    rules.causal_train_agent.output.model,
+                    seed=CAUSAL_SEEDS["c2"],
+                    allow_missing=True,
+                ),
+                training_log=expand(
+                    rules.causal_train_agent.output.training_log,
+                    seed=CAUSAL_SEEDS["c2"],
+                    allow_missing=True,
+                ),
+            wildcard_constraints:
+                experiment="c2",
+            params:
+                seeds=CAUSAL_SEEDS["c2"],
+
+        ruleorder: causal_train_ensemble_c2 > causal_train_agent
 
 
 rule causal_active_test:
@@ -169,14 +193,10 @@ rule causal_baselines:
 rule causal_statistics:
     input:
         code("causal_statistics"),
-        agent=expand(rules.causal_active_test.output[0], seed=SEEDS, allow_missing=True),
-        baselines=expand(
-            rules.causal_baselines.output[0], seed=SEEDS, allow_missing=True
-        ),
-        training_logs=expand(
-            rules.causal_train_agent.output.training_log,
-            seed=SEEDS,
-            allow_missing=True,
+        agent=experiment_seed_files(rules.causal_active_test.output[0]),
+        baselines=experiment_seed_files(rules.causal_baselines.output[0]),
+        training_logs=experiment_seed_files(
+            rules.causal_train_agent.output.training_log
         ),
     output:
         episodes="results/{experiment}/episodes.parquet",
@@ -210,7 +230,7 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS, CAUSAL_PLAN in (
     CAUSAL_TRAINING_LOGS = expand(
         rules.causal_train_agent.output.training_log,
         experiment=CAUSAL_CLAIM,
-        seed=SEEDS,
+        seed=CAUSAL_SEEDS[CAUSAL_CLAIM],
     )
     wire_claim(
         CAUSAL_CLAIM,
@@ -223,7 +243,10 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS, CAUSAL_PLAN in (
             },
             "training_logs": CAUSAL_TRAINING_LOGS,
         },
-        params={key: config[key] for key in (*CAUSAL_PARAMS, "verdicts")},
+        params={
+            key: CAUSAL_SEEDS[CAUSAL_CLAIM] if key == "seeds" else config[key]
+            for key in (*CAUSAL_PARAMS, "verdicts")
+        },
         # every C1/C2 agent imitates the expert
         expert_imitators=CAUSAL_TRAINING_LOGS,
         # what its statistics jobs read (a multiverse universe must not change them)
@@ -235,7 +258,7 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS, CAUSAL_PLAN in (
                     name: expand(
                         getattr(rules, rule).output[0],
                         experiment=CAUSAL_CLAIM,
-                        seed=SEEDS,
+                        seed=CAUSAL_SEEDS[CAUSAL_CLAIM],
                     )
                     for name, rule in (
                         ("agent", "causal_active_test"),
@@ -274,7 +297,7 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS, CAUSAL_PLAN in (
                 rules.causal_train_agent.output.training_log,
                 "agent",
                 experiment=[CAUSAL_CLAIM],
-                seed=SEEDS,
+                seed=CAUSAL_SEEDS[CAUSAL_CLAIM],
             )
         },
         benchmarks=expand(
@@ -282,7 +305,7 @@ for CAUSAL_CLAIM, CAUSAL_PARAMS, CAUSAL_PLAN in (
             experiment=CAUSAL_CLAIM,
             stage=["training_data", "active_test"]
             + ([] if ENSEMBLE else ["train_agent"]),
-            seed=SEEDS,
+            seed=CAUSAL_SEEDS[CAUSAL_CLAIM],
         )
         + [f"benchmarks/{CAUSAL_CLAIM}/statistics.tsv"]
         + ([f"benchmarks/{CAUSAL_CLAIM}/train_agent_ensemble.tsv"] if ENSEMBLE else []),
@@ -312,12 +335,12 @@ if ENSEMBLE:
         output:
             model=expand(
                 rules.budget_causal_train_agent.output.model,
-                seed=SEEDS,
+                seed=CAUSAL_SEEDS["c1"],
                 allow_missing=True,
             ),
             training_log=expand(
                 rules.budget_causal_train_agent.output.training_log,
-                seed=SEEDS,
+                seed=CAUSAL_SEEDS["c1"],
                 allow_missing=True,
             ),
         log:
@@ -352,8 +375,10 @@ wire_budget(
     "c1",
     main=(rules.causal_train_agent, rules.causal_active_test),
     derived=(rules.budget_causal_train_agent, rules.budget_causal_active_test),
-    learners=dict(experiment="c1", seed=SEEDS),
-    baselines=expand(rules.causal_baselines.output[0], experiment="c1", seed=SEEDS),
+    learners=dict(experiment="c1", seed=CAUSAL_SEEDS["c1"]),
+    baselines=expand(
+        rules.causal_baselines.output[0], experiment="c1", seed=CAUSAL_SEEDS["c1"]
+    ),
 )
 
 

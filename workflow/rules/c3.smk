@@ -18,6 +18,7 @@ C3_TRAIN = {
     **config["c3"]["train"],
 }  # the shared trainer with c3.train
 C3_MODEL = claim_model(config, "c3")  # the shared model with c3.model
+C3_SEEDS = claim_seeds(config, "c3")  # config c3.seeds, else the global seeds
 
 
 wildcard_constraints:
@@ -97,20 +98,20 @@ if ENSEMBLE:
         input:
             code("c3_train_ensemble"),
             train=expand(
-                rules.c3_training_data.output.train, seed=SEEDS, allow_missing=True
+                rules.c3_training_data.output.train, seed=C3_SEEDS, allow_missing=True
             ),
             validation=expand(
                 rules.c3_training_data.output.validation,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
         output:
             model=expand(
-                rules.c3_train_agent.output.model, seed=SEEDS, allow_missing=True
+                rules.c3_train_agent.output.model, seed=C3_SEEDS, allow_missing=True
             ),
             training_log=expand(
                 rules.c3_train_agent.output.training_log,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
         log:
@@ -128,7 +129,7 @@ if ENSEMBLE:
             model=C3_MODEL,
             train=C3_TRAIN,
             device=config["device"],
-            seeds=SEEDS,
+            seeds=C3_SEEDS,
         script:
             "../scripts/c3_train_ensemble.py"
 
@@ -180,7 +181,7 @@ C3_TRAINING_LOGS = labelled(
     "{confounding}-{explanations}",
     confounding=config["c3"]["confounding"],
     explanations=["with", "without"],
-    seed=SEEDS,
+    seed=C3_SEEDS,
 )
 
 
@@ -191,9 +192,9 @@ rule c3_statistics:
             rules.c3_active_test.output[0],
             confounding=config["c3"]["confounding"],
             explanations=["with", "without"],
-            seed=SEEDS,
+            seed=C3_SEEDS,
         ),
-        baselines=expand(rules.c3_baselines.output[0], seed=SEEDS),
+        baselines=expand(rules.c3_baselines.output[0], seed=C3_SEEDS),
         training_logs=list(C3_TRAINING_LOGS),
     output:
         episodes="results/c3/episodes.parquet",
@@ -293,23 +294,23 @@ if ENSEMBLE:
             code("c3_train_ensemble"),
             train=expand(
                 rules.c3_feature_choice_data.output.train,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
             validation=expand(
                 rules.c3_feature_choice_data.output.validation,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
         output:
             model=expand(
                 rules.feature_choice_c3_train_agent.output.model,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
             training_log=expand(
                 rules.feature_choice_c3_train_agent.output.training_log,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
         log:
@@ -349,7 +350,7 @@ C3B_TRAINING_LOGS = labelled(
     f"{C3B_DIR}/{{learner}}/seed{{seed}}/training_log.csv",
     "{learner}",
     learner=C3B_LEARNERS,
-    seed=SEEDS,
+    seed=C3_SEEDS,
 )
 
 
@@ -359,9 +360,9 @@ use rule c3_statistics as feature_choice_c3_statistics with:
         agent=expand(
             f"{C3B_DIR}/{{learner}}/seed{{seed}}/agent_episodes.parquet",
             learner=C3B_LEARNERS,
-            seed=SEEDS,
+            seed=C3_SEEDS,
         ),
-        baselines=expand(rules.feature_choice_c3_baselines.output[0], seed=SEEDS),
+        baselines=expand(rules.feature_choice_c3_baselines.output[0], seed=C3_SEEDS),
         training_logs=list(C3B_TRAINING_LOGS),
     output:
         episodes=f"{C3B_DIR}/episodes.parquet",
@@ -420,23 +421,23 @@ if ENSEMBLE:
             code("c3_train_ensemble"),
             train=expand(
                 rules.efficiency_c3_training_data.output.train,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
             validation=expand(
                 rules.efficiency_c3_training_data.output.validation,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
         output:
             model=expand(
                 rules.efficiency_c3_train_agent.output.model,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
             training_log=expand(
                 rules.efficiency_c3_train_agent.output.training_log,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
         log:
@@ -467,7 +468,9 @@ C3A_RULES = main_or_derived(
     (rules.efficiency_c3_train_agent, rules.efficiency_c3_active_test),
 )
 C3A_LEARNERS = dict(
-    confounding=C3A_CONFIG["confounding"], explanations=["with", "without"], seed=SEEDS
+    confounding=C3A_CONFIG["confounding"],
+    explanations=["with", "without"],
+    seed=C3_SEEDS,
 )
 # every curve learner's test episodes -> its training-set size
 C3A_EPISODES = {
@@ -497,7 +500,7 @@ use rule c3_statistics as efficiency_c3_statistics with:
     input:
         code("c3_statistics"),
         agent=list(C3A_EPISODES),
-        baselines=expand(rules.c3_baselines.output[0], seed=SEEDS),
+        baselines=expand(rules.c3_baselines.output[0], seed=C3_SEEDS),
         training_logs=list(C3A_LOG_SIZES),
     output:
         curve="results/c3/efficiency/curve.csv",
@@ -668,12 +671,12 @@ wire_claim(
         "benchmarks/c3/train_agent_{confounding}-{explanations}_{job}.tsv",
         confounding=config["c3"]["confounding"],
         explanations=["with", "without"],
-        job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in SEEDS],
+        job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in C3_SEEDS],
     )
     + expand(
         "benchmarks/c3/feature_choice/train_agent_{learner}_{job}.tsv",
         learner=C3B_LEARNERS,
-        job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in SEEDS],
+        job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in C3_SEEDS],
     )
     + expand(
         "benchmarks/c3/efficiency/train_agent_size{size}_{confounding}-{explanations}_{job}.tsv",
@@ -684,7 +687,7 @@ wire_claim(
         ],
         confounding=C3A_CONFIG["confounding"],
         explanations=["with", "without"],
-        job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in SEEDS],
+        job=["ensemble"] if ENSEMBLE else [f"seed{seed}" for seed in C3_SEEDS],
     ),
 )
 
@@ -715,12 +718,12 @@ if ENSEMBLE:
         output:
             model=expand(
                 rules.budget_c3_train_agent.output.model,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
             training_log=expand(
                 rules.budget_c3_train_agent.output.training_log,
-                seed=SEEDS,
+                seed=C3_SEEDS,
                 allow_missing=True,
             ),
         log:
@@ -751,7 +754,7 @@ wire_budget(
     main=(rules.c3_train_agent, rules.c3_active_test),
     derived=(rules.budget_c3_train_agent, rules.budget_c3_active_test),
     learners=dict(
-        confounding=BUDGET_CONFOUNDING, explanations=["with", "without"], seed=SEEDS
+        confounding=BUDGET_CONFOUNDING, explanations=["with", "without"], seed=C3_SEEDS
     ),
     baselines=[],
 )

@@ -14,6 +14,7 @@ from pacs.claims.c4 import corpus_figure_params as c4_corpus_figure_params
 from pacs.claims.c4 import figure_params as c4_figure_params
 
 C4_SEED_DIR = "results/c4/seed{seed}"
+C4_SEEDS = claim_seeds(config, "c4")  # config c4.seeds, else the global seeds
 C4_PRETRAINED = config["c4"]["pretrained"]
 C4_TRAIN = {**config["train"], **config["c4"]["pipeline"]["train"]}
 C4_PIPELINE_RUN = config["c4"]["pipeline"]["enabled"]
@@ -205,14 +206,16 @@ C4_CURVE_RULES = main_or_derived(
 C4_CURVE = {
     path: size
     for size, (_, test) in C4_CURVE_RULES.items()
-    for path in expand(test.output.episodes, size=size, seed=SEEDS, explanations="with")
+    for path in expand(
+        test.output.episodes, size=size, seed=C4_SEEDS, explanations="with"
+    )
 }
 # every curve LM's training log -> its corpus size, for its learning curves (the main LM's included)
 C4_CURVE_LOGS = {
     path: f"{size} episodes"
     for size, (train, _) in C4_CURVE_RULES.items()
     for path in expand(
-        train.output.training_log, size=size, seed=SEEDS, explanations="with"
+        train.output.training_log, size=size, seed=C4_SEEDS, explanations="with"
     )
 }
 
@@ -288,7 +291,7 @@ C4_TRAINING_LOGS = (
     labelled(
         rules.c4_train.output.training_log,
         "{explanations}",
-        seed=SEEDS,
+        seed=C4_SEEDS,
         explanations=["with", "without"],
     )
     if C4_PIPELINE_RUN
@@ -297,7 +300,7 @@ C4_TRAINING_LOGS = (
 C4_PIPELINE_EPISODES = (
     expand(
         rules.c4_pipeline_test.output.episodes,
-        seed=SEEDS,
+        seed=C4_SEEDS,
         explanations=["with", "without"],
     )
     if C4_PIPELINE_RUN
@@ -315,8 +318,8 @@ rule c4_statistics:
             shots=C4_PRETRAINED["shots"],
             explanations=["with", "without"],
         ),
-        baselines=expand(rules.c4_baselines.output[0], seed=SEEDS),
-        replay=expand(rules.c4_expert_replay.output.episodes, seed=SEEDS),
+        baselines=expand(rules.c4_baselines.output[0], seed=C4_SEEDS),
+        replay=expand(rules.c4_expert_replay.output.episodes, seed=C4_SEEDS),
         corpus_curve=list(C4_CURVE),
         training_logs=list(C4_TRAINING_LOGS),
     output:
@@ -468,7 +471,7 @@ wire_claim(
             "benchmarks/c4/{stage}_{explanations}_seed{seed}.tsv",
             stage=["train", "pipeline_test"],
             explanations=["with", "without"],
-            seed=SEEDS,
+            seed=C4_SEEDS,
         )
         + expand(
             "benchmarks/c4/{stage}_corpus{size}_with_seed{seed}.tsv",
@@ -478,7 +481,7 @@ wire_claim(
                 for size in config["c4"]["corpus_sizes"]
                 if size != config["c4"]["pipeline"]["train_episodes"]
             ],
-            seed=SEEDS,
+            seed=C4_SEEDS,
         )
         if C4_PIPELINE_RUN
         else []
@@ -534,8 +537,8 @@ wire_budget(
     "c4",
     main=(rules.c4_train, rules.c4_pipeline_test),
     derived=(rules.budget_c4_train, rules.budget_c4_pipeline_test),
-    learners=dict(explanations="with", seed=SEEDS),
-    baselines=expand(rules.c4_baselines.output[0], seed=SEEDS),
+    learners=dict(explanations="with", seed=C4_SEEDS),
+    baselines=expand(rules.c4_baselines.output[0], seed=C4_SEEDS),
 )
 
 

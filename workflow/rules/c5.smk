@@ -4,6 +4,7 @@
 #   -> statistics -> figure -> report section and verdict rows
 
 C5_CONFIG = config["c5"]
+C5_SEEDS = claim_seeds(config, "c5")  # config c5.seeds, else the global seeds
 C5_DIR = "results/c5"
 WORLD_DIR = "results/c5/world"
 WORLD_TRAIN = {**config["train"], **C5_CONFIG["pipeline"]["train"]}
@@ -193,7 +194,7 @@ rule c5_world_score:
 WORLD_TRAINING_LOGS = labelled(
     rules.c5_world_train.output.training_log,
     "{corpus}",
-    seed=SEEDS,
+    seed=C5_SEEDS,
     corpus=WORLD_CORPORA,
 )
 
@@ -207,7 +208,7 @@ rule c5_statistics:
             for shots, seed in PROMPTS
         ],
         world=expand(
-            rules.c5_world_score.output.answers, seed=SEEDS, corpus=WORLD_CORPORA
+            rules.c5_world_score.output.answers, seed=C5_SEEDS, corpus=WORLD_CORPORA
         ),
         training_logs=list(WORLD_TRAINING_LOGS),
     output:
@@ -311,7 +312,7 @@ wire_claim(
     + expand(
         "benchmarks/c5/world_train_{corpus}_seed{seed}.tsv",
         corpus=CORPORA,
-        seed=SEEDS,
+        seed=C5_SEEDS,
     )
     + ["benchmarks/c5/statistics.tsv"],
 )

@@ -10,6 +10,7 @@
 from pacs.claims.c6 import figure_params as c6_figure_params
 
 C6_CONFIG = config["c6"]
+C6_SEEDS = claim_seeds(config, "c6")  # config c6.seeds, else the global seeds
 C6_SEED_DIR = f"{C6_DIR}/{{c6_regime}}/seed{{seed}}"
 C6_MODEL = claim_model(config, "c6")
 C6_TRAIN = {**config["train"], **C6_CONFIG["train"]}
@@ -38,7 +39,7 @@ C6_TRAINING_LOGS = {
     regime: labelled(
         f"{C6_DIR}/{regime}/seed{{seed}}/{{learner}}/training_log.csv",
         "{learner}",
-        seed=SEEDS,
+        seed=C6_SEEDS,
         learner=learners,
     )
     for regime, learners in C6_LEARNERS.items()
@@ -310,7 +311,7 @@ rule c6_statistics:
         agent=lambda w: c6_learner_files(
             w.c6_regime, C6_LEARNERS[w.c6_regime], "episodes.parquet"
         ),
-        baselines=expand(rules.c6_baselines.output[0], seed=SEEDS),
+        baselines=expand(rules.c6_baselines.output[0], seed=C6_SEEDS),
         training_logs=lambda w: list(C6_TRAINING_LOGS[w.c6_regime]),
     output:
         episodes=f"{C6_DIR}/{{c6_regime}}/episodes.parquet",
@@ -339,7 +340,7 @@ rule c6_statistics:
 rule c6_rc_mixture_summary:
     input:
         code("c6_rc_mixture_summary"),
-        kinds=expand(rules.c6_rc_demonstrations.output.kinds, seed=SEEDS),
+        kinds=expand(rules.c6_rc_demonstrations.output.kinds, seed=C6_SEEDS),
     output:
         f"{C6_DIR}/rc/mixture_summary.csv",
     log:
@@ -400,7 +401,7 @@ wire_claim(
                 "agent": c6_learner_files(
                     regime, C6_LEARNERS[regime], "episodes.parquet"
                 ),
-                "baselines": expand(rules.c6_baselines.output[0], seed=SEEDS),
+                "baselines": expand(rules.c6_baselines.output[0], seed=C6_SEEDS),
                 "training_logs": list(C6_TRAINING_LOGS[regime]),
             },
             params={
@@ -444,7 +445,7 @@ wire_claim(
         f"benchmarks/c6/train_{regime}_{learner}_seed{seed}.tsv"
         for regime in C6_SECTIONS
         for learner in C6_LEARNERS[regime]
-        for seed in SEEDS
+        for seed in C6_SEEDS
     ]
     + expand("benchmarks/c6/statistics_{c6_regime}.tsv", c6_regime=C6_SECTIONS),
 )

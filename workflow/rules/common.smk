@@ -7,7 +7,7 @@ from pacs.claims.registry import REGISTRY, claim_model, resolve_config, rule_fil
 from pacs.code_inputs import CodeGraph, CodeInputError, FingerprintStore
 from pacs.claims import multiverse
 from pacs.budget import is_main, multiplier_of
-from pacs.config import ConfigError, lookup, override, scaled_model
+from pacs.config import ConfigError, claim_seeds, scaled_model
 from pacs.ensemble import use_ensemble
 from pacs.probes.sources import extra_files_by_task
 from pacs.runtime import pick_device
@@ -25,7 +25,6 @@ except ConfigError as error:
 config.clear()
 config.update(resolved)
 
-SEEDS = config["seeds"]
 try:
     # whether the seeds of a C1/C2 experiment or C3 condition train together in one job
     # (rules causal_train_ensemble, c3_train_ensemble) instead of one job per seed
@@ -226,10 +225,14 @@ def universe_params(claim):
     return [
         dict(
             vars(universe),
-            seeds=lookup(override(config, universe.overrides), "seeds"),
+            seeds=multiverse.universe_seeds(config, claim, universe),
             statistics_params=(
                 [
-                    multiverse.statistics_params(job, config, universe.overrides)
+                    multiverse.statistics_params(
+                        job,
+                        config,
+                        multiverse.universe_overrides(config, claim, universe),
+                    )
                     for job in jobs
                 ]
                 if multiverse.reruns_statistics(universe, read)
@@ -250,6 +253,16 @@ def statistics_inputs(wildcards):
         for index, job in enumerate(WIRING[claim]["statistics"])
         for name, files in job["inputs"].items()
     }
+
+
+def experiment_seed_files(path):
+    """An input function: ``path`` at every training seed (pacs.config.claim_seeds) of the
+    claim that the job's ``experiment`` wildcard names (C1 and C2 share their rules)."""
+    return lambda wildcards: expand(
+        path,
+        experiment=wildcards.experiment,
+        seed=claim_seeds(config, wildcards.experiment),
+    )
 
 
 def job_resources(kind):
@@ -328,7 +341,7 @@ def c6_learner_files(regime, learners, name):
     """One file (``episodes.parquet``, ``training_log.csv``) per learner and seed of a regime."""
     return expand(
         f"{C6_DIR}/{regime}/seed{{seed}}/{{learner}}/{name}",
-        seed=SEEDS,
+        seed=claim_seeds(config, "c6"),
         learner=learners,
     )
 

@@ -65,7 +65,7 @@ def sweep_log(experiment, lr, d_model, dropout):
     point, a budget's (budget.smk) where a budget trains the same learner, the
     sweep's own otherwise."""
     values = dict(lr=lr, d_model=d_model, dropout=dropout)
-    seed_trained = SWEEP["seed"] in SEEDS
+    seed_trained = SWEEP["seed"] in claim_seeds(config, experiment)
     main = is_configured(values, SWEEP_CONFIGURED[experiment]) and seed_trained
     budget = (
         budget_multiplier(
@@ -115,8 +115,13 @@ def sweep_training_logs(wildcards):
 
 
 def seed_log_points():
-    """(experiment, seed) of every main learner whose log sweep_table reads."""
-    return [(experiment, seed) for experiment in SWEEP["experiments"] for seed in SEEDS]
+    """(experiment, seed) of every main learner whose log sweep_table reads (each
+    experiment's claim's seeds)."""
+    return [
+        (experiment, seed)
+        for experiment in SWEEP["experiments"]
+        for seed in claim_seeds(config, experiment)
+    ]
 
 
 # What a swept experiment's learners depend on, for the tuning record (pacs.tuning):
@@ -133,7 +138,8 @@ def learner_inputs(experiment):
         "data": SWEEP_WIRING[experiment]["data"],
         "grid": sweep_axes(SWEEP, experiment),
         "sweep_seed": SWEEP["seed"],
-        "seeds": SEEDS,  # the configured learners' spread over seeds
+        # the configured learners' spread over seeds
+        "seeds": claim_seeds(config, experiment),
     }
     fingerprints = {}
     try:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pacs.config import lookup, multiverse_alternatives, override
+from pacs.config import choice_value, claim_seeds, claim_seeds_key, lookup, multiverse_alternatives, override
 from pacs.labels import CONFIGURED
 from pacs.report import tex_escape
 from pacs.verdicts import NOT_RUN
@@ -80,28 +80,30 @@ def runs(choice: dict, name: str, design: list | str) -> bool:
     return choice["kind"] == "analysis" or design == "all" or choice["key"] in design or name in design
 
 
-def universes(choices: list[dict], config: dict, run_kinds=("analysis",), design: list | str = ()) -> list[Universe]:
+def universes(choices: list[dict], config: dict, run_kinds=("analysis",), design: list | str = (), *,
+              claim: str) -> list[Universe]:
     """The universes of one claim's ``multiverse`` choices (each ``{key, kind, alternatives,
-    run}``): one per alternative of each choice of a kind in ``run_kinds`` that runs at this
-    preset (``runs``, with ``design`` the design keys or universes it runs), in the config's
-    order, without the alternatives equal to the configured value (that universe is the
-    configured run itself: no second training)."""
+    run}``; the key ``seeds`` is the claim's own, ``pacs.config.claim_seeds``): one per
+    alternative of each choice of a kind in ``run_kinds`` that runs at this preset (``runs``,
+    with ``design`` the design keys or universes it runs), in the config's order, without the
+    alternatives equal to the configured value (that universe is the configured run itself:
+    no second training)."""
     planned = []
     for choice in choices:
         if choice["kind"] not in run_kinds:
             continue
-        configured = lookup(config, choice["key"])
-        for value in multiverse_alternatives(choice, config):
+        configured = choice_value(config, claim, choice["key"])
+        for value in multiverse_alternatives(choice, config, claim):
             name = f"{choice['key']}={value_label(value)}"
             if value != configured and runs(choice, name, design):
                 planned.append(Universe(name, choice["key"], value, choice["kind"]))
     return planned
 
 
-def not_run(choices: list[dict], config: dict, design: list | str) -> list[str]:
-    """The names of the design universes listed for a claim that do not run at this preset."""
-    every = universes([{**choice, "run": True} for choice in choices], config, ("design",), "all")
-    running = {u.name for u in universes(choices, config, ("design",), design)}
+def not_run(choices: list[dict], config: dict, design: list | str, *, claim: str) -> list[str]:
+    """The names of the design universes listed for ``claim`` that do not run at this preset."""
+    every = universes([{**choice, "run": True} for choice in choices], config, ("design",), "all", claim=claim)
+    running = {u.name for u in universes(choices, config, ("design",), design, claim=claim)}
     return [u.name for u in every if u.name not in running]
 
 
@@ -109,11 +111,12 @@ def plan_design(multiverse: dict[str, list[dict]], config: dict, design: list | 
     """Each claim's design universes that run at this preset (``design``: config
     ``multiverse_design``); an entry of ``design`` that names no design choice's key nor
     any of their universes (other than the configured run) is a ``ValueError`` naming it."""
-    planned = {claim: universes(choices, config, ("design",), design) for claim, choices in multiverse.items()}
+    planned = {claim: universes(choices, config, ("design",), design, claim=claim)
+               for claim, choices in multiverse.items()}
     if design != "all":
         known = {choice["key"] for choices in multiverse.values() for choice in choices if choice["kind"] == "design"}
-        known |= {u.name for choices in multiverse.values()
-                  for u in universes([{**c, "run": True} for c in choices], config, ("design",), "all")}
+        known |= {u.name for claim, choices in multiverse.items()
+                  for u in universes([{**c, "run": True} for c in choices], config, ("design",), "all", claim=claim)}
         for index, name in enumerate(design):
             if name not in known:
                 raise ValueError(f"multiverse_design[{index}]: {name!r} names no design choice or universe of "
@@ -127,11 +130,23 @@ def design_folder(claim: str, universe: Universe) -> str:
     return f"{DESIGN_DIR}/{claim}/{universe.slug}"
 
 
-def universe_config(config: dict, universe: Universe) -> dict:
-    """The config a design universe runs with: the resolved configured one with the
-    universe's override, its preset already applied (the preset's block emptied, so
-    resolving it again changes nothing) and no multiverse of its own."""
-    changed = override(config, universe.overrides)
+def universe_overrides(config: dict, claim: str, universe: Universe) -> dict:
+    """The config keys a universe of ``claim`` sets: its choice's, where ``seeds`` is the key
+    that holds the claim's own seeds (``pacs.config.claim_seeds_key``)."""
+    key = claim_seeds_key(config, claim) if universe.choice == "seeds" else universe.choice
+    return {key: universe.value}
+
+
+def universe_seeds(config: dict, claim: str, universe: Universe) -> list[int]:
+    """The training seeds a universe of ``claim`` decides on: the claim's, or its subset."""
+    return claim_seeds(override(config, universe_overrides(config, claim, universe)), claim)
+
+
+def universe_config(config: dict, universe: Universe, *, claim: str) -> dict:
+    """The config a design universe of ``claim`` runs with: the resolved configured one with
+    the universe's override (``universe_overrides``), its preset already applied (the preset's
+    block emptied, so resolving it again changes nothing) and no multiverse of its own."""
+    changed = override(config, universe_overrides(config, claim, universe))
     changed["presets"] = {name: {} for name in changed["presets"]}
     changed["multiverse"] = {}
     changed["multiverse_design"] = []
@@ -245,7 +260,7 @@ def plan(claim: str, choices: list[dict], config: dict, verdict_keys, statistics
     ``ValueError`` naming the key."""
     rerun = {"seeds"} if statistics_jobs else set()
     rerun |= {key for job in statistics_jobs for key in job["keys"].values()}
-    planned = universes(choices, config, run_kinds)
+    planned = universes(choices, config, run_kinds, claim=claim)
     for universe in planned:
         where = f"multiverse.{claim}: {universe.choice}"
         read = [key for key in statistics_keys if touches(universe.choice, key)]
