@@ -308,7 +308,7 @@ def world_answers(n_items=200, seeds=(0, 1, 2), accuracy=0.6, corpora=("independ
 
 def test_c5_says_not_tested_where_a_task_or_the_world_lms_did_not_run():
     probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]}, "verdict": CHOICES["c5"],
-              "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
+              "pipeline": {"enabled": True, "corpora": {"independent": 0.0, "confounded": 0.9}}}
     empty = pd.DataFrame(columns=["model", "shots", "score", "source", "contrast", "label"])
     decisions = c5.decide({"contrasts": empty, "corpora": world_corpora().iloc[:0]}, {"training_logs": CONVERGED},
                           {"c5": probes, "verdicts": VERDICTS})
@@ -336,7 +336,7 @@ def c5_answers(n_items=4000, accuracy=0.7):
 
 def test_c5_reads_nli_as_an_equivalence_row():
     probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]}, "verdict": CHOICES["c5"],
-              "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
+              "pipeline": {"enabled": True, "corpora": {"independent": 0.0, "confounded": 0.9}}}
     labels = {"belief_congruence": "syllogisms: belief congruence", "realistic_advantage": "Wason: realistic",
               "nli_consistency": "NLI: consistency"}
     tasks = {"belief_congruence": "syllogism", "realistic_advantage": "wason", "nli_consistency": "nli"}
@@ -367,7 +367,7 @@ def test_c5_reads_nli_as_an_equivalence_row():
 @pytest.mark.parametrize("prompts", [1, 3])
 def test_a_c5_headline_verdict_of_a_single_prompt_says_so(prompts):
     probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0, 3]}, "verdict": CHOICES["c5"],
-              "pipeline": {"corpora": {"independent": 0.0, "confounded": 0.9}}}
+              "pipeline": {"enabled": True, "corpora": {"independent": 0.0, "confounded": 0.9}}}
     tasks = {name: task for task, name in CHOICES["c5"]["contrasts"].items()}
     contrasts = pd.DataFrame([{**row(0.1, 0.3), "estimate": 0.2, "model": "SmolLM2-135M", "shots": shots,
                                "score": "dcpmi", "source": "generated", "contrast": name, "task": tasks[name],
@@ -812,3 +812,15 @@ def test_a_claim_with_its_own_seeds_plans_exactly_those_learners_and_the_others_
     assert {seed for claim, seed in trained if claim == "c3"} == {"4"}
     if ensemble == "always":  # C2's seeds are not C1's: its ensemble job is a rule of its own
         assert re.search(r"^rule causal_train_ensemble_c2:", result.stdout, re.M)
+
+
+def test_c5_world_lms_left_to_the_extended_tier_read_not_run_and_count_as_no_verdict():
+    from pacs.verdicts import NOT_RUN, decided
+    probes = {"primary_score": "dcpmi", "pretrained": {"model": "smollm2", "shots": [0]}, "verdict": CHOICES["c5"],
+              "pipeline": {"enabled": False, "corpora": {"independent": 0.0, "confounded": 0.9}}}
+    empty = pd.DataFrame(columns=["model", "shots", "score", "source", "contrast", "label"])
+    world = c5.decide({"contrasts": empty, "corpora": world_corpora().iloc[:0]}, {"training_logs": CONVERGED},
+                      {"c5": probes, "verdicts": VERDICTS})[3]
+    assert world.verdict.verdict == NOT_RUN and world.verdict.block == "extension"
+    assert "c5.pipeline.enabled: false" in world.verdict.reason and np.isnan(world.verdict.effect)
+    assert not decided(pd.DataFrame([{"verdict": world.verdict.verdict}])).any()

@@ -10,8 +10,14 @@ WORLD_DIR = "results/c5/world"
 WORLD_TRAIN = {**config["train"], **C5_CONFIG["pipeline"]["train"]}
 WORLD_MODEL = {**config["model"], **C5_CONFIG["pipeline"]["model"]}
 CORPORA = list(C5_CONFIG["pipeline"]["corpora"])
-# the world LMs answer syllogisms about their world: without syllogism items they are not trained
-WORLD_CORPORA = CORPORA if C5_CONFIG["items_per_condition"]["syllogism"] > 0 else []
+# the world LMs answer syllogisms about their world: without syllogism items they are not
+# trained, nor where this preset leaves them to the extended tier (c5.pipeline.enabled)
+WORLD_CORPORA = (
+    CORPORA
+    if C5_CONFIG["pipeline"]["enabled"]
+    and C5_CONFIG["items_per_condition"]["syllogism"] > 0
+    else []
+)
 # the extra stimulus files holding items of each task (checked at start-up, pacs.probes.sources),
 # so that a file for one task reruns only that task's jobs
 EXTRA_BY_TASK = extra_files_by_task(C5_CONFIG["extra_stimuli"])
@@ -311,7 +317,7 @@ wire_claim(
     ]
     + expand(
         "benchmarks/c5/world_train_{corpus}_seed{seed}.tsv",
-        corpus=CORPORA,
+        corpus=WORLD_CORPORA,
         seed=C5_SEEDS,
     )
     + ["benchmarks/c5/statistics.tsv"],

@@ -23,7 +23,16 @@ from pacs.probes.stimuli import GENERATED, ITEM_PLACE, StimulusFileError
 from pacs.stats import BootstrapSettings, holm
 from pacs.tables import read_table
 from pacs.verdicts import (EffectRule, EquivalenceRule, config_choices, effect_verdict, equivalence_verdict,
-                           resolve_choice)
+                           not_run_verdict, resolve_choice)
+
+# why the world LMs' row is not run where c5.pipeline.enabled is false (the default's budget)
+WORLD_NOT_RUN = "the world LMs belong to the extended tier (c5.pipeline.enabled: false; make extended)"
+
+
+def world_absence(probes: dict) -> str:
+    """Why no world LM was trained at this preset, for the report's tables."""
+    return "not run at this preset (extended tier)" if not probes["pipeline"]["enabled"] else "no syllogism items"
+
 
 # the claim as L24 states it (shortened)
 ORIGINAL_CLAIM = "Language models show content effects on reasoning, as humans do (little or none on NLI)."
@@ -105,6 +114,7 @@ def results(tables, params) -> str:
     """Setup macros (items, prompts, the made-up world) and every C5 table."""
     tables = with_respondents(tables)
     probes, pipeline = params["c5"], params["c5"]["pipeline"]
+    no_world = f"(no world LMs: {world_absence(probes)})"
     score = probes["primary_score"]
     label = pretrained_label(probes["pretrained"]["model"])
     human = probes["human_reference"]["syllogism_acceptance"]
@@ -183,7 +193,7 @@ def results(tables, params) -> str:
 
     def corpus_table() -> str:
         if corpora.empty:
-            return "(no world LMs: no syllogism items)"
+            return no_world
         body = [[f"{report.tex_escape(r.treated)} $-$ {report.tex_escape(r.control)}", SCORE_NAMES[r.score],
                  report.fmt_ci(r.estimate, r.ci_low, r.ci_high), report.fmt(r.t, 1), report.fmt_p(r.p_value)]
                 for r in corpora.itertuples()]
@@ -192,7 +202,7 @@ def results(tables, params) -> str:
 
     def training_table() -> str:
         if training.empty:
-            return "(no world LMs: no syllogism items)"
+            return no_world
         body = [[report.tex_escape(r.corpus), r.measure.removeprefix("val_").replace("_", " "),
                  report.fmt_ci(r.mean, r.ci_low, r.ci_high, 3)] for r in training.itertuples()]
         return report.tabular(["corpus", "validation measure (next token)", "mean [95\\% CI]"], body, "llc")
@@ -382,13 +392,19 @@ def decide(tables, trained, params) -> list[Decision]:
                   (CONTENT_BLIND, effect_verdict(checks["blind"], rule, test)))
         verdict = effect_verdict(row, rule, test)
         decisions.append(Decision.controlled(prefix, replace(verdict, reason=verdict.reason + note), rule, called))
-    row = world_corpus_row(tables["corpora"], score, probes["pipeline"]["corpora"])
+    test, couplings = "pipeline LMs on a made-up world, same items and seeds", probes["pipeline"]["corpora"]
+    world_effect = "difference in syllogism belief congruence between training corpora"
+    if not probes["pipeline"]["enabled"]:  # the extended tier's: a row without numbers, its rule printed
+        rule = content_rule(params["verdicts"], probes["verdict"], world_effect, "world LMs")
+        decisions.append(Decision("CFiveWorld", replace(not_run_verdict("C5", test, world_effect, margin, WORLD_NOT_RUN),
+                                                        block="extension"), rule))
+        return decisions
+    row = world_corpus_row(tables["corpora"], score, couplings)
     if row is None:
         decisions.append(Decision("CFiveWorld", not_tested="not tested (no syllogism items)"))
         return decisions
-    rule = content_rule(params["verdicts"], probes["verdict"], "difference in syllogism belief congruence between training corpora",
-                   f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
-    test, couplings = "pipeline LMs on a made-up world, same items and seeds", probes["pipeline"]["corpora"]
+    rule = content_rule(params["verdicts"], probes["verdict"], world_effect,
+                        f"world LM, {report.tex_escape(row.treated)} $-$ {report.tex_escape(row.control)}")
     checks = world_control_corpora(tables["answers"], CONTRASTS_BY_NAME[row.contrast], score, couplings, margin)
     texts = world_control_text(row.control, margin)
     called = tuple((texts[kind], effect_verdict(world_corpus_row(checks[kind], score, couplings), rule, test))
