@@ -37,6 +37,7 @@ def test_record_sums_parts_and_judges_the_target(tmp_path):
     assert timing == {"command": "make reproduce", "wall_s": 3600.0, "cpu_s": 110.0, "exit_status": 0}
     within = run_record.record(timing, times, cores=2, target_minutes=90, title="t", commit="abc")
     assert "**60.0 min**" in within and "within the target (ratio 0.67)" in within
+    assert "the other -90 CPU-s" in within  # the command's 110 CPU-s less the jobs' 200 (a made-up log)
     over = run_record.record({**timing, "wall_s": 6000.0}, times, cores=2, target_minutes=90, title="t", commit="abc")
     assert "NOT within the target" in over
     failed = run_record.record({**timing, "exit_status": 1}, times, cores=2, target_minutes=90, title="t", commit="abc")

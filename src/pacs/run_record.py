@@ -80,6 +80,7 @@ def record(timing: dict, times: pd.DataFrame, cores: int, target_minutes: float,
     claims = claim_summary(times)
     stages = stage_summary(times).head(top_stages)
     fill = job_cpu / (cores * timing["wall_s"]) if timing["wall_s"] > 0 else float("nan")
+    busy = timing["cpu_s"] / (cores * timing["wall_s"]) if timing["wall_s"] > 0 else float("nan")
     lines = [
         f"# {title}: {minutes:.1f} minutes of wall time",
         "",
@@ -89,9 +90,11 @@ def record(timing: dict, times: pd.DataFrame, cores: int, target_minutes: float,
         f"- command: `{timing['command']}` (commit {commit}); exit status {timing['exit_status']}",
         f"- wall time: **{minutes:.1f} min** ({timing['wall_s']:.0f} s) against a target of "
         f"{target_minutes:.0f} min on {cores} cores: {verdict} the target (ratio {minutes / target_minutes:.2f})",
-        f"- CPU time of the whole command (set-up included): {timing['cpu_s']:.0f} s",
-        f"- benchmarked jobs: {len(times)}, {job_cpu:.0f} CPU-s in all; they kept the {cores} cores "
-        f"{100 * fill:.0f}% busy over the wall time",
+        f"- CPU time of the whole command (set-up included): {timing['cpu_s']:.0f} s, "
+        f"{100 * busy:.0f}% of the {cores} cores over the wall time",
+        f"- benchmarked jobs: {len(times)}, {job_cpu:.0f} CPU-s in all ({100 * fill:.0f}% of the cores); the other "
+        f"{timing['cpu_s'] - job_cpu:.0f} CPU-s went to the set-up, the jobs without a benchmark file "
+        "(data, statistics, figures, multiverse, report) and Snakemake itself",
         "",
         "## CPU seconds per part of the run",
         "",
