@@ -71,10 +71,7 @@ def save_with_legend(fig, legend_source, title: str, out_paths, ncol: int) -> No
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=ncol, fontsize=8, frameon=False)
-    for path in out_paths:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(fig)
+    save_figure(fig, out_paths, dpi=150)
 
 
 def policy_comparison_figure(
@@ -178,10 +175,7 @@ def learning_curve_figure(logs: pd.DataFrame, out_paths, title: str) -> None:
     that says so."""
     sns.set_theme(style="whitegrid", context="paper")
     if logs.empty:
-        fig, ax = plt.subplots(figsize=(4, 1))
-        ax.axis("off")
-        ax.text(0.5, 0.5, "no learner of these curves was trained at this preset", ha="center", va="center")
-        save_with_legend(fig, ax, title, out_paths, ncol=1)
+        notice_figure("no learner of these curves was trained at this preset", out_paths, (4, 1), title)
         return
     conditions = list(dict.fromkeys(logs.condition))
     palette = dict(zip(conditions, sns.color_palette("tab10", len(conditions))))
@@ -212,10 +206,7 @@ def budget_figure(rows: pd.DataFrame, out_paths) -> None:
     sns.set_theme(style="whitegrid", context="paper")
     claims = sorted(set(rows.claim))
     if not claims:  # budgets.claims empty at this preset
-        fig, ax = plt.subplots(figsize=(5, 1.2))
-        ax.axis("off")
-        ax.text(0.5, 0.5, "No budget sensitivity at this preset (budgets.claims is empty)", ha="center", va="center")
-        save_figure(fig, out_paths)
+        notice_figure("No budget sensitivity at this preset (budgets.claims is empty)", out_paths, (5, 1.2))
         return
     fig, axes = plt.subplots(1, len(claims), figsize=(3.6 * len(claims), 3.2), squeeze=False)
     for ax, claim in zip(axes[0], claims):
@@ -240,12 +231,22 @@ def budget_figure(rows: pd.DataFrame, out_paths) -> None:
     save_figure(fig, out_paths)
 
 
-def save_figure(fig, out_paths) -> None:
+def save_figure(fig, out_paths, dpi=None) -> None:
     """Save the figure to every path (folders made) and close it."""
     for path in out_paths:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, bbox_inches="tight")
+        fig.savefig(path, dpi=dpi, bbox_inches="tight")
     plt.close(fig)
+
+
+def notice_figure(text: str, out_paths, size: tuple[float, float], title: str = "") -> None:
+    """A figure holding only a sentence (what was not run at this preset), saved to every path."""
+    fig, ax = plt.subplots(figsize=size)
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    save_figure(fig, out_paths)
 
 
 # --- each claim's figures, by name (pacs.claims: a claim's spec lists its figure names) ----------------------------
