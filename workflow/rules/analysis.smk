@@ -83,6 +83,7 @@ rule design_universe:
     wildcard_constraints:
         claim="|".join(REGISTRY),
         universe=design_slugs(),
+    priority: PRIORITY_LONGEST
     conda:
         SOFTWARE
     threads: run_cores()

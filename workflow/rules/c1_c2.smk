@@ -27,6 +27,7 @@ rule causal_training_data:
         "logs/{experiment}/training_data_seed{seed}.log",
     benchmark:
         "benchmarks/{experiment}/training_data_seed{seed}.tsv"
+    priority: PRIORITY_LONG
     conda:
         SOFTWARE
     resources:
@@ -68,6 +69,7 @@ rule causal_train_agent:
         "logs/{experiment}/train_agent_seed{seed}.log",
     benchmark:
         "benchmarks/{experiment}/train_agent_seed{seed}.tsv"
+    priority: PRIORITY_LONG
     conda:
         SOFTWARE
     threads: config["threads_per_job"]

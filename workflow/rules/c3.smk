@@ -35,6 +35,7 @@ rule c3_training_data:
         validation="results/c3/{confounding}/seed{seed}/validation.safetensors",
     log:
         "logs/c3/training_data_{confounding}_seed{seed}.log",
+    priority: PRIORITY_LONGEST
     conda:
         SOFTWARE
     resources:
@@ -76,6 +77,7 @@ rule c3_train_agent:
         "logs/c3/train_agent_{confounding}-{explanations}_seed{seed}.log",
     benchmark:
         "benchmarks/c3/train_agent_{confounding}-{explanations}_seed{seed}.tsv"
+    priority: PRIORITY_LONGEST
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -237,6 +239,7 @@ rule c3_feature_choice_data:
         "logs/c3/feature_choice/training_data_{confounding}_seed{seed}.log",
     wildcard_constraints:
         confounding=C3B_LEVELS,
+    priority: PRIORITY_LONGEST
     conda:
         SOFTWARE
     resources:
@@ -395,6 +398,7 @@ use rule c3_training_data as efficiency_c3_training_data with:
         validation=f"{C3A_DIR}/{{confounding}}/seed{{seed}}/validation.safetensors",
     log:
         "logs/c3/efficiency/training_data_size{size}_{confounding}_seed{seed}.log",
+    priority: PRIORITY_LONG
     params:
         env=config["c3"]["env"],
         data=lambda w: {**config["c3"]["data"], "train_episodes": int(w.size)},
@@ -412,6 +416,7 @@ use rule c3_train_agent as efficiency_c3_train_agent with:
         "logs/c3/efficiency/train_agent_size{size}_{confounding}-{explanations}_seed{seed}.log",
     benchmark:
         "benchmarks/c3/efficiency/train_agent_size{size}_{confounding}-{explanations}_seed{seed}.tsv"
+    priority: PRIORITY_LONG
 
 
 if ENSEMBLE:

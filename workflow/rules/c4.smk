@@ -41,6 +41,7 @@ rule c4_corpus:
         held_out=f"{C4_SEED_DIR}/validation_held_out_{{explanations}}.txt",
     log:
         "logs/c4/corpus_{explanations}_seed{seed}.log",
+    priority: PRIORITY_LONG
     conda:
         SOFTWARE
     resources:
@@ -67,6 +68,7 @@ rule c4_train:
         "logs/c4/train_{explanations}_seed{seed}.log",
     benchmark:
         "benchmarks/c4/train_{explanations}_seed{seed}.tsv"
+    priority: PRIORITY_LONG
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -249,6 +251,7 @@ rule c4_pretrained_test:
         "logs/c4/pretrained_test_{shots}shot_{explanations}_seed{seed}.log",
     benchmark:
         "benchmarks/c4/pretrained_test_{shots}shot_{explanations}_seed{seed}.tsv"
+    priority: PRIORITY_MODEL
     conda:
         SOFTWARE
     threads: config["threads_per_job"]

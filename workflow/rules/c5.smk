@@ -80,6 +80,7 @@ rule c5_pretrained_score:
         "logs/c5/pretrained_{task}_{shots}shot_seed{seed}.log",
     benchmark:
         "benchmarks/c5/pretrained_{task}_{shots}shot_seed{seed}.tsv"
+    priority: PRIORITY_MODEL
     conda:
         SOFTWARE
     threads: config["threads_per_job"]
@@ -126,6 +127,7 @@ rule c5_world_corpus:
         "logs/c5/world_corpus_{corpus}_seed{seed}.log",
     wildcard_constraints:
         corpus=WORLD_CORPUS,
+    priority: PRIORITY_LONG
     conda:
         SOFTWARE
     resources:
@@ -160,6 +162,7 @@ rule c5_world_train:
         "benchmarks/c5/world_train_{corpus}_seed{seed}.tsv"
     wildcard_constraints:
         corpus=WORLD_CORPUS,
+    priority: PRIORITY_LONG
     conda:
         SOFTWARE
     threads: config["threads_per_job"]

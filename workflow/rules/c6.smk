@@ -99,6 +99,7 @@ rule c6_rc_demonstrations:
         kinds=f"{C6_DIR}/rc/seed{{seed}}/mixture.csv",
     log:
         "logs/c6/rc_demonstrations_seed{seed}.log",
+    priority: PRIORITY_MODEL
     conda:
         SOFTWARE
     resources:
@@ -119,6 +120,7 @@ rule c6_rc_training_set:
         validation=f"{C6_DIR}/rc/seed{{seed}}/{{rc_learner}}/validation.safetensors",
     log:
         "logs/c6/rc_training_set_{rc_learner}_seed{seed}.log",
+    priority: PRIORITY_MODEL
     conda:
         SOFTWARE
     resources:
@@ -225,6 +227,7 @@ rule c6_train_agent:
         "logs/c6/train_{c6_regime}_{learner}_seed{seed}.log",
     benchmark:
         "benchmarks/c6/train_{c6_regime}_{learner}_seed{seed}.tsv"
+    priority: PRIORITY_MODEL
     conda:
         SOFTWARE
     threads: config["threads_per_job"]

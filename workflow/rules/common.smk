@@ -265,6 +265,17 @@ def experiment_seed_files(path):
     )
 
 
+# Snakemake starts the ready jobs of higher priority first (`priority:`; light jobs 0).
+# On few cores a run ends sooner when its longest learners, and the data they wait for,
+# start first: in the one-piece default run of 2026-12-07 a C3b learner started at minute 84
+# and ran alone to the end. Ranked by that run's benchmarks (seconds per job): C3's main
+# and C3b learners 150-300 (and a design universe's whole run), C1/C2's and C3a's 40-220,
+# the LMs trained here; then the pretrained-LM scoring and C6's learners 15-110.
+PRIORITY_LONGEST = 3
+PRIORITY_LONG = 2
+PRIORITY_MODEL = 1
+
+
 def job_resources(kind):
     """What each job of a rule asks a cluster scheduler for (config `resources.<kind>`).
 
