@@ -149,5 +149,6 @@ def test_a_preset_without_budget_claims_says_so_in_the_report_and_the_figure(tmp
     empty = pd.DataFrame(columns=list(budget.BUDGET_ROW_COLUMNS))
     tex = budget.budget_tex(empty, budget.sensitivity(empty))
     assert "No budget sensitivity was run at this preset" in tex and "\\newcommand{\\BudgetClaims}" in tex
+    assert tex.count("No budget sensitivity was run") == 1  # once, in BudgetStatus; the empty table says none
     budget_figure(empty, [tmp_path / "budget.pdf"])
     assert (tmp_path / "budget.pdf").stat().st_size > 0

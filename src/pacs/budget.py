@@ -157,7 +157,7 @@ def budget_tex(rows: pd.DataFrame, sensitivity_rows: pd.DataFrame) -> str:
     and ``BudgetStatus`` (a sentence: which claims ran, or that none did). With no
     rows (``budgets.claims`` empty) the tables give way to that sentence."""
     if rows.empty:
-        return "\n".join([report.macro("BudgetTable", NOT_RUN_SENTENCE), report.macro("BudgetSensitivityTable", ""),
+        return "\n".join([report.macro("BudgetTable", "(none at this preset)"), report.macro("BudgetSensitivityTable", ""),
                           report.macro("BudgetMultipliers", "--"), report.macro("BudgetClaims", "none at this preset"),
                           report.macro("BudgetStatus", NOT_RUN_SENTENCE)])
     body = [[r.claim, r.budget, str(int(r.d_model)), r.effect_label, report.fmt_ci(r.effect, r.ci_low, r.ci_high),
