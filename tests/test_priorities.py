@@ -1,0 +1,41 @@
+"""Snakemake priorities (workflow/rules/common.smk, PRIORITY_*): in the default's plan the
+longest learners start first, and the data they wait for is not held back behind shorter
+jobs; light jobs keep priority 0."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def planned_priorities():
+    """{rule: set of priorities of its planned jobs} from a dry run of the default preset."""
+    result = subprocess.run([str(Path(sys.executable).parent / "snakemake"), "-n"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    priorities = {}
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", result.stdout):
+        header = re.match(r"(?:local)?rule (\w+):", block)
+        if header:
+            found = re.search(r"^\s+priority: (\d+)$", block, re.MULTILINE)
+            priorities.setdefault(header.group(1), set()).add(int(found.group(1)) if found else 0)
+    return priorities
+
+
+def test_the_longest_learners_and_their_data_come_first_and_light_jobs_last():
+    plan = planned_priorities()
+    top = max(max(values) for values in plan.values())
+    # C3's main and C3b learners were the longest jobs of the one-piece default run
+    for rule in ("c3_train_agent", "feature_choice_c3_train_agent", "c3_training_data", "c3_feature_choice_data"):
+        assert plan[rule] == {top}, (rule, plan[rule])
+    # a learner's data job is ranked with it, so that it is not held back behind shorter jobs
+    assert plan["causal_training_data"] == plan["causal_train_agent"]
+    assert plan["efficiency_c3_training_data"] == plan["efficiency_c3_train_agent"]
+    learners = {"causal_train_agent", "efficiency_c3_train_agent", "c6_train_agent", "c4_pretrained_test",
+                "c5_pretrained_score"}
+    for rule in learners:
+        assert min(plan[rule]) >= 1, rule
+    for light in ("causal_active_test", "c3_statistics", "figure", "report_pdf", "verdict_table"):
+        assert plan[light] == {0}, light
