@@ -18,6 +18,15 @@ COPY_IGNORE = shutil.ignore_patterns(
 )
 
 
+def dry_run(*args: str) -> str:
+    """The plan of `snakemake -n <args>` in the repository itself (the configured preset unless
+    args name one): its stdout, after checking that the dry run succeeded."""
+    result = subprocess.run([str(Path(sys.executable).parent / "snakemake"), "-n", *args], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
 @pytest.fixture(scope="session")
 def smoke_run(tmp_path_factory) -> Path:
     """The smoke preset from nothing to the report, run once per session in a copy of the

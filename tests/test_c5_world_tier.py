@@ -2,18 +2,13 @@
 world LM job (dry run) and still decides C5 and builds its report."""
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import dry_run
 
 
 def planned(*config):
-    result = subprocess.run([str(Path(sys.executable).parent / "snakemake"), "-n", "--config", *config],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.MULTILINE)), result.stdout
+    plan = dry_run("--config", *config)
+    return dict(re.findall(r"^(\w+)\s+(\d+)$", plan, re.MULTILINE)), plan
 
 
 def test_with_the_world_lms_off_no_world_lm_job_is_planned_and_c5_is_still_decided():

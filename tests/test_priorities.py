@@ -3,20 +3,14 @@ longest learners start first, and the data they wait for is not held back behind
 jobs; light jobs keep priority 0."""
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import dry_run
 
 
 def planned_priorities():
     """{rule: set of priorities of its planned jobs} from a dry run of the default preset."""
-    result = subprocess.run([str(Path(sys.executable).parent / "snakemake"), "-n"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
     priorities = {}
-    for block in re.split(r"\n(?=(?:local)?rule \w+:)", result.stdout):
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", dry_run()):
         header = re.match(r"(?:local)?rule (\w+):", block)
         if header:
             found = re.search(r"^\s+priority: (\d+)$", block, re.MULTILINE)
