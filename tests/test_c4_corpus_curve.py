@@ -9,7 +9,8 @@ from conftest import dry_run
 
 def test_the_corpus_size_curve_plans_its_lms_and_reuses_the_main_one():
     # smoke: seeds [0, 1], c4.pipeline.train_episodes 300
-    plan = dry_run("results/c4/corpus_curve.csv", "-F", "--config", "preset=smoke", "c4={corpus_sizes: [150, 300, 600]}")
+    plan = dry_run("results/c4/corpus_curve.csv", "-F", "--config", "preset=smoke",
+                   "c4={corpus_sizes: [150, 300, 600]}")
     counts = dict(re.findall(r"^(c4_\w+)\s+(\d+)$", plan, re.MULTILINE))
     assert counts["c4_train"] == "4"  # the main LMs: 2 seeds x with, without explanations
     assert counts["c4_train_sized"] == counts["c4_pipeline_test_sized"] == counts["c4_corpus_sized"] == "4"
