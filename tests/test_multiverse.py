@@ -295,6 +295,15 @@ def test_a_design_universe_runs_with_the_configured_config_but_its_one_key():
     assert own["multiverse"] == {} and own["multiverse_design"] == []
 
 
+def test_a_universe_param_reads_the_same_whatever_order_the_config_keys_came_in():
+    """Snakemake compares a param's text: a --config override that moves a key must not rerun a universe."""
+    one = {"seeds": [0, 1], "c6": {"mix": {"expert": 0.5, "noisy": 0.5}, "train": (1, {"b": 1, "a": 2})}}
+    other = {"c6": {"train": [1, {"a": 2, "b": 1}], "mix": {"noisy": 0.5, "expert": 0.5}}, "seeds": [0, 1]}
+    assert repr(one) != repr(other) and repr(multiverse.canonical(one)) == repr(multiverse.canonical(other))
+    assert multiverse.canonical(one) == {"c6": {"mix": {"expert": 0.5, "noisy": 0.5}, "train": [1, {"a": 2, "b": 1}]},
+                                         "seeds": [0, 1]}
+
+
 def test_the_nested_run_builds_the_claims_verdict_rows_in_the_universe_folder():
     command = multiverse.design_command("/repo/Snakefile", "results/multiverse/design/c1/u", 3, "results/verdicts/c1.csv")
     assert command[1:3] == ["-m", "snakemake"]

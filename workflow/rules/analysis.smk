@@ -76,6 +76,8 @@ plan_multiverse()
 rule design_universe:
     input:
         every_code_input(),
+        # the configured run's results of the claim, which seed the universe's folder
+        configured=lambda w: REGISTRY[w.claim].verdict_rows_file,
     output:
         verdict_rows=f"{multiverse.DESIGN_DIR}/{{claim}}/{{universe}}/results/verdicts/{{claim}}.csv",
     log:
@@ -94,8 +96,15 @@ rule design_universe:
         folder=lambda w: multiverse.design_folder(
             w.claim, DESIGN_UNIVERSES[(w.claim, w.universe)]
         ),
-        config=lambda w: multiverse.universe_config(
-            config, DESIGN_UNIVERSES[(w.claim, w.universe)], claim=w.claim
+        universe=lambda w: multiverse.canonical(
+            vars(DESIGN_UNIVERSES[(w.claim, w.universe)])
+        ),
+        # what reruns the universe: its whole config, keys sorted (a --config override
+        # that only moves a key is no change); the script writes it in the configured order
+        config=lambda w: multiverse.canonical(
+            multiverse.universe_config(
+                config, DESIGN_UNIVERSES[(w.claim, w.universe)], claim=w.claim
+            )
         ),
         snakefile=str(REPOSITORY / "Snakefile"),
         target=lambda w: REGISTRY[w.claim].verdict_rows_file,

@@ -10,6 +10,7 @@ from pacs.claims.c3 import (
     PLAN as C3_PLAN,
     feature_choice_groups,
     feature_learners,
+    learner_explanation_weight,
 )
 
 C3_CONDITION_DIR = "results/c3/{confounding}-{explanations}/seed{seed}"
@@ -85,7 +86,9 @@ rule c3_train_agent:
         **job_resources("model"),
     params:
         env=config["c3"]["env"],
-        explanation_weight=config["c3"]["explanation_weight"],
+        explanation_weight=lambda w: learner_explanation_weight(
+            w.explanations, config["c3"]["explanation_weight"]
+        ),
         model=C3_MODEL,
         train=C3_TRAIN,
         device=config["device"],
@@ -127,7 +130,9 @@ if ENSEMBLE:
             **job_resources("model"),
         params:
             env=config["c3"]["env"],
-            explanation_weight=config["c3"]["explanation_weight"],
+            explanation_weight=lambda w: learner_explanation_weight(
+                w.explanations, config["c3"]["explanation_weight"]
+            ),
             model=C3_MODEL,
             train=C3_TRAIN,
             device=config["device"],

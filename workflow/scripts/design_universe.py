@@ -1,6 +1,8 @@
 """Rule design_universe: one design universe's own run (pacs.claims.multiverse): its config
-written to its folder, then this repository's workflow run there up to the claim's verdict
-rows (a nested Snakemake run; its output goes to the rule's log)."""
+written to its folder, the folder seeded with the configured run's outputs of that run
+(pacs.claims.universe_seed: only what the universe's choice changes is then run again), then
+this repository's workflow run there up to the claim's verdict rows (a nested Snakemake run;
+its output goes to the rule's log)."""
 
 import subprocess
 import sys
@@ -8,15 +10,24 @@ from pathlib import Path
 
 import yaml
 
-from pacs.claims import multiverse
+from pacs.claims import multiverse, universe_seed
 
 params = snakemake.params
 folder = Path(params.folder)
 folder.mkdir(parents=True, exist_ok=True)
-# the universe's whole config, its preset applied: the folder describes its own run
-(folder / "config.yaml").write_text(yaml.safe_dump(params.config, sort_keys=False))
+# the universe's whole config, its preset applied: the folder describes its own run. In the
+# configured run's key order, so that the params of the jobs its key does not touch read as
+# they did there (seeding reuses those jobs' outputs)
+universe = multiverse.Universe(**params.universe)
+own = multiverse.universe_config(snakemake.config, universe, claim=snakemake.wildcards.claim)
+(folder / "config.yaml").write_text(yaml.safe_dump(own, sort_keys=False))
 command = multiverse.design_command(params.snakefile, folder, snakemake.threads, params.target)
 with open(snakemake.log[0], "w") as log:
+    try:
+        seeding = universe_seed.seed(folder, Path.cwd(), params.snakefile, params.target)
+    except universe_seed.SeedError as error:
+        sys.exit(f"pacs: design universe {params.name}: {error}")
+    print(seeding.summary(), file=log, flush=True)
     print(" ".join(command), file=log, flush=True)
     finished = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, check=False)
 if finished.returncode != 0:

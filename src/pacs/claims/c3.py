@@ -53,6 +53,14 @@ NO_EXPLANATIONS = "no explanations"
 
 # --- C3b: explanations pick the feature ---------------------------------------------------------
 
+def learner_explanation_weight(explanations: str, configured: float) -> float:
+    """The explanation loss weight a C3 learner trains with: ``configured`` (config
+    c3.explanation_weight) with explanations, 0 without. What its training job's params hold,
+    so a change of the weight reruns only the learners that read it (a design universe of
+    c3.explanation_weight retrains the learners with explanations and reuses the others)."""
+    return float(configured) if explanations == "with" else 0.0
+
+
 def explained_group(dimension: str) -> str:
     return f"{dimension} explained"
 

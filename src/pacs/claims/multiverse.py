@@ -9,6 +9,8 @@ Analysis choices (``kind: analysis``) reuse the trained learners; design choices
 (``kind: design``) need their own training: each design universe is the claim's whole run
 in its own folder (``design_folder``), with its own config (``universe_config``), and its
 rows are that run's verdict rows (``design_rows``), qualified by its own learners' adequacy.
+That run starts from the configured run's outputs (``pacs.claims.universe_seed``), so it
+retrains only what the universe's key changes.
 
 Tables here are tidy: one row per (universe, verdict row), with the columns of
 ``UNIVERSE_COLUMNS``; the functions are pure, so the robustness counts are tested on synthetic multiverses with known verdicts.
@@ -151,6 +153,17 @@ def universe_config(config: dict, universe: Universe, *, claim: str) -> dict:
     changed["multiverse"] = {}
     changed["multiverse_design"] = []
     return changed
+
+
+def canonical(value):
+    """``value`` with every mapping's keys sorted, all the way down: a job param whose text
+    (what Snakemake compares to rerun a job) does not depend on the order the config's keys
+    were read in, which a ``--config`` override changes without changing a value."""
+    if isinstance(value, dict):
+        return {key: canonical(value[key]) for key in sorted(value, key=str)}
+    if isinstance(value, (list, tuple)):
+        return [canonical(item) for item in value]
+    return value
 
 
 def design_command(snakefile, folder, cores: int, target: str) -> list[str]:

@@ -1,0 +1,140 @@
+"""Seeding a design universe with the configured run's results, so that its own run retrains
+only what the universe's choice changes.
+
+A design universe (``pacs.claims.multiverse``) is this repository's workflow run again in its
+own folder with one config key changed. Started empty, that run recomputes the claim's whole
+chain, although most jobs of it read nothing the key touches (C6's demonstrator mix changes
+the return-conditioned learners' data, not the DAgger or fusion learners; C3's explanation
+weight changes the learners with explanations, not those without). Seeding copies into the
+universe's folder every output of its run that the configured run has already made, each with
+its Snakemake metadata record, and the code fingerprints the records were made against, all
+with their modification times. Snakemake's own rerun triggers (params, input, code, mtime)
+then decide in the universe's run what is out of date there, exactly as they would for the
+configured run after the same config change: a job whose params hold the changed value reruns,
+and so does everything downstream of it; the others are up to date and are not run again.
+
+Nothing of the configured run is modified: files are copied, never linked (a job that reruns in
+the universe rewrites its outputs and logs), and a file the folder already has is left alone
+(a universe run killed midway goes on with what it made itself).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from base64 import urlsafe_b64encode
+from dataclasses import dataclass
+from pathlib import Path
+
+# where Snakemake keeps a run's metadata records and the code fingerprints live (both
+# relative to a run's working directory; pacs.code_inputs, workflow/rules/common.smk)
+METADATA_DIR = Path(".snakemake/metadata")
+FINGERPRINT_DIR = Path("results/code_fingerprints")
+
+
+class SeedError(RuntimeError):
+    """The universe's planned files could not be listed."""
+
+
+@dataclass(frozen=True)
+class Seeding:
+    """What seeding did: the outputs seeded (with their records; none where the configured run
+    lacks one of them), the outputs it lacks, and the fingerprint files copied."""
+
+    copied: tuple[str, ...]
+    missing: tuple[str, ...]
+    fingerprints: int
+
+    def summary(self) -> str:
+        if self.missing:
+            return (f"not seeded: the configured run lacks {self.missing[0]} or its metadata record "
+                    f"({len(self.missing)} of the planned outputs); the universe's run makes everything itself")
+        return (f"seeded {len(self.copied)} planned outputs from the configured run "
+                f"({self.fingerprints} code fingerprints)")
+
+
+def summary_command(snakefile, folder, target: str) -> list[str]:
+    """Snakemake's ``--summary`` of the universe's run: every output file of its DAG, one per line."""
+    return [sys.executable, "-m", "snakemake", "--snakefile", str(snakefile), "--directory", str(folder),
+            "--nolock", "--summary", "--", target]
+
+
+def parse_summary(text: str) -> list[str]:
+    """The output files (the first column) of a ``snakemake --summary`` table, header dropped."""
+    lines = [line for line in text.splitlines() if "\t" in line]
+    if not lines or not lines[0].startswith("output_file\t"):
+        raise SeedError("snakemake --summary printed no table of output files")
+    return [line.split("\t", 1)[0] for line in lines[1:] if line.split("\t", 1)[0]]
+
+
+def planned_files(snakefile, folder, target: str) -> list[str]:
+    """The output files of the universe's run up to ``target``, relative to its folder."""
+    finished = subprocess.run(summary_command(snakefile, folder, target), capture_output=True,
+                              text=True, check=False)
+    if finished.returncode != 0:
+        last = (finished.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SeedError(f"snakemake --summary in {folder} failed (exit {finished.returncode}): {last}")
+    return parse_summary(finished.stdout)
+
+
+def record_path(root: Path, output: str) -> Path:
+    """Where the Snakemake run in ``root`` keeps the metadata record of ``output`` (its path as
+    the job names it, relative to the run's directory): the file persistence's naming, a
+    URL-safe base64 of the path, cut into '@'-prefixed folders where it outgrows a file name."""
+    encoded = urlsafe_b64encode(output.encode()).decode()
+    limit = 254
+    parts = [encoded[start:start + limit] for start in range(0, len(encoded), limit)]
+    return root.joinpath(METADATA_DIR, *[f"@{part}" for part in parts[:-1]], parts[-1])
+
+
+def copy_kept(source: Path, target: Path) -> bool:
+    """Copy ``source`` (a file, or a folder output with everything in it) to ``target`` with
+    modification times, unless ``target`` exists; True when copied."""
+    if target.exists():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target, copy_function=shutil.copy2)
+    else:
+        shutil.copy2(source, target)
+    return True
+
+
+def seed_fingerprints(folder: Path, configured_root: Path) -> int:
+    """Copy the configured run's code fingerprints into ``folder`` with their modification
+    times (before the universe's workflow is first parsed there, which would write its own
+    with other times); the number copied."""
+    store = configured_root / FINGERPRINT_DIR
+    sources = sorted(store.rglob("*.sha256")) if store.is_dir() else []
+    return sum(copy_kept(source, folder / source.relative_to(configured_root)) for source in sources)
+
+
+def unseedable(configured_root: Path, outputs: list[str]) -> list[str]:
+    """The outputs the configured run has no file or no metadata record for."""
+    return [output for output in outputs
+            if not ((configured_root / output).exists() and record_path(configured_root, output).is_file())]
+
+
+def seed_outputs(folder: Path, configured_root: Path, outputs: list[str]) -> tuple[list[str], list[str]]:
+    """Copy into ``folder`` every one of ``outputs`` with its metadata record from the
+    configured run in ``configured_root``, if it has them all; the outputs copied and those it
+    lacks. All or none: with one output missing there (or its record), its downstream outputs,
+    which would look up to date, must not stand in for what the universe would make of it, so
+    nothing is seeded and the universe's run makes everything itself."""
+    missing = unseedable(configured_root, outputs)
+    if missing:
+        return [], missing
+    for output in outputs:
+        copy_kept(configured_root / output, folder / output)
+        copy_kept(record_path(configured_root, output), record_path(folder, output))
+    return list(outputs), []
+
+
+def seed(folder: Path, configured_root: Path, snakefile, target: str) -> Seeding:
+    """Seed the universe's ``folder`` (its config.yaml written) from the configured run in
+    ``configured_root``: the code fingerprints, then every output of the universe's run up to
+    ``target``, if the configured run has made them all."""
+    fingerprints = seed_fingerprints(folder, configured_root)
+    copied, missing = seed_outputs(folder, configured_root, planned_files(snakefile, folder, target))
+    return Seeding(tuple(copied), tuple(missing), fingerprints)
