@@ -100,9 +100,14 @@ def test_a_universe_reruns_only_the_learner_that_reads_its_key_and_what_follows(
     assert not seeding.missing
     plan = planned_rules(toy_run(folder, "--dry-run", "--quiet", "rules", "--", "verdicts/toy.csv"))
     assert plan == {"collect": 1, "weighted": 1}
+    assert (folder / "data/episodes.txt").samefile(configured / "data/episodes.txt"), "linked, not copied"
+    record = universe_seed.record_path(configured, "learners/weighted.txt")
+    assert not universe_seed.record_path(folder, "learners/weighted.txt").samefile(record), "records are copied"
+    before = record.read_text()
     toy_run(folder, "--", "verdicts/toy.csv")
     assert (folder / "verdicts/toy.csv").read_text().split() == ["2", "10", "10"]
     assert (configured / "verdicts/toy.csv").read_text().split() == ["1", "10", "10"], "the configured run untouched"
+    assert (configured / "learners/weighted.txt").read_text().split()[0] == "1" and record.read_text() == before
 
 
 def test_a_universe_that_changes_the_data_reruns_everything_downstream_of_it(configured):

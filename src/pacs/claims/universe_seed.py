@@ -13,13 +13,18 @@ then decide in the universe's run what is out of date there, exactly as they wou
 configured run after the same config change: a job whose params hold the changed value reruns,
 and so does everything downstream of it; the others are up to date and are not run again.
 
-Nothing of the configured run is modified: files are copied, never linked (a job that reruns in
-the universe rewrites its outputs and logs), and a file the folder already has is left alone
-(a universe run killed midway goes on with what it made itself).
+Nothing of the configured run is modified. An output file is hard-linked where the file system
+allows (copied otherwise): Snakemake removes a job's outputs before it runs the job (this
+workflow flags no output ``update``), so a job that reruns in the universe writes new files and
+the configured run keeps its own; the links save the disk that copies of the claim's data and
+learners would take. Metadata records and fingerprints are copied (Snakemake rewrites a record
+in place). A file the folder already has is left alone (a universe run killed midway goes on
+with what it made itself).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -88,16 +93,27 @@ def record_path(root: Path, output: str) -> Path:
     return root.joinpath(METADATA_DIR, *[f"@{part}" for part in parts[:-1]], parts[-1])
 
 
-def copy_kept(source: Path, target: Path) -> bool:
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link of ``source`` at ``target`` (the same file, its modification time with it),
+    or a copy with its modification time where the file system has no links between them."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def copy_kept(source: Path, target: Path, *, link: bool = False) -> bool:
     """Copy ``source`` (a file, or a folder output with everything in it) to ``target`` with
-    modification times, unless ``target`` exists; True when copied."""
+    modification times, unless ``target`` exists; ``link``: hard-link files where possible
+    (``link_or_copy``). True when done."""
     if target.exists():
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
+    place = link_or_copy if link else shutil.copy2
     if source.is_dir():
-        shutil.copytree(source, target, copy_function=shutil.copy2)
+        shutil.copytree(source, target, copy_function=place)
     else:
-        shutil.copy2(source, target)
+        place(source, target)
     return True
 
 
@@ -117,16 +133,16 @@ def unseedable(configured_root: Path, outputs: list[str]) -> list[str]:
 
 
 def seed_outputs(folder: Path, configured_root: Path, outputs: list[str]) -> tuple[list[str], list[str]]:
-    """Copy into ``folder`` every one of ``outputs`` with its metadata record from the
-    configured run in ``configured_root``, if it has them all; the outputs copied and those it
-    lacks. All or none: with one output missing there (or its record), its downstream outputs,
+    """Link or copy into ``folder`` every one of ``outputs`` (``link_or_copy``), and copy its
+    metadata record, from the configured run in ``configured_root``, if it has them all; the
+    outputs seeded and those it lacks. All or none: with one output missing there (or its record), its downstream outputs,
     which would look up to date, must not stand in for what the universe would make of it, so
     nothing is seeded and the universe's run makes everything itself."""
     missing = unseedable(configured_root, outputs)
     if missing:
         return [], missing
     for output in outputs:
-        copy_kept(configured_root / output, folder / output)
+        copy_kept(configured_root / output, folder / output, link=True)
         copy_kept(record_path(configured_root, output), record_path(folder, output))
     return list(outputs), []
 
