@@ -27,6 +27,20 @@ def dry_run(*args: str) -> str:
     return result.stdout
 
 
+def job_stats(text: str) -> dict[str, int]:
+    """Rule -> jobs of the "Job stats" table a Snakemake plan prints ({} when it says there is
+    nothing to be done)."""
+    if "Nothing to be done" in text:
+        return {}
+    jobs = {}
+    for row in text.split("Job stats:")[1].splitlines()[3:]:
+        parts = row.split()
+        if len(parts) != 2 or parts[0] == "total":
+            break
+        jobs[parts[0]] = int(parts[1])
+    return jobs
+
+
 @pytest.fixture(scope="session")
 def smoke_run(tmp_path_factory) -> Path:
     """The smoke preset from nothing to the report, run once per session in a copy of the

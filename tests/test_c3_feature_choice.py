@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 import torch
 
+from conftest import job_stats
 from pacs.adequacy import Adequacy
 from pacs.claims import c3
 from pacs.envs.odd_one_out import DIMENSIONS, OddOneOutConfig, OddOneOutTask, expert_actions
@@ -170,12 +171,7 @@ def smoke_plan(tmp_path, targets) -> tuple[str, dict[str, int]]:
     shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
     plan = snakemake(work, "--dry-run", *SMOKE, "--", *targets)
     text = plan.stdout + plan.stderr
-    jobs = {}
-    for line in text.split("Job stats:")[1].splitlines()[3:]:
-        if len(line.split()) != 2 or line.split()[0] == "total":
-            break
-        jobs[line.split()[0]] = int(line.split()[1])
-    return text, jobs
+    return text, job_stats(text)
 
 
 def test_the_dry_run_plans_three_learner_groups_per_seed_on_two_data_levels(tmp_path):

@@ -5,6 +5,7 @@ robustness counts, on small synthetic multiverses with known verdicts."""
 import pandas as pd
 import pytest
 
+from conftest import job_stats
 from pacs import figures
 from pacs.claims import multiverse
 from pacs.adequacy import UNDERTRAINED, Adequacy
@@ -148,17 +149,8 @@ def planned_jobs(work, *args) -> dict[str, int]:
     """Rule -> jobs a smoke dry run of ``args`` (config values, then ``--`` and targets) would execute."""
     from test_probes_workflow import SMOKE, snakemake
 
-    text = "".join(snakemake(work, "--dry-run", "--quiet", "rules", *SMOKE, *args).__getattribute__(stream)
-                   for stream in ("stdout", "stderr"))
-    if "Nothing to be done" in text:
-        return {}
-    rows = (row.split() for row in text.split("Job stats:")[1].splitlines()[3:])
-    jobs = {}
-    for parts in rows:
-        if len(parts) != 2 or parts[0] == "total":
-            break
-        jobs[parts[0]] = int(parts[1])
-    return jobs
+    result = snakemake(work, "--dry-run", "--quiet", "rules", *SMOKE, *args)
+    return job_stats(result.stdout + result.stderr)
 
 
 def test_adding_one_alternative_reruns_only_that_claims_multiverse_job(tmp_path):

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import job_stats
 from pacs.code_inputs import CodeGraph, fingerprint_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,17 +47,7 @@ def planned_jobs(workdir: Path, *args: str) -> dict[str, int]:
     """Rule -> number of jobs a dry run would execute."""
     targets = [a for a in args if a in TARGETS]  # before the options: --quiet and --config take many values
     result = snakemake(workdir, *targets, "--dry-run", "--quiet", "rules", *[a for a in args if a not in TARGETS])
-    output = result.stdout + result.stderr
-    if "Nothing to be done" in output:
-        return {}
-    rows = output.split("Job stats:")[1].split("\n")
-    jobs = {}
-    for row in rows[3:]:
-        parts = row.split()
-        if len(parts) != 2 or parts[0] == "total":
-            break
-        jobs[parts[0]] = int(parts[1])
-    return jobs
+    return job_stats(result.stdout + result.stderr)
 
 
 @contextmanager

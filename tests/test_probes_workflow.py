@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import job_stats
 from pacs.experiments import content_effects
 from pacs.probes.stimuli import write_stimuli
 
@@ -34,16 +35,7 @@ def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.Compl
 def planned(workdir: Path, *config: str) -> dict[str, int]:
     """Rule -> jobs a dry run for the scoring targets would execute."""
     output = snakemake(workdir, "--dry-run", "--quiet", "rules", *SMOKE, *config, "--", *TARGETS)
-    text = output.stdout + output.stderr
-    if "Nothing to be done" in text:
-        return {}
-    jobs = {}
-    for row in text.split("Job stats:")[1].splitlines()[3:]:
-        parts = row.split()
-        if len(parts) != 2 or parts[0] == "total":
-            break
-        jobs[parts[0]] = int(parts[1])
-    return jobs
+    return job_stats(output.stdout + output.stderr)
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +92,7 @@ def test_without_syllogisms_no_world_lm_is_trained_and_only_the_tasks_with_items
     result = snakemake(fresh, "--dry-run", "--quiet", "rules", *SMOKE,
                        "c5={items_per_condition: {nli: 2, syllogism: 0, wason: 0}}",
                        "--", "paper/build/generated/c5_results.tex")
-    jobs = {row.split()[0]: int(row.split()[1]) for row in result.stdout.split("Job stats:")[1].splitlines()[3:]
-            if len(row.split()) == 2 and row.split()[0] != "total"}
+    jobs = job_stats(result.stdout)
     assert not {rule for rule in jobs if rule.startswith("probe_world")}
     assert jobs["c5_stimuli"] == 1 and jobs["c5_pretrained_score"] == 2  # NLI only, in two wordings
     assert jobs["c5_statistics"] == 1 and jobs["report_numbers"] == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import job_stats
 from pacs.claims import universe_seed
 
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
@@ -52,19 +53,6 @@ def toy_run(workdir: Path, *args: str) -> str:
     return result.stdout + result.stderr
 
 
-def planned_rules(text: str) -> dict[str, int]:
-    """Rule -> jobs of a ``--dry-run --quiet rules`` plan ({} when nothing is to be done)."""
-    if "Nothing to be done" in text:
-        return {}
-    jobs = {}
-    for row in text.split("Job stats:")[1].splitlines()[3:]:
-        parts = row.split()
-        if len(parts) != 2 or parts[0] == "total":
-            break
-        jobs[parts[0]] = int(parts[1])
-    return jobs
-
-
 @pytest.fixture
 def configured(tmp_path) -> Path:
     """The toy workflow run for real at size 10, weight 1."""
@@ -98,7 +86,7 @@ def test_a_universe_reruns_only_the_learner_that_reads_its_key_and_what_follows(
     assert sorted(seeding.copied) == ["data/episodes.txt", "learners/plain.txt", "learners/weighted.txt",
                                       "verdicts/toy.csv"]
     assert not seeding.missing
-    plan = planned_rules(toy_run(folder, "--dry-run", "--quiet", "rules", "--", "verdicts/toy.csv"))
+    plan = job_stats(toy_run(folder, "--dry-run", "--quiet", "rules", "--", "verdicts/toy.csv"))
     assert plan == {"collect": 1, "weighted": 1}
     assert (folder / "data/episodes.txt").samefile(configured / "data/episodes.txt"), "linked, not copied"
     record = universe_seed.record_path(configured, "learners/weighted.txt")
@@ -112,13 +100,13 @@ def test_a_universe_reruns_only_the_learner_that_reads_its_key_and_what_follows(
 
 def test_a_universe_that_changes_the_data_reruns_everything_downstream_of_it(configured):
     folder, _ = universe(configured, "size20", size=20)
-    plan = planned_rules(toy_run(folder, "--dry-run", "--quiet", "rules", "--", "verdicts/toy.csv"))
+    plan = job_stats(toy_run(folder, "--dry-run", "--quiet", "rules", "--", "verdicts/toy.csv"))
     assert plan == {"data": 1, "weighted": 1, "plain": 1, "collect": 1}
 
 
 def test_a_universe_equal_to_the_configured_run_has_nothing_to_do(configured):
     folder, _ = universe(configured, "same")
-    assert planned_rules(toy_run(folder, "--dry-run", "--quiet", "rules", "--", "verdicts/toy.csv")) == {}
+    assert job_stats(toy_run(folder, "--dry-run", "--quiet", "rules", "--", "verdicts/toy.csv")) == {}
 
 
 def test_with_one_record_missing_nothing_is_seeded_and_the_universe_makes_everything(configured):
@@ -127,7 +115,7 @@ def test_with_one_record_missing_nothing_is_seeded_and_the_universe_makes_everyt
     folder, seeding = universe(configured, "norecord", weight=2)
     assert seeding.copied == () and seeding.missing == ("learners/weighted.txt",)
     assert "lacks learners/weighted.txt" in seeding.summary() and not (folder / "verdicts/toy.csv").exists()
-    plan = planned_rules(toy_run(folder, "--dry-run", "--quiet", "rules", "--", "verdicts/toy.csv"))
+    plan = job_stats(toy_run(folder, "--dry-run", "--quiet", "rules", "--", "verdicts/toy.csv"))
     assert plan == {"data": 1, "weighted": 1, "plain": 1, "collect": 1}
 
 
@@ -183,7 +171,7 @@ def seeded_universe_plan(work: Path, claim: str, key: str, value) -> tuple[str, 
     assert not universe_seed.seed(folder, work, work / "Snakefile", target).missing
     plan = snakemake(folder, "--snakefile", str(work / "Snakefile"), "--directory", str(folder), "--dry-run", "--",
                      target).stdout
-    return plan, planned_rules(plan)
+    return plan, job_stats(plan)
 
 
 def planned_outputs(plan: str, name: str) -> list[str]:
