@@ -1,6 +1,7 @@
 """Seeding a design universe from the configured run (pacs.claims.universe_seed): on a small
 workflow of its own, run for real, and on the repository's workflow with stand-ins."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,15 +54,21 @@ def toy_run(workdir: Path, *args: str) -> str:
     return result.stdout + result.stderr
 
 
-@pytest.fixture
-def configured(tmp_path) -> Path:
-    """The toy workflow run for real at size 10, weight 1."""
-    root = tmp_path / "configured"
+@pytest.fixture(scope="module")
+def toy_configured(tmp_path_factory) -> Path:
+    """The toy workflow run for real at size 10, weight 1 (once per module)."""
+    root = tmp_path_factory.mktemp("toy") / "configured"
     root.mkdir()
     (root / "Snakefile").write_text(TOY_SNAKEFILE)
     (root / "config.yaml").write_text(yaml.safe_dump({"size": 10, "weight": 1}))
     toy_run(root, "--", "verdicts/toy.csv", "deep/" + "a" * 120 + "/" + "b" * 120 + "/out.txt")
     return root
+
+
+@pytest.fixture
+def configured(toy_configured, tmp_path) -> Path:
+    """A test's own copy of the toy run (files, records and modification times)."""
+    return Path(shutil.copytree(toy_configured, tmp_path / "configured", symlinks=True))
 
 
 def universe(root: Path, name: str, **config) -> tuple[Path, universe_seed.Seeding]:
