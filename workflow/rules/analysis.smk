@@ -92,10 +92,6 @@ rule design_universe:
     resources:
         **{**job_resources("model"), "cpus_per_task": run_cores()},
     params:
-        name=lambda w: DESIGN_UNIVERSES[(w.claim, w.universe)].name,
-        folder=lambda w: multiverse.design_folder(
-            w.claim, DESIGN_UNIVERSES[(w.claim, w.universe)]
-        ),
         universe=lambda w: multiverse.canonical(
             vars(DESIGN_UNIVERSES[(w.claim, w.universe)])
         ),

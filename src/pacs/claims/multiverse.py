@@ -166,13 +166,18 @@ def canonical(value):
     return value
 
 
-def design_command(snakefile, folder, cores: int, target: str) -> list[str]:
-    """The nested workflow run of a design universe: this repository's Snakefile in the
-    universe's folder (which holds its config.yaml), building ``target`` (the claim's
-    verdict rows) on ``cores`` cores; ``--nolock``: only the one job that owns the folder
-    runs there; ``--rerun-incomplete``: a run killed midway goes on where it stopped."""
+def nested_command(snakefile, folder, target: str, *options: str) -> list[str]:
+    """A Snakemake call of this repository's Snakefile in a design universe's folder (which
+    holds its config.yaml) for ``target``, with ``options``; ``--nolock``: only the one job
+    that owns the folder works there."""
     return [sys.executable, "-m", "snakemake", "--snakefile", str(snakefile), "--directory", str(folder),
-            "--cores", str(cores), "--nolock", "--rerun-incomplete", "--", target]
+            "--nolock", *options, "--", target]
+
+
+def design_command(snakefile, folder, cores: int, target: str) -> list[str]:
+    """The nested workflow run of a design universe, building ``target`` (the claim's verdict
+    rows) on ``cores`` cores; ``--rerun-incomplete``: a run killed midway goes on where it stopped."""
+    return nested_command(snakefile, folder, target, "--cores", str(cores), "--rerun-incomplete")
 
 
 def touches(key: str, read: str) -> bool:

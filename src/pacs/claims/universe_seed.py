@@ -27,10 +27,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from base64 import urlsafe_b64encode
 from dataclasses import dataclass
 from pathlib import Path
+
+from pacs.claims.multiverse import nested_command
 
 # where Snakemake keeps a run's metadata records and the code fingerprints live (both
 # relative to a run's working directory; pacs.code_inputs, workflow/rules/common.smk)
@@ -59,12 +60,6 @@ class Seeding:
                 f"({self.fingerprints} code fingerprints)")
 
 
-def summary_command(snakefile, folder, target: str) -> list[str]:
-    """Snakemake's ``--summary`` of the universe's run: every output file of its DAG, one per line."""
-    return [sys.executable, "-m", "snakemake", "--snakefile", str(snakefile), "--directory", str(folder),
-            "--nolock", "--summary", "--", target]
-
-
 def parse_summary(text: str) -> list[str]:
     """The output files (the first column) of a ``snakemake --summary`` table, header dropped."""
     lines = [line for line in text.splitlines() if "\t" in line]
@@ -75,8 +70,9 @@ def parse_summary(text: str) -> list[str]:
 
 def planned_files(snakefile, folder, target: str) -> list[str]:
     """The output files of the universe's run up to ``target``, relative to its folder."""
-    finished = subprocess.run(summary_command(snakefile, folder, target), capture_output=True,
-                              text=True, check=False)
+    # Snakemake's --summary of the universe's run: every output file of its DAG, one per line
+    command = nested_command(snakefile, folder, target, "--summary")
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
     if finished.returncode != 0:
         last = (finished.stderr.strip().splitlines() or ["no message"])[-1]
         raise SeedError(f"snakemake --summary in {folder} failed (exit {finished.returncode}): {last}")
@@ -135,9 +131,10 @@ def unseedable(configured_root: Path, outputs: list[str]) -> list[str]:
 def seed_outputs(folder: Path, configured_root: Path, outputs: list[str]) -> tuple[list[str], list[str]]:
     """Link or copy into ``folder`` every one of ``outputs`` (``link_or_copy``), and copy its
     metadata record, from the configured run in ``configured_root``, if it has them all; the
-    outputs seeded and those it lacks. All or none: with one output missing there (or its record), its downstream outputs,
-    which would look up to date, must not stand in for what the universe would make of it, so
-    nothing is seeded and the universe's run makes everything itself."""
+    outputs seeded and those it lacks. All or none: with one output missing there (or its
+    record), its downstream outputs, which would look up to date, must not stand in for what
+    the universe would make of it, so nothing is seeded and the universe's run makes
+    everything itself."""
     missing = unseedable(configured_root, outputs)
     if missing:
         return [], missing
