@@ -116,14 +116,28 @@ def test_a_universe_equal_to_the_configured_run_has_nothing_to_do(configured):
     assert job_stats(toy_run(folder, "--dry-run", "--quiet", "rules", "--", "verdicts/toy.csv")) == {}
 
 
-def test_with_one_record_missing_nothing_is_seeded_and_the_universe_makes_everything(configured):
-    """Seeding the collector without the weighted learner would leave a stale verdict up to date."""
+def test_an_output_without_its_record_is_not_seeded_nor_what_follows_it(configured):
+    """Seeding a file without its record would leave Snakemake no params to compare, and a
+    seeded collector downstream of a missing learner would look up to date (Snakemake does not
+    rerun a job for a missing input): the universe's run makes both."""
     universe_seed.record_path(configured, "learners/weighted.txt").unlink()
-    folder, seeding = universe(configured, "norecord", weight=2)
-    assert seeding.copied == () and seeding.missing == ("learners/weighted.txt",)
-    assert "lacks learners/weighted.txt" in seeding.summary() and not (folder / "verdicts/toy.csv").exists()
+    folder, seeding = universe(configured, "norecord")
+    assert seeding.missing == ("learners/weighted.txt",)
+    assert sorted(seeding.copied) == ["data/episodes.txt", "learners/plain.txt"]
+    assert "the first learners/weighted.txt" in seeding.summary()
+    assert not (folder / "learners/weighted.txt").exists() and not (folder / "verdicts/toy.csv").exists()
     plan = job_stats(toy_run(folder, "--dry-run", "--quiet", "rules", "--", "verdicts/toy.csv"))
-    assert plan == {"data": 1, "weighted": 1, "plain": 1, "collect": 1}
+    assert plan == {"weighted": 1, "collect": 1}
+    toy_run(folder, "--", "verdicts/toy.csv")
+    assert (folder / "verdicts/toy.csv").read_text() == (configured / "verdicts/toy.csv").read_text()
+
+
+def test_what_depends_on_a_lacking_output_is_closed_over_the_planned_inputs():
+    inputs = {"v.csv": ("a.txt", "b.txt"), "a.txt": ("d.txt",), "b.txt": ("d.txt",), "d.txt": ("config.yaml",),
+              "r.pdf": ("v.csv",)}
+    assert universe_seed.downstream_of({"a.txt"}, inputs) == {"a.txt", "v.csv", "r.pdf"}
+    assert universe_seed.downstream_of({"d.txt"}, inputs) == set(inputs)
+    assert universe_seed.downstream_of(set(), inputs) == set()
 
 
 def test_a_file_the_universe_made_itself_is_kept(configured):
@@ -161,9 +175,10 @@ def configured_claims(tmp_path_factory) -> Path:
     return work
 
 
-def seeded_universe_plan(work: Path, claim: str, key: str, value) -> tuple[str, dict[str, int]]:
+def seeded_universe_plan(work: Path, claim: str, key: str, value, *, complete: bool = True
+                         ) -> tuple[str, dict[str, int], universe_seed.Seeding]:
     """The plan (dry run) of a seeded design universe of ``claim`` with ``key`` set to ``value``:
-    its text and rule -> jobs."""
+    its text, rule -> jobs, and the seeding (``complete``: the configured run has every output)."""
     from pacs.claims import multiverse
     from pacs.claims.registry import REGISTRY, load_config
     from test_config import CONFIG, SCHEMA
@@ -175,10 +190,11 @@ def seeded_universe_plan(work: Path, claim: str, key: str, value) -> tuple[str, 
     config = multiverse.universe_config(load_config(CONFIG, SCHEMA, {"preset": "smoke"}), universe, claim=claim)
     (folder / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     target = REGISTRY[claim].verdict_rows_file
-    assert not universe_seed.seed(folder, work, work / "Snakefile", target).missing
+    seeding = universe_seed.seed(folder, work, work / "Snakefile", target)
+    assert not seeding.missing if complete else seeding.missing
     plan = snakemake(folder, "--snakefile", str(work / "Snakefile"), "--directory", str(folder), "--dry-run", "--",
                      target).stdout
-    return plan, job_stats(plan)
+    return plan, job_stats(plan), seeding
 
 
 def planned_outputs(plan: str, name: str) -> list[str]:
@@ -188,7 +204,7 @@ def planned_outputs(plan: str, name: str) -> list[str]:
 
 
 def test_a_c6_mix_universe_retrains_only_the_return_conditioned_learners(configured_claims):
-    plan, jobs = seeded_universe_plan(configured_claims, "c6", "c6.return_conditioning.mix",
+    plan, jobs, _ = seeded_universe_plan(configured_claims, "c6", "c6.return_conditioning.mix",
                                       {"expert": 0.5, "noisy_expert": 0.25, "random_exploit": 0.25})
     retrained = planned_outputs(plan, "agent.safetensors")
     made = sorted(str(path.relative_to(configured_claims)) for path in
@@ -199,9 +215,22 @@ def test_a_c6_mix_universe_retrains_only_the_return_conditioned_learners(configu
 
 
 def test_a_c3_explanation_weight_universe_retrains_only_the_learners_with_explanations(configured_claims):
-    plan, jobs = seeded_universe_plan(configured_claims, "c3", "c3.explanation_weight", 2.0)
+    plan, jobs, _ = seeded_universe_plan(configured_claims, "c3", "c3.explanation_weight", 2.0)
     retrained = planned_outputs(plan, "agent.safetensors")
     made = sorted(str(path.relative_to(configured_claims)) for path in
                   (configured_claims / "results/c3").rglob("*-with/seed*/agent.safetensors"))
     assert sorted(retrained) == made and made
     assert not any("training_data" in rule or rule.endswith("_data") for rule in jobs), "the data are reused"
+
+
+def test_a_c3a_confounded_universe_trains_only_the_new_learners_and_reuses_the_main_ones(configured_claims):
+    """C3a on confounded training: the configured run has none of its learners below the main
+    size (not seeded, nor what reads them); the main confounded learners stand in at the main size."""
+    plan, jobs, seeding = seeded_universe_plan(configured_claims, "c3", "c3.efficiency.confounding", "confounded",
+                                               complete=False)
+    retrained = sorted(planned_outputs(plan, "agent.safetensors"))
+    assert retrained and all("/efficiency/" in path and "/confounded-" in path for path in retrained), retrained
+    assert len(retrained) == 2 * 2, "one size below the main one (smoke: 500), two arms, two seeds"
+    assert all("/efficiency/" in path for path in seeding.missing)
+    assert "c3_train_agent" not in jobs and not any("feature_choice" in rule for rule in jobs)
+    assert "efficiency_c3_statistics" in jobs

@@ -13,6 +13,16 @@ then decide in the universe's run what is out of date there, exactly as they wou
 configured run after the same config change: a job whose params hold the changed value reruns,
 and so does everything downstream of it; the others are up to date and are not run again.
 
+An output the configured run has not made (a new path: C3a trained on the other confounding
+makes learners the configured run has none of), or made without a metadata record, is not
+seeded, and neither is any output whose record names it among its inputs, directly or through
+other outputs: Snakemake does not rerun a job whose output exists only because one of its
+inputs is missing, so a seeded output downstream would stand in for what the universe makes.
+The universe's run makes all of those itself. (A job whose inputs in the universe differ from
+those its record names is rerun by Snakemake's input trigger, and everything after it.)
+Seeding never places a file without its record, which would leave Snakemake no params to
+compare.
+
 Nothing of the configured run is modified. An output file is hard-linked where the file system
 allows (copied otherwise): Snakemake removes a job's outputs before it runs the job (this
 workflow flags no output ``update``), so a job that reruns in the universe writes new files and
@@ -24,6 +34,7 @@ with what it made itself).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -45,19 +56,21 @@ class SeedError(RuntimeError):
 
 @dataclass(frozen=True)
 class Seeding:
-    """What seeding did: the outputs seeded (with their records; none where the configured run
-    lacks one of them), the outputs it lacks, and the fingerprint files copied."""
+    """What seeding did: the outputs seeded (with their records), the planned outputs the
+    configured run lacks (or lacks the record of), which the universe's run makes itself, and
+    the fingerprint files copied."""
 
     copied: tuple[str, ...]
     missing: tuple[str, ...]
     fingerprints: int
 
     def summary(self) -> str:
-        if self.missing:
-            return (f"not seeded: the configured run lacks {self.missing[0]} or its metadata record "
-                    f"({len(self.missing)} of the planned outputs); the universe's run makes everything itself")
-        return (f"seeded {len(self.copied)} planned outputs from the configured run "
+        said = (f"seeded {len(self.copied)} planned outputs from the configured run "
                 f"({self.fingerprints} code fingerprints)")
+        if self.missing:
+            said += (f"; {len(self.missing)} it lacks (or lacks the metadata record of), the first "
+                     f"{self.missing[0]}, are made by the universe's run, and what follows them")
+        return said
 
 
 def parse_summary(text: str) -> list[str]:
@@ -77,6 +90,20 @@ def planned_files(snakefile, folder, target: str) -> list[str]:
         last = (finished.stderr.strip().splitlines() or ["no message"])[-1]
         raise SeedError(f"snakemake --summary in {folder} failed (exit {finished.returncode}): {last}")
     return parse_summary(finished.stdout)
+
+
+def downstream_of(lacking: set[str], inputs: dict[str, list[str]]) -> set[str]:
+    """``lacking`` and every output of ``inputs`` (each output's input files) that depends on
+    one of them, directly or through other outputs."""
+    closed = set(lacking)
+    grew = True
+    while grew:
+        grew = False
+        for output, needs in inputs.items():
+            if output not in closed and closed.intersection(needs):
+                closed.add(output)
+                grew = True
+    return closed
 
 
 def record_path(root: Path, output: str) -> Path:
@@ -128,26 +155,30 @@ def unseedable(configured_root: Path, outputs: list[str]) -> list[str]:
             if not ((configured_root / output).exists() and record_path(configured_root, output).is_file())]
 
 
+def recorded_inputs(configured_root: Path, output: str) -> list[str]:
+    """The input files that the configured run's metadata record of ``output`` names."""
+    return json.loads(record_path(configured_root, output).read_text()).get("input") or []
+
+
 def seed_outputs(folder: Path, configured_root: Path, outputs: list[str]) -> tuple[list[str], list[str]]:
-    """Link or copy into ``folder`` every one of ``outputs`` (``link_or_copy``), and copy its
-    metadata record, from the configured run in ``configured_root``, if it has them all; the
-    outputs seeded and those it lacks. All or none: with one output missing there (or its
-    record), its downstream outputs, which would look up to date, must not stand in for what
-    the universe would make of it, so nothing is seeded and the universe's run makes
-    everything itself."""
+    """Link or copy into ``folder`` each of ``outputs`` (``link_or_copy``) that the configured
+    run in ``configured_root`` has made with its metadata record and whose recorded inputs,
+    through every output between, include none it lacks; copy its record. The outputs seeded,
+    and those it lacks (the universe's run makes them, and what follows them)."""
     missing = unseedable(configured_root, outputs)
-    if missing:
-        return [], missing
-    for output in outputs:
+    inputs = {output: recorded_inputs(configured_root, output) for output in outputs if output not in missing}
+    left_out = downstream_of(set(missing), inputs)
+    seeded = [output for output in outputs if output not in left_out]
+    for output in seeded:
         copy_kept(configured_root / output, folder / output, link=True)
         copy_kept(record_path(configured_root, output), record_path(folder, output))
-    return list(outputs), []
+    return seeded, missing
 
 
 def seed(folder: Path, configured_root: Path, snakefile, target: str) -> Seeding:
     """Seed the universe's ``folder`` (its config.yaml written) from the configured run in
     ``configured_root``: the code fingerprints, then every output of the universe's run up to
-    ``target``, if the configured run has made them all."""
+    ``target`` that the configured run has made (with its record)."""
     fingerprints = seed_fingerprints(folder, configured_root)
     copied, missing = seed_outputs(folder, configured_root, planned_files(snakefile, folder, target))
     return Seeding(tuple(copied), tuple(missing), fingerprints)
