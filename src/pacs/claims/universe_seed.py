@@ -16,7 +16,7 @@ and so does everything downstream of it; the others are up to date and are not r
 An output the configured run has not made (a new path: C3a trained on the other confounding
 makes learners the configured run has none of), or made without a metadata record, is not
 seeded, and neither is any output whose record names it among its inputs, directly or through
-other outputs: Snakemake does not rerun a job whose output exists only because one of its
+other outputs: Snakemake does not rerun a job whose output exists when one of its
 inputs is missing, so a seeded output downstream would stand in for what the universe makes.
 The universe's run makes all of those itself. (A job whose inputs in the universe differ from
 those its record names is rerun by Snakemake's input trigger, and everything after it.)
