@@ -39,6 +39,7 @@ import os
 import shutil
 import subprocess
 from base64 import urlsafe_b64encode
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def planned_files(snakefile, folder, target: str) -> list[str]:
     return parse_summary(finished.stdout)
 
 
-def downstream_of(lacking: set[str], inputs: dict[str, list[str]]) -> set[str]:
+def downstream_of(lacking: set[str], inputs: dict[str, Sequence[str]]) -> set[str]:
     """``lacking`` and every output of ``inputs`` (each output's input files) that depends on
     one of them, directly or through other outputs."""
     closed = set(lacking)
@@ -166,8 +167,9 @@ def seed_outputs(folder: Path, configured_root: Path, outputs: list[str]) -> tup
     through every output between, include none it lacks; copy its record. The outputs seeded,
     and those it lacks (the universe's run makes them, and what follows them)."""
     missing = unseedable(configured_root, outputs)
-    inputs = {output: recorded_inputs(configured_root, output) for output in outputs if output not in missing}
-    left_out = downstream_of(set(missing), inputs)
+    lacking = set(missing)
+    inputs = {output: recorded_inputs(configured_root, output) for output in outputs if output not in lacking}
+    left_out = downstream_of(lacking, inputs)
     seeded = [output for output in outputs if output not in left_out]
     for output in seeded:
         copy_kept(configured_root / output, folder / output, link=True)
