@@ -118,7 +118,7 @@ def shares_rows(x_effect, y_effect, seeds=8, episodes=1000, seed=0):
 
 PARAMS = {"stats": {"n_boot": 200, "level": 0.95, "rng_seed": 0, "resample_episodes": True,
                     "small_sample_correction": True},
-          "feature_choice": {"confounded_dims": PAIR, "margin": 0.05}}
+          "feature_choice": {"enabled": True, "confounded_dims": PAIR, "margin": 0.05}}
 
 
 
@@ -152,6 +152,24 @@ def test_the_feature_choice_rule_on_simulated_share_tables(x_effect, y_effect, e
     # whatever the learners do, the scripted followers read supported and one group's picks for all not
     called = c3.controls.call(tables["controls"], c3.feature_choice_verdict, rule, c3.feature_control_text(*PAIR))
     assert [control.verdict for _, control in called] == ["supported", "not supported"]
+
+
+def test_where_c3b_is_not_run_its_statistics_hold_the_baselines_alone_and_its_row_says_not_run(monkeypatch):
+    baselines = shares_rows(0.5, 0.5).query("explanations == 'none'")
+    off = {**PARAMS["feature_choice"], "enabled": False}
+    monkeypatch.setattr(c3.analysis, "read_episode_tables", lambda paths, required: baselines.copy())
+    tables = c3.feature_choice_statistics({"agent": [], "baselines": ["b.parquet"], "training_logs": []},
+                                          {**PARAMS, "feature_choice": off, "log_conditions": {}})
+    assert set(tables["shares"].group) == {"follow_colour", "follow_shape"}
+    assert tables["contrasts"].empty and tables["controls"].empty and tables["training"].empty
+    assert {"diff", "p_holm"} <= set(tables["contrasts"].columns) and "control" in tables["controls"].columns
+    decision = c3.feature_choice_decision(tables, {}, off, c3.feature_choice_rule({"alpha": 0.05}, off))
+    assert decision.prefix == "CThreeFeature" and decision.verdict.verdict == "not run at this preset"
+    assert r"c3.feature\_choice.enabled" in decision.verdict.reason  # TeX, as the report prints it
+    # learners given to a preset that does not run them: an error naming the switch, not a silent row
+    with pytest.raises(ValueError, match="c3.feature_choice.enabled is false but 1 learner"):
+        c3.feature_choice_statistics({"agent": ["a.parquet"], "baselines": [], "training_logs": []},
+                                     {**PARAMS, "feature_choice": off, "log_conditions": {}})
 
 
 def test_the_feature_choice_rule_names_a_missing_contrast():
@@ -188,6 +206,22 @@ def test_the_dry_run_plans_three_learner_groups_per_seed_on_two_data_levels(tmp_
     assert "shape-without" not in text, "one learner without explanations: its data are either level's"
 
 
+def test_a_preset_that_leaves_c3b_to_the_extended_tier_plans_no_c3b_learner(tmp_path):
+    import shutil
+
+    from test_probes_workflow import COPY_IGNORE, ROOT, snakemake
+
+    work = tmp_path / "pacs"
+    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
+    plan = snakemake(work, "--dry-run", "--config", "preset=smoke", "c3={'feature_choice': {'enabled': False}}",
+                     "--", "results/verdicts/c3.csv", "paper/build/figures/c3_feature_choice.pdf")
+    jobs = job_stats(plan.stdout + plan.stderr)
+    assert not {"c3_feature_choice_data", "feature_choice_c3_train_agent", "feature_choice_c3_active_test"} & set(jobs)
+    # its baselines on its own test episodes still run: the statistics and the report read them
+    assert jobs["feature_choice_c3_baselines"] == 2 and jobs["feature_choice_c3_statistics"] == 1
+    assert jobs["c3_train_agent"] == 8, "C3's own learners are planned as before"
+
+
 def test_the_feature_choice_figure_draws_the_shares_of_every_group(tmp_path):
     from pacs import figures
 
@@ -197,7 +231,8 @@ def test_the_feature_choice_figure_draws_the_shares_of_every_group(tmp_path):
                            for m in ("follows_colour", "follows_shape", "follows_none")])
     figures.feature_choice_figure({"shares": shares}, {"groups": ["colour explained", "shape explained",
                                                                   "no explanations"],
-                                                       "metrics": ["follows_colour", "follows_shape"], "title": "t"},
+                                                       "metrics": ["follows_colour", "follows_shape"], "title": "t",
+                                                       "run": True},
                                   [tmp_path / "c3b.png"])
     assert (tmp_path / "c3b.png").stat().st_size > 1000
 

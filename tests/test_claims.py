@@ -95,7 +95,7 @@ def test_c3_decides_on_the_explanation_effect_in_every_regime():
                               for confounding in ("deconfounded", "confounded")])
     params = {"verdicts": VERDICTS, "c3": {
         "verdict": CHOICES["c3"], "env": {"n_objects": 4, "experiment_trials": 3},
-        "feature_choice": {"confounded_dims": ["colour", "shape"], "margin": 0.05},
+        "feature_choice": {"enabled": True, "confounded_dims": ["colour", "shape"], "margin": 0.05},
         "efficiency": {"margin": 0.05, "ceiling": 1.0}}}
     same = contrasts.assign(ci_low=-0.01, ci_high=0.01, ci90_low=-0.01, ci90_high=0.01, diff=0.0)
     checks = controls.labelled({controls.POSITIVE: contrasts, controls.NEGATIVE: same})

@@ -304,6 +304,13 @@ def test_the_nested_run_builds_the_claims_verdict_rows_in_the_universe_folder():
     assert command[command.index("--cores") + 1] == "3" and command[-2:] == ["--", "results/verdicts/c1.csv"]
 
 
+def test_the_nested_run_takes_the_parent_runs_job_rate_limit_from_the_environment():
+    args = ("/repo/Snakefile", "results/multiverse/design/c1/u", 2, "results/verdicts/c1.csv")
+    limited = multiverse.design_command(*args, environ={multiverse.JOB_RATE_VARIABLE: "1000/10s"})
+    assert limited[limited.index("--max-jobs-per-timespan") + 1] == "1000/10s"
+    assert "--max-jobs-per-timespan" not in multiverse.design_command(*args, environ={})
+
+
 def test_a_design_universe_whose_learners_did_not_converge_reads_undertrained():
     """A design universe's rows are its own run's verdict rows (rule report_numbers there),
     which its own learners' adequacy qualifies."""

@@ -42,4 +42,13 @@ if [ -n "$(ls -A .snakemake/locks 2>/dev/null)" ]; then
   echo "pacs: removing the lock of an interrupted run (no snakemake is running here)"
   "$SNAKEMAKE" --unlock --config preset="$PRESET"
 fi
-exec "$SNAKEMAKE" ${TARGET:+"$TARGET"} --cores "$CORES" --config preset="$PRESET"
+# Snakemake's job rate limiter (--max-jobs-per-timespan, default 100/1s) reruns the
+# scheduler's loop from a timer one timespan after every pass that had ready jobs, and every
+# event (a job done) starts one more such chain, each pass looking at every ready job: in the
+# one-piece default run its main process used about 1,150 CPU-s of the 12,400
+# (docs/2026-12-07-default-design-universes.md). A 10-second timespan (and a limit no run
+# reaches) makes those passes ten times rarer; the cost: up to 10 s at exit, until the last
+# timer fires. Design universes' nested runs take it from the environment (pacs.claims.multiverse).
+export PACS_MAX_JOBS_PER_TIMESPAN="${PACS_MAX_JOBS_PER_TIMESPAN:-1000/10s}"
+exec "$SNAKEMAKE" ${TARGET:+"$TARGET"} --cores "$CORES" --config preset="$PRESET" \
+  --max-jobs-per-timespan "$PACS_MAX_JOBS_PER_TIMESPAN"

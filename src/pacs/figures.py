@@ -302,8 +302,13 @@ def probe_accuracy_figure(tables, params, out_paths) -> None:
 
 def feature_choice_figure(tables, params, out_paths) -> None:
     """Per group (params ``groups``, in order) the share of test picks that follow
-    each of params ``metrics`` (e.g. follows_colour, follows_shape), with CIs and per-seed points."""
+    each of params ``metrics`` (e.g. follows_colour, follows_shape), with CIs and per-seed points;
+    where params ``run`` is false (this preset does not run the learners) a figure that says so."""
     sns.set_theme(style="whitegrid", context="paper")
+    if not params["run"]:
+        notice_figure("C3b's learners are not run at this preset (extended tier)", out_paths, (4.5, 1),
+                      params["title"])
+        return
     def readable(names):  # follows_colour -> "follows colour", the label in the legend and on the axis
         return [str(name).replace("_", " ") for name in names]
 

@@ -228,10 +228,14 @@ rule c3_statistics:
 # Training-data levels: the confounded dimensions, each the same perfectly confounded episodes
 # with explanations naming that dimension; learners (feature_learners): explanations naming X,
 # naming Y, none.
+# Where c3.feature_choice.enabled is false (a preset that leaves C3b to the extended tier), no
+# C3b learner is trained: its statistics read the baselines alone and its row reads "not run at
+# this preset".
 C3B_CONFIG = config["c3"]["feature_choice"]
+C3B_RUN = C3B_CONFIG["enabled"]
 C3B_DIR = "results/c3/feature_choice"
 C3B_LEVELS = "|".join(C3B_CONFIG["confounded_dims"])
-C3B_LEARNERS = feature_learners(C3B_CONFIG["confounded_dims"])
+C3B_LEARNERS = feature_learners(C3B_CONFIG["confounded_dims"]) if C3B_RUN else []
 
 
 rule c3_feature_choice_data:
@@ -641,6 +645,7 @@ wire_claim(
                     f"follows_{name}" for name in C3B_CONFIG["confounded_dims"]
                 ],
                 "title": "C3b: share of deconfounded test picks that follow each confounded feature (95% CIs)",
+                "run": C3B_RUN,
             },
             caption=(
                 "Experiment 3b (claim C3, explanations pick the feature): after perfectly confounded "

@@ -19,8 +19,8 @@ from pacs.claims.spec import Claim, Decision
 from pacs.stats import BootstrapSettings, holm, paired_differences
 from pacs.tables import read_training_log
 from pacs.verdicts import (CANNOT_DECIDE, INCONCLUSIVE, NOT_SUPPORTED, SUPPORTED, BenefitRule, Verdict,
-                           benefit_verdict, beyond, config_choices, equivalent, metric_label, require_rows,
-                           reversed_beyond)
+                           benefit_verdict, beyond, config_choices, equivalent, metric_label, not_run_verdict,
+                           require_rows, reversed_beyond)
 
 # the claim as L23 and T22 state it (shortened)
 ORIGINAL_CLAIM = ("Predicting explanations helps passive learners; with confounded data, explanations decide "
@@ -49,6 +49,10 @@ SHARES = ("metric", "group", "mean", "ci_low", "ci_high", "seed_means")
 FEATURE_CONTRASTS = ("metric", "reference", "other", "diff", "ci_low", "ci_high", "ci90_low", "ci90_high",
                      "p_value", "p_holm")
 NO_EXPLANATIONS = "no explanations"
+# why C3b's row is not run where c3.feature_choice.enabled is false (the default's budget); TeX, as
+# the report prints it
+FEATURE_NOT_RUN = report.tex_escape("C3b's learners belong to the extended tier at this preset "
+                                    "(c3.feature_choice.enabled: false; make extended)")
 
 
 # --- C3b: explanations pick the feature ---------------------------------------------------------
@@ -81,9 +85,15 @@ def feature_choice_statistics(inputs, params) -> dict[str, pd.DataFrame]:
     of deconfounded test picks that follow each dimension, with CIs over seeds; the two
     deciding contrasts (follows X: X-explained minus Y-explained; follows Y: the reverse),
     paired on test episodes, Holm over the two (``feature_contrasts``); those contrasts on the
-    rule's controls (``feature_controls``); the learners' training summary."""
+    rule's controls (``feature_controls``); the learners' training summary. Where this preset
+    does not run C3b's learners (``c3.feature_choice.enabled`` false) the baselines' shares
+    alone, and no contrast, control or training row."""
     settings = BootstrapSettings(**params["stats"])
     x, y = params["feature_choice"]["confounded_dims"][:2]
+    run = params["feature_choice"]["enabled"]
+    if not run and (inputs["agent"] or inputs["training_logs"]):
+        raise ValueError(f"C3b: c3.feature_choice.enabled is false but {len(inputs['agent'])} learner test "
+                         f"tables and {len(inputs['training_logs'])} training logs were given")
     episodes = analysis.read_episode_tables([*inputs["agent"], *inputs["baselines"]],
                                             (*EPISODE_COLUMNS, f"follows_{x}", f"follows_{y}"))
     shares = [c for c in episodes.columns if c.startswith("follows_") and c not in ("follows_other", "follows_none")]
@@ -92,7 +102,12 @@ def feature_choice_statistics(inputs, params) -> dict[str, pd.DataFrame]:
     episodes["group"] = episodes.policy
     episodes.loc[learners, "group"] = [feature_group(c, e) for c, e in
                                        zip(episodes.confounding[learners], episodes.explanations[learners])]
-    return {"episodes": episodes, "shares": analysis.metric_summary(episodes, shares, ["group"], settings),
+    summary = analysis.metric_summary(episodes, shares, ["group"], settings)
+    if not run:
+        return {"episodes": episodes, "shares": summary, "contrasts": pd.DataFrame(columns=list(FEATURE_CONTRASTS)),
+                "controls": pd.DataFrame(columns=[*FEATURE_CONTRASTS, "control"]),
+                "training": pd.DataFrame(columns=list(TRAINING))}
+    return {"episodes": episodes, "shares": summary,
             "contrasts": feature_contrasts(episodes[learners], x, y, settings),
             "controls": feature_controls(episodes, x, y, settings),
             "training": analysis.learner_training_summary(inputs["training_logs"], params["log_conditions"], settings)}
@@ -185,6 +200,19 @@ def feature_choice_verdict(contrasts: pd.DataFrame, rule: FeatureChoiceRule) -> 
         z=float(weakest.z), p_holm=float(weakest.p_holm), mde=float(weakest.mde), verdict=verdict, reason=reason,
         p_value=float(weakest.p_value), margin=rule.margin, se=float(weakest.se), n_seeds=int(weakest.n_seeds),
     )
+
+
+def feature_choice_decision(tables, trained, feature_choice: dict, rule: FeatureChoiceRule) -> Decision:
+    """C3b's verdict row with its controls and its learners' adequacy; where this preset does
+    not run its learners (``c3.feature_choice.enabled`` false), a row without numbers that says so."""
+    if not feature_choice["enabled"]:
+        return Decision("CThreeFeature", not_run_verdict(
+            rule.claim, f"explanations naming {rule.x} vs {rule.y}, share of test picks following each",
+            "weaker of the two explained-minus-other contrasts", rule.margin, FEATURE_NOT_RUN), rule)
+    return Decision.qualified("CThreeFeature", feature_choice_verdict(tables["feature_contrasts"], rule), rule,
+                              trained["training_logs_feature_choice"],
+                              controls.call(tables["feature_controls"], feature_choice_verdict, rule,
+                                            feature_control_text(rule.x, rule.y)))
 
 
 def feature_choice_rule(verdicts: dict, feature_choice: dict) -> FeatureChoiceRule:
@@ -489,10 +517,12 @@ def results(tables, params) -> str:
 
 
 def feature_choice_results(tables, params) -> list[str]:
-    """C3b's setup macros, its share table, its two contrasts and its learners' agreement."""
+    """C3b's setup macros, its share table, its two contrasts and its learners' agreement
+    (where this preset does not run its learners: the baselines' shares, and a sentence
+    saying so in place of the learners' tables)."""
     fc = params["c3"]["feature_choice"]
     dims = fc["confounded_dims"]
-    return [
+    setup = [
         report.macro("CThreeFeatureX", dims[0]),
         report.macro("CThreeFeatureY", dims[1]),
         report.macro("CThreeFeatureDims", " and ".join(dims)),
@@ -500,6 +530,12 @@ def feature_choice_results(tables, params) -> list[str]:
         report.macro("CThreeFeatureTrainEpisodes", f"{fc['data']['train_episodes']:,}"),
         report.macro("CThreeFeatureEvalEpisodes", f"{fc['eval']['episodes_per_split']:,}"),
         report.macro("CThreeFeatureShareTable", share_table(tables["feature_shares"], feature_choice_groups(dims))),
+    ]
+    if not fc["enabled"]:
+        return [*setup, report.macro("CThreeFeatureContrastTable", FEATURE_NOT_RUN + "."),
+                report.macro("CThreeFeatureAgreementTable", FEATURE_NOT_RUN + ".")]
+    return [
+        *setup,
         report.macro("CThreeFeatureContrastTable", report.difference_table(
             tables["feature_contrasts"], [("share of picks", "metric"), ("group", "reference"), ("minus", "other")])),
         report.macro("CThreeFeatureAgreementTable", agreement_table(tables["feature_training"], split=None)),
@@ -532,10 +568,7 @@ def decide(tables, trained, params) -> list[Decision]:
     return [Decision.qualified("CThree", benefit_verdict(tables["contrasts"], rule), rule, trained["training_logs"],
                                controls.call(tables["controls"], benefit_verdict, rule,
                                              control_text(rule.margin))),
-            Decision.qualified("CThreeFeature", feature_choice_verdict(tables["feature_contrasts"], feature_rule),
-                               feature_rule, trained["training_logs_feature_choice"],
-                               controls.call(tables["feature_controls"], feature_choice_verdict, feature_rule,
-                                             feature_control_text(feature_rule.x, feature_rule.y))),
+            feature_choice_decision(tables, trained, params["c3"]["feature_choice"], feature_rule),
             Decision.qualified("CThreeEfficiency", size_verdict(tables["efficiency_contrasts"], size_rule), size_rule,
                                trained["training_logs_efficiency"],
                                controls.call(tables["efficiency_controls"], size_verdict, size_rule,

@@ -19,6 +19,7 @@ Tables here are tidy: one row per (universe, verdict row), with the columns of
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -174,10 +175,17 @@ def nested_command(snakefile, folder, target: str, *options: str) -> list[str]:
             "--nolock", *options, "--", target]
 
 
-def design_command(snakefile, folder, cores: int, target: str) -> list[str]:
+# the environment variable holding the parent run's --max-jobs-per-timespan (workflow/run_workflow.sh)
+JOB_RATE_VARIABLE = "PACS_MAX_JOBS_PER_TIMESPAN"
+
+
+def design_command(snakefile, folder, cores: int, target: str, environ=os.environ) -> list[str]:
     """The nested workflow run of a design universe, building ``target`` (the claim's verdict
-    rows) on ``cores`` cores; ``--rerun-incomplete``: a run killed midway goes on where it stopped."""
-    return nested_command(snakefile, folder, target, "--cores", str(cores), "--rerun-incomplete")
+    rows) on ``cores`` cores; ``--rerun-incomplete``: a run killed midway goes on where it stopped;
+    the parent's job rate limit where ``environ`` holds it (``JOB_RATE_VARIABLE``)."""
+    rate = environ.get(JOB_RATE_VARIABLE)
+    return nested_command(snakefile, folder, target, "--cores", str(cores), "--rerun-incomplete",
+                          *(["--max-jobs-per-timespan", rate] if rate else []))
 
 
 def touches(key: str, read: str) -> bool:
