@@ -26,6 +26,18 @@ def test_every_preset_validates():
         assert config["preset"] == preset
 
 
+@pytest.mark.parametrize("preset", ["smoke", "default", "extended", "paper"])
+def test_every_presets_design_universes_are_universes_of_its_own_multiverse(preset):
+    """multiverse_design names universes as `key=value` at the preset's own values (a relative
+    alternative such as C1's quarter of the training set differs between presets)."""
+    from pacs.claims import multiverse
+
+    config = load(CONFIG, SCHEMA, {"preset": preset})
+    planned = multiverse.plan_design(config["multiverse"], config, config["multiverse_design"])
+    if preset == "default":  # issue 33: at least one design universe of C1, C3 and C6
+        assert all(planned[claim] for claim in ("c1", "c3", "c6")), {k: len(v) for k, v in planned.items()}
+
+
 def test_the_default_asks_zero_shot_items_in_at_least_three_wordings():
     assert len(load(CONFIG, SCHEMA, {})["c5"]["pretrained"]["zero_shot_wordings"]) >= 3
     assert len(load(CONFIG, SCHEMA, {"preset": "smoke"})["c5"]["pretrained"]["zero_shot_wordings"]) >= 2
