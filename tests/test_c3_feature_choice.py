@@ -178,16 +178,16 @@ def test_the_feature_choice_rule_names_a_missing_contrast():
         c3.feature_choice_verdict(pd.DataFrame({"metric": ["follows_colour"]}), rule)
 
 
-def smoke_plan(tmp_path, targets) -> tuple[str, dict[str, int]]:
-    """A dry run of the smoke preset for ``targets`` in a copy of the repository: its text
-    and its job count per rule."""
+def smoke_plan(tmp_path, targets, *config: str) -> tuple[str, dict[str, int]]:
+    """A dry run of the smoke preset (with the ``key=value`` overrides ``config``) for
+    ``targets`` in a copy of the repository: its text and its job count per rule."""
     import shutil
 
     from test_probes_workflow import COPY_IGNORE, ROOT, SMOKE, snakemake
 
     work = tmp_path / "pacs"
     shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
-    plan = snakemake(work, "--dry-run", *SMOKE, "--", *targets)
+    plan = snakemake(work, "--dry-run", *SMOKE, *config, "--", *targets)
     text = plan.stdout + plan.stderr
     return text, job_stats(text)
 
@@ -207,15 +207,8 @@ def test_the_dry_run_plans_three_learner_groups_per_seed_on_two_data_levels(tmp_
 
 
 def test_a_preset_that_leaves_c3b_to_the_extended_tier_plans_no_c3b_learner(tmp_path):
-    import shutil
-
-    from test_probes_workflow import COPY_IGNORE, ROOT, snakemake
-
-    work = tmp_path / "pacs"
-    shutil.copytree(ROOT, work, ignore=COPY_IGNORE)
-    plan = snakemake(work, "--dry-run", "--config", "preset=smoke", "c3={'feature_choice': {'enabled': False}}",
-                     "--", "results/verdicts/c3.csv", "paper/build/figures/c3_feature_choice.pdf")
-    jobs = job_stats(plan.stdout + plan.stderr)
+    _, jobs = smoke_plan(tmp_path, ["results/verdicts/c3.csv", "paper/build/figures/c3_feature_choice.pdf"],
+                         "c3={'feature_choice': {'enabled': False}}")
     assert not {"c3_feature_choice_data", "feature_choice_c3_train_agent", "feature_choice_c3_active_test"} & set(jobs)
     # its baselines on its own test episodes still run: the statistics and the report read them
     assert jobs["feature_choice_c3_baselines"] == 2 and jobs["feature_choice_c3_statistics"] == 1

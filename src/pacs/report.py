@@ -20,6 +20,12 @@ def tex_escape(text: str) -> str:
     return text
 
 
+def extended_tier_reason(who_belongs: str, switch: str) -> str:
+    """Why a verdict row is not run at this preset, in TeX as the report prints it: ``who_belongs``
+    (e.g. "the world LMs belong") to the extended tier, its config ``switch`` being false."""
+    return tex_escape(f"{who_belongs} to the extended tier ({switch}: false; make extended)")
+
+
 def fmt(value: float, digits: int = 2) -> str:
     return "--" if pd.isna(value) else f"{value:.{digits}f}"
 

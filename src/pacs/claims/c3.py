@@ -49,10 +49,8 @@ SHARES = ("metric", "group", "mean", "ci_low", "ci_high", "seed_means")
 FEATURE_CONTRASTS = ("metric", "reference", "other", "diff", "ci_low", "ci_high", "ci90_low", "ci90_high",
                      "p_value", "p_holm")
 NO_EXPLANATIONS = "no explanations"
-# why C3b's row is not run where c3.feature_choice.enabled is false (the default's budget); TeX, as
-# the report prints it
-FEATURE_NOT_RUN = report.tex_escape("C3b's learners belong to the extended tier at this preset "
-                                    "(c3.feature_choice.enabled: false; make extended)")
+# why C3b's row is not run where c3.feature_choice.enabled is false (the default's budget)
+FEATURE_NOT_RUN = report.extended_tier_reason("C3b's learners belong", "c3.feature_choice.enabled")
 
 
 # --- C3b: explanations pick the feature ---------------------------------------------------------

@@ -37,7 +37,7 @@ PIPELINE_SUBJECT = "pipeline LM (with explanations)"  # who the strategy rules' 
 CURVE_POLICY = pipeline_lm_policy("with")  # the corpus-size curve's LM: the strategy rows' reference
 CURVE_REFERENCES = ("expert", "correlational", "random")  # drawn flat beside the curve
 # why the pipeline LM's rows are not run where c4.pipeline.enabled is false (the default's budget)
-PIPELINE_NOT_RUN = "the pipeline LM belongs to the extended tier (c4.pipeline.enabled: false; make extended)"
+PIPELINE_NOT_RUN = report.extended_tier_reason("the pipeline LM belongs", "c4.pipeline.enabled")
 
 
 def statistics(inputs, params) -> dict[str, pd.DataFrame]:

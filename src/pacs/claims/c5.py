@@ -26,7 +26,7 @@ from pacs.verdicts import (EffectRule, EquivalenceRule, config_choices, effect_v
                            not_run_verdict, resolve_choice)
 
 # why the world LMs' row is not run where c5.pipeline.enabled is false (the default's budget)
-WORLD_NOT_RUN = "the world LMs belong to the extended tier (c5.pipeline.enabled: false; make extended)"
+WORLD_NOT_RUN = report.extended_tier_reason("the world LMs belong", "c5.pipeline.enabled")
 
 
 def world_absence(probes: dict) -> str:
